@@ -1,0 +1,110 @@
+//! Temporary AWS credentials as the user typed them; the secret never prints.
+
+use std::fmt;
+use zeroize::Zeroizing;
+
+use crate::error::{ConsoleError, Field};
+
+/// Credentials for one signature. The secret is wiped from memory when dropped.
+#[derive(Clone)]
+pub struct TemporaryCredentials {
+    pub access_key_id: String,
+    secret_access_key: Zeroizing<String>,
+    pub session_token: Option<String>,
+}
+
+impl TemporaryCredentials {
+    /// Checks the shape of what was typed before anything is signed.
+    pub fn new(
+        access_key_id: &str,
+        secret_access_key: &str,
+        session_token: &str,
+    ) -> Result<Self, ConsoleError> {
+        let access_key_id = access_key_id.trim();
+        let secret = secret_access_key.trim();
+        let token = session_token.trim();
+        if access_key_id.is_empty() {
+            return Err(ConsoleError::invalid(Field::AccessKeyId, "Enter an access key id."));
+        }
+        if !(16..=128).contains(&access_key_id.len())
+            || !access_key_id.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            return Err(ConsoleError::invalid(
+                Field::AccessKeyId,
+                "An access key id is 16 to 128 letters and digits, like ASIA… for temporary credentials.",
+            ));
+        }
+        if secret.is_empty() {
+            return Err(ConsoleError::invalid(Field::SecretAccessKey, "Enter the secret access key."));
+        }
+        // These go into HTTP headers: a stray character would make the browser refuse the request.
+        if !secret.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ConsoleError::invalid(
+                Field::SecretAccessKey,
+                "The secret access key has spaces or characters a key never has: paste it again.",
+            ));
+        }
+        if !token.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ConsoleError::invalid(
+                Field::SessionToken,
+                "The session token has spaces or characters a token never has: paste it again.",
+            ));
+        }
+        if access_key_id.starts_with("ASIA") && token.is_empty() {
+            return Err(ConsoleError::invalid(
+                Field::SessionToken,
+                "An ASIA… key is temporary and needs its session token.",
+            ));
+        }
+        Ok(Self {
+            access_key_id: access_key_id.to_owned(),
+            secret_access_key: Zeroizing::new(secret.to_owned()),
+            session_token: (!token.is_empty()).then(|| token.to_owned()),
+        })
+    }
+
+    pub fn secret_access_key(&self) -> &str {
+        &self.secret_access_key
+    }
+}
+
+impl fmt::Debug for TemporaryCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TemporaryCredentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"** redacted **")
+            .field("session_token", &self.session_token.as_ref().map(|_| "** redacted **"))
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_secret_or_token() {
+        let c = TemporaryCredentials::new("ASIAEXAMPLEEXAMPLE12", "s3cr3t-value", "tok3n-value").unwrap();
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("s3cr3t-value"));
+        assert!(!printed.contains("tok3n-value"));
+        assert!(printed.contains("ASIAEXAMPLEEXAMPLE12"));
+    }
+
+    #[test]
+    fn temporary_key_needs_a_token() {
+        let err = TemporaryCredentials::new("ASIAEXAMPLEEXAMPLE12", "s", "").unwrap_err();
+        assert_eq!(err.code(), "InvalidInput");
+        assert!(TemporaryCredentials::new("AKIAEXAMPLEEXAMPLE12", "s", "").is_ok());
+    }
+
+    #[test]
+    fn key_id_shape_is_checked() {
+        assert!(TemporaryCredentials::new("short", "s", "t").is_err());
+        assert!(TemporaryCredentials::new("ASIA EXAMPLE EXAMPLE", "s", "t").is_err());
+        assert!(TemporaryCredentials::new("", "s", "t").is_err());
+        assert!(TemporaryCredentials::new("ASIAEXAMPLEEXAMPLE12", " ", "t").is_err());
+        assert!(TemporaryCredentials::new("ASIAEXAMPLEEXAMPLE12", "s", "tok én").is_err());
+        assert!(TemporaryCredentials::new("ASIAEXAMPLEEXAMPLE12", "sé", "t").is_err());
+    }
+}

@@ -1,0 +1,61 @@
+//! Deep links: `?region=&task-id=&endpoint=` pre-fill the form. Credentials never come from a URL.
+
+/// What a link may pre-fill.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeepLink {
+    pub region: Option<String>,
+    pub task_id: Option<String>,
+    pub endpoint: Option<String>,
+    /// `?demo`: fill the local endpoint's public demo identity.
+    pub demo: bool,
+}
+
+impl DeepLink {
+    /// Reads a query string (with or without its leading `?`). Unknown and credential-like keys are ignored.
+    pub fn parse(search: &str) -> Self {
+        let mut link = DeepLink::default();
+        for (key, value) in form_urlencoded::parse(search.trim_start_matches('?').as_bytes()) {
+            let value = value.trim().to_owned();
+            match key.as_ref() {
+                "region" if !value.is_empty() => link.region = Some(value),
+                "task-id" if !value.is_empty() => link.task_id = Some(value),
+                "endpoint" if !value.is_empty() => link.endpoint = Some(value),
+                "demo" => link.demo = true,
+                _ => {}
+            }
+        }
+        link
+    }
+
+    /// The query string for sharing the current, non-secret, form values.
+    pub fn to_query(&self) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [("region", &self.region), ("task-id", &self.task_id), ("endpoint", &self.endpoint)] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                q.append_pair(k, v);
+            }
+        }
+        q.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_three_keys_and_ignores_secrets() {
+        let l = DeepLink::parse("?region=eu-west-1&task-id=a%2Fb&endpoint=http%3A%2F%2F127.0.0.1%3A8081&secret-access-key=x");
+        assert_eq!(l.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(l.task_id.as_deref(), Some("a/b"));
+        assert_eq!(l.endpoint.as_deref(), Some("http://127.0.0.1:8081"));
+        assert!(!l.demo);
+        assert!(DeepLink::parse("demo").demo);
+    }
+
+    #[test]
+    fn round_trips() {
+        let l = DeepLink { region: Some("us-east-1".into()), task_id: Some("x y/z".into()), endpoint: None, demo: false };
+        assert_eq!(DeepLink::parse(&l.to_query()), l);
+    }
+}

@@ -1,0 +1,224 @@
+//! Endpoint resolution for IoT Wireless, following botocore's endpoint rule set for the service
+//! (`iotwireless/2020-11-22/endpoint-rule-set-1.json`) and its `partitions.json` (botocore 1.43.11).
+
+use crate::error::{ConsoleError, Field};
+
+/// What the user chose: a region, FIPS / dual-stack, or a custom endpoint URL.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EndpointConfig {
+    pub region: String,
+    pub use_fips: bool,
+    pub use_dual_stack: bool,
+    /// A custom endpoint (`SDK::Endpoint`): the local endpoint, or a private one.
+    pub custom: Option<String>,
+}
+
+/// A partition as botocore's `partitions.json` describes it.
+struct Partition {
+    id: &'static str,
+    /// The part of `regionRegex` before `-\w+-\d+$`.
+    region_prefixes: &'static [&'static str],
+    /// Regions listed by name that the pattern does not cover.
+    named_regions: &'static [&'static str],
+    dns_suffix: &'static str,
+    dual_stack_dns_suffix: &'static str,
+}
+
+/// botocore 1.43.11 `partitions.json`; every partition supports FIPS and dual-stack.
+const PARTITIONS: &[Partition] = &[
+    Partition {
+        id: "aws",
+        region_prefixes: &["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"],
+        named_regions: &["aws-global"],
+        dns_suffix: "amazonaws.com",
+        dual_stack_dns_suffix: "api.aws",
+    },
+    Partition {
+        id: "aws-cn",
+        region_prefixes: &["cn"],
+        named_regions: &["aws-cn-global"],
+        dns_suffix: "amazonaws.com.cn",
+        dual_stack_dns_suffix: "api.amazonwebservices.com.cn",
+    },
+    Partition {
+        id: "aws-eusc",
+        region_prefixes: &["eusc-de"],
+        named_regions: &[],
+        dns_suffix: "amazonaws.eu",
+        dual_stack_dns_suffix: "api.amazonwebservices.eu",
+    },
+    Partition {
+        id: "aws-iso",
+        region_prefixes: &["us-iso"],
+        named_regions: &["aws-iso-global"],
+        dns_suffix: "c2s.ic.gov",
+        dual_stack_dns_suffix: "api.aws.ic.gov",
+    },
+    Partition {
+        id: "aws-iso-b",
+        region_prefixes: &["us-isob"],
+        named_regions: &["aws-iso-b-global"],
+        dns_suffix: "sc2s.sgov.gov",
+        dual_stack_dns_suffix: "api.aws.scloud",
+    },
+    Partition {
+        id: "aws-iso-e",
+        region_prefixes: &["eu-isoe"],
+        named_regions: &["aws-iso-e-global"],
+        dns_suffix: "cloud.adc-e.uk",
+        dual_stack_dns_suffix: "api.cloud-aws.adc-e.uk",
+    },
+    Partition {
+        id: "aws-iso-f",
+        region_prefixes: &["us-isof"],
+        named_regions: &["aws-iso-f-global"],
+        dns_suffix: "csp.hci.ic.gov",
+        dual_stack_dns_suffix: "api.aws.hci.ic.gov",
+    },
+    Partition {
+        id: "aws-us-gov",
+        region_prefixes: &["us-gov"],
+        named_regions: &["aws-us-gov-global"],
+        dns_suffix: "amazonaws.com",
+        dual_stack_dns_suffix: "api.aws",
+    },
+];
+
+/// The regions that offer IoT Wireless (botocore's endpoints.json), for the region select.
+pub const SERVICE_REGIONS: [&str; 5] = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1", "ap-southeast-2"];
+
+/// `\w+-\d+` after a matched prefix and its hyphen.
+fn matches_word_dash_digits(rest: &str) -> bool {
+    let Some((word, digits)) = rest.split_once('-') else { return false };
+    !word.is_empty()
+        && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn partition_of(region: &str) -> &'static Partition {
+    // botocore's aws.partition: a region listed by name first, then the patterns, else `aws`.
+    PARTITIONS
+        .iter()
+        .find(|p| p.named_regions.contains(&region))
+        .or_else(|| {
+            PARTITIONS.iter().find(|p| {
+                p.region_prefixes.iter().any(|prefix| {
+                    region
+                        .strip_prefix(prefix)
+                        .and_then(|r| r.strip_prefix('-'))
+                        .is_some_and(matches_word_dash_digits)
+                })
+            })
+        })
+        .unwrap_or(&PARTITIONS[0])
+}
+
+/// The partition id (`aws`, `aws-cn`, …) a region belongs to.
+pub fn partition_id(region: &str) -> &'static str {
+    partition_of(region).id
+}
+
+/// A region goes into a host name: letters, digits and hyphens only.
+pub fn validate_region(region: &str) -> Result<&str, ConsoleError> {
+    let region = region.trim();
+    if region.is_empty() {
+        return Err(ConsoleError::invalid(Field::Region, "Choose a region, or type one under \"other\"."));
+    }
+    let label_ok = region.len() <= 63
+        && region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !region.starts_with('-')
+        && !region.ends_with('-');
+    if !label_ok {
+        return Err(ConsoleError::invalid(
+            Field::Region,
+            "A region is lowercase letters, digits and hyphens, like eu-west-1.",
+        ));
+    }
+    Ok(region)
+}
+
+/// A custom endpoint: `http(s)://host[:port][/base-path]`, nothing else.
+pub fn validate_custom_endpoint(url: &str) -> Result<String, ConsoleError> {
+    let bad = |why: &str| Err(ConsoleError::invalid(Field::Endpoint, why));
+    let url = url.trim();
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return bad("An endpoint URL starts with https:// (or http:// for a local endpoint).");
+    };
+    if !scheme.eq_ignore_ascii_case("https") && !scheme.eq_ignore_ascii_case("http") {
+        return bad("An endpoint URL starts with https:// (or http:// for a local endpoint).");
+    }
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let authority_ok = !authority.is_empty()
+        && authority.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.:[]_".contains(&b));
+    if !authority_ok {
+        return bad("The endpoint's host is not valid: use a host name or address and an optional :port, no user name.");
+    }
+    if path.contains(['?', '#']) || path.contains(char::is_whitespace) {
+        return bad("An endpoint URL has no query, fragment or spaces.");
+    }
+    Ok(format!("{}://{}{}", scheme.to_ascii_lowercase(), authority, path.trim_end_matches('/')))
+}
+
+/// Resolves the endpoint URL (no trailing slash) exactly as the service's rule set does.
+pub fn resolve(config: &EndpointConfig) -> Result<String, ConsoleError> {
+    if let Some(custom) = config.custom.as_deref().filter(|c| !c.trim().is_empty()) {
+        if config.use_fips {
+            return Err(ConsoleError::invalid(Field::Endpoint, "Invalid Configuration: FIPS and custom endpoint are not supported"));
+        }
+        if config.use_dual_stack {
+            return Err(ConsoleError::invalid(Field::Endpoint, "Invalid Configuration: Dualstack and custom endpoint are not supported"));
+        }
+        return validate_custom_endpoint(custom);
+    }
+    let region = validate_region(&config.region)?;
+    let p = partition_of(region);
+    let url = match (config.use_fips, config.use_dual_stack) {
+        (true, true) => format!("https://api.iotwireless-fips.{region}.{}", p.dual_stack_dns_suffix),
+        (true, false) => format!("https://api.iotwireless-fips.{region}.{}", p.dns_suffix),
+        (false, true) => format!("https://api.iotwireless.{region}.{}", p.dual_stack_dns_suffix),
+        (false, false) => format!("https://api.iotwireless.{region}.{}", p.dns_suffix),
+    };
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(region: &str, fips: bool, dual: bool, custom: Option<&str>) -> EndpointConfig {
+        EndpointConfig { region: region.into(), use_fips: fips, use_dual_stack: dual, custom: custom.map(Into::into) }
+    }
+
+    #[test]
+    fn aws_partition_default() {
+        assert_eq!(resolve(&cfg("eu-west-1", false, false, None)).unwrap(), "https://api.iotwireless.eu-west-1.amazonaws.com");
+    }
+
+    #[test]
+    fn partitions_by_pattern() {
+        assert_eq!(partition_id("cn-north-1"), "aws-cn");
+        assert_eq!(partition_id("us-gov-west-1"), "aws-us-gov");
+        assert_eq!(partition_id("us-isob-east-1"), "aws-iso-b");
+        assert_eq!(partition_id("eusc-de-east-1"), "aws-eusc");
+        assert_eq!(partition_id("mars-east-1"), "aws");
+        assert_eq!(partition_id("aws-us-gov-global"), "aws-us-gov");
+    }
+
+    #[test]
+    fn custom_endpoint_wins_and_rejects_fips_and_dual_stack() {
+        assert_eq!(resolve(&cfg("", false, false, Some("http://127.0.0.1:8081/"))).unwrap(), "http://127.0.0.1:8081");
+        assert!(resolve(&cfg("us-east-1", true, false, Some("http://x"))).is_err());
+        assert!(resolve(&cfg("us-east-1", false, true, Some("http://x"))).is_err());
+    }
+
+    #[test]
+    fn hostile_regions_and_endpoints_are_refused() {
+        assert!(resolve(&cfg("evil.com/", false, false, None)).is_err());
+        assert!(resolve(&cfg("", false, false, None)).is_err());
+        assert!(validate_custom_endpoint("ftp://x").is_err());
+        assert!(validate_custom_endpoint("https://user:pw@host").is_err());
+        assert!(validate_custom_endpoint("https://host/?q").is_err());
+        assert!(validate_custom_endpoint("https://").is_err());
+    }
+}

@@ -1,0 +1,322 @@
+//! Errors as values: a kind the UI can match on, a sentence that says what to do next, details.
+
+use std::fmt;
+
+/// A form control, named as in the automation contract (`name=` of the control).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    AccessKeyId,
+    SecretAccessKey,
+    SessionToken,
+    Region,
+    Endpoint,
+    TaskId,
+    FirmwareSize,
+    FragmentSize,
+    RedundancyPercent,
+    FragmentInterval,
+}
+
+impl Field {
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::AccessKeyId => "access-key-id",
+            Field::SecretAccessKey => "secret-access-key",
+            Field::SessionToken => "session-token",
+            Field::Region => "region",
+            Field::Endpoint => "endpoint",
+            Field::TaskId => "task-id",
+            Field::FirmwareSize => "firmware-size",
+            Field::FragmentSize => "fragment-size",
+            Field::RedundancyPercent => "redundancy-percent",
+            Field::FragmentInterval => "fragment-interval-ms",
+        }
+    }
+}
+
+/// The error codes IoT Wireless (and SigV4 in front of it) is known to return.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KnownCode {
+    ValidationException,
+    ResourceNotFoundException,
+    AccessDeniedException,
+    InternalServerException,
+    ThrottlingException,
+    UnrecognizedClientException,
+    InvalidSignatureException,
+    ExpiredTokenException,
+    IncompleteSignatureException,
+    MissingAuthenticationTokenException,
+}
+
+impl KnownCode {
+    pub const ALL: [KnownCode; 10] = [
+        KnownCode::ValidationException,
+        KnownCode::ResourceNotFoundException,
+        KnownCode::AccessDeniedException,
+        KnownCode::InternalServerException,
+        KnownCode::ThrottlingException,
+        KnownCode::UnrecognizedClientException,
+        KnownCode::InvalidSignatureException,
+        KnownCode::ExpiredTokenException,
+        KnownCode::IncompleteSignatureException,
+        KnownCode::MissingAuthenticationTokenException,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KnownCode::ValidationException => "ValidationException",
+            KnownCode::ResourceNotFoundException => "ResourceNotFoundException",
+            KnownCode::AccessDeniedException => "AccessDeniedException",
+            KnownCode::InternalServerException => "InternalServerException",
+            KnownCode::ThrottlingException => "ThrottlingException",
+            KnownCode::UnrecognizedClientException => "UnrecognizedClientException",
+            KnownCode::InvalidSignatureException => "InvalidSignatureException",
+            KnownCode::ExpiredTokenException => "ExpiredTokenException",
+            KnownCode::IncompleteSignatureException => "IncompleteSignatureException",
+            KnownCode::MissingAuthenticationTokenException => "MissingAuthenticationTokenException",
+        }
+    }
+}
+
+/// A service error code: a new code from the service never breaks parsing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    Known(KnownCode),
+    Unknown(String),
+}
+
+impl ErrorCode {
+    pub fn parse(code: &str) -> Self {
+        KnownCode::ALL
+            .into_iter()
+            .find(|k| k.as_str() == code)
+            .map(ErrorCode::Known)
+            .unwrap_or_else(|| ErrorCode::Unknown(code.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrorCode::Known(k) => k.as_str(),
+            ErrorCode::Unknown(s) => s,
+        }
+    }
+}
+
+/// An error answer of the service, as an SDK would decode it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceError {
+    pub code: ErrorCode,
+    pub status: u16,
+    pub message: Option<String>,
+    pub request_id: Option<String>,
+    pub resource_id: Option<String>,
+    pub resource_type: Option<String>,
+}
+
+/// Everything that can go wrong between the form and the rendered task.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConsoleError {
+    /// A form value is wrong; nothing was sent.
+    InvalidInput { field: Field, reason: String },
+    /// The request could not be signed; nothing was sent.
+    Signing { detail: String },
+    /// fetch() failed: offline, DNS, refused, or blocked by the browser (CORS).
+    Network { url: String, detail: String },
+    /// The attempt took too long and was aborted.
+    Timeout { seconds: u32 },
+    /// The user cancelled, or a newer request replaced this one.
+    Cancelled,
+    /// The service answered with a modeled or SigV4 error.
+    Service(ServiceError),
+    /// Something answered that is not the service speaking JSON (a proxy's HTML page, an empty body).
+    UnexpectedResponse { status: u16, content_type: Option<String>, excerpt: String, request_id: Option<String> },
+    /// A success answer whose body is not a FUOTA task.
+    Parse { detail: String, excerpt: String, request_id: Option<String> },
+}
+
+impl ConsoleError {
+    pub fn invalid(field: Field, reason: &str) -> Self {
+        ConsoleError::InvalidInput { field, reason: reason.to_owned() }
+    }
+
+    /// The code shown in `data-error-code`: the AWS code, or the console's own.
+    pub fn code(&self) -> &str {
+        match self {
+            ConsoleError::InvalidInput { .. } => "InvalidInput",
+            ConsoleError::Signing { .. } => "SigningError",
+            ConsoleError::Network { .. } => "NetworkError",
+            ConsoleError::Timeout { .. } => "Timeout",
+            ConsoleError::Cancelled => "Cancelled",
+            ConsoleError::Service(e) => e.code.as_str(),
+            ConsoleError::UnexpectedResponse { .. } => "UnexpectedResponse",
+            ConsoleError::Parse { .. } => "ParseError",
+        }
+    }
+
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ConsoleError::Service(e) => e.request_id.as_deref(),
+            ConsoleError::UnexpectedResponse { request_id, .. } | ConsoleError::Parse { request_id, .. } => {
+                request_id.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// The service's own message, when there is one.
+    pub fn service_message(&self) -> Option<&str> {
+        match self {
+            ConsoleError::Service(e) => e.message.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The details behind the sentence, label and value, for the "details" panel.
+    pub fn details(&self) -> Vec<(&'static str, String)> {
+        let mut rows = vec![("Code", self.code().to_owned())];
+        match self {
+            ConsoleError::InvalidInput { field, .. } => rows.push(("Field", field.name().to_owned())),
+            ConsoleError::Signing { detail } => rows.push(("Detail", detail.clone())),
+            ConsoleError::Network { url, detail } => {
+                rows.push(("URL", url.clone()));
+                rows.push(("Browser said", detail.clone()));
+            }
+            ConsoleError::Timeout { seconds } => rows.push(("Waited", format!("{seconds} s"))),
+            ConsoleError::Cancelled => {}
+            ConsoleError::Service(e) => {
+                rows.push(("HTTP status", e.status.to_string()));
+                if let Some(m) = &e.message {
+                    rows.push(("Message", m.clone()));
+                }
+                if let Some(r) = &e.resource_id {
+                    rows.push(("Resource", format!("{} {r}", e.resource_type.as_deref().unwrap_or(""))));
+                }
+            }
+            ConsoleError::UnexpectedResponse { status, content_type, excerpt, .. } => {
+                rows.push(("HTTP status", status.to_string()));
+                rows.push(("Content-Type", content_type.clone().unwrap_or_else(|| "(none)".to_owned())));
+                rows.push(("Body", if excerpt.is_empty() { "(empty)".to_owned() } else { excerpt.clone() }));
+            }
+            ConsoleError::Parse { detail, excerpt, .. } => {
+                rows.push(("Problem", detail.clone()));
+                rows.push(("Body", excerpt.clone()));
+            }
+        }
+        rows
+    }
+
+    /// One sentence that says what happened and what to do next.
+    pub fn sentence(&self) -> String {
+        use KnownCode::*;
+        match self {
+            ConsoleError::InvalidInput { reason, .. } => reason.clone(),
+            ConsoleError::Signing { detail } => {
+                format!("The request could not be signed ({detail}); check the region and the credentials.")
+            }
+            ConsoleError::Network { url, .. } => format!(
+                "The request to {url} failed before any answer could be read: check the endpoint and your \
+                 network. If the endpoint is up, the browser probably blocked the answer (CORS): IoT Wireless \
+                 does not allow calls from web pages on other origins, so send through a relay (see the README)."
+            ),
+            ConsoleError::Timeout { seconds } => format!(
+                "No answer within {seconds} s: the endpoint may be down or unreachable; try again or check the endpoint."
+            ),
+            ConsoleError::Cancelled => "The request was cancelled before an answer came: submit again to fetch the task.".to_owned(),
+            ConsoleError::UnexpectedResponse { status, .. } => format!(
+                "HTTP {status} came back without an AWS error in it (a proxy, a load balancer or a wrong endpoint \
+                 answered): check the endpoint or relay URL, then try again."
+            ),
+            ConsoleError::Parse { .. } => "The service answered, but not with a FUOTA task the console can read: \
+                 check that the endpoint is IoT Wireless; the raw answer is in the details."
+                .to_owned(),
+            ConsoleError::Service(e) => match &e.code {
+                ErrorCode::Known(ValidationException) => {
+                    "The service rejected the request as invalid: check the task id.".to_owned()
+                }
+                ErrorCode::Known(ResourceNotFoundException) => "No FUOTA task with this id exists for these \
+                     credentials in this region: check the task id and the region."
+                    .to_owned(),
+                ErrorCode::Known(AccessDeniedException) => "These credentials may not read this FUOTA task: \
+                     ask for iotwireless:GetFuotaTask on it, or use another role."
+                    .to_owned(),
+                ErrorCode::Known(InternalServerException) => {
+                    "IoT Wireless had an internal error: try again in a moment.".to_owned()
+                }
+                ErrorCode::Known(ThrottlingException) => {
+                    "The service is throttling requests: wait a few seconds and try again.".to_owned()
+                }
+                ErrorCode::Known(UnrecognizedClientException) => "AWS does not recognise this access key id: \
+                     check it, and that the region belongs to the same partition."
+                    .to_owned(),
+                ErrorCode::Known(InvalidSignatureException) => {
+                    let expired = e.message.as_deref().is_some_and(|m| m.contains("expired") || m.contains("not yet current"));
+                    if expired {
+                        "The signature's time is too far from the service's: set your computer's clock right, then try again.".to_owned()
+                    } else {
+                        "The signature did not match: check the secret access key and the session token.".to_owned()
+                    }
+                }
+                ErrorCode::Known(ExpiredTokenException) => {
+                    "These temporary credentials have expired: get fresh ones and paste them in.".to_owned()
+                }
+                ErrorCode::Known(IncompleteSignatureException) => {
+                    "The request's signature was incomplete: check the access key id and the session token.".to_owned()
+                }
+                ErrorCode::Known(MissingAuthenticationTokenException) => "The endpoint did not take this as a \
+                     signed IoT Wireless request: check the endpoint URL and the credentials."
+                    .to_owned(),
+                ErrorCode::Unknown(code) => {
+                    format!("The service answered HTTP {} with the error {code}: see the message below.", e.status)
+                }
+            },
+        }
+    }
+}
+
+impl fmt::Display for ConsoleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code(), self.sentence())
+    }
+}
+
+impl std::error::Error for ConsoleError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_codes_round_trip_and_unknown_ones_are_kept() {
+        for k in KnownCode::ALL {
+            assert_eq!(ErrorCode::parse(k.as_str()), ErrorCode::Known(k));
+        }
+        assert_eq!(ErrorCode::parse("BrandNewException"), ErrorCode::Unknown("BrandNewException".into()));
+    }
+
+    #[test]
+    fn every_known_code_has_its_own_sentence() {
+        let sentences: std::collections::HashSet<String> = KnownCode::ALL
+            .into_iter()
+            .map(|k| {
+                ConsoleError::Service(ServiceError {
+                    code: ErrorCode::Known(k),
+                    status: 400,
+                    message: None,
+                    request_id: None,
+                    resource_id: None,
+                    resource_type: None,
+                })
+                .sentence()
+            })
+            .collect();
+        assert_eq!(sentences.len(), KnownCode::ALL.len());
+    }
+
+    #[test]
+    fn network_error_mentions_cors() {
+        let e = ConsoleError::Network { url: "https://x".into(), detail: "TypeError".into() };
+        assert!(e.sentence().contains("CORS"));
+        assert_eq!(e.code(), "NetworkError");
+    }
+}

@@ -1,0 +1,237 @@
+//! Fragment arithmetic of a FUOTA session: how many fragments, how much padding, how long.
+//!
+//! Rounding, stated once:
+//! - data fragments = ceil(firmware / fragment size): the last fragment is padded to full size;
+//! - redundant fragments = ceil(data fragments × redundancy % / 100): never less redundancy than
+//!   asked for (the seed's 100 B / 10 B / 50 % gives 10 + 5 = 15; 995 B / 50 B / 25 % gives 20 + 5);
+//! - the interval is rounded half-up to whole seconds, as the service does, and the session lasts
+//!   total fragments × that interval.
+
+use crate::error::{ConsoleError, Field};
+
+/// The calculator's inputs as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FragmentTexts {
+    pub firmware_size: String,
+    pub fragment_size: String,
+    pub redundancy_percent: String,
+    pub fragment_interval_ms: String,
+}
+
+/// The calculator's inputs, checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FragmentInputs {
+    pub firmware_bytes: u64,
+    pub fragment_bytes: u64,
+    pub redundancy_percent: u64,
+    pub interval_ms: u64,
+}
+
+/// The outcome of a fragment session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FragmentPlan {
+    pub inputs: FragmentInputs,
+    pub data_fragments: u64,
+    pub redundant_fragments: u64,
+    pub total_fragments: u64,
+    /// Bytes of padding in the last data fragment.
+    pub padding_bytes: u64,
+    pub interval_seconds: u64,
+    pub session_seconds: u64,
+}
+
+fn parse_number(field: Field, text: &str, what: &str, min: u64, max: u64) -> Result<u64, ConsoleError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(ConsoleError::invalid(field, &format!("Enter the {what}.")));
+    }
+    if !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ConsoleError::invalid(field, &format!("The {what} is a whole number, digits only.")));
+    }
+    match t.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ if max == u64::MAX => Err(ConsoleError::invalid(field, &format!("The {what} must be at least {min}."))),
+        _ => Err(ConsoleError::invalid(field, &format!("The {what} must be between {min} and {max}."))),
+    }
+}
+
+impl FragmentTexts {
+    /// Checks every input; the first wrong one is reported.
+    pub fn parse(&self) -> Result<FragmentInputs, ConsoleError> {
+        Ok(FragmentInputs {
+            firmware_bytes: parse_number(Field::FirmwareSize, &self.firmware_size, "firmware size in bytes", 1, u64::MAX)?,
+            fragment_bytes: parse_number(Field::FragmentSize, &self.fragment_size, "fragment size in bytes", 1, u64::MAX)?,
+            redundancy_percent: parse_number(Field::RedundancyPercent, &self.redundancy_percent, "redundancy percentage", 0, 100)?,
+            interval_ms: parse_number(Field::FragmentInterval, &self.fragment_interval_ms, "fragment interval in ms", 1, u64::MAX)?,
+        })
+    }
+}
+
+fn too_large(field: Field) -> ConsoleError {
+    ConsoleError::invalid(field, "These values give more fragments or seconds than the console can count: use smaller ones.")
+}
+
+impl FragmentInputs {
+    pub fn plan(self) -> Result<FragmentPlan, ConsoleError> {
+        if self.fragment_bytes == 0 {
+            return Err(ConsoleError::invalid(Field::FragmentSize, "The fragment size must be at least 1."));
+        }
+        if self.redundancy_percent > 100 {
+            return Err(ConsoleError::invalid(Field::RedundancyPercent, "The redundancy percentage must be between 0 and 100."));
+        }
+        let data = self.firmware_bytes.div_ceil(self.fragment_bytes);
+        // u128: data × percent cannot overflow it.
+        let redundant = u64::try_from((u128::from(data) * u128::from(self.redundancy_percent)).div_ceil(100))
+            .map_err(|_| too_large(Field::RedundancyPercent))?;
+        let total = data.checked_add(redundant).ok_or_else(|| too_large(Field::RedundancyPercent))?;
+        let padding = u64::try_from(u128::from(data) * u128::from(self.fragment_bytes) - u128::from(self.firmware_bytes))
+            .map_err(|_| too_large(Field::FragmentSize))?;
+        let interval_seconds = self.interval_ms / 1000 + u64::from(self.interval_ms % 1000 >= 500);
+        let session_seconds = total.checked_mul(interval_seconds).ok_or_else(|| too_large(Field::FragmentInterval))?;
+        Ok(FragmentPlan {
+            inputs: self,
+            data_fragments: data,
+            redundant_fragments: redundant,
+            total_fragments: total,
+            padding_bytes: padding,
+            interval_seconds,
+            session_seconds,
+        })
+    }
+}
+
+impl FragmentPlan {
+    /// The formula with the numbers in it, one line per output.
+    pub fn formula_lines(&self) -> [String; 4] {
+        let i = &self.inputs;
+        [
+            format!("data = ⌈{} B ÷ {} B⌉ = {}", i.firmware_bytes, i.fragment_bytes, self.data_fragments),
+            format!("redundant = ⌈{} × {} %⌉ = {}", self.data_fragments, i.redundancy_percent, self.redundant_fragments),
+            format!(
+                "total = {} + {} = {}; padding = {} × {} B − {} B = {} B",
+                self.data_fragments, self.redundant_fragments, self.total_fragments,
+                self.data_fragments, i.fragment_bytes, i.firmware_bytes, self.padding_bytes
+            ),
+            format!(
+                "session = {} × {} s ({} ms rounded to whole seconds) = {} s",
+                self.total_fragments, self.interval_seconds, i.interval_ms, self.session_seconds
+            ),
+        ]
+    }
+}
+
+/// `3725` → `1 h 2 min 5 s`.
+pub fn format_duration(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    match (h, m) {
+        (0, 0) => format!("{s} s"),
+        (0, _) => format!("{m} min {s} s"),
+        _ => format!("{h} h {m} min {s} s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn plan(firmware: u64, fragment: u64, percent: u64, interval: u64) -> FragmentPlan {
+        FragmentInputs { firmware_bytes: firmware, fragment_bytes: fragment, redundancy_percent: percent, interval_ms: interval }
+            .plan()
+            .unwrap()
+    }
+
+    #[test]
+    fn seed_example_100_bytes_10_byte_fragments_50_percent_is_15() {
+        let p = plan(100, 10, 50, 1000);
+        assert_eq!((p.data_fragments, p.redundant_fragments, p.total_fragments, p.padding_bytes), (10, 5, 15, 0));
+        assert_eq!(p.session_seconds, 15);
+    }
+
+    #[test]
+    fn interop_example_995_bytes_50_byte_fragments_25_percent_is_25() {
+        let p = plan(995, 50, 25, 1000);
+        assert_eq!((p.data_fragments, p.redundant_fragments, p.total_fragments, p.padding_bytes), (20, 5, 25, 5));
+    }
+
+    #[test]
+    fn redundant_fragments_round_up() {
+        // 7 × 10 % = 0.7 → 1; 7 × 0 % = 0
+        assert_eq!(plan(70, 10, 10, 1000).redundant_fragments, 1);
+        assert_eq!(plan(70, 10, 0, 1000).redundant_fragments, 0);
+        assert_eq!(plan(70, 10, 100, 1000).redundant_fragments, 7);
+    }
+
+    #[test]
+    fn interval_rounds_half_up_to_seconds() {
+        assert_eq!(plan(10, 10, 0, 1499).interval_seconds, 1);
+        assert_eq!(plan(10, 10, 0, 1500).interval_seconds, 2);
+        assert_eq!(plan(10, 10, 0, 499).interval_seconds, 0);
+        assert_eq!(plan(30, 10, 0, 2500).session_seconds, 9);
+    }
+
+    #[test]
+    fn absurd_inputs_are_errors_not_overflows() {
+        let huge = FragmentInputs { firmware_bytes: u64::MAX, fragment_bytes: 1, redundancy_percent: 100, interval_ms: 1000 };
+        assert!(huge.plan().is_err());
+        let long = FragmentInputs { firmware_bytes: u64::MAX / 2, fragment_bytes: 1, redundancy_percent: 0, interval_ms: 10_000 };
+        assert!(long.plan().is_err());
+        assert_eq!(plan(u64::MAX, u64::MAX, 100, 1000).total_fragments, 2);
+    }
+
+    #[test]
+    fn text_inputs_are_checked_per_field() {
+        let texts = |f: &str, s: &str, r: &str, i: &str| FragmentTexts {
+            firmware_size: f.into(), fragment_size: s.into(), redundancy_percent: r.into(), fragment_interval_ms: i.into(),
+        };
+        assert!(texts("995", "50", "25", "1000").parse().is_ok());
+        let field_of = |t: FragmentTexts| match t.parse() {
+            Err(ConsoleError::InvalidInput { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(field_of(texts("", "50", "25", "1000")), Field::FirmwareSize);
+        assert_eq!(field_of(texts("-5", "50", "25", "1000")), Field::FirmwareSize);
+        assert_eq!(field_of(texts("1e3", "50", "25", "1000")), Field::FirmwareSize);
+        assert_eq!(field_of(texts("10", "0", "25", "1000")), Field::FragmentSize);
+        assert_eq!(field_of(texts("10", "5", "101", "1000")), Field::RedundancyPercent);
+        assert_eq!(field_of(texts("10", "5", "1", "0")), Field::FragmentInterval);
+        assert_eq!(field_of(texts("99999999999999999999999", "5", "1", "1")), Field::FirmwareSize);
+    }
+
+    #[test]
+    fn formula_shows_the_numbers() {
+        let lines = plan(995, 50, 25, 1000).formula_lines();
+        assert_eq!(lines[0], "data = ⌈995 B ÷ 50 B⌉ = 20");
+        assert_eq!(lines[1], "redundant = ⌈20 × 25 %⌉ = 5");
+    }
+
+    #[test]
+    fn durations_read_like_people_say_them() {
+        assert_eq!(format_duration(25), "25 s");
+        assert_eq!(format_duration(3725), "1 h 2 min 5 s");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn plan_never_panics_and_holds_its_invariants(
+            firmware in any::<u64>(), fragment in any::<u64>(), percent in any::<u64>(), interval in any::<u64>()
+        ) {
+            let inputs = FragmentInputs { firmware_bytes: firmware, fragment_bytes: fragment, redundancy_percent: percent, interval_ms: interval };
+            if let Ok(p) = inputs.plan() {
+                prop_assert!(u128::from(p.data_fragments) * u128::from(fragment) >= u128::from(firmware));
+                prop_assert!(p.padding_bytes < fragment || firmware == 0);
+                prop_assert_eq!(p.total_fragments, p.data_fragments + p.redundant_fragments);
+                prop_assert!(p.redundant_fragments <= p.data_fragments);
+                prop_assert!(u128::from(p.redundant_fragments) * 100 >= u128::from(p.data_fragments) * u128::from(percent));
+            }
+        }
+
+        #[test]
+        fn parsing_any_text_never_panics(a in ".*", b in ".*", c in "[0-9]{0,25}", d in "\\PC*") {
+            let texts = FragmentTexts { firmware_size: a, fragment_size: b, redundancy_percent: c, fragment_interval_ms: d };
+            if let Ok(inputs) = texts.parse() { let _ = inputs.plan(); }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! Reading a GetFuotaTask answer: a task, or an error classified the way the AWS SDKs do it.
+
+use serde_json::Value;
+
+use crate::error::{ConsoleError, ErrorCode, ServiceError};
+use crate::task::FuotaTask;
+
+/// Bodies larger than this are not read: a task is a few KiB at most.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// How much of an unexpected body the details show.
+const EXCERPT_CHARS: usize = 512;
+
+/// What came back over HTTP, as far as the console needs it.
+#[derive(Clone, Copy, Debug)]
+pub struct HttpAnswer<'a> {
+    pub status: u16,
+    /// `x-amzn-ErrorType`, when CORS lets the page see it.
+    pub error_type: Option<&'a str>,
+    /// `x-amzn-RequestId`.
+    pub request_id: Option<&'a str>,
+    pub content_type: Option<&'a str>,
+    pub body: &'a str,
+}
+
+/// A task read from a success answer, with the JSON as received for the raw view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskAnswer {
+    pub task: FuotaTask,
+    pub raw_json: String,
+    pub request_id: Option<String>,
+}
+
+fn excerpt(body: &str) -> String {
+    match body.char_indices().nth(EXCERPT_CHARS) {
+        Some((cut, _)) => format!("{}…", &body[..cut]),
+        None => body.to_owned(),
+    }
+}
+
+/// `x-amzn-ErrorType` or `__type` to a bare code: `aws.protocoltests#FooError:http://…` → `FooError`.
+fn sanitize_code(raw: &str) -> Option<String> {
+    let no_uri = raw.split(':').next().unwrap_or(raw);
+    let bare = no_uri.rsplit('#').next().unwrap_or(no_uri).trim();
+    (!bare.is_empty()).then(|| bare.to_owned())
+}
+
+fn string_member<'v>(body: &'v Value, names: &[&str]) -> Option<&'v str> {
+    names.iter().find_map(|n| body.get(*n).and_then(Value::as_str))
+}
+
+/// The service error in an answer, found as SDKs find it: header, then `__type`, then `code`.
+fn service_error(answer: &HttpAnswer, json: Option<&Value>) -> Option<ServiceError> {
+    let code = answer
+        .error_type
+        .and_then(sanitize_code)
+        .or_else(|| json.and_then(|b| string_member(b, &["__type"])).and_then(sanitize_code))
+        .or_else(|| json.and_then(|b| string_member(b, &["code", "Code"])).and_then(sanitize_code))?;
+    let member = |names: &[&str]| json.and_then(|b| string_member(b, names)).map(str::to_owned);
+    Some(ServiceError {
+        code: ErrorCode::parse(&code),
+        status: answer.status,
+        message: member(&["message", "Message"]),
+        request_id: answer.request_id.map(str::to_owned),
+        resource_id: member(&["ResourceId", "resourceId"]),
+        resource_type: member(&["ResourceType", "resourceType"]),
+    })
+}
+
+/// The error for a body over [`MAX_BODY_BYTES`], also used before reading when Content-Length says so.
+pub fn too_large(answer: &HttpAnswer, body_bytes: usize) -> ConsoleError {
+    ConsoleError::UnexpectedResponse {
+        status: answer.status,
+        content_type: answer.content_type.map(str::to_owned),
+        excerpt: format!("(a body of {body_bytes} bytes, over the {MAX_BODY_BYTES}-byte limit; not read)"),
+        request_id: answer.request_id.map(str::to_owned),
+    }
+}
+
+/// Turns an HTTP answer into a task or a typed error. Never panics, whatever the body.
+pub fn read_get_fuota_task(answer: &HttpAnswer) -> Result<TaskAnswer, ConsoleError> {
+    let request_id = answer.request_id.map(str::to_owned);
+    let unexpected = || ConsoleError::UnexpectedResponse {
+        status: answer.status,
+        content_type: answer.content_type.map(str::to_owned),
+        excerpt: excerpt(answer.body),
+        request_id: request_id.clone(),
+    };
+    if answer.body.len() > MAX_BODY_BYTES {
+        return Err(too_large(answer, answer.body.len()));
+    }
+    let looks_like_json = answer.body.trim_start().starts_with('{');
+    let json: Option<Value> = looks_like_json.then(|| serde_json::from_str(answer.body).ok()).flatten();
+    let success = (200..300).contains(&answer.status);
+    let has_error_marker =
+        answer.error_type.is_some() || json.as_ref().is_some_and(|b| b.get("__type").is_some());
+    if !success || has_error_marker {
+        return Err(service_error(answer, json.as_ref()).map(ConsoleError::Service).unwrap_or_else(unexpected));
+    }
+    if !looks_like_json {
+        return Err(unexpected());
+    }
+    let parse_error = |detail: String| ConsoleError::Parse { detail, excerpt: excerpt(answer.body), request_id: request_id.clone() };
+    let value = json.ok_or_else(|| {
+        parse_error(serde_json::from_str::<Value>(answer.body).err().map(|e| e.to_string()).unwrap_or_default())
+    })?;
+    let raw_json = serde_json::to_string_pretty(&value).unwrap_or_else(|_| answer.body.to_owned());
+    let task = FuotaTask::from_value(value).map_err(parse_error)?;
+    Ok(TaskAnswer { task, raw_json, request_id })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::KnownCode;
+
+    fn answer<'a>(status: u16, error_type: Option<&'a str>, body: &'a str) -> HttpAnswer<'a> {
+        HttpAnswer { status, error_type, request_id: Some("req-1"), content_type: Some("application/json"), body }
+    }
+
+    fn code(a: HttpAnswer) -> String {
+        read_get_fuota_task(&a).unwrap_err().code().to_owned()
+    }
+
+    #[test]
+    fn header_wins_then_type_then_code() {
+        let body = r#"{"__type":"com.amazonaws.iotwireless#AccessDeniedException","code":"ThrottlingException","message":"m"}"#;
+        assert_eq!(code(answer(404, Some("ResourceNotFoundException:http://internal/"), body)), "ResourceNotFoundException");
+        assert_eq!(code(answer(403, None, body)), "AccessDeniedException");
+        assert_eq!(code(answer(429, None, r#"{"code":"ThrottlingException"}"#)), "ThrottlingException");
+    }
+
+    #[test]
+    fn service_error_keeps_message_request_id_and_resource() {
+        let body = r#"{"Message":"no such task","ResourceId":"abc","ResourceType":"FuotaTask"}"#;
+        let err = read_get_fuota_task(&answer(404, Some("ResourceNotFoundException"), body)).unwrap_err();
+        let ConsoleError::Service(e) = &err else { panic!("{err:?}") };
+        assert_eq!(e.code, ErrorCode::Known(KnownCode::ResourceNotFoundException));
+        assert_eq!(e.message.as_deref(), Some("no such task"));
+        assert_eq!(e.resource_id.as_deref(), Some("abc"));
+        assert_eq!(err.request_id(), Some("req-1"));
+    }
+
+    #[test]
+    fn html_and_empty_bodies_are_unexpected_not_parse_errors() {
+        assert_eq!(code(answer(502, None, "<html><body>Bad gateway</body></html>")), "UnexpectedResponse");
+        assert_eq!(code(answer(503, None, "")), "UnexpectedResponse");
+        assert_eq!(code(answer(200, None, "")), "UnexpectedResponse");
+        assert_eq!(code(answer(200, None, "<!doctype html>")), "UnexpectedResponse");
+    }
+
+    #[test]
+    fn truncated_or_mistyped_success_is_a_parse_error() {
+        assert_eq!(code(answer(200, None, r#"{"Id": "abc", "Status": "Pen"#)), "ParseError");
+        assert_eq!(code(answer(200, None, r#"{"FragmentSizeBytes": "big"}"#)), "ParseError");
+    }
+
+    #[test]
+    fn a_200_with_an_error_body_is_an_error() {
+        assert_eq!(code(answer(200, None, r#"{"__type":"InternalServerException","message":"x"}"#)), "InternalServerException");
+    }
+
+    #[test]
+    fn enormous_bodies_are_refused() {
+        let big = format!("{{\"Description\":\"{}\"}}", "x".repeat(MAX_BODY_BYTES));
+        assert_eq!(code(answer(200, None, &big)), "UnexpectedResponse");
+    }
+
+    #[test]
+    fn success_gives_task_and_pretty_raw_json() {
+        let ok = read_get_fuota_task(&answer(200, None, r#"{"Id":"abc","Status":"Pending"}"#)).unwrap();
+        assert_eq!(ok.task.id.as_deref(), Some("abc"));
+        assert!(ok.raw_json.contains("\n"));
+        assert_eq!(ok.request_id.as_deref(), Some("req-1"));
+    }
+
+    #[test]
+    fn unknown_code_is_kept() {
+        assert_eq!(code(answer(400, Some("SomethingNewException"), "{}")), "SomethingNewException");
+    }
+}

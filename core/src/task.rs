@@ -1,0 +1,326 @@
+//! The FUOTA task as GetFuotaTask returns it, parsed the way the rest-json protocol defines.
+
+use aws_smithy_types::date_time::{DateTime, Format};
+use serde::Deserialize;
+
+use crate::descriptor::Descriptor;
+
+/// The task's status. A status the console does not know yet is kept and shown as-is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TaskStatus {
+    Pending,
+    FuotaSessionWaiting,
+    InFuotaSession,
+    FuotaDone,
+    DeleteWaiting,
+    Unknown(String),
+}
+
+impl TaskStatus {
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "Pending" => TaskStatus::Pending,
+            "FuotaSession_Waiting" => TaskStatus::FuotaSessionWaiting,
+            "In_FuotaSession" => TaskStatus::InFuotaSession,
+            "FuotaDone" => TaskStatus::FuotaDone,
+            "Delete_Waiting" => TaskStatus::DeleteWaiting,
+            other => TaskStatus::Unknown(other.to_owned()),
+        }
+    }
+
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TaskStatus::Pending => "Pending",
+            TaskStatus::FuotaSessionWaiting => "FuotaSession_Waiting",
+            TaskStatus::InFuotaSession => "In_FuotaSession",
+            TaskStatus::FuotaDone => "FuotaDone",
+            TaskStatus::DeleteWaiting => "Delete_Waiting",
+            TaskStatus::Unknown(s) => s,
+        }
+    }
+
+    /// The value in people's words.
+    pub fn label(&self) -> &str {
+        match self {
+            TaskStatus::Pending => "Pending",
+            TaskStatus::FuotaSessionWaiting => "Waiting for session",
+            TaskStatus::InFuotaSession => "In session",
+            TaskStatus::FuotaDone => "Done",
+            TaskStatus::DeleteWaiting => "Waiting for deletion",
+            TaskStatus::Unknown(s) => s,
+        }
+    }
+
+    /// A CSS-friendly tone for the badge.
+    pub fn tone(&self) -> &'static str {
+        match self {
+            TaskStatus::Pending | TaskStatus::FuotaSessionWaiting => "waiting",
+            TaskStatus::InFuotaSession => "active",
+            TaskStatus::FuotaDone => "done",
+            TaskStatus::DeleteWaiting => "ending",
+            TaskStatus::Unknown(_) => "unknown",
+        }
+    }
+}
+
+/// A point in time, to the millisecond, between the years 1 and 9999.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Timestamp {
+    epoch_millis: i64,
+}
+
+const MIN_MILLIS: i64 = -62_135_596_800_000; // 0001-01-01T00:00:00Z
+const MAX_MILLIS: i64 = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+
+impl Timestamp {
+    pub fn from_epoch_millis(epoch_millis: i64) -> Option<Self> {
+        (MIN_MILLIS..=MAX_MILLIS).contains(&epoch_millis).then_some(Self { epoch_millis })
+    }
+
+    /// rest-json's body timestamp: epoch seconds, possibly fractional (`1.700000000123E9`).
+    pub fn from_epoch_seconds(seconds: f64) -> Option<Self> {
+        let millis = (seconds * 1000.0).round();
+        if !millis.is_finite() || millis < MIN_MILLIS as f64 || millis > MAX_MILLIS as f64 {
+            return None;
+        }
+        Self::from_epoch_millis(millis as i64)
+    }
+
+    /// ISO-8601 / RFC 3339, as `timestampFormat: iso8601` members carry it.
+    pub fn parse_iso8601(s: &str) -> Option<Self> {
+        let dt = DateTime::from_str(s.trim(), Format::DateTime).ok()?;
+        let millis = dt.secs().checked_mul(1000)?.checked_add(i64::from(dt.subsec_nanos() / 1_000_000))?;
+        Self::from_epoch_millis(millis)
+    }
+
+    pub fn epoch_millis(self) -> i64 {
+        self.epoch_millis
+    }
+
+    /// RFC 3339 in UTC; milliseconds, when there are any, in three digits as `Date.toISOString()` writes them.
+    pub fn rfc3339(self) -> String {
+        let secs = self.epoch_millis.div_euclid(1000);
+        let millis = self.epoch_millis.rem_euclid(1000);
+        let whole = DateTime::from_secs(secs)
+            .fmt(Format::DateTime)
+            .unwrap_or_else(|_| format!("{} ms since 1970", self.epoch_millis));
+        match (millis, whole.strip_suffix('Z')) {
+            (0, _) | (_, None) => whole,
+            (ms, Some(base)) => format!("{base}.{ms:03}Z"),
+        }
+    }
+}
+
+/// The task as returned: every member optional, unknown members ignored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FuotaTask {
+    pub arn: Option<String>,
+    pub id: Option<String>,
+    pub status: Option<TaskStatus>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub rf_region: Option<String>,
+    pub start_time: Option<Timestamp>,
+    pub firmware_update_image: Option<String>,
+    pub firmware_update_role: Option<String>,
+    pub created_at: Option<Timestamp>,
+    pub redundancy_percent: Option<i64>,
+    pub fragment_size_bytes: Option<i64>,
+    pub fragment_interval_ms: Option<i64>,
+    pub descriptor: Option<Descriptor>,
+}
+
+/// The JSON body, member by member.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WireTask {
+    arn: Option<String>,
+    id: Option<String>,
+    status: Option<String>,
+    name: Option<String>,
+    description: Option<String>,
+    #[serde(rename = "LoRaWAN")]
+    lorawan: Option<WireLoRaWAN>,
+    firmware_update_image: Option<String>,
+    firmware_update_role: Option<String>,
+    created_at: Option<f64>,
+    redundancy_percent: Option<i64>,
+    fragment_size_bytes: Option<i64>,
+    #[serde(rename = "FragmentIntervalMS")]
+    fragment_interval_ms: Option<i64>,
+    descriptor: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WireLoRaWAN {
+    rf_region: Option<String>,
+    start_time: Option<String>,
+}
+
+impl FuotaTask {
+    /// Parses a GetFuotaTask body. The error says which member was wrong.
+    pub fn from_json(body: &str) -> Result<Self, String> {
+        let wire: WireTask = serde_json::from_str(body).map_err(|e| e.to_string())?;
+        Self::from_wire(wire)
+    }
+
+    /// Parses a body already read as JSON.
+    pub fn from_value(value: serde_json::Value) -> Result<Self, String> {
+        let wire: WireTask = serde_json::from_value(value).map_err(|e| e.to_string())?;
+        Self::from_wire(wire)
+    }
+
+    fn from_wire(wire: WireTask) -> Result<Self, String> {
+        let lorawan = wire.lorawan.unwrap_or(WireLoRaWAN { rf_region: None, start_time: None });
+        let start_time = match lorawan.start_time {
+            Some(s) => Some(Timestamp::parse_iso8601(&s).ok_or_else(|| format!("LoRaWAN.StartTime is not an ISO-8601 time: {s:.64}"))?),
+            None => None,
+        };
+        let created_at = match wire.created_at {
+            Some(secs) => Some(Timestamp::from_epoch_seconds(secs).ok_or_else(|| format!("CreatedAt is out of range: {secs}"))?),
+            None => None,
+        };
+        Ok(FuotaTask {
+            arn: wire.arn,
+            id: wire.id,
+            status: wire.status.as_deref().map(TaskStatus::parse),
+            name: wire.name,
+            description: wire.description,
+            rf_region: lorawan.rf_region,
+            start_time,
+            firmware_update_image: wire.firmware_update_image,
+            firmware_update_role: wire.firmware_update_role,
+            created_at,
+            redundancy_percent: wire.redundancy_percent,
+            fragment_size_bytes: wire.fragment_size_bytes,
+            fragment_interval_ms: wire.fragment_interval_ms,
+            descriptor: wire.descriptor.as_deref().map(Descriptor::from_base64),
+        })
+    }
+
+    /// Every member, in the API's order, for a view to render.
+    pub fn fields(&self) -> Vec<TaskField> {
+        use FieldValue as V;
+        let text = |s: &Option<String>| s.clone().map(V::Text);
+        let int = |i: Option<i64>| i.map(V::Integer);
+        let time = |t: Option<Timestamp>| t.map(V::Time);
+        [
+            ("Arn", "ARN", text(&self.arn)),
+            ("Id", "Id", text(&self.id)),
+            ("Status", "Status", self.status.clone().map(V::Status)),
+            ("Name", "Name", text(&self.name)),
+            ("Description", "Description", text(&self.description)),
+            ("LoRaWAN.RfRegion", "RF region", text(&self.rf_region)),
+            ("LoRaWAN.StartTime", "Start time", time(self.start_time)),
+            ("FirmwareUpdateImage", "Firmware image", text(&self.firmware_update_image)),
+            ("FirmwareUpdateRole", "Firmware update role", text(&self.firmware_update_role)),
+            ("CreatedAt", "Created", time(self.created_at)),
+            ("RedundancyPercent", "Redundancy (%)", int(self.redundancy_percent)),
+            ("FragmentSizeBytes", "Fragment size (bytes)", int(self.fragment_size_bytes)),
+            ("FragmentIntervalMS", "Fragment interval (ms)", int(self.fragment_interval_ms)),
+            ("Descriptor", "Descriptor", self.descriptor.clone().map(V::Descriptor)),
+        ]
+        .into_iter()
+        .map(|(name, label, value)| TaskField { name, label, value })
+        .collect()
+    }
+}
+
+/// One member of the task, ready to render.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskField {
+    /// The member's path, as in `data-field`.
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: Option<FieldValue>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldValue {
+    Text(String),
+    Integer(i64),
+    Time(Timestamp),
+    Status(TaskStatus),
+    Descriptor(Descriptor),
+}
+
+impl FieldValue {
+    /// The machine value of `data-value`: strings as returned, integers in decimal, times in RFC 3339 UTC.
+    pub fn data_value(&self) -> String {
+        match self {
+            FieldValue::Text(s) => s.clone(),
+            FieldValue::Integer(i) => i.to_string(),
+            FieldValue::Time(t) => t.rfc3339(),
+            FieldValue::Status(s) => s.as_str().to_owned(),
+            FieldValue::Descriptor(d) => d.raw().to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FULL: &str = r#"{
+        "Arn": "arn:aws:iotwireless:us-east-1:123456789012:FuotaTask/abc",
+        "Id": "abc", "Status": "In_FuotaSession", "Name": "fw-2.1", "Description": "rollout",
+        "LoRaWAN": {"RfRegion": "EU868", "StartTime": "2026-11-26T10:00:00Z"},
+        "FirmwareUpdateImage": "s3://bucket/fw.bin", "FirmwareUpdateRole": "arn:aws:iam::123456789012:role/fuota",
+        "CreatedAt": 1.700000000123E9, "RedundancyPercent": 25, "FragmentSizeBytes": 50,
+        "FragmentIntervalMS": 1500, "Descriptor": "djEuMi4z", "SomethingNew": {"x": [1, 2]}
+    }"#;
+
+    #[test]
+    fn every_member_is_parsed() {
+        let t = FuotaTask::from_json(FULL).unwrap();
+        assert_eq!(t.id.as_deref(), Some("abc"));
+        assert_eq!(t.status, Some(TaskStatus::InFuotaSession));
+        assert_eq!(t.rf_region.as_deref(), Some("EU868"));
+        assert_eq!(t.start_time.unwrap().rfc3339(), "2026-11-26T10:00:00Z");
+        assert_eq!(t.created_at.unwrap().rfc3339(), "2023-11-14T22:13:20.123Z");
+        assert_eq!(t.redundancy_percent, Some(25));
+        assert_eq!(t.fragment_size_bytes, Some(50));
+        assert_eq!(t.fragment_interval_ms, Some(1500));
+        assert_eq!(t.firmware_update_role.as_deref(), Some("arn:aws:iam::123456789012:role/fuota"));
+        assert!(matches!(t.descriptor, Some(Descriptor::Decoded { ref text, .. }) if text.as_deref() == Some("v1.2.3")));
+        let fields = t.fields();
+        assert_eq!(fields.len(), 14);
+        assert!(fields.iter().all(|f| f.value.is_some()));
+    }
+
+    #[test]
+    fn both_timestamp_formats() {
+        let t = FuotaTask::from_json(r#"{"CreatedAt": 1700000000, "LoRaWAN": {"StartTime": "2023-11-14T22:13:20.5Z"}}"#).unwrap();
+        assert_eq!(t.created_at.unwrap().rfc3339(), "2023-11-14T22:13:20Z");
+        assert_eq!(t.start_time.unwrap().epoch_millis(), 1_700_000_000_500);
+        assert!(FuotaTask::from_json(r#"{"LoRaWAN": {"StartTime": "yesterday"}}"#).is_err());
+        assert!(FuotaTask::from_json(r#"{"CreatedAt": 1e300}"#).is_err());
+        assert!(FuotaTask::from_json(r#"{"CreatedAt": "1700000000"}"#).is_err());
+    }
+
+    #[test]
+    fn unknown_status_is_kept_and_empty_object_is_a_task() {
+        let t = FuotaTask::from_json(r#"{"Status": "Paused_Somehow"}"#).unwrap();
+        assert_eq!(t.status, Some(TaskStatus::Unknown("Paused_Somehow".into())));
+        assert_eq!(t.status.unwrap().as_str(), "Paused_Somehow");
+        assert_eq!(FuotaTask::from_json("{}").unwrap().id, None);
+    }
+
+    #[test]
+    fn wrong_types_name_the_member() {
+        let e = FuotaTask::from_json(r#"{"RedundancyPercent": "50"}"#).unwrap_err();
+        assert!(e.contains("invalid type"), "{e}");
+        assert!(FuotaTask::from_json("[]").is_err());
+        assert!(FuotaTask::from_json("").is_err());
+    }
+
+    #[test]
+    fn fractional_seconds_never_round_into_a_bad_time() {
+        let t = Timestamp::from_epoch_seconds(1.9999999999).unwrap();
+        assert_eq!(t.rfc3339(), "1970-01-01T00:00:02Z");
+        let before_epoch = Timestamp::from_epoch_seconds(-0.5).unwrap();
+        assert_eq!(before_epoch.rfc3339(), "1969-12-31T23:59:59.500Z");
+    }
+}

@@ -1,0 +1,157 @@
+//! `fuota-local`: runs the local IoT Wireless endpoint, and optionally serves the built console.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use fuota_local::{site, tasks, Config, Endpoint, WireRequest};
+use tiny_http::{Header, Request, Response, Server};
+
+const USAGE: &str = "fuota-local [--api ADDR] [--site DIR] [--site-addr ADDR] [--region R]... \
+[--clock-skew-seconds N] [--no-cors] [--slow-seconds N] [--ready-file PATH]
+  --api ADDR             where the IoT Wireless endpoint listens (default 127.0.0.1:8081; port 0 picks one)
+  --site DIR             also serve the built console from DIR (Trunk's dist/)
+  --site-addr ADDR       where the console is served (default 127.0.0.1:8080)
+  --region R             a region this endpoint serves (default us-east-1; repeat for more)
+  --clock-skew-seconds N the server clock is N seconds ahead (negative: behind)
+  --no-cors              answer no CORS preflight and expose no headers
+  --slow-seconds N       how long the fault-slow task waits (default 30)
+  --ready-file PATH      write the bound URLs as JSON to PATH once listening";
+
+struct Args {
+    api: String,
+    site: Option<PathBuf>,
+    site_addr: String,
+    ready_file: Option<PathBuf>,
+    config: Config,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args { api: "127.0.0.1:8081".into(), site: None, site_addr: "127.0.0.1:8080".into(), ready_file: None, config: Config::default() };
+    let mut regions = Vec::new();
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--api" => args.api = value()?,
+            "--site" => args.site = Some(PathBuf::from(value()?)),
+            "--site-addr" => args.site_addr = value()?,
+            "--region" => regions.push(value()?),
+            "--clock-skew-seconds" => args.config.clock_skew_seconds = value()?.parse().map_err(|e| format!("--clock-skew-seconds: {e}"))?,
+            "--slow-seconds" => args.config.slow_delay = std::time::Duration::from_secs(value()?.parse().map_err(|e| format!("--slow-seconds: {e}"))?),
+            "--no-cors" => args.config.cors = false,
+            "--ready-file" => args.ready_file = Some(PathBuf::from(value()?)),
+            "-h" | "--help" => return Err(USAGE.into()),
+            other => return Err(format!("unknown argument {other}\n{USAGE}")),
+        }
+    }
+    if !regions.is_empty() {
+        args.config.regions = regions;
+    }
+    Ok(args)
+}
+
+fn header(name: &str, value: &str) -> Option<Header> {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+fn serve_api(endpoint: &Endpoint, mut request: Request) {
+    let url = request.url().to_owned();
+    let (raw_path, raw_query) = url.split_once('?').unwrap_or((&url, ""));
+    let headers: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        .map(|h| (h.field.as_str().as_str().to_ascii_lowercase(), h.value.as_str().to_owned()))
+        .collect();
+    let mut body = Vec::new();
+    let _ = request.as_reader().take(1 << 20).read_to_end(&mut body);
+    let method = request.method().as_str().to_owned();
+    let reply = endpoint.handle(&WireRequest { method: &method, raw_path, raw_query, headers: &headers, body: &body }, SystemTime::now());
+    if let Some(delay) = reply.delay {
+        std::thread::sleep(delay);
+    }
+    let status = reply.status;
+    let mut response = Response::from_data(reply.body).with_status_code(status);
+    for (n, v) in &reply.headers {
+        if let Some(h) = header(n, v) {
+            response.add_header(h);
+        }
+    }
+    eprintln!("{method} {url} -> {status}");
+    let _ = request.respond(response);
+}
+
+fn serve_site(root: &PathBuf, request: Request) {
+    let response = match site::resolve(root, request.url()).and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
+        Some((path, bytes)) => {
+            let mut r = Response::from_data(bytes);
+            if let Some(h) = header("Content-Type", site::content_type(&path)) {
+                r.add_header(h);
+            }
+            if let Some(h) = header("Cache-Control", "no-cache") {
+                r.add_header(h);
+            }
+            r
+        }
+        None => Response::from_data(b"not found".to_vec()).with_status_code(404),
+    };
+    let _ = request.respond(response);
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let api = match Server::http(&args.api) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            eprintln!("cannot listen on {}: {e}", args.api);
+            std::process::exit(1);
+        }
+    };
+    let api_url = format!("http://{}", api.server_addr());
+    let mut site_url = None;
+    if let Some(root) = args.site.clone() {
+        let site = match Server::http(&args.site_addr) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("cannot listen on {}: {e}", args.site_addr);
+                std::process::exit(1);
+            }
+        };
+        site_url = Some(format!("http://{}", site.server_addr()));
+        std::thread::spawn(move || {
+            for request in site.incoming_requests() {
+                let root = root.clone();
+                std::thread::spawn(move || serve_site(&root, request));
+            }
+        });
+    }
+
+    println!("IoT Wireless local endpoint: {api_url} (regions: {})", args.config.regions.join(", "));
+    println!("  demo credentials (they open this endpoint only):");
+    println!("    access key id:     {}", fuota_local::DEMO_ACCESS_KEY_ID);
+    println!("    secret access key: {}", fuota_local::DEMO_SECRET_ACCESS_KEY);
+    println!("    session token:     {}", fuota_local::DEMO_SESSION_TOKEN);
+    println!("  sample tasks: demo-pending, demo-waiting, demo-in-session, demo-done, demo-delete-waiting, demo-unknown-status, demo-minimal");
+    println!("  fault ids: {}", tasks::FAULT_IDS.iter().map(|(id, what)| format!("{id} ({what})")).collect::<Vec<_>>().join(", "));
+    if let Some(site) = &site_url {
+        println!("Console: {site}/?demo&endpoint={api_url}");
+    }
+    if let Some(path) = &args.ready_file {
+        let ready = serde_json::json!({"api": api_url, "site": site_url});
+        if let Err(e) = std::fs::write(path, ready.to_string()) {
+            eprintln!("cannot write {}: {e}", path.display());
+        }
+    }
+    let endpoint = Arc::new(Endpoint::new(args.config));
+    for request in api.incoming_requests() {
+        let endpoint = Arc::clone(&endpoint);
+        std::thread::spawn(move || serve_api(&endpoint, request));
+    }
+}

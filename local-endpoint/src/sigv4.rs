@@ -1,0 +1,257 @@
+//! SigV4 verification, written from the specification so that it is independent of the
+//! `aws-sigv4` signer the console uses (botocore referees both in the tests).
+
+use std::time::{Duration, SystemTime};
+
+use hmac::{Hmac, Mac};
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use sha2::{Digest, Sha256};
+use time::macros::format_description;
+use time::{OffsetDateTime, PrimitiveDateTime};
+
+/// Everything but `A-Z a-z 0-9 - . _ ~` is encoded.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// How far a request's time may be from the server's.
+pub const MAX_SKEW: Duration = Duration::from_secs(15 * 60);
+
+/// A key the endpoint knows.
+#[derive(Clone, Debug)]
+pub struct Identity {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: Option<String>,
+    /// A token that has expired: every request with it gets ExpiredTokenException.
+    pub expired: bool,
+}
+
+/// A request as it arrived on the wire. Header names are lowercase.
+pub struct WireRequest<'a> {
+    pub method: &'a str,
+    /// The path exactly as sent, still percent-encoded.
+    pub raw_path: &'a str,
+    pub raw_query: &'a str,
+    pub headers: &'a [(String, String)],
+    pub body: &'a [u8],
+}
+
+impl WireRequest<'_> {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why a request was refused, with the code and message the service would send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthError {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn refuse(status: u16, code: &'static str, message: impl Into<String>) -> AuthError {
+    AuthError { status, code, message: message.into() }
+}
+
+fn incomplete(message: impl Into<String>) -> AuthError {
+    refuse(403, "IncompleteSignatureException", message)
+}
+
+fn invalid_signature(message: impl Into<String>) -> AuthError {
+    refuse(403, "InvalidSignatureException", message)
+}
+
+fn amz_format(t: OffsetDateTime) -> String {
+    t.format(format_description!("[year][month][day]T[hour][minute][second]Z")).unwrap_or_default()
+}
+
+fn parse_amz_date(s: &str) -> Option<OffsetDateTime> {
+    PrimitiveDateTime::parse(s, format_description!("[year][month][day]T[hour][minute][second]Z"))
+        .ok()
+        .map(PrimitiveDateTime::assume_utc)
+}
+
+struct Authorization<'a> {
+    access_key_id: &'a str,
+    date: &'a str,
+    region: &'a str,
+    service: &'a str,
+    signed_headers: Vec<&'a str>,
+    signature: &'a str,
+}
+
+fn parse_authorization(value: &str) -> Result<Authorization<'_>, AuthError> {
+    let rest = value
+        .strip_prefix("AWS4-HMAC-SHA256 ")
+        .ok_or_else(|| incomplete(format!("Authorization header requires the AWS4-HMAC-SHA256 algorithm. Authorization={value:.40}")))?;
+    let (mut credential, mut signed, mut signature) = (None, None, None);
+    for part in rest.split(',') {
+        match part.trim().split_once('=') {
+            Some(("Credential", v)) => credential = Some(v),
+            Some(("SignedHeaders", v)) => signed = Some(v),
+            Some(("Signature", v)) => signature = Some(v),
+            _ => {}
+        }
+    }
+    let (Some(credential), Some(signed), Some(signature)) = (credential, signed, signature) else {
+        return Err(incomplete(
+            "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.",
+        ));
+    };
+    let scope: Vec<&str> = credential.split('/').collect();
+    let [access_key_id, date, region, service, "aws4_request"] = scope[..] else {
+        return Err(incomplete(format!("Credential should be of the form KEY/DATE/REGION/SERVICE/aws4_request, not {credential:.80}")));
+    };
+    Ok(Authorization { access_key_id, date, region, service, signed_headers: signed.split(';').collect(), signature })
+}
+
+/// `/a%2Fb` → `/a%252Fb`: every segment of the path as sent is encoded once more, as non-S3
+/// services sign it.
+fn canonical_uri(raw_path: &str) -> String {
+    if raw_path.is_empty() {
+        return "/".to_owned();
+    }
+    raw_path.split('/').map(|s| utf8_percent_encode(s, UNRESERVED).to_string()).collect::<Vec<_>>().join("/")
+}
+
+fn canonical_query(raw_query: &str) -> String {
+    let decode = |s: &str| percent_decode_str(&s.replace('+', " ")).decode_utf8_lossy().into_owned();
+    let mut pairs: Vec<(String, String)> = raw_query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (utf8_percent_encode(&decode(k), UNRESERVED).to_string(), utf8_percent_encode(&decode(v), UNRESERVED).to_string())
+        })
+        .collect();
+    pairs.sort();
+    pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+}
+
+fn collapse_spaces(v: &str) -> String {
+    v.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn hmac(key: &[u8], data: &str) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(data.as_bytes());
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// Checks a request's signature; returns the identity that signed it.
+pub fn verify<'i>(
+    req: &WireRequest,
+    identities: &'i [Identity],
+    service: &str,
+    regions: &[String],
+    now: SystemTime,
+) -> Result<&'i Identity, AuthError> {
+    let Some(header) = req.header("authorization") else {
+        return Err(refuse(403, "MissingAuthenticationTokenException", "Missing Authentication Token"));
+    };
+    let auth = parse_authorization(header)?;
+    if !auth.signed_headers.contains(&"host") {
+        return Err(incomplete("'Host' must be a 'SignedHeader' in the AWS Authorization."));
+    }
+    let Some(identity) = identities.iter().find(|i| i.access_key_id == auth.access_key_id) else {
+        return Err(refuse(403, "UnrecognizedClientException", "The security token included in the request is invalid."));
+    };
+    if identity.session_token.as_deref() != req.header("x-amz-security-token") {
+        return Err(refuse(403, "UnrecognizedClientException", "The security token included in the request is invalid."));
+    }
+    if identity.expired {
+        return Err(refuse(403, "ExpiredTokenException", "The security token included in the request is expired"));
+    }
+    let Some(amz_date) = req.header("x-amz-date") else {
+        return Err(incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."));
+    };
+    let Some(signed_at) = parse_amz_date(amz_date) else {
+        return Err(incomplete(format!("Date must be in ISO-8601 'basic format'. Got '{amz_date:.40}'.")));
+    };
+    let now = OffsetDateTime::from(now);
+    let skew = time::Duration::try_from(MAX_SKEW).unwrap_or(time::Duration::minutes(15));
+    if signed_at < now - skew {
+        return Err(invalid_signature(format!(
+            "Signature expired: {amz_date} is now earlier than {} ({} - 15 min.)",
+            amz_format(now - skew),
+            amz_format(now)
+        )));
+    }
+    if signed_at > now + skew {
+        return Err(invalid_signature(format!(
+            "Signature not yet current: {amz_date} is still later than {} ({} + 15 min.)",
+            amz_format(now + skew),
+            amz_format(now)
+        )));
+    }
+    if auth.date != &amz_date[..8] {
+        return Err(invalid_signature(format!("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{}' != '{}', from '{amz_date}'.", auth.date, &amz_date[..8])));
+    }
+    if !regions.iter().any(|r| r == auth.region) {
+        return Err(invalid_signature(format!("Credential should be scoped to a valid region. This endpoint serves {}.", regions.join(", "))));
+    }
+    if auth.service != service {
+        return Err(invalid_signature(format!("Credential should be scoped to correct service: '{service}'. ")));
+    }
+
+    let mut canonical_headers = String::new();
+    for name in &auth.signed_headers {
+        let values: Vec<String> =
+            req.headers.iter().filter(|(n, _)| n == name).map(|(_, v)| collapse_spaces(v)).collect();
+        canonical_headers.push_str(&format!("{name}:{}\n", values.join(",")));
+    }
+    let payload_hash = match req.header("x-amz-content-sha256") {
+        Some(h) => h.to_owned(),
+        None => hex::encode(Sha256::digest(req.body)),
+    };
+    let canonical_request = format!(
+        "{}\n{}\n{}\n{}\n{}\n{}",
+        req.method,
+        canonical_uri(req.raw_path),
+        canonical_query(req.raw_query),
+        canonical_headers,
+        auth.signed_headers.join(";"),
+        payload_hash
+    );
+    let scope = format!("{}/{}/{}/aws4_request", auth.date, auth.region, auth.service);
+    let string_to_sign = format!(
+        "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",
+        hex::encode(Sha256::digest(canonical_request.as_bytes()))
+    );
+    let mut key = hmac(format!("AWS4{}", identity.secret_access_key).as_bytes(), auth.date);
+    for part in [auth.region, auth.service, "aws4_request"] {
+        key = hmac(&key, part);
+    }
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes a key of any length");
+    mac.update(string_to_sign.as_bytes());
+    let provided = hex::decode(auth.signature).unwrap_or_default();
+    mac.verify_slice(&provided).map_err(|_| {
+        invalid_signature(
+            "The request signature we calculated does not match the signature you provided. Check your AWS \
+             Secret Access Key and signing method. Consult the service documentation for details.",
+        )
+    })?;
+    Ok(identity)
+}
+
+/// The server's time in the form of x-amz-date, for messages.
+pub fn format_amz_date(t: SystemTime) -> String {
+    amz_format(OffsetDateTime::from(t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_is_encoded_once_more() {
+        assert_eq!(canonical_uri("/fuota-tasks/a%2Fb"), "/fuota-tasks/a%252Fb");
+        assert_eq!(canonical_uri("/fuota-tasks/abc"), "/fuota-tasks/abc");
+    }
+
+    #[test]
+    fn query_is_sorted_and_strictly_encoded() {
+        assert_eq!(canonical_query("nextToken=a%2Bb&maxResults=10"), "maxResults=10&nextToken=a%2Bb");
+        assert_eq!(canonical_query(""), "");
+    }
+}

@@ -1,0 +1,55 @@
+//! The endpoint's sample FUOTA tasks, one in every status, and the ids that trigger each fault.
+
+use serde_json::{json, Value};
+
+pub const ACCOUNT: &str = "123456789012";
+
+/// Task ids that make the endpoint misbehave the way real networks and services do.
+pub const FAULT_IDS: &[(&str, &str)] = &[
+    ("fault-throttle", "429 ThrottlingException"),
+    ("fault-internal", "500 InternalServerException"),
+    ("fault-denied", "403 AccessDeniedException"),
+    ("fault-validation", "400 ValidationException"),
+    ("fault-malformed", "200 with truncated JSON"),
+    ("fault-wrong-types", "200 with members of the wrong JSON type"),
+    ("fault-error-in-200", "200 whose body is an error"),
+    ("fault-html", "502 HTML page from a proxy"),
+    ("fault-empty", "503 with an empty body"),
+    ("fault-huge", "200 with a 1 MiB body"),
+    ("fault-slow", "answers after 30 s"),
+];
+
+fn arn(id: &str, region: &str) -> String {
+    format!("arn:aws:iotwireless:{region}:{ACCOUNT}:FuotaTask/{id}")
+}
+
+/// The sample tasks as the service would return them.
+pub fn sample_tasks(region: &str) -> Vec<Value> {
+    let role = format!("arn:aws:iam::{ACCOUNT}:role/IoTWirelessFuotaRole");
+    let task = |id: &str, status: &str, name: &str, band: &str, start: &str, created: f64, red: u32, frag: u32, interval: u32, desc: &str| {
+        json!({
+            "Arn": arn(id, region),
+            "Id": id,
+            "Status": status,
+            "Name": name,
+            "Description": format!("Sample task in status {status}"),
+            "LoRaWAN": {"RfRegion": band, "StartTime": start},
+            "FirmwareUpdateImage": format!("s3://fuota-demo-firmware/{name}.bin"),
+            "FirmwareUpdateRole": role,
+            "CreatedAt": created,
+            "RedundancyPercent": red,
+            "FragmentSizeBytes": frag,
+            "FragmentIntervalMS": interval,
+            "Descriptor": desc,
+        })
+    };
+    vec![
+        task("demo-pending", "Pending", "meter-fw-3.0.0", "US915", "2026-12-01T09:00:00Z", 1.764115200123E9, 10, 200, 2000, "djMuMC4w"),
+        task("demo-waiting", "FuotaSession_Waiting", "tracker-fw-1.4.2", "AU915", "2026-11-27T02:30:00Z", 1.764000000E9, 20, 100, 1500, "dHJhY2tlci0xLjQuMg=="),
+        task("demo-in-session", "In_FuotaSession", "sensor-fw-2.4.1", "EU868", "2026-11-26T08:00:00.250Z", 1.7639712005E9, 25, 50, 1000, "djIuNC4xK2J1aWxkLjc3"),
+        task("demo-done", "FuotaDone", "gateway-fw-5.1.0", "AS923-1", "2026-10-02T12:00:00Z", 1.759000000E9, 50, 10, 3000, "AAEC/w=="),
+        task("demo-delete-waiting", "Delete_Waiting", "legacy-fw-0.9", "CN470", "2026-06-15T00:00:00Z", 1.75E9, 0, 242, 5000, "bGVnYWN5"),
+        task("demo-unknown-status", "Paused_ForMaintenance", "future-fw-9.9", "IN865", "2027-01-01T00:00:00Z", 1.77E9, 30, 64, 1000, "ZnV0dXJl"),
+        json!({"Arn": arn("demo-minimal", region), "Id": "demo-minimal", "Status": "Pending", "Name": "minimal"}),
+    ]
+}

@@ -1,0 +1,169 @@
+//! The endpoint against botocore's signatures and the service's error shapes.
+
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
+
+use super::*;
+
+const VECTORS: &str = include_str!("../../tests/vectors/sigv4.json");
+
+struct Signed {
+    path: String,
+    query: String,
+    headers: Vec<(String, String)>,
+    at: SystemTime,
+}
+
+fn from_vector(v: &Value) -> Signed {
+    let url = v["url"].as_str().unwrap();
+    let rest = url.split_once("://").unwrap().1;
+    let (host, path_query) = rest.split_at(rest.find('/').unwrap());
+    let (path, query) = path_query.split_once('?').unwrap_or((path_query, ""));
+    let mut headers = vec![("host".to_owned(), host.to_owned())];
+    for (k, val) in v["headers"].as_object().unwrap() {
+        headers.push((k.clone(), val.as_str().unwrap().to_owned()));
+    }
+    Signed {
+        path: path.to_owned(),
+        query: query.to_owned(),
+        headers,
+        at: SystemTime::UNIX_EPOCH + Duration::from_secs(v["epoch_seconds"].as_u64().unwrap()),
+    }
+}
+
+fn vectors() -> Vec<Value> {
+    let file: Value = serde_json::from_str(VECTORS).unwrap();
+    file["vectors"].as_array().unwrap().clone()
+}
+
+fn identity_of(v: &Value) -> Identity {
+    Identity {
+        access_key_id: v["access_key_id"].as_str().unwrap().into(),
+        secret_access_key: v["secret_access_key"].as_str().unwrap().into(),
+        session_token: v["session_token"].as_str().map(Into::into),
+        expired: false,
+    }
+}
+
+fn check(s: &Signed, identity: &Identity, region: &str, now: SystemTime) -> Result<(), sigv4::AuthError> {
+    let req = WireRequest { method: "GET", raw_path: &s.path, raw_query: &s.query, headers: &s.headers, body: b"" };
+    sigv4::verify(&req, std::slice::from_ref(identity), "iotwireless", &[region.to_owned()], now).map(|_| ())
+}
+
+#[test]
+fn botocore_signatures_verify() {
+    for v in vectors() {
+        let s = from_vector(&v);
+        check(&s, &identity_of(&v), v["region"].as_str().unwrap(), s.at).unwrap_or_else(|e| panic!("{}: {e:?}", v["name"]));
+    }
+}
+
+#[test]
+fn tampering_is_an_invalid_signature() {
+    for v in vectors() {
+        let mut s = from_vector(&v);
+        s.path.push('x');
+        let e = check(&s, &identity_of(&v), v["region"].as_str().unwrap(), s.at).unwrap_err();
+        assert_eq!(e.code, "InvalidSignatureException", "{}", v["name"]);
+        assert!(e.message.contains("does not match"));
+    }
+    let v = &vectors()[0];
+    let s = from_vector(v);
+    let mut wrong_secret = identity_of(v);
+    wrong_secret.secret_access_key.push('!');
+    assert_eq!(check(&s, &wrong_secret, "us-east-1", s.at).unwrap_err().code, "InvalidSignatureException");
+}
+
+#[test]
+fn skew_over_15_minutes_is_signature_expired_with_the_server_time() {
+    let v = &vectors()[0];
+    let s = from_vector(v);
+    let late = s.at + Duration::from_secs(16 * 60);
+    let e = check(&s, &identity_of(v), "us-east-1", late).unwrap_err();
+    assert_eq!(e.code, "InvalidSignatureException");
+    assert_eq!(e.message, "Signature expired: 20231114T221320Z is now earlier than 20231114T221420Z (20231114T222920Z - 15 min.)");
+    let early = s.at - Duration::from_secs(16 * 60);
+    let e = check(&s, &identity_of(v), "us-east-1", early).unwrap_err();
+    assert!(e.message.starts_with("Signature not yet current: 20231114T221320Z is still later than"), "{}", e.message);
+    assert!(check(&s, &identity_of(v), "us-east-1", s.at + Duration::from_secs(14 * 60)).is_ok());
+}
+
+#[test]
+fn unknown_key_wrong_token_missing_auth_wrong_region() {
+    let v = &vectors()[0];
+    let s = from_vector(v);
+    let mut other = identity_of(v);
+    other.access_key_id = "ASIAOTHEROTHEROTHER1".into();
+    assert_eq!(check(&s, &other, "us-east-1", s.at).unwrap_err().code, "UnrecognizedClientException");
+    let mut other_token = identity_of(v);
+    other_token.session_token = Some("another".into());
+    assert_eq!(check(&s, &other_token, "us-east-1", s.at).unwrap_err().code, "UnrecognizedClientException");
+    assert_eq!(check(&s, &identity_of(v), "eu-west-1", s.at).unwrap_err().code, "InvalidSignatureException");
+    let mut unsigned = from_vector(v);
+    unsigned.headers.retain(|(n, _)| n != "authorization");
+    assert_eq!(check(&unsigned, &identity_of(v), "us-east-1", s.at).unwrap_err().code, "MissingAuthenticationTokenException");
+    let mut mangled = from_vector(v);
+    mangled.headers.iter_mut().filter(|(n, _)| n == "authorization").for_each(|(_, val)| *val = "AWS4-HMAC-SHA256 Credential=x".into());
+    assert_eq!(check(&mangled, &identity_of(v), "us-east-1", s.at).unwrap_err().code, "IncompleteSignatureException");
+}
+
+fn demo_vector() -> Value {
+    vectors().into_iter().find(|v| v["name"] == "local-endpoint-port").unwrap()
+}
+
+fn endpoint_reply(endpoint: &Endpoint, v: &Value, method: &str) -> Reply {
+    let s = from_vector(v);
+    let req = WireRequest { method, raw_path: &s.path, raw_query: &s.query, headers: &s.headers, body: b"" };
+    endpoint.handle(&req, s.at)
+}
+
+#[test]
+fn signed_request_gets_the_sample_task_with_aws_headers() {
+    let endpoint = Endpoint::new(Config::default());
+    let reply = endpoint_reply(&endpoint, &demo_vector(), "GET");
+    assert_eq!(reply.status, 200);
+    let body: Value = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(body["Id"], "demo-in-session");
+    assert_eq!(body["Status"], "In_FuotaSession");
+    assert!(body["CreatedAt"].is_f64());
+    assert!(reply.header("x-amzn-RequestId").is_some_and(|id| id.len() == 36));
+    assert!(reply.header("Access-Control-Expose-Headers").unwrap().contains("x-amzn-ErrorType"));
+}
+
+#[test]
+fn errors_carry_the_code_in_header_and_body() {
+    let endpoint = Endpoint::new(Config { clock_skew_seconds: 3600, ..Config::default() });
+    let reply = endpoint_reply(&endpoint, &demo_vector(), "GET");
+    assert_eq!(reply.status, 403);
+    assert!(reply.header("x-amzn-ErrorType").unwrap().starts_with("InvalidSignatureException:"));
+    let body: Value = serde_json::from_slice(&reply.body).unwrap();
+    assert!(body["message"].as_str().unwrap().starts_with("Signature expired"));
+}
+
+#[test]
+fn listing_pages_with_next_token() {
+    let endpoint = Endpoint::new(Config::default());
+    let v = vectors().into_iter().find(|v| v["name"] == "list-with-query").unwrap();
+    let reply = endpoint_reply(&endpoint, &v, "GET");
+    assert_eq!(reply.status, 200, "{}", String::from_utf8_lossy(&reply.body));
+    let body: Value = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(body["FuotaTaskList"].as_array().unwrap().len(), 2);
+    assert_eq!(body["NextToken"], "page-4");
+    assert_eq!(body["FuotaTaskList"][0]["Id"], "demo-in-session");
+}
+
+#[test]
+fn preflight_is_answered_and_can_be_switched_off() {
+    let headers = vec![
+        ("origin".to_owned(), "http://127.0.0.1:8080".to_owned()),
+        ("access-control-request-headers".to_owned(), "authorization,x-amz-date,x-amz-security-token".to_owned()),
+    ];
+    let req = WireRequest { method: "OPTIONS", raw_path: "/fuota-tasks/x", raw_query: "", headers: &headers, body: b"" };
+    let on = Endpoint::new(Config::default()).handle(&req, SystemTime::now());
+    assert_eq!(on.status, 200);
+    assert_eq!(on.header("Access-Control-Allow-Origin"), Some("http://127.0.0.1:8080"));
+    assert_eq!(on.header("Access-Control-Allow-Headers"), Some("authorization,x-amz-date,x-amz-security-token"));
+    let off = Endpoint::new(Config { cors: false, ..Config::default() }).handle(&req, SystemTime::now());
+    assert!(off.header("Access-Control-Allow-Origin").is_none());
+}

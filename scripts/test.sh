@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Sets up what is missing, then runs every test: native (core + local endpoint, property tests),
+# botocore's known answers, browser tests in headless Chromium against the real local endpoint,
+# the release build and its byte budget, and the end-to-end tests with Playwright.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/scripts/setup.sh"
+cd "$ROOT"
+
+WORK="$(mktemp -d)"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+# Starts the local endpoint in the background with the given flags; prints its ready JSON path.
+start_endpoint() {
+  local ready="$WORK/ready-$RANDOM.json"
+  "$CARGO_TARGET_DIR/debug/fuota-local" --ready-file "$ready" "$@" >"$WORK/endpoint-$RANDOM.log" 2>&1 &
+  PIDS+=("$!")
+  for _ in $(seq 1 100); do [ -s "$ready" ] && break; sleep 0.1; done
+  [ -s "$ready" ] || { echo "the local endpoint did not start" >&2; exit 1; }
+  echo "$ready"
+}
+json_field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
+
+step "native tests: core and local endpoint"
+cargo test --locked -p fuota-core -p fuota-local
+
+step "known answers: botocore must still produce the committed SigV4 vectors"
+python3 tests/vectors/gen_sigv4_vectors.py >"$WORK/sigv4.json"
+diff -u tests/vectors/sigv4.json "$WORK/sigv4.json"
+echo "sigv4 vectors: identical to botocore $(python3 -c 'import botocore; print(botocore.__version__)')"
+
+cargo build --locked --quiet -p fuota-local
+
+step "browser tests: wasm-pack test --headless --chrome against the local endpoint"
+API_READY="$(start_endpoint --api 127.0.0.1:0 --slow-seconds 3)"
+FUOTA_TEST_ENDPOINT="$(json_field "$API_READY" api)" CHROMEDRIVER=/usr/bin/chromedriver \
+  wasm-pack test --headless --chrome --mode no-install
+
+step "release build"
+trunk build --release
+scripts/size-report.sh dist
+
+step "end-to-end: Playwright + Chromium against the release build and the local endpoint"
+SITE_READY="$(start_endpoint --api 127.0.0.1:0 --site dist --site-addr 127.0.0.1:0)"
+FUOTA_SITE="$(json_field "$SITE_READY" site)" FUOTA_API="$(json_field "$SITE_READY" api)" \
+  node --test --test-reporter=spec tests/e2e/

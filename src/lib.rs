@@ -1,0 +1,16 @@
+//! The FUOTA task console: a Leptos (CSR) app over the pure core in `fuota-core`.
+//!
+//! `browser` is the thin shell (clock, fetch, location, events); `ui` renders state and dispatches
+//! intents. Every rule lives in `fuota_core`.
+
+pub mod browser;
+pub mod ui;
+
+pub use ui::app::App;
+
+use leptos::prelude::*;
+
+/// Mounts the console into `parent`. Keep the handle: dropping it unmounts the console.
+pub fn mount_console(parent: web_sys::HtmlElement) -> leptos::mount::UnmountHandle<impl Mountable> {
+    leptos::mount::mount_to(parent, App)
+}

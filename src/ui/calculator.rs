@@ -1,0 +1,98 @@
+//! The fragment calculator: usable before any task is fetched, follows every keystroke.
+
+use fuota_core::error::Field;
+use fuota_core::fragments::{format_duration, FragmentInputs, FragmentPlan};
+use fuota_core::{ConsoleError, FuotaTask};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::fields::CalcFields;
+
+type PlanResult = Result<FragmentPlan, ConsoleError>;
+
+fn number_control(
+    name: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    task_value: Signal<Option<i64>>,
+    plan: Memo<PlanResult>,
+    field: Field,
+) -> impl IntoView {
+    let problem = move || {
+        plan.with(|p| match p {
+            Err(ConsoleError::InvalidInput { field: f, reason }) if *f == field => Some(reason.clone()),
+            _ => None,
+        })
+    };
+    view! {
+        <label class="control" class:invalid=move || problem().is_some()>
+            <span class="label">{label}</span>
+            <input type="text" inputmode="numeric" name=name autocomplete="off"
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev)) />
+            {move || task_value.get().map(|v| view! { <span class="task-value">"task: " {v.to_string()}</span> })}
+            {move || problem().map(|p| view! { <span class="problem" data-input-error=name>{p}</span> })}
+        </label>
+    }
+}
+
+fn output(plan: Memo<PlanResult>, key: &'static str, label: &'static str, get: fn(&FragmentPlan) -> u64) -> impl IntoView {
+    let value = move || plan.with(|p| p.as_ref().ok().map(|p| get(p).to_string()));
+    view! {
+        <div class="out">
+            <span class="label">{label}</span>
+            <output data-calc=key data-value=value>{move || value().unwrap_or_else(|| "—".to_owned())}</output>
+        </div>
+    }
+}
+
+/// Reads the size of a file the user picked; the file itself is never read or sent.
+fn picked_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
+    ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?.files()?.get(0)
+}
+
+#[component]
+pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl IntoView {
+    let plan = Memo::new(move |_| calc.texts().parse().and_then(FragmentInputs::plan));
+    let file_name = RwSignal::new(None::<String>);
+    let on_file = move |ev: leptos::ev::Event| {
+        if let Some(file) = picked_file(&ev) {
+            calc.firmware_size.set((file.size().max(0.0) as u64).to_string());
+            file_name.set(Some(file.name()));
+        }
+    };
+    let task_value = move |get: fn(&FuotaTask) -> Option<i64>| Signal::derive(move || task.with(|t| t.as_ref().and_then(get)));
+    view! {
+        <section class="calculator" aria-labelledby="calc-title">
+            <h2 id="calc-title">"Fragment session"</h2>
+            <div class="inputs">
+                {number_control("firmware-size", "Firmware size (bytes)", calc.firmware_size, Signal::derive(|| None), plan, Field::FirmwareSize)}
+                <label class="control file">
+                    <span class="label">"…or pick the image"</span>
+                    <input type="file" name="firmware-file" on:change=on_file />
+                    <span class="hint">{move || file_name.get().map(|n| format!("{n}: the size is read, the file stays on this computer")).unwrap_or_else(|| "Only its size is read; it never leaves this computer".to_owned())}</span>
+                </label>
+                {number_control("fragment-size", "Fragment size (bytes)", calc.fragment_size, task_value(|t| t.fragment_size_bytes), plan, Field::FragmentSize)}
+                {number_control("redundancy-percent", "Redundancy (%)", calc.redundancy_percent, task_value(|t| t.redundancy_percent), plan, Field::RedundancyPercent)}
+                {number_control("fragment-interval-ms", "Fragment interval (ms)", calc.fragment_interval_ms, task_value(|t| t.fragment_interval_ms), plan, Field::FragmentInterval)}
+                <Show when=move || task.with(Option::is_some)>
+                    <button type="button" class="secondary" on:click=move |_| task.with_untracked(|t| if let Some(t) = t { calc.take_task(t) })>
+                        "Use the task's values"
+                    </button>
+                </Show>
+            </div>
+            <div class="outputs">
+                {output(plan, "data-fragments", "Data fragments", |p| p.data_fragments)}
+                {output(plan, "redundant-fragments", "Redundant fragments", |p| p.redundant_fragments)}
+                {output(plan, "total-fragments", "Total fragments", |p| p.total_fragments)}
+                {output(plan, "padding-bytes", "Padding (bytes)", |p| p.padding_bytes)}
+                {output(plan, "session-seconds", "Session (s)", |p| p.session_seconds)}
+                <p class="duration">{move || plan.with(|p| p.as_ref().ok().map(|p| format!("≈ {}", format_duration(p.session_seconds))))}</p>
+            </div>
+            <pre class="formula" aria-label="Formula">{move || plan.with(|p| match p {
+                Ok(p) => p.formula_lines().join("\n"),
+                Err(e) => e.sentence(),
+            })}</pre>
+        </section>
+    }
+}

@@ -1,0 +1,136 @@
+//! The form's state as signals, and its conversion to the core's plain types.
+
+use fuota_core::deeplink::DeepLink;
+use fuota_core::endpoint::SERVICE_REGIONS;
+use fuota_core::fragments::FragmentTexts;
+use fuota_core::query::QueryForm;
+use fuota_core::{demo, FuotaTask};
+use leptos::prelude::*;
+
+/// The region select's value that shows the free-text region input.
+pub const OTHER_REGION: &str = "other";
+
+/// The query form's controls.
+#[derive(Clone, Copy)]
+pub struct QueryFields {
+    pub access_key_id: RwSignal<String>,
+    pub secret_access_key: RwSignal<String>,
+    pub session_token: RwSignal<String>,
+    /// One of [`SERVICE_REGIONS`] or [`OTHER_REGION`].
+    pub region_choice: RwSignal<String>,
+    pub region_other: RwSignal<String>,
+    pub use_fips: RwSignal<bool>,
+    pub use_dual_stack: RwSignal<bool>,
+    pub endpoint: RwSignal<String>,
+    pub task_id: RwSignal<String>,
+}
+
+impl QueryFields {
+    /// Pre-filled from a deep link; `?demo` fills the local endpoint's public demo identity.
+    pub fn from_link(link: &DeepLink) -> Self {
+        let text = |s: &str| RwSignal::new(s.to_owned());
+        let fields = Self {
+            access_key_id: text(""),
+            secret_access_key: text(""),
+            session_token: text(""),
+            region_choice: text(SERVICE_REGIONS[0]),
+            region_other: text(""),
+            use_fips: RwSignal::new(false),
+            use_dual_stack: RwSignal::new(false),
+            endpoint: text(""),
+            task_id: text(""),
+        };
+        if link.demo {
+            fields.access_key_id.set(demo::ACCESS_KEY_ID.to_owned());
+            fields.secret_access_key.set(demo::SECRET_ACCESS_KEY.to_owned());
+            fields.session_token.set(demo::SESSION_TOKEN.to_owned());
+            fields.set_region(demo::REGION);
+            fields.endpoint.set(demo::ENDPOINT.to_owned());
+            fields.task_id.set(demo::TASK_ID.to_owned());
+        }
+        if let Some(region) = &link.region {
+            fields.set_region(region);
+        }
+        if let Some(endpoint) = &link.endpoint {
+            fields.endpoint.set(endpoint.clone());
+        }
+        if let Some(task_id) = &link.task_id {
+            fields.task_id.set(task_id.clone());
+        }
+        fields
+    }
+
+    pub fn set_region(&self, region: &str) {
+        if SERVICE_REGIONS.contains(&region) {
+            self.region_choice.set(region.to_owned());
+        } else {
+            self.region_choice.set(OTHER_REGION.to_owned());
+            self.region_other.set(region.to_owned());
+        }
+    }
+
+    pub fn region(&self) -> String {
+        let choice = self.region_choice.get_untracked();
+        if choice == OTHER_REGION { self.region_other.get_untracked() } else { choice }
+    }
+
+    /// The form as typed, read once at submit.
+    pub fn form(&self) -> QueryForm {
+        QueryForm {
+            access_key_id: self.access_key_id.get_untracked(),
+            secret_access_key: self.secret_access_key.get_untracked(),
+            session_token: self.session_token.get_untracked(),
+            region: self.region(),
+            use_fips: self.use_fips.get_untracked(),
+            use_dual_stack: self.use_dual_stack.get_untracked(),
+            endpoint: self.endpoint.get_untracked(),
+            task_id: self.task_id.get_untracked(),
+        }
+    }
+}
+
+/// The calculator's controls.
+#[derive(Clone, Copy)]
+pub struct CalcFields {
+    pub firmware_size: RwSignal<String>,
+    pub fragment_size: RwSignal<String>,
+    pub redundancy_percent: RwSignal<String>,
+    pub fragment_interval_ms: RwSignal<String>,
+}
+
+impl CalcFields {
+    /// Starts on the published interoperability example: 995 B in 50 B fragments, 25 % redundancy.
+    pub fn new() -> Self {
+        let text = |s: &str| RwSignal::new(s.to_owned());
+        Self { firmware_size: text("995"), fragment_size: text("50"), redundancy_percent: text("25"), fragment_interval_ms: text("1000") }
+    }
+
+    /// Read reactively: the plan follows every keystroke.
+    pub fn texts(&self) -> FragmentTexts {
+        FragmentTexts {
+            firmware_size: self.firmware_size.get(),
+            fragment_size: self.fragment_size.get(),
+            redundancy_percent: self.redundancy_percent.get(),
+            fragment_interval_ms: self.fragment_interval_ms.get(),
+        }
+    }
+
+    /// Takes the task's fragment size, redundancy and interval (the firmware size is the user's).
+    pub fn take_task(&self, task: &FuotaTask) {
+        for (signal, value) in [
+            (self.fragment_size, task.fragment_size_bytes),
+            (self.redundancy_percent, task.redundancy_percent),
+            (self.fragment_interval_ms, task.fragment_interval_ms),
+        ] {
+            if let Some(v) = value {
+                signal.set(v.to_string());
+            }
+        }
+    }
+}
+
+impl Default for CalcFields {
+    fn default() -> Self {
+        Self::new()
+    }
+}

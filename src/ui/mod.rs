@@ -1,0 +1,8 @@
+//! UI components: they render state and dispatch intents; the rules live in `fuota_core`.
+
+pub mod app;
+pub mod calculator;
+pub mod error_view;
+pub mod fields;
+pub mod query_form;
+pub mod task_view;

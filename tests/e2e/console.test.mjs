@@ -1,0 +1,92 @@
+// End-to-end: the release build in Debian Chromium (driven by playwright-core) against the real
+// local endpoint. Run by scripts/test.sh, which serves dist/ and the endpoint and sets
+// FUOTA_SITE / FUOTA_API.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const SITE = process.env.FUOTA_SITE;
+const API = process.env.FUOTA_API;
+const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
+const DEMO_SECRET = 'demo/local/endpoint/secret/key/not/a/real/one';
+const DEMO_TOKEN = 'demo-local-session-token';
+
+let browser;
+before(async () => {
+  assert.ok(SITE && API, 'FUOTA_SITE and FUOTA_API: run through scripts/test.sh');
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    chromiumSandbox: false,
+    args: ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+after(async () => { await browser?.close(); });
+
+async function openDemo() {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 1100 } });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  const logs = [];
+  page.on('console', (m) => logs.push(m.text()));
+  await page.goto(`${SITE}/?demo&endpoint=${encodeURIComponent(API)}`);
+  await page.waitForSelector('form.query button[type=submit]');
+  return { page, problems, logs };
+}
+
+const dataValue = (page, sel) => page.getAttribute(sel, 'data-value');
+
+test('the whole user path: pre-filled demo, fetch, task rendered, counts follow the firmware size', async () => {
+  const { page, problems, logs } = await openDemo();
+  assert.equal(await page.inputValue('[name=access-key-id]'), 'ASIADEMOLOCALENDPOINT');
+  assert.equal(await page.inputValue('[name=endpoint]'), API);
+
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-field=Id][data-value=demo-in-session]');
+  assert.equal(await dataValue(page, '[data-field=Status]'), 'In_FuotaSession');
+  assert.equal(await dataValue(page, '[data-field="LoRaWAN.StartTime"]'), '2026-11-26T08:00:00.250Z');
+  assert.equal(await dataValue(page, '[data-field=CreatedAt]'), '2025-11-24T08:00:00.500Z');
+  assert.equal(await dataValue(page, '[data-field=FragmentSizeBytes]'), '50');
+  assert.match(await page.textContent('[data-field=Descriptor]'), /v2\.4\.1\+build\.77/);
+  assert.equal(await page.getAttribute('.result', 'aria-busy'), 'false');
+
+  // The task's values (50 B, 25 %, 1000 ms) with the default 995 B firmware: 20 + 5 = 25 fragments.
+  assert.equal(await dataValue(page, '[data-calc=total-fragments]'), '25');
+  // Typing a firmware size moves the counts: 102400 B / 50 B = 2048 data, 512 redundant.
+  await page.fill('[name=firmware-size]', '102400');
+  assert.equal(await dataValue(page, '[data-calc=data-fragments]'), '2048');
+  assert.equal(await dataValue(page, '[data-calc=redundant-fragments]'), '512');
+  assert.equal(await dataValue(page, '[data-calc=total-fragments]'), '2560');
+  assert.equal(await dataValue(page, '[data-calc=padding-bytes]'), '0');
+  assert.equal(await dataValue(page, '[data-calc=session-seconds]'), '2560');
+  await page.screenshot({ path: `${ARTIFACTS}console.png`, fullPage: true });
+
+  // Secrets: not in the URL, not in the markup, not in the console.
+  const html = await page.content();
+  for (const secret of [DEMO_SECRET, DEMO_TOKEN]) {
+    assert.ok(!page.url().includes(secret), 'secret in URL');
+    assert.ok(!html.includes(secret), 'secret in DOM markup');
+    assert.ok(!logs.some((l) => l.includes(secret)), 'secret in console');
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('an error path: an unknown task shows the service code, a sentence and the request id', async () => {
+  const { page, problems } = await openDemo();
+  await page.fill('[name=task-id]', 'no-such-task');
+  await page.click('button[type=submit]');
+  const error = await page.waitForSelector('[data-error-code=ResourceNotFoundException]');
+  assert.match(await error.textContent(), /check the task id and the region/);
+  const requestId = await page.getAttribute('[data-request-id]', 'data-request-id');
+  assert.match(requestId, /^[0-9a-f]{8}-[0-9a-f]{4}-/);
+  await page.screenshot({ path: `${ARTIFACTS}error.png`, fullPage: true });
+  // The page stays usable: the next request works.
+  await page.fill('[name=task-id]', 'demo-pending');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-field=Id][data-value=demo-pending]');
+  assert.deepEqual(problems.filter((p) => !p.includes('404')), []);
+  await page.close();
+});

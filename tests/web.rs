@@ -1,0 +1,188 @@
+//! Browser tests (`wasm-pack test --headless --chrome`): the real browser clock, real fetches to
+//! the real local endpoint, and the mounted app driven through its form.
+//!
+//! The endpoint's URL is baked in at compile time by `scripts/test.sh` (FUOTA_TEST_ENDPOINT).
+#![cfg(target_arch = "wasm32")]
+
+use fuota_console::browser::{clock, fetch};
+use fuota_core::query::QueryForm;
+use fuota_core::signing::{sign_get, time_from_epoch_millis};
+use fuota_core::{demo, ConsoleError, TaskQuery, TemporaryCredentials};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::AbortController;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn endpoint() -> &'static str {
+    option_env!("FUOTA_TEST_ENDPOINT").expect("FUOTA_TEST_ENDPOINT: run the browser tests through scripts/test.sh")
+}
+
+fn demo_query(task_id: &str) -> QueryForm {
+    QueryForm {
+        access_key_id: demo::ACCESS_KEY_ID.into(),
+        secret_access_key: demo::SECRET_ACCESS_KEY.into(),
+        session_token: demo::SESSION_TOKEN.into(),
+        region: demo::REGION.into(),
+        endpoint: endpoint().into(),
+        task_id: task_id.into(),
+        ..QueryForm::default()
+    }
+}
+
+async fn get(form: QueryForm) -> Result<fuota_core::response::TaskAnswer, ConsoleError> {
+    let query = TaskQuery::from_form(&form).expect("a valid form");
+    let controller = AbortController::new().expect("AbortController");
+    fetch::get_fuota_task(&query, &controller, fetch::ATTEMPT_TIMEOUT).await
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+#[wasm_bindgen_test]
+fn signs_with_the_browser_clock() {
+    let now = clock::now_millis();
+    let creds = TemporaryCredentials::new(demo::ACCESS_KEY_ID, demo::SECRET_ACCESS_KEY, demo::SESSION_TOKEN).unwrap();
+    let headers = sign_get("https://api.iotwireless.us-east-1.amazonaws.com/fuota-tasks/x", &creds, "us-east-1", time_from_epoch_millis(now).unwrap()).unwrap();
+    let date = &headers.iter().find(|h| h.name == "x-amz-date").unwrap().value;
+    // x-amz-date is the browser's current UTC time.
+    let iso = js_sys::Date::new(&now.into()).to_iso_string().as_string().unwrap();
+    let expected: String = iso.chars().filter(|c| c.is_ascii_digit() || *c == 'T').take(15).collect();
+    assert_eq!(&date[..15], expected);
+}
+
+#[wasm_bindgen_test]
+async fn fetches_a_task_from_the_local_endpoint() {
+    let answer = get(demo_query("demo-in-session")).await.expect("the demo task");
+    assert_eq!(answer.task.id.as_deref(), Some("demo-in-session"));
+    assert_eq!(answer.task.status.as_ref().map(|s| s.as_str()), Some("In_FuotaSession"));
+    assert!(answer.request_id.is_some_and(|id| id.len() == 36), "x-amzn-RequestId is exposed by CORS");
+}
+
+#[wasm_bindgen_test]
+async fn service_errors_are_classified_with_request_id() {
+    for (id, code) in [
+        ("fault-throttle", "ThrottlingException"),
+        ("fault-denied", "AccessDeniedException"),
+        ("no-such-task", "ResourceNotFoundException"),
+        ("fault-html", "UnexpectedResponse"),
+        ("fault-malformed", "ParseError"),
+        ("fault-error-in-200", "InternalServerException"),
+    ] {
+        let err = get(demo_query(id)).await.expect_err(id);
+        assert_eq!(err.code(), code, "{id}");
+        assert!(err.request_id().is_some(), "{id}: request id");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_secret_is_an_invalid_signature() {
+    let form = QueryForm { secret_access_key: "not-the-secret".into(), ..demo_query("demo-done") };
+    let err = get(form).await.expect_err("wrong secret");
+    assert_eq!(err.code(), "InvalidSignatureException");
+    let unknown = QueryForm { access_key_id: "ASIAUNKNOWNUNKNOWN12".into(), ..demo_query("demo-done") };
+    assert_eq!(get(unknown).await.expect_err("unknown key").code(), "UnrecognizedClientException");
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_connection_is_a_network_error_that_mentions_cors() {
+    // Port 9 (discard) has no listener here: fetch rejects like a CORS block does.
+    let form = QueryForm { endpoint: "http://127.0.0.1:9".into(), ..demo_query("demo-done") };
+    let err = get(form).await.expect_err("nothing listens");
+    assert_eq!(err.code(), "NetworkError");
+    assert!(err.sentence().contains("CORS"));
+}
+
+// ---- the mounted app ----
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn set_control(root: &web_sys::Element, name: &str, value: &str) {
+    let el = root.query_selector(&format!("[name='{name}']")).unwrap().unwrap_or_else(|| panic!("control {name}"));
+    if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        input.set_value(value);
+    } else if let Some(select) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+        select.set_value(value);
+    }
+    for kind in ["input", "change"] {
+        el.dispatch_event(&web_sys::Event::new_with_event_init_dict(kind, &{
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            init
+        }).unwrap()).unwrap();
+    }
+}
+
+fn attr(root: &web_sys::Element, selector: &str, name: &str) -> Option<String> {
+    root.query_selector(selector).ok().flatten().and_then(|e| e.get_attribute(name))
+}
+
+async fn wait_for(root: &web_sys::Element, selector: &str) -> web_sys::Element {
+    for _ in 0..200 {
+        if let Some(e) = root.query_selector(selector).ok().flatten() {
+            return e;
+        }
+        sleep(25).await;
+    }
+    panic!("{selector} never appeared; page: {}", root.inner_html());
+}
+
+fn fresh_root() -> web_sys::HtmlElement {
+    let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+#[wasm_bindgen_test]
+async fn the_app_fetches_and_renders_a_task_and_its_fragment_counts() {
+    let link = format!("?demo&endpoint={}", js_sys::encode_uri_component(endpoint()));
+    web_sys::window().unwrap().history().unwrap().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&link)).unwrap();
+    let root = fresh_root();
+    let _handle = fuota_console::mount_console(root.clone());
+    leptos::task::tick().await;
+
+    // The calculator works before any fetch, and follows keystrokes.
+    assert_eq!(attr(&root, "[data-calc='total-fragments']", "data-value").as_deref(), Some("25"));
+    set_control(&root, "firmware-size", "100");
+    set_control(&root, "fragment-size", "10");
+    set_control(&root, "redundancy-percent", "50");
+    leptos::task::tick().await;
+    assert_eq!(attr(&root, "[data-calc='data-fragments']", "data-value").as_deref(), Some("10"));
+    assert_eq!(attr(&root, "[data-calc='redundant-fragments']", "data-value").as_deref(), Some("5"));
+    assert_eq!(attr(&root, "[data-calc='total-fragments']", "data-value").as_deref(), Some("15"));
+
+    // Submit the demo query: the task renders and the calculator takes its values.
+    set_control(&root, "task-id", "demo-done");
+    root.query_selector("button[type=submit]").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>().click();
+    wait_for(&root, "[data-field='Id'][data-value='demo-done']").await;
+    assert_eq!(attr(&root, "[data-field='Status']", "data-value").as_deref(), Some("FuotaDone"));
+    assert_eq!(attr(&root, "[data-field='CreatedAt']", "data-value").as_deref(), Some("2025-09-27T19:06:40Z"));
+    assert_eq!(attr(&root, "[data-field='LoRaWAN.RfRegion']", "data-value").as_deref(), Some("AS923-1"));
+    assert_eq!(attr(&root, "[data-field='Descriptor']", "data-value").as_deref(), Some("AAEC/w=="));
+    assert_eq!(attr(&root, ".result", "aria-busy").as_deref(), Some("false"));
+    leptos::task::tick().await;
+    // demo-done: 10-byte fragments, 50 %, 3000 ms; firmware 100 B → 10 + 5 = 15, 45 s.
+    assert_eq!(attr(&root, "[data-calc='session-seconds']", "data-value").as_deref(), Some("45"));
+
+    // No secret in the markup: values are properties, not attributes.
+    let html = root.outer_html();
+    assert!(!html.contains(demo::SECRET_ACCESS_KEY) && !html.contains(demo::SESSION_TOKEN));
+
+    // An error path: the code and the request id are in the contract's attributes.
+    set_control(&root, "task-id", "fault-throttle");
+    root.query_selector("button[type=submit]").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>().click();
+    wait_for(&root, "[data-error-code='ThrottlingException']").await;
+    assert!(root.query_selector("[data-request-id]").unwrap().is_some());
+
+    // Bad input never leaves the page.
+    set_control(&root, "task-id", "");
+    root.query_selector("button[type=submit]").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>().click();
+    wait_for(&root, "[data-error-code='InvalidInput']").await;
+    root.remove();
+}
