@@ -15,9 +15,12 @@ pub fn ErrorView(error: ConsoleError) -> impl IntoView {
                 <summary>"Details"</summary>
                 <dl class="details">
                     {details.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd><code>{value}</code></dd> }).collect_view()}
-                    {request_id.map(|id| view! {
-                        <dt>"Request id"</dt>
-                        <dd><code data-request-id=id.clone()>{id}</code></dd>
+                    {request_id.map(|id| {
+                        let shown = id.clone();
+                        view! {
+                            <dt>"Request id"</dt>
+                            <dd><code data-request-id=id>{shown}</code></dd>
+                        }
                     })}
                 </dl>
             </details>
