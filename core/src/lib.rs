@@ -10,6 +10,8 @@ pub mod descriptor;
 pub mod endpoint;
 pub mod error;
 pub mod fragments;
+pub mod lorawan;
+pub mod paste;
 pub mod query;
 pub mod response;
 pub mod signing;
