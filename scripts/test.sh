@@ -39,7 +39,12 @@ cargo build --locked --quiet -p fuota-local
 
 step "browser tests: wasm-pack test --headless --chrome against the local endpoint"
 API_READY="$(start_endpoint --api 127.0.0.1:0 --slow-seconds 3)"
-FUOTA_TEST_ENDPOINT="$(json_field "$API_READY" api)" CHROMEDRIVER=/usr/bin/chromedriver \
+NO_CORS_READY="$(start_endpoint --api 127.0.0.1:0 --no-cors)"
+SKEWED_READY="$(start_endpoint --api 127.0.0.1:0 --clock-skew-seconds 7200 --no-expose-date)"
+FUOTA_TEST_ENDPOINT="$(json_field "$API_READY" api)" \
+FUOTA_TEST_NO_CORS_ENDPOINT="$(json_field "$NO_CORS_READY" api)" \
+FUOTA_TEST_SKEWED_ENDPOINT="$(json_field "$SKEWED_READY" api)" \
+CHROMEDRIVER=/usr/bin/chromedriver \
   wasm-pack test --headless --chrome --mode no-install
 
 step "release build"

@@ -4,7 +4,12 @@
 //! The endpoint's URL is baked in at compile time by `scripts/test.sh` (FUOTA_TEST_ENDPOINT).
 #![cfg(target_arch = "wasm32")]
 
+use fuota_console::browser::request::{self, SendOptions};
 use fuota_console::browser::{clock, fetch};
+use fuota_core::retry::{Progress, RetryPolicy};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
 use fuota_core::query::QueryForm;
 use fuota_core::signing::{sign_get, time_from_epoch_millis};
 use fuota_core::{demo, ConsoleError, TaskQuery, TemporaryCredentials};
@@ -16,6 +21,16 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn endpoint() -> &'static str {
     option_env!("FUOTA_TEST_ENDPOINT").expect("FUOTA_TEST_ENDPOINT: run the browser tests through scripts/test.sh")
+}
+
+/// The same endpoint with CORS switched off, as IoT Wireless is for pages on other origins.
+fn no_cors_endpoint() -> &'static str {
+    option_env!("FUOTA_TEST_NO_CORS_ENDPOINT").expect("FUOTA_TEST_NO_CORS_ENDPOINT: run through scripts/test.sh")
+}
+
+/// An endpoint whose clock is 2 hours ahead and that does not expose `Date` to scripts.
+fn skewed_endpoint() -> &'static str {
+    option_env!("FUOTA_TEST_SKEWED_ENDPOINT").expect("FUOTA_TEST_SKEWED_ENDPOINT: run through scripts/test.sh")
 }
 
 fn demo_query(task_id: &str) -> QueryForm {
@@ -30,10 +45,25 @@ fn demo_query(task_id: &str) -> QueryForm {
     }
 }
 
+/// One attempt, no retries.
 async fn get(form: QueryForm) -> Result<fuota_core::response::TaskAnswer, ConsoleError> {
     let query = TaskQuery::from_form(&form).expect("a valid form");
     let controller = AbortController::new().expect("AbortController");
-    fetch::get_fuota_task(&query, &controller, fetch::ATTEMPT_TIMEOUT).await
+    fetch::get_fuota_task(&query, &controller.signal(), fetch::ATTEMPT_TIMEOUT, 0).await
+}
+
+/// The whole request path (retries, skew, cancel), recording the progress it reports.
+async fn send(form: QueryForm, options: SendOptions, controller: &AbortController) -> (Result<fuota_core::response::TaskAnswer, ConsoleError>, Vec<Progress>) {
+    let query = TaskQuery::from_form(&form).expect("a valid form");
+    let heard = Rc::new(RefCell::new(Vec::new()));
+    let log = Rc::clone(&heard);
+    let result = request::send(&query, controller, options, move |p| log.borrow_mut().push(p)).await;
+    let heard = heard.borrow().clone();
+    (result, heard)
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}{}", (js_sys::Math::random() * 1e12) as u64)
 }
 
 async fn sleep(ms: i32) {
@@ -95,6 +125,114 @@ async fn a_refused_connection_is_a_network_error_that_mentions_cors() {
     let err = get(form).await.expect_err("nothing listens");
     assert_eq!(err.code(), "NetworkError");
     assert!(err.sentence().contains("CORS"));
+}
+
+// ---- the request path of issue 3: retries, timeouts, clock skew, cancel ----
+
+#[wasm_bindgen_test]
+async fn throttling_is_retried_with_backoff_and_then_succeeds() {
+    let id = unique("fault-throttle-once-");
+    let (result, heard) = send(demo_query(&id), SendOptions::default(), &AbortController::new().unwrap()).await;
+    assert_eq!(result.expect("the second attempt succeeds").task.id.as_deref(), Some(id.as_str()));
+    assert!(matches!(&heard[..], [Progress::Retrying { next_attempt: 2, of: 3, .. }]), "{heard:?}");
+    assert!(heard[0].sentence().starts_with("throttled (ThrottlingException), retrying in"));
+}
+
+#[wasm_bindgen_test]
+async fn a_proxy_503_is_retried_too() {
+    let (result, heard) = send(demo_query(&unique("fault-unavailable-once-")), SendOptions::default(), &AbortController::new().unwrap()).await;
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(heard.len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn persistent_throttling_stops_after_three_attempts() {
+    let fast = SendOptions { policy: RetryPolicy { base_ms: 50, ..RetryPolicy::default() }, ..SendOptions::default() };
+    let (result, heard) = send(demo_query("fault-throttle"), fast, &AbortController::new().unwrap()).await;
+    assert_eq!(result.unwrap_err().code(), "ThrottlingException");
+    assert_eq!(heard.len(), 2, "attempts 2 and 3 were announced: {heard:?}");
+}
+
+#[wasm_bindgen_test]
+async fn client_errors_are_not_retried() {
+    let (result, heard) = send(demo_query("no-such-task"), SendOptions::default(), &AbortController::new().unwrap()).await;
+    assert_eq!(result.unwrap_err().code(), "ResourceNotFoundException");
+    assert!(heard.is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_hung_endpoint_ends_in_a_timeout() {
+    // The endpoint answers fault-slow after 3 s; each attempt may take 1 s.
+    let options = SendOptions { policy: RetryPolicy { max_attempts: 2, base_ms: 10, ..RetryPolicy::default() }, attempt_timeout: Duration::from_secs(1), ..SendOptions::default() };
+    let started = clock::now_millis();
+    let (result, heard) = send(demo_query("fault-slow"), options, &AbortController::new().unwrap()).await;
+    assert_eq!(result.unwrap_err().code(), "Timeout");
+    assert_eq!(heard.len(), 1, "a timeout is retried once: {heard:?}");
+    assert!(clock::now_millis() - started < 2900.0, "both attempts were cut at 1 s");
+}
+
+#[wasm_bindgen_test]
+async fn cancel_stops_the_request_at_once() {
+    let controller = AbortController::new().unwrap();
+    let canceller = controller.clone();
+    let _ = leptos::prelude::set_timeout_with_handle(move || canceller.abort(), Duration::from_millis(200));
+    let started = clock::now_millis();
+    let (result, _) = send(demo_query("fault-slow"), SendOptions::default(), &controller).await;
+    assert_eq!(result.unwrap_err().code(), "Cancelled");
+    assert!(clock::now_millis() - started < 1500.0);
+}
+
+#[wasm_bindgen_test]
+async fn a_clock_two_hours_slow_is_corrected_from_the_service_and_kept() {
+    let two_hours = 2 * 3600 * 1000;
+    let wrong_clock = SendOptions { clock_offset_ms: -two_hours, ..SendOptions::default() };
+    let (result, heard) = send(demo_query("demo-pending"), wrong_clock, &AbortController::new().unwrap()).await;
+    assert!(result.is_ok(), "re-signed with the service's time: {result:?}");
+    let [Progress::ClockCorrected { offset_ms }] = heard[..] else { panic!("{heard:?}") };
+    // The learned offset undoes the wrong one, to within the second the Date header carries.
+    assert!((offset_ms - 0).abs() < 5_000, "offset {offset_ms}");
+    // Without correction the same clock fails with the service's skew error.
+    let no_retry = SendOptions { clock_offset_ms: -two_hours, policy: RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }, ..SendOptions::default() };
+    let err = get_with_offset(demo_query("demo-pending"), no_retry.clock_offset_ms).await.unwrap_err();
+    assert_eq!(err.code(), "InvalidSignatureException");
+    assert!(err.service_message().unwrap_or("").starts_with("Signature not yet current") || err.service_message().unwrap_or("").starts_with("Signature expired"));
+}
+
+#[wasm_bindgen_test]
+async fn a_server_two_hours_ahead_is_learned_from_the_message_when_date_is_hidden() {
+    let form = QueryForm { endpoint: skewed_endpoint().into(), ..demo_query("demo-done") };
+    let (result, heard) = send(form, SendOptions::default(), &AbortController::new().unwrap()).await;
+    assert!(result.is_ok(), "{result:?}");
+    let [Progress::ClockCorrected { offset_ms }] = heard[..] else { panic!("{heard:?}") };
+    assert!((offset_ms - 7_200_000).abs() < 5_000, "offset {offset_ms}");
+    assert!(heard[0].sentence().contains("120 minutes behind"), "{}", heard[0].sentence());
+}
+
+#[wasm_bindgen_test]
+async fn a_cors_block_is_reported_as_such() {
+    let form = QueryForm { endpoint: no_cors_endpoint().into(), ..demo_query("demo-done") };
+    let err = get(form).await.expect_err("the browser blocks it");
+    assert_eq!(err.code(), "NetworkError");
+    assert!(err.sentence().contains("CORS") && err.sentence().contains("relay"), "{}", err.sentence());
+}
+
+async fn get_with_offset(form: QueryForm, offset: i64) -> Result<fuota_core::response::TaskAnswer, ConsoleError> {
+    let query = TaskQuery::from_form(&form).expect("a valid form");
+    let controller = AbortController::new().expect("AbortController");
+    fetch::get_fuota_task(&query, &controller.signal(), fetch::ATTEMPT_TIMEOUT, offset).await
+}
+
+#[wasm_bindgen_test]
+async fn hostile_answers_become_typed_errors_and_the_next_request_works() {
+    for (id, code) in [
+        ("fault-empty", "UnexpectedResponse"),
+        ("fault-wrong-types", "ParseError"),
+        ("fault-huge", "UnexpectedResponse"),
+        ("fault-validation", "ValidationException"),
+    ] {
+        assert_eq!(get(demo_query(id)).await.unwrap_err().code(), code, "{id}");
+    }
+    assert!(get(demo_query("demo-waiting")).await.is_ok());
 }
 
 // ---- the mounted app ----

@@ -1,4 +1,4 @@
-//! Deep links: `?region=&task-id=&endpoint=` pre-fill the form. Credentials never come from a URL.
+//! Deep links: `?region=&task-id=&endpoint=&relay=` pre-fill the form. Credentials never come from a URL.
 
 /// What a link may pre-fill.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -6,6 +6,7 @@ pub struct DeepLink {
     pub region: Option<String>,
     pub task_id: Option<String>,
     pub endpoint: Option<String>,
+    pub relay: Option<String>,
     /// `?demo`: fill the local endpoint's public demo identity.
     pub demo: bool,
 }
@@ -20,6 +21,7 @@ impl DeepLink {
                 "region" if !value.is_empty() => link.region = Some(value),
                 "task-id" if !value.is_empty() => link.task_id = Some(value),
                 "endpoint" if !value.is_empty() => link.endpoint = Some(value),
+                "relay" if !value.is_empty() => link.relay = Some(value),
                 "demo" => link.demo = true,
                 _ => {}
             }
@@ -30,7 +32,7 @@ impl DeepLink {
     /// The query string for sharing the current, non-secret, form values.
     pub fn to_query(&self) -> String {
         let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [("region", &self.region), ("task-id", &self.task_id), ("endpoint", &self.endpoint)] {
+        for (k, v) in [("region", &self.region), ("task-id", &self.task_id), ("endpoint", &self.endpoint), ("relay", &self.relay)] {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
                 q.append_pair(k, v);
             }
@@ -55,7 +57,7 @@ mod tests {
 
     #[test]
     fn round_trips() {
-        let l = DeepLink { region: Some("us-east-1".into()), task_id: Some("x y/z".into()), endpoint: None, demo: false };
+        let l = DeepLink { region: Some("us-east-1".into()), task_id: Some("x y/z".into()), endpoint: None, relay: Some("https://r.example/".into()), demo: false };
         assert_eq!(DeepLink::parse(&l.to_query()), l);
     }
 }

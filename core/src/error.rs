@@ -10,6 +10,7 @@ pub enum Field {
     SessionToken,
     Region,
     Endpoint,
+    Relay,
     TaskId,
     FirmwareSize,
     FragmentSize,
@@ -25,6 +26,7 @@ impl Field {
             Field::SessionToken => "session-token",
             Field::Region => "region",
             Field::Endpoint => "endpoint",
+            Field::Relay => "relay",
             Field::TaskId => "task-id",
             Field::FirmwareSize => "firmware-size",
             Field::FragmentSize => "fragment-size",
@@ -112,6 +114,8 @@ pub struct ServiceError {
     pub request_id: Option<String>,
     pub resource_id: Option<String>,
     pub resource_type: Option<String>,
+    /// The answer's `Date` header, when CORS exposed it (for clock-skew correction).
+    pub server_date: Option<String>,
 }
 
 /// Everything that can go wrong between the form and the rendered task.
@@ -306,6 +310,7 @@ mod tests {
                     request_id: None,
                     resource_id: None,
                     resource_type: None,
+                    server_date: None,
                 })
                 .sentence()
             })

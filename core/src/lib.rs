@@ -4,6 +4,7 @@
 //! classification and fragment arithmetic. No `web-sys`, no `leptos`: it runs under native
 //! `cargo test` in milliseconds and property tests can hammer it.
 
+pub mod clock_skew;
 pub mod credentials;
 pub mod deeplink;
 pub mod descriptor;
@@ -14,6 +15,7 @@ pub mod lorawan;
 pub mod paste;
 pub mod query;
 pub mod response;
+pub mod retry;
 pub mod signing;
 pub mod task;
 

@@ -19,6 +19,8 @@ pub struct QueryForm {
     pub use_fips: bool,
     pub use_dual_stack: bool,
     pub endpoint: String,
+    /// A relay that forwards to the endpoint with the signed Host (for services without CORS).
+    pub relay: String,
     pub task_id: String,
 }
 
@@ -29,8 +31,10 @@ pub struct TaskQuery {
     /// The signing region (the custom endpoint does not change it).
     pub region: String,
     pub task_id: String,
-    /// The URL that is signed and fetched.
+    /// The URL that is signed: the service's.
     pub url: String,
+    /// The URL that is fetched: the same, or the relay's with the same path.
+    pub send_url: String,
 }
 
 /// Checks a task id: 1..=256 characters, as the service model says.
@@ -64,8 +68,15 @@ impl TaskQuery {
             use_dual_stack: form.use_dual_stack,
             custom: Some(form.endpoint.clone()),
         })?;
-        let url = format!("{base}{}", get_fuota_task_path(&task_id));
-        Ok(Self { credentials, region, task_id, url })
+        let path = get_fuota_task_path(&task_id);
+        let url = format!("{base}{path}");
+        let send_url = match form.relay.trim() {
+            "" => url.clone(),
+            relay => format!("{}{path}", endpoint::validate_custom_endpoint(relay).map_err(|_| {
+                ConsoleError::invalid(Field::Relay, "A relay URL is http(s)://host[:port][/path], with no query.")
+            })?),
+        };
+        Ok(Self { credentials, region, task_id, url, send_url })
     }
 }
 
@@ -101,8 +112,12 @@ mod tests {
         };
         let q = TaskQuery::from_form(&form).unwrap();
         assert_eq!(q.url, "https://api.iotwireless.eu-west-1.amazonaws.com/fuota-tasks/task%2F1");
-        let custom = TaskQuery::from_form(&QueryForm { endpoint: "http://127.0.0.1:8081".into(), ..form }).unwrap();
+        let custom = TaskQuery::from_form(&QueryForm { endpoint: "http://127.0.0.1:8081".into(), ..form.clone() }).unwrap();
         assert_eq!(custom.url, "http://127.0.0.1:8081/fuota-tasks/task%2F1");
         assert_eq!(custom.region, "eu-west-1");
+        assert_eq!(custom.send_url, custom.url);
+        let relayed = TaskQuery::from_form(&QueryForm { relay: "https://relay.example.com/iot/".into(), ..form }).unwrap();
+        assert_eq!(relayed.url, "https://api.iotwireless.eu-west-1.amazonaws.com/fuota-tasks/task%2F1");
+        assert_eq!(relayed.send_url, "https://relay.example.com/iot/fuota-tasks/task%2F1");
     }
 }

@@ -20,6 +20,8 @@ pub struct HttpAnswer<'a> {
     /// `x-amzn-RequestId`.
     pub request_id: Option<&'a str>,
     pub content_type: Option<&'a str>,
+    /// `Date`, when CORS exposes it.
+    pub date: Option<&'a str>,
     pub body: &'a str,
 }
 
@@ -64,6 +66,7 @@ fn service_error(answer: &HttpAnswer, json: Option<&Value>) -> Option<ServiceErr
         request_id: answer.request_id.map(str::to_owned),
         resource_id: member(&["ResourceId", "resourceId"]),
         resource_type: member(&["ResourceType", "resourceType"]),
+        server_date: answer.date.map(str::to_owned),
     })
 }
 
@@ -115,7 +118,7 @@ mod tests {
     use crate::error::KnownCode;
 
     fn answer<'a>(status: u16, error_type: Option<&'a str>, body: &'a str) -> HttpAnswer<'a> {
-        HttpAnswer { status, error_type, request_id: Some("req-1"), content_type: Some("application/json"), body }
+        HttpAnswer { status, error_type, request_id: Some("req-1"), content_type: Some("application/json"), date: None, body }
     }
 
     fn code(a: HttpAnswer) -> String {

@@ -8,7 +8,9 @@ pub mod sigv4;
 pub mod site;
 pub mod tasks;
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use serde_json::{json, Value};
@@ -35,6 +37,8 @@ pub struct Config {
     pub cors: bool,
     /// How long `fault-slow` waits.
     pub slow_delay: Duration,
+    /// Expose `Date` to scripts (CORS); off, a page must learn the server's time from messages.
+    pub expose_date: bool,
 }
 
 impl Default for Config {
@@ -58,6 +62,7 @@ impl Default for Config {
             clock_skew_seconds: 0,
             cors: true,
             slow_delay: Duration::from_secs(30),
+            expose_date: true,
         }
     }
 }
@@ -100,11 +105,18 @@ fn aws_error(status: u16, code: &str, message: &str, extra: Value) -> Reply {
 pub struct Endpoint {
     pub config: Config,
     requests: AtomicU64,
+    /// Ids of `fault-*-once-*` tasks already failed once.
+    failed_once: Mutex<HashSet<String>>,
 }
 
 impl Endpoint {
     pub fn new(config: Config) -> Self {
-        Self { config, requests: AtomicU64::new(0) }
+        Self { config, requests: AtomicU64::new(0), failed_once: Mutex::new(HashSet::new()) }
+    }
+
+    /// True the first time `id` is seen.
+    fn first_time(&self, id: &str) -> bool {
+        self.failed_once.lock().map(|mut seen| seen.insert(id.to_owned())).unwrap_or(false)
     }
 
     /// The server's clock: the real one, skewed as configured.
@@ -133,7 +145,8 @@ impl Endpoint {
             let origin = req.header("origin").unwrap_or("*").to_owned();
             reply.headers.push(("Access-Control-Allow-Origin".into(), origin));
             reply.headers.push(("Vary".into(), "Origin".into()));
-            reply.headers.push(("Access-Control-Expose-Headers".into(), "x-amzn-RequestId, x-amzn-ErrorType, Date".into()));
+            let exposed = if self.config.expose_date { "x-amzn-RequestId, x-amzn-ErrorType, Date" } else { "x-amzn-RequestId, x-amzn-ErrorType" };
+            reply.headers.push(("Access-Control-Expose-Headers".into(), exposed.into()));
         }
         reply
     }
@@ -185,6 +198,18 @@ impl Endpoint {
                 let mut reply = self.get_task("demo-in-session", region);
                 reply.delay = Some(self.config.slow_delay);
                 reply
+            }
+            _ if id.starts_with("fault-throttle-once-") || id.starts_with("fault-unavailable-once-") => {
+                if self.first_time(id) {
+                    return if id.starts_with("fault-throttle") {
+                        aws_error(429, "ThrottlingException", "Rate exceeded", json!({}))
+                    } else {
+                        Reply::raw(503, "text/html", b"<html><body>503 Service Temporarily Unavailable</body></html>".to_vec())
+                    };
+                }
+                let mut task = tasks::sample_tasks(region).into_iter().find(|t| t["Id"] == "demo-in-session").unwrap_or_default();
+                task["Id"] = json!(id);
+                Reply::json(200, &task)
             }
             _ => match tasks::sample_tasks(region).into_iter().find(|t| t["Id"] == id) {
                 Some(task) => Reply::json(200, &task),

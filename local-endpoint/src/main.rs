@@ -9,13 +9,14 @@ use fuota_local::{site, tasks, Config, Endpoint, WireRequest};
 use tiny_http::{Header, Request, Response, Server};
 
 const USAGE: &str = "fuota-local [--api ADDR] [--site DIR] [--site-addr ADDR] [--region R]... \
-[--clock-skew-seconds N] [--no-cors] [--slow-seconds N] [--ready-file PATH]
+[--clock-skew-seconds N] [--no-cors] [--no-expose-date] [--slow-seconds N] [--ready-file PATH]
   --api ADDR             where the IoT Wireless endpoint listens (default 127.0.0.1:8081; port 0 picks one)
   --site DIR             also serve the built console from DIR (Trunk's dist/)
   --site-addr ADDR       where the console is served (default 127.0.0.1:8080)
   --region R             a region this endpoint serves (default us-east-1; repeat for more)
   --clock-skew-seconds N the server clock is N seconds ahead (negative: behind)
   --no-cors              answer no CORS preflight and expose no headers
+  --no-expose-date       do not expose Date to scripts (skew must be learned from messages)
   --slow-seconds N       how long the fault-slow task waits (default 30)
   --ready-file PATH      write the bound URLs as JSON to PATH once listening";
 
@@ -41,6 +42,7 @@ fn parse_args() -> Result<Args, String> {
             "--clock-skew-seconds" => args.config.clock_skew_seconds = value()?.parse().map_err(|e| format!("--clock-skew-seconds: {e}"))?,
             "--slow-seconds" => args.config.slow_delay = std::time::Duration::from_secs(value()?.parse().map_err(|e| format!("--slow-seconds: {e}"))?),
             "--no-cors" => args.config.cors = false,
+            "--no-expose-date" => args.config.expose_date = false,
             "--ready-file" => args.ready_file = Some(PathBuf::from(value()?)),
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),

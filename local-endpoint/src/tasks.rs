@@ -17,6 +17,8 @@ pub const FAULT_IDS: &[(&str, &str)] = &[
     ("fault-empty", "503 with an empty body"),
     ("fault-huge", "200 with a 1 MiB body"),
     ("fault-slow", "answers after 30 s"),
+    ("fault-throttle-once-<any>", "429 the first time, then the task"),
+    ("fault-unavailable-once-<any>", "503 HTML the first time, then the task"),
 ];
 
 fn arn(id: &str, region: &str) -> String {

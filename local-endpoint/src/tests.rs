@@ -167,3 +167,15 @@ fn preflight_is_answered_and_can_be_switched_off() {
     let off = Endpoint::new(Config { cors: false, ..Config::default() }).handle(&req, SystemTime::now());
     assert!(off.header("Access-Control-Allow-Origin").is_none());
 }
+
+#[test]
+fn once_faults_fail_the_first_time_only() {
+    let endpoint = Endpoint::new(Config::default());
+    assert_eq!(endpoint.get_task("fault-throttle-once-a", "us-east-1").status, 429);
+    let second = endpoint.get_task("fault-throttle-once-a", "us-east-1");
+    assert_eq!(second.status, 200);
+    let body: Value = serde_json::from_slice(&second.body).unwrap();
+    assert_eq!(body["Id"], "fault-throttle-once-a");
+    assert_eq!(endpoint.get_task("fault-unavailable-once-b", "us-east-1").status, 503);
+    assert_eq!(endpoint.get_task("fault-unavailable-once-b", "us-east-1").status, 200);
+}

@@ -8,7 +8,9 @@ use fuota_core::response::{read_get_fuota_task, too_large, HttpAnswer, TaskAnswe
 use fuota_core::signing::{sign_get, time_from_epoch_millis};
 use fuota_core::{ConsoleError, TaskQuery};
 use gloo_net::http::{Headers, Request};
-use web_sys::AbortController;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{AbortController, AbortSignal};
 
 use super::clock;
 
@@ -26,6 +28,27 @@ impl Drop for TimerGuard {
     }
 }
 
+/// Forwards the caller's cancel to one attempt; the listener is removed when the attempt ends.
+struct CancelForward {
+    cancel: AbortSignal,
+    listener: Closure<dyn FnMut()>,
+}
+
+impl CancelForward {
+    fn new(cancel: &AbortSignal, attempt: &AbortController) -> Self {
+        let attempt = attempt.clone();
+        let listener = Closure::<dyn FnMut()>::new(move || attempt.abort());
+        let _ = cancel.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+        Self { cancel: cancel.clone(), listener }
+    }
+}
+
+impl Drop for CancelForward {
+    fn drop(&mut self) {
+        let _ = self.cancel.remove_event_listener_with_callback("abort", self.listener.as_ref().unchecked_ref());
+    }
+}
+
 /// Why a fetch stopped, seen from the outside.
 fn failure(url: &str, detail: String, timed_out: bool, cancelled: bool) -> ConsoleError {
     if timed_out {
@@ -37,14 +60,18 @@ fn failure(url: &str, detail: String, timed_out: bool, cancelled: bool) -> Conso
     }
 }
 
-/// Signs and sends `GET /fuota-tasks/{Id}`. `controller` lets the caller cancel; a timer aborts
-/// the attempt after `timeout`.
+/// Signs and sends `GET /fuota-tasks/{Id}` once. `controller` lets the caller cancel; a timer
+/// aborts the attempt after `timeout`; `clock_offset_ms` corrects a browser clock known to be off.
 pub async fn get_fuota_task(
     query: &TaskQuery,
-    controller: &AbortController,
+    cancel: &AbortSignal,
     timeout: Duration,
+    clock_offset_ms: i64,
 ) -> Result<TaskAnswer, ConsoleError> {
-    let time = time_from_epoch_millis(clock::now_millis())?;
+    if cancel.aborted() {
+        return Err(ConsoleError::Cancelled);
+    }
+    let time = time_from_epoch_millis(clock::now_millis() + clock_offset_ms as f64)?;
     let signed = sign_get(&query.url, &query.credentials, &query.region, time)?;
     let raw_headers = web_sys::Headers::new().map_err(|_| ConsoleError::Signing { detail: "no Headers in this browser".into() })?;
     for h in &signed {
@@ -53,6 +80,11 @@ pub async fn get_fuota_task(
             .map_err(|_| ConsoleError::Signing { detail: format!("the browser refused the {} header", h.name) })?;
     }
 
+    // This attempt's own controller: the timer aborts it without cancelling the whole request,
+    // and the caller's cancel reaches it through a listener that lives as long as the attempt.
+    let controller = AbortController::new()
+        .map_err(|_| ConsoleError::Network { url: query.send_url.clone(), detail: "this browser has no AbortController".into() })?;
+    let _forward = CancelForward::new(cancel, &controller);
     let timed_out = Rc::new(Cell::new(false));
     let _timer = TimerGuard(leptos::prelude::set_timeout_with_handle(
         {
@@ -67,23 +99,25 @@ pub async fn get_fuota_task(
     )
     .ok());
     let signal = controller.signal();
-    let sent = Request::get(&query.url)
+    // Signed for `url`; sent to `send_url` (the same, or a relay that forwards with the signed Host).
+    let sent = Request::get(&query.send_url)
         .headers(Headers::from_raw(raw_headers))
         .abort_signal(Some(&signal))
         .send()
         .await;
     let response = match sent {
         Ok(r) => r,
-        Err(e) => return Err(failure(&query.url, e.to_string(), timed_out.get(), signal.aborted())),
+        Err(e) => return Err(failure(&query.send_url, e.to_string(), timed_out.get(), cancel.aborted())),
     };
     let headers = response.headers();
-    let (error_type, request_id, content_type) =
-        (headers.get("x-amzn-errortype"), headers.get("x-amzn-requestid"), headers.get("content-type"));
+    let [error_type, request_id, content_type, date] =
+        ["x-amzn-errortype", "x-amzn-requestid", "content-type", "date"].map(|name| headers.get(name));
     let mut answer = HttpAnswer {
         status: response.status(),
         error_type: error_type.as_deref(),
         request_id: request_id.as_deref(),
         content_type: content_type.as_deref(),
+        date: date.as_deref(),
         body: "",
     };
     let declared = headers.get("content-length").and_then(|l| l.parse::<usize>().ok());
@@ -91,7 +125,7 @@ pub async fn get_fuota_task(
         controller.abort();
         return Err(too_large(&answer, length));
     }
-    let body = response.text().await.map_err(|e| failure(&query.url, e.to_string(), timed_out.get(), signal.aborted()))?;
+    let body = response.text().await.map_err(|e| failure(&query.send_url, e.to_string(), timed_out.get(), cancel.aborted()))?;
     answer.body = &body;
     read_get_fuota_task(&answer)
 }

@@ -4,3 +4,4 @@ pub mod clock;
 pub mod events;
 pub mod fetch;
 pub mod location;
+pub mod request;

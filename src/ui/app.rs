@@ -12,7 +12,9 @@ use super::error_view::ErrorView;
 use super::fields::{CalcFields, QueryFields};
 use super::query_form::QueryForm;
 use super::task_view::TaskView;
-use crate::browser::{events, fetch, location};
+use crate::browser::request::{self, SendOptions};
+use crate::browser::{events, location};
+use fuota_core::retry::Progress;
 
 type Outcome = Result<TaskAnswer, ConsoleError>;
 
@@ -22,6 +24,11 @@ pub fn App() -> impl IntoView {
     let calc = CalcFields::new();
     let input_error = RwSignal::new(None::<ConsoleError>);
     let root = NodeRef::<Div>::new();
+
+    // Learned from a clock-skew answer, kept for every later request.
+    let clock_offset = RwSignal::new(0_i64);
+    let clock_notice = RwSignal::new(None::<String>);
+    let progress = RwSignal::new(None::<String>);
 
     // The request in flight, so that a new submit or Cancel can abort it.
     let in_flight = StoredValue::new_local(None::<AbortController>);
@@ -34,11 +41,20 @@ pub fn App() -> impl IntoView {
             }
             current.clone_from(&controller);
         });
+        progress.set(None);
+        let options = SendOptions { clock_offset_ms: clock_offset.get_untracked(), ..SendOptions::default() };
         async move {
-            match controller {
-                Some(c) => fetch::get_fuota_task(&q, &c, fetch::ATTEMPT_TIMEOUT).await,
-                None => Err(ConsoleError::Network { url: q.url, detail: "this browser has no AbortController".into() }),
-            }
+            let Some(controller) = controller else {
+                return Err(ConsoleError::Network { url: q.send_url, detail: "this browser has no AbortController".into() });
+            };
+            request::send(&q, &controller, options, move |p| match p {
+                Progress::ClockCorrected { offset_ms } => {
+                    clock_offset.set(offset_ms);
+                    clock_notice.set(Some(p.sentence()));
+                }
+                Progress::Retrying { .. } => progress.set(Some(p.sentence())),
+            })
+            .await
         }
     });
     let pending = fetch_task.pending();
@@ -79,8 +95,9 @@ pub fn App() -> impl IntoView {
             <QueryForm fields=query pending=pending.into() on_submit=on_submit on_cancel=on_cancel />
             <section class="result" aria-live="polite" aria-busy=move || if pending.get() { "true" } else { "false" }>
                 <Show when=move || pending.get()>
-                    <p class="progress">"Fetching the task…"</p>
+                    <p class="progress" data-progress="">{move || progress.get().unwrap_or_else(|| "Fetching the task…".to_owned())}</p>
                 </Show>
+                {move || clock_notice.get().map(|n| view! { <p class="notice" data-notice="clock-skew">{n}</p> })}
                 {move || outcome().map(|o| match o {
                     Ok(answer) => view! { <TaskView answer=answer /> }.into_any(),
                     Err(error) => view! { <ErrorView error=error /> }.into_any(),

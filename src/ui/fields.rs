@@ -22,6 +22,7 @@ pub struct QueryFields {
     pub use_fips: RwSignal<bool>,
     pub use_dual_stack: RwSignal<bool>,
     pub endpoint: RwSignal<String>,
+    pub relay: RwSignal<String>,
     pub task_id: RwSignal<String>,
 }
 
@@ -38,6 +39,7 @@ impl QueryFields {
             use_fips: RwSignal::new(false),
             use_dual_stack: RwSignal::new(false),
             endpoint: text(""),
+            relay: text(""),
             task_id: text(""),
         };
         if link.demo {
@@ -53,6 +55,9 @@ impl QueryFields {
         }
         if let Some(endpoint) = &link.endpoint {
             fields.endpoint.set(endpoint.clone());
+        }
+        if let Some(relay) = &link.relay {
+            fields.relay.set(relay.clone());
         }
         if let Some(task_id) = &link.task_id {
             fields.task_id.set(task_id.clone());
@@ -84,6 +89,7 @@ impl QueryFields {
             use_fips: self.use_fips.get_untracked(),
             use_dual_stack: self.use_dual_stack.get_untracked(),
             endpoint: self.endpoint.get_untracked(),
+            relay: self.relay.get_untracked(),
             task_id: self.task_id.get_untracked(),
         }
     }

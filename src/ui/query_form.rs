@@ -53,7 +53,8 @@ pub fn QueryForm(fields: QueryFields, pending: Signal<bool>, on_submit: Callback
                 {text_control("task-id", "FUOTA task id", "text", "The Id of the task, up to 256 characters", fields.task_id)}
                 <details class="advanced">
                     <summary>"Endpoint"</summary>
-                    {text_control("endpoint", "Endpoint override", "url", "Empty: the region's AWS endpoint. A local endpoint or relay URL wins.", fields.endpoint)}
+                    {text_control("endpoint", "Endpoint override", "url", "Empty: the region's AWS endpoint. A local or private endpoint wins.", fields.endpoint)}
+                    {text_control("relay", "Relay URL", "url", "Signed for the endpoint, sent here: a proxy that forwards with the signed Host and adds CORS. It never sees the secret key.", fields.relay)}
                     <label class="check">
                         <input type="checkbox" name="use-fips" prop:checked=move || fields.use_fips.get()
                             on:change=move |ev| fields.use_fips.set(event_target_checked(&ev)) />

@@ -1,0 +1,195 @@
+//! When to try again, and how long to wait: the AWS SDKs' "standard" retry mode.
+//!
+//! At most 3 attempts; throttling errors, transient errors (HTTP 500/502/503/504, timeouts,
+//! connection failures) are retried after `random(0..1) × 2^(attempt-1)` seconds, capped at 20 s
+//! (exponential backoff with full jitter). Client errors (4xx) never are.
+
+use crate::error::{ConsoleError, ErrorCode, KnownCode};
+
+/// The throttling codes the SDKs' standard retry mode knows.
+const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
+
+/// Transient error codes of the standard retry mode.
+const TRANSIENT_CODES: &[&str] = &["RequestTimeout", "RequestTimeoutException", "InternalError"];
+
+const TRANSIENT_STATUS: &[u16] = &[500, 502, 503, 504];
+
+/// Why an attempt may be retried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetryReason {
+    Throttled,
+    Transient,
+}
+
+impl RetryReason {
+    pub fn label(self) -> &'static str {
+        match self {
+            RetryReason::Throttled => "throttled",
+            RetryReason::Transient => "the service or the network failed",
+        }
+    }
+}
+
+/// The standard retry mode's classification of an error.
+pub fn retry_reason(error: &ConsoleError) -> Option<RetryReason> {
+    match error {
+        ConsoleError::Service(e) => {
+            let code = e.code.as_str();
+            if THROTTLING_CODES.contains(&code) || e.status == 429 {
+                Some(RetryReason::Throttled)
+            } else if TRANSIENT_CODES.contains(&code)
+                || TRANSIENT_STATUS.contains(&e.status)
+                || e.code == ErrorCode::Known(KnownCode::InternalServerException)
+            {
+                Some(RetryReason::Transient)
+            } else {
+                None
+            }
+        }
+        ConsoleError::UnexpectedResponse { status: 429, .. } => Some(RetryReason::Throttled),
+        ConsoleError::UnexpectedResponse { status, .. } if TRANSIENT_STATUS.contains(status) => Some(RetryReason::Transient),
+        ConsoleError::Network { .. } | ConsoleError::Timeout { .. } => Some(RetryReason::Transient),
+        _ => None,
+    }
+}
+
+/// How many attempts, and the backoff between them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    pub max_attempts: u32,
+    pub base_ms: u64,
+    pub cap_ms: u64,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self { max_attempts: 3, base_ms: 1000, cap_ms: 20_000 }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before attempt `attempt + 1`, after attempt `attempt` (1-based) failed.
+    /// `random` is uniform in [0, 1): full jitter.
+    pub fn delay_ms(&self, attempt: u32, random: f64) -> u64 {
+        let exp = self.base_ms.saturating_mul(1u64.checked_shl(attempt.saturating_sub(1)).unwrap_or(u64::MAX));
+        let ceiling = exp.min(self.cap_ms) as f64;
+        let r = if random.is_finite() { random.clamp(0.0, 1.0) } else { 0.0 };
+        (r * ceiling) as u64
+    }
+
+    /// The wait before the next attempt, or None when the error is final or attempts are used up.
+    pub fn next_delay(&self, error: &ConsoleError, attempt: u32, random: f64) -> Option<(RetryReason, u64)> {
+        let reason = retry_reason(error)?;
+        (attempt < self.max_attempts).then(|| (reason, self.delay_ms(attempt, random)))
+    }
+}
+
+/// What the request is doing, for the page to show while it waits.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Progress {
+    Retrying { reason: RetryReason, code: String, delay_ms: u64, next_attempt: u32, of: u32 },
+    ClockCorrected { offset_ms: i64 },
+}
+
+impl Progress {
+    /// "throttled (ThrottlingException), retrying in 0.4 s, attempt 2 of 3"
+    pub fn sentence(&self) -> String {
+        match self {
+            Progress::Retrying { reason, code, delay_ms, next_attempt, of } => format!(
+                "{} ({code}), retrying in {:.1} s, attempt {next_attempt} of {of}",
+                reason.label(),
+                *delay_ms as f64 / 1000.0
+            ),
+            Progress::ClockCorrected { offset_ms } => crate::clock_skew::describe_offset(*offset_ms),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ServiceError;
+    use proptest::prelude::*;
+
+    fn service(code: &str, status: u16) -> ConsoleError {
+        ConsoleError::Service(ServiceError {
+            code: ErrorCode::parse(code),
+            status,
+            message: None,
+            request_id: None,
+            resource_id: None,
+            resource_type: None,
+            server_date: None,
+        })
+    }
+
+    #[test]
+    fn throttling_and_transient_errors_are_retried() {
+        assert_eq!(retry_reason(&service("ThrottlingException", 429)), Some(RetryReason::Throttled));
+        assert_eq!(retry_reason(&service("SlowDown", 503)), Some(RetryReason::Throttled));
+        assert_eq!(retry_reason(&service("InternalServerException", 500)), Some(RetryReason::Transient));
+        assert_eq!(retry_reason(&service("SomethingNew", 503)), Some(RetryReason::Transient));
+        let html = ConsoleError::UnexpectedResponse { status: 502, content_type: None, excerpt: String::new(), request_id: None };
+        assert_eq!(retry_reason(&html), Some(RetryReason::Transient));
+        assert_eq!(retry_reason(&ConsoleError::Timeout { seconds: 20 }), Some(RetryReason::Transient));
+        assert_eq!(retry_reason(&ConsoleError::Network { url: String::new(), detail: String::new() }), Some(RetryReason::Transient));
+    }
+
+    #[test]
+    fn client_errors_are_never_retried() {
+        for code in ["ValidationException", "ResourceNotFoundException", "AccessDeniedException", "InvalidSignatureException", "ExpiredTokenException", "UnrecognizedClientException"] {
+            assert_eq!(retry_reason(&service(code, 400)), None, "{code}");
+        }
+        assert_eq!(retry_reason(&ConsoleError::Cancelled), None);
+        assert_eq!(retry_reason(&ConsoleError::Parse { detail: String::new(), excerpt: String::new(), request_id: None }), None);
+    }
+
+    #[test]
+    fn three_attempts_then_stop() {
+        let p = RetryPolicy::default();
+        let e = service("ThrottlingException", 429);
+        assert!(p.next_delay(&e, 1, 0.5).is_some());
+        assert!(p.next_delay(&e, 2, 0.5).is_some());
+        assert!(p.next_delay(&e, 3, 0.5).is_none());
+    }
+
+    #[test]
+    fn backoff_doubles_with_full_jitter_and_a_cap() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.delay_ms(1, 0.5), 500);
+        assert_eq!(p.delay_ms(2, 0.5), 1000);
+        assert_eq!(p.delay_ms(3, 0.999), 3996);
+        assert_eq!(p.delay_ms(30, 1.0), 20_000);
+        assert_eq!(p.delay_ms(1, 0.0), 0);
+    }
+
+    #[test]
+    fn progress_reads_like_the_issue_says() {
+        let p = Progress::Retrying { reason: RetryReason::Throttled, code: "ThrottlingException".into(), delay_ms: 400, next_attempt: 2, of: 3 };
+        assert_eq!(p.sentence(), "throttled (ThrottlingException), retrying in 0.4 s, attempt 2 of 3");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #[test]
+        fn delay_is_bounded_for_any_input(attempt in any::<u32>(), random in any::<f64>()) {
+            let p = RetryPolicy::default();
+            prop_assert!(p.delay_ms(attempt, random) <= p.cap_ms);
+        }
+    }
+}
