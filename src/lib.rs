@@ -5,6 +5,7 @@
 
 pub mod browser;
 pub mod ui;
+pub mod widget;
 
 pub use ui::app::App;
 

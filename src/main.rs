@@ -1,13 +1,29 @@
-//! The console page: mounts the app into `#console` (or the body when the page has none).
+//! The wasm entry: mounts the full page where the document has `#console`, and exports the
+//! widget's `mount` and a signing benchmark to the stable module `fuota-console.js`.
 
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 fn main() {
-    let host = web_sys::window()
+    // Only the console page has #console; a portal that loads the module gets the widget alone.
+    let page_host = web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("console").or_else(|| d.body().map(Into::into)))
+        .and_then(|d| d.get_element_by_id("console"))
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(host) = host {
+    if let Some(host) = page_host {
         fuota_console::mount_console(host).forget();
     }
+}
+
+/// Mounts the task console widget into `element`; see `fuota_console::widget`.
+#[wasm_bindgen(js_name = mount)]
+pub fn mount_widget(element: web_sys::HtmlElement, options: JsValue) -> Result<fuota_console::widget::WidgetHandle, JsError> {
+    fuota_console::widget::mount(element, options)
+}
+
+/// Signs `iterations` GetFuotaTask requests (fixed credentials, time and URL) and returns the
+/// milliseconds it took, measured inside wasm: the benchmark's view of signing alone.
+#[wasm_bindgen(js_name = benchSign)]
+pub fn bench_sign(iterations: u32) -> f64 {
+    fuota_console::browser::bench::sign_many(iterations)
 }

@@ -125,6 +125,8 @@ pub enum ConsoleError {
     InvalidInput { field: Field, reason: String },
     /// The request could not be signed; nothing was sent.
     Signing { detail: String },
+    /// The host page's credential provider failed or gave something unusable; nothing was sent.
+    CredentialsUnavailable { detail: String },
     /// fetch() failed: offline, DNS, refused, or blocked by the browser (CORS).
     Network { url: String, detail: String },
     /// The attempt took too long and was aborted.
@@ -149,6 +151,7 @@ impl ConsoleError {
         match self {
             ConsoleError::InvalidInput { .. } => "InvalidInput",
             ConsoleError::Signing { .. } => "SigningError",
+            ConsoleError::CredentialsUnavailable { .. } => "CredentialsUnavailable",
             ConsoleError::Network { .. } => "NetworkError",
             ConsoleError::Timeout { .. } => "Timeout",
             ConsoleError::Cancelled => "Cancelled",
@@ -181,7 +184,9 @@ impl ConsoleError {
         let mut rows = vec![("Code", self.code().to_owned())];
         match self {
             ConsoleError::InvalidInput { field, .. } => rows.push(("Field", field.name().to_owned())),
-            ConsoleError::Signing { detail } => rows.push(("Detail", detail.clone())),
+            ConsoleError::Signing { detail } | ConsoleError::CredentialsUnavailable { detail } => {
+                rows.push(("Detail", detail.clone()))
+            }
             ConsoleError::Network { url, detail } => {
                 rows.push(("URL", url.clone()));
                 rows.push(("Browser said", detail.clone()));
@@ -218,6 +223,9 @@ impl ConsoleError {
             ConsoleError::Signing { detail } => {
                 format!("The request could not be signed ({detail}); check the region and the credentials.")
             }
+            ConsoleError::CredentialsUnavailable { detail } => format!(
+                "The page hosting this console gave no usable credentials ({detail}): sign in again in the portal, then refresh."
+            ),
             ConsoleError::Network { url, .. } => format!(
                 "The request to {url} failed before any answer could be read: check the endpoint and your \
                  network. If the endpoint is up, the browser probably blocked the answer (CORS): IoT Wireless \

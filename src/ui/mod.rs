@@ -2,7 +2,9 @@
 
 pub mod app;
 pub mod calculator;
+pub mod console_view;
 pub mod error_view;
 pub mod fields;
 pub mod query_form;
+pub mod session;
 pub mod task_view;

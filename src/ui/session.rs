@@ -1,0 +1,81 @@
+//! The fetch machinery shared by the page and the widget: one request at a time (a new one
+//! aborts the previous), retry progress, and the clock correction learned along the way.
+
+use fuota_core::response::TaskAnswer;
+use fuota_core::retry::Progress;
+use fuota_core::{ConsoleError, TaskQuery};
+use leptos::prelude::*;
+use web_sys::AbortController;
+
+use crate::browser::request::{self, SendOptions};
+
+/// What a fetch ends with.
+pub type Outcome = Result<TaskAnswer, ConsoleError>;
+
+#[derive(Clone, Copy)]
+pub struct FetchState {
+    /// Learned from a clock-skew answer, kept for every later request.
+    clock_offset: RwSignal<i64>,
+    pub clock_notice: RwSignal<Option<String>>,
+    /// "throttled (…), retrying in 0.4 s, attempt 2 of 3" while a retry waits.
+    pub progress: RwSignal<Option<String>>,
+    in_flight: StoredValue<Option<AbortController>, LocalStorage>,
+}
+
+/// A request that has been started: its controller and how to send it.
+pub struct Started {
+    controller: AbortController,
+    options: SendOptions,
+}
+
+impl FetchState {
+    pub fn new() -> Self {
+        Self {
+            clock_offset: RwSignal::new(0),
+            clock_notice: RwSignal::new(None),
+            progress: RwSignal::new(None),
+            in_flight: StoredValue::new_local(None),
+        }
+    }
+
+    /// Aborts the request in flight, if any, and starts a new one. Call it synchronously in the
+    /// action so that a new submit supersedes the previous one at once.
+    pub fn begin(&self) -> Result<Started, ConsoleError> {
+        let controller = AbortController::new()
+            .map_err(|_| ConsoleError::Network { url: String::new(), detail: "this browser has no AbortController".into() })?;
+        self.in_flight.update_value(|current| {
+            if let Some(previous) = current.replace(controller.clone()) {
+                previous.abort();
+            }
+        });
+        self.progress.set(None);
+        Ok(Started { controller, options: SendOptions { clock_offset_ms: self.clock_offset.get_untracked(), ..SendOptions::default() } })
+    }
+
+    /// Sends `query` for a started request, reporting progress into the signals.
+    pub async fn send(self, query: &TaskQuery, started: &Started) -> Outcome {
+        request::send(query, &started.controller, started.options, move |p| match p {
+            Progress::ClockCorrected { offset_ms } => {
+                self.clock_offset.set(offset_ms);
+                self.clock_notice.set(Some(p.sentence()));
+            }
+            Progress::Retrying { .. } => self.progress.set(Some(p.sentence())),
+        })
+        .await
+    }
+
+    /// Cancels the request in flight.
+    pub fn cancel(&self) {
+        self.in_flight.with_value(|c| {
+            if let Some(c) = c {
+                c.abort();
+            }
+        });
+    }
+}
+
+impl Default for FetchState {
+    fn default() -> Self {
+        Self::new()
+    }
+}

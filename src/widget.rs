@@ -1,0 +1,246 @@
+//! The console as a widget for internal portals: `mount(element, options)` and its handle.
+//!
+//! Options (a plain JS object): `region`, `taskId`, `endpoint`, `relay`, and credentials either
+//! as `credentials: {accessKeyId, secretAccessKey, sessionToken, expiration}` or as
+//! `credentialProvider: async () => ({…})`. The provider is called when credentials are needed,
+//! again when they expire, and again once when the service says they did.
+
+use std::any::Any;
+
+use fuota_core::error::{ErrorCode, KnownCode};
+use fuota_core::query::QueryForm;
+use fuota_core::task::Timestamp;
+use fuota_core::{ConsoleError, TaskQuery};
+use leptos::prelude::*;
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::browser::clock;
+use crate::ui::console_view::TaskConsole;
+use crate::ui::fields::CalcFields;
+use crate::ui::session::{FetchState, Outcome};
+
+/// Provider credentials are refreshed this long before they expire.
+const EXPIRY_MARGIN_MS: i64 = 60_000;
+
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PlainOptions {
+    region: Option<String>,
+    task_id: Option<String>,
+    endpoint: Option<String>,
+    relay: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProvidedCredentials {
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: Option<String>,
+}
+
+/// Credentials as the widget holds them: the form strings, and when they expire.
+#[derive(Clone)]
+struct HeldCredentials {
+    form: QueryForm,
+    expires_at: Option<i64>,
+}
+
+/// Everything the widget knows about where its credentials and task come from.
+#[derive(Clone, Default)]
+struct WidgetSource {
+    options: PlainOptions,
+    fixed: Option<HeldCredentials>,
+    provider: Option<js_sys::Function>,
+    cached: Option<HeldCredentials>,
+}
+
+fn unavailable(detail: impl Into<String>) -> ConsoleError {
+    ConsoleError::CredentialsUnavailable { detail: detail.into() }
+}
+
+/// `expiration` as a Date, an ISO-8601 string or epoch milliseconds.
+fn expiration_millis(value: &JsValue) -> Option<i64> {
+    if let Some(date) = value.dyn_ref::<js_sys::Date>() {
+        let ms = date.get_time();
+        return ms.is_finite().then_some(ms as i64);
+    }
+    if let Some(s) = value.as_string() {
+        return Timestamp::parse_iso8601(&s).map(Timestamp::epoch_millis);
+    }
+    value.as_f64().filter(|f| f.is_finite()).map(|f| f as i64)
+}
+
+fn held_from_js(value: &JsValue) -> Result<HeldCredentials, ConsoleError> {
+    let provided: ProvidedCredentials = serde_wasm_bindgen::from_value(value.clone())
+        .map_err(|_| unavailable("expected {accessKeyId, secretAccessKey, sessionToken, expiration}"))?;
+    let expiration = js_sys::Reflect::get(value, &JsValue::from_str("expiration")).unwrap_or(JsValue::UNDEFINED);
+    Ok(HeldCredentials {
+        form: QueryForm {
+            access_key_id: provided.access_key_id,
+            secret_access_key: provided.secret_access_key,
+            session_token: provided.session_token.unwrap_or_default(),
+            ..QueryForm::default()
+        },
+        expires_at: expiration_millis(&expiration),
+    })
+}
+
+fn read_options(options: &JsValue) -> Result<WidgetSource, ConsoleError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(WidgetSource::default());
+    }
+    let plain: PlainOptions = serde_wasm_bindgen::from_value(options.clone())
+        .map_err(|e| ConsoleError::invalid(fuota_core::error::Field::TaskId, &format!("The widget's options are not valid: {e}")))?;
+    let get = |key: &str| js_sys::Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let credentials = get("credentials");
+    let fixed = if credentials.is_object() { Some(held_from_js(&credentials)?) } else { None };
+    let provider = get("credentialProvider").dyn_into::<js_sys::Function>().ok();
+    Ok(WidgetSource { options: plain, fixed, provider, cached: None })
+}
+
+impl WidgetSource {
+    /// Region, task id and a way to get credentials: enough to load without a click.
+    fn is_complete(&self) -> bool {
+        let set = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.trim().is_empty());
+        set(&self.options.region) && set(&self.options.task_id) && (self.fixed.is_some() || self.provider.is_some())
+    }
+}
+
+async fn call_provider(provider: &js_sys::Function) -> Result<HeldCredentials, ConsoleError> {
+    let returned = provider.call0(&JsValue::NULL).map_err(|_| unavailable("the credential provider threw"))?;
+    let value = match returned.dyn_into::<js_sys::Promise>() {
+        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|_| unavailable("the credential provider's promise was rejected"))?,
+        Err(value) => value,
+    };
+    held_from_js(&value)
+}
+
+/// Credentials for the next request: fixed ones, or the provider's (cached until they expire).
+async fn credentials(source: StoredValue<WidgetSource, LocalStorage>, refresh: bool) -> Result<HeldCredentials, ConsoleError> {
+    let (fixed, provider, cached) = source.with_value(|s| (s.fixed.clone(), s.provider.clone(), s.cached.clone()));
+    let now = clock::now_millis() as i64;
+    let fresh = |c: &HeldCredentials| c.expires_at.is_none_or(|at| at - EXPIRY_MARGIN_MS > now);
+    match (provider, fixed) {
+        (Some(provider), _) => {
+            if let Some(c) = cached.filter(|c| !refresh && fresh(c)) {
+                return Ok(c);
+            }
+            let held = call_provider(&provider).await?;
+            source.update_value(|s| s.cached = Some(held.clone()));
+            Ok(held)
+        }
+        (None, Some(fixed)) => Ok(fixed),
+        (None, None) => Err(unavailable("neither credentials nor a credentialProvider was given")),
+    }
+}
+
+async fn query(source: StoredValue<WidgetSource, LocalStorage>, refresh: bool) -> Result<TaskQuery, ConsoleError> {
+    let held = credentials(source, refresh).await?;
+    let options = source.with_value(|s| s.options.clone());
+    TaskQuery::from_form(&QueryForm {
+        region: options.region.unwrap_or_default(),
+        task_id: options.task_id.unwrap_or_default(),
+        endpoint: options.endpoint.unwrap_or_default(),
+        relay: options.relay.unwrap_or_default(),
+        ..held.form
+    })
+}
+
+fn is_expired_credentials(error: &ConsoleError) -> bool {
+    matches!(error, ConsoleError::Service(e) if e.code == ErrorCode::Known(KnownCode::ExpiredTokenException))
+}
+
+/// The reactive parts the handle drives, created inside the mounted view's owner.
+#[derive(Clone, Copy)]
+struct Controls {
+    source: StoredValue<WidgetSource, LocalStorage>,
+    load: Action<(), Outcome>,
+}
+
+/// What `mount` returns to the host page.
+#[wasm_bindgen]
+pub struct WidgetHandle {
+    mounted: Option<Box<dyn Any>>,
+    controls: Controls,
+}
+
+#[wasm_bindgen]
+impl WidgetHandle {
+    /// Stops any request, removes the widget and frees what it holds.
+    pub fn unmount(&mut self) {
+        if self.mounted.is_some() {
+            self.controls.source.update_value(|s| *s = WidgetSource::default());
+        }
+        self.mounted = None;
+    }
+
+    /// Loads the task again.
+    pub fn refresh(&self) {
+        if self.mounted.is_some() {
+            self.controls.load.dispatch(());
+        }
+    }
+
+    /// Shows another task.
+    #[wasm_bindgen(js_name = setTaskId)]
+    pub fn set_task_id(&self, task_id: String) {
+        if self.mounted.is_some() {
+            self.controls.source.update_value(|s| s.options.task_id = Some(task_id));
+            self.load_if_complete();
+        }
+    }
+
+    /// Replaces the options (region, task id, endpoint, relay, credentials, provider) and reloads.
+    #[wasm_bindgen(js_name = setOptions)]
+    pub fn set_options(&self, options: JsValue) -> Result<(), JsError> {
+        if self.mounted.is_none() {
+            return Ok(());
+        }
+        let source = read_options(&options).map_err(|e| JsError::new(&e.sentence()))?;
+        self.controls.source.update_value(|s| *s = source);
+        self.load_if_complete();
+        Ok(())
+    }
+
+    fn load_if_complete(&self) {
+        if self.controls.source.with_value(WidgetSource::is_complete) {
+            self.controls.load.dispatch(());
+        }
+    }
+}
+
+/// Mounts the widget into `element` (a plain element or a shadow root's child).
+pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHandle, JsError> {
+    let initial = read_options(&options).map_err(|e| JsError::new(&e.sentence()))?;
+    let controls = std::rc::Rc::new(std::cell::Cell::new(None::<Controls>));
+    let exported = std::rc::Rc::clone(&controls);
+    let handle = leptos::mount::mount_to(element, move || {
+        let calc = CalcFields::new();
+        let fetch = FetchState::new();
+        let source = StoredValue::new_local(initial);
+        let load = Action::new_unsync(move |_: &()| {
+            let started = fetch.begin();
+            async move {
+                let started = started?;
+                let first = fetch.send(&query(source, false).await?, &started).await;
+                match first {
+                    // The service says the credentials expired: ask the provider once more.
+                    Err(e) if is_expired_credentials(&e) && source.with_value(|s| s.provider.is_some()) => {
+                        fetch.send(&query(source, true).await?, &started).await
+                    }
+                    other => other,
+                }
+            }
+        });
+        exported.set(Some(Controls { source, load }));
+        let outcome = Signal::derive(move || load.value().get());
+        view! { <TaskConsole outcome=outcome pending=load.pending().into() fetch=fetch calc=calc class="fuota-console widget" /> }
+    });
+    let controls = controls.get().ok_or_else(|| JsError::new("the widget did not mount"))?;
+    let handle = WidgetHandle { mounted: Some(Box::new(handle)), controls };
+    handle.load_if_complete();
+    Ok(handle)
+}

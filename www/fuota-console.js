@@ -1,0 +1,111 @@
+// fuota-console.js — the FUOTA task console as an ES module with a stable name.
+//
+// The page loads it (no inline script: the Content-Security-Policy allows none); portals load it
+// to get the <fuota-task-console> custom element and mount(). It loads the content-hashed wasm
+// beside it, wherever it is hosted (sub-paths and other origins work: URLs are relative to this
+// module). Generated from www/fuota-console.js by scripts/trunk_post_build.py at build time.
+import init, { mount as mountWidget, benchSign } from './__GLUE__';
+
+const here = (file) => new URL(file, import.meta.url).href;
+
+/** Resolves once the wasm is compiled and started (the page mounts itself then). */
+export const ready = init({ module_or_path: here('__WASM__') });
+
+/** The wasm memory, for measurements. */
+export let memory;
+ready.then((wasm) => { memory = wasm.memory; });
+
+export { benchSign };
+
+/**
+ * Mounts the task console into `element`.
+ * options: { region, taskId, endpoint, relay, credentials?: {accessKeyId, secretAccessKey,
+ * sessionToken, expiration}, credentialProvider?: async () => credentials }.
+ * Returns a handle: unmount(), refresh(), setTaskId(id), setOptions(options).
+ */
+export async function mount(element, options = {}) {
+  await ready;
+  return mountWidget(element, options);
+}
+
+const STYLESHEET = here('__CSS__');
+
+/** <fuota-task-console region task-id endpoint relay>: the console in its own shadow root. */
+class FuotaTaskConsole extends HTMLElement {
+  static observedAttributes = ['region', 'task-id', 'endpoint', 'relay'];
+
+  #handle = null;
+  #provider = null;
+  #credentials = null;
+  #generation = 0;
+
+  /** async () => ({accessKeyId, secretAccessKey, sessionToken, expiration}) */
+  get credentialProvider() { return this.#provider; }
+  set credentialProvider(provider) { this.#provider = provider; this.#update(); }
+
+  /** {accessKeyId, secretAccessKey, sessionToken, expiration}; never reflected to an attribute. */
+  get credentials() { return null; }
+  set credentials(credentials) { this.#credentials = credentials; this.#update(); }
+
+  get taskId() { return this.getAttribute('task-id'); }
+  set taskId(id) { this.setAttribute('task-id', id); }
+
+  connectedCallback() {
+    const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+    root.replaceChildren();
+    const style = document.createElement('link');
+    style.rel = 'stylesheet';
+    style.href = STYLESHEET;
+    const host = document.createElement('div');
+    host.className = 'fc-host';
+    root.append(style, host);
+    const generation = ++this.#generation;
+    ready.then(() => {
+      // Removed (or re-added) while the wasm loaded: that connection no longer counts.
+      if (generation !== this.#generation || !this.isConnected) return;
+      this.#handle = mountWidget(host, this.#options());
+    }).catch((error) => this.#fail(error));
+  }
+
+  disconnectedCallback() {
+    this.#generation++;
+    this.#handle?.unmount();
+    this.#handle?.free();
+    this.#handle = null;
+    this.shadowRoot?.replaceChildren();
+  }
+
+  attributeChangedCallback(name, oldValue, value) {
+    if (oldValue === value || !this.#handle) return;
+    if (name === 'task-id') this.#handle.setTaskId(value ?? '');
+    else this.#update();
+  }
+
+  /** Loads the task again. */
+  refresh() { this.#handle?.refresh(); }
+
+  #options() {
+    return {
+      region: this.getAttribute('region'),
+      taskId: this.getAttribute('task-id'),
+      endpoint: this.getAttribute('endpoint'),
+      relay: this.getAttribute('relay'),
+      credentials: this.#credentials,
+      credentialProvider: this.#provider,
+    };
+  }
+
+  #update() {
+    if (!this.#handle) return;
+    try { this.#handle.setOptions(this.#options()); } catch (error) { this.#fail(error); }
+  }
+
+  #fail(error) {
+    this.dispatchEvent(new CustomEvent('fuota-task-error', {
+      bubbles: true, composed: true,
+      detail: { code: 'WidgetError', message: String(error?.message ?? error), requestId: null },
+    }));
+  }
+}
+
+if (!customElements.get('fuota-task-console')) customElements.define('fuota-task-console', FuotaTaskConsole);
