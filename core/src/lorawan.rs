@@ -340,8 +340,8 @@ pub fn bytes_on_air(plan: &FragmentPlan) -> Option<u64> {
 
 /// When the session ends if it starts at `start_epoch_millis` (Unix milliseconds).
 pub fn session_end(start_epoch_millis: i64, plan: &FragmentPlan) -> Option<i64> {
-    let millis = i64::try_from(plan.session_seconds).ok()?.checked_mul(1000)?;
-    start_epoch_millis.checked_add(millis)
+    // i128 holds any start plus any duration: only the result has to fit.
+    i64::try_from(i128::from(start_epoch_millis) + i128::from(plan.session_seconds) * 1000).ok()
 }
 
 #[cfg(test)]
