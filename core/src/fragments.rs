@@ -120,6 +120,40 @@ impl FragmentPlan {
     }
 }
 
+/// What the session sends, in bytes: the image, the padding of its last fragment, the redundancy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Composition {
+    pub firmware_bytes: u64,
+    pub padding_bytes: u64,
+    pub redundant_bytes: u64,
+}
+
+impl Composition {
+    pub fn total_bytes(&self) -> u128 {
+        u128::from(self.firmware_bytes) + u128::from(self.padding_bytes) + u128::from(self.redundant_bytes)
+    }
+
+    /// Each part's share of the whole, 0..=1, for a bar drawn to scale.
+    pub fn shares(&self) -> [f64; 3] {
+        let total = self.total_bytes() as f64;
+        if total == 0.0 {
+            return [0.0; 3];
+        }
+        [self.firmware_bytes, self.padding_bytes, self.redundant_bytes].map(|b| b as f64 / total)
+    }
+}
+
+impl FragmentPlan {
+    /// None when the redundant bytes do not fit in a u64.
+    pub fn composition(&self) -> Option<Composition> {
+        Some(Composition {
+            firmware_bytes: self.inputs.firmware_bytes,
+            padding_bytes: self.padding_bytes,
+            redundant_bytes: self.redundant_fragments.checked_mul(self.inputs.fragment_bytes)?,
+        })
+    }
+}
+
 /// `3725` → `1 h 2 min 5 s`.
 pub fn format_duration(seconds: u64) -> String {
     let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
@@ -203,6 +237,15 @@ mod tests {
         let lines = plan(995, 50, 25, 1000).formula_lines();
         assert_eq!(lines[0], "data = ⌈995 B ÷ 50 B⌉ = 20");
         assert_eq!(lines[1], "redundant = ⌈20 × 25 %⌉ = 5");
+    }
+
+    #[test]
+    fn composition_to_scale() {
+        let c = plan(995, 50, 25, 1000).composition().unwrap();
+        assert_eq!((c.firmware_bytes, c.padding_bytes, c.redundant_bytes), (995, 5, 250));
+        let [f, p, r] = c.shares();
+        assert!((f + p + r - 1.0).abs() < 1e-9);
+        assert!((r - 0.2).abs() < 1e-9);
     }
 
     #[test]

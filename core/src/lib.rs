@@ -10,6 +10,7 @@ pub mod deeplink;
 pub mod descriptor;
 pub mod endpoint;
 pub mod error;
+pub mod firmware;
 pub mod fragments;
 pub mod lorawan;
 pub mod paste;

@@ -4,5 +4,6 @@ pub mod bench;
 pub mod clock;
 pub mod events;
 pub mod fetch;
+pub mod file;
 pub mod location;
 pub mod request;

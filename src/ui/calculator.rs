@@ -7,6 +7,9 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::fields::CalcFields;
+use super::planner::Planner;
+use crate::browser::file;
+use fuota_core::firmware::FirmwareImage;
 
 type PlanResult = Result<FragmentPlan, ConsoleError>;
 
@@ -46,31 +49,62 @@ fn output(plan: Memo<PlanResult>, key: &'static str, label: &'static str, get: f
     }
 }
 
-/// Reads the size of a file the user picked; the file itself is never read or sent.
+/// The file the user picked in the file input.
 fn picked_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
     ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?.files()?.get(0)
+}
+
+/// The file the user dropped on the calculator.
+fn dropped_file(ev: &leptos::ev::DragEvent) -> Option<web_sys::File> {
+    ev.data_transfer()?.files()?.get(0)
 }
 
 #[component]
 pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl IntoView {
     let plan = Memo::new(move |_| calc.texts().parse().and_then(FragmentInputs::plan));
-    let file_name = RwSignal::new(None::<String>);
+    let image = RwSignal::new(None::<Result<FirmwareImage, ConsoleError>>);
+    // Size and SHA-256 are computed here; the file never leaves the browser.
+    let take_file = move |file: web_sys::File| {
+        leptos::task::spawn_local(async move {
+            let read = file::read_image(&file).await;
+            if let Ok(img) = &read {
+                calc.firmware_size.set(img.size_bytes.to_string());
+            }
+            image.set(Some(read));
+        });
+    };
     let on_file = move |ev: leptos::ev::Event| {
         if let Some(file) = picked_file(&ev) {
-            calc.firmware_size.set((file.size().max(0.0) as u64).to_string());
-            file_name.set(Some(file.name()));
+            take_file(file);
+        }
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        if let Some(file) = dropped_file(&ev) {
+            take_file(file);
         }
     };
     let task_value = move |get: fn(&FuotaTask) -> Option<i64>| Signal::derive(move || task.with(|t| t.as_ref().and_then(get)));
     view! {
-        <section class="calculator" aria-labelledby="calc-title">
+        <section class="calculator" aria-labelledby="calc-title" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
             <h2 id="calc-title">"Fragment session"</h2>
             <div class="inputs">
                 {number_control("firmware-size", "Firmware size (bytes)", calc.firmware_size, Signal::derive(|| None), plan, Field::FirmwareSize)}
                 <label class="control file">
                     <span class="label">"…or pick the image"</span>
                     <input type="file" name="firmware-file" on:change=on_file />
-                    <span class="hint">{move || file_name.get().map(|n| format!("{n}: the size is read, the file stays on this computer")).unwrap_or_else(|| "Only its size is read; it never leaves this computer".to_owned())}</span>
+                    {move || match image.get() {
+                        None => view! { <span class="hint">"Or drop it here. It is read in this page and never leaves this computer."</span> }.into_any(),
+                        Some(Ok(img)) => {
+                            let digest = img.sha256_hex.clone();
+                            view! {
+                                <span class="hint image" data-firmware-sha256=img.sha256_hex>
+                                    {format!("{}: {} B", img.name, img.size_bytes)}<br/>"SHA-256 "<code>{digest}</code>
+                                </span>
+                            }.into_any()
+                        }
+                        Some(Err(e)) => view! { <span class="problem">{e.sentence()}</span> }.into_any(),
+                    }}
                 </label>
                 {number_control("fragment-size", "Fragment size (bytes)", calc.fragment_size, task_value(|t| t.fragment_size_bytes), plan, Field::FragmentSize)}
                 {number_control("redundancy-percent", "Redundancy (%)", calc.redundancy_percent, task_value(|t| t.redundancy_percent), plan, Field::RedundancyPercent)}
@@ -89,6 +123,7 @@ pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl Int
                 {output(plan, "session-seconds", "Session (s)", |p| p.session_seconds)}
                 <p class="duration">{move || plan.with(|p| p.as_ref().ok().map(|p| format!("≈ {}", format_duration(p.session_seconds))))}</p>
             </div>
+            <Planner plan=plan task=task rf_region=calc.rf_region />
             <pre class="formula" aria-label="Formula">{move || plan.with(|p| match p {
                 Ok(p) => p.formula_lines().join("\n"),
                 Err(e) => e.sentence(),

@@ -102,13 +102,21 @@ pub struct CalcFields {
     pub fragment_size: RwSignal<String>,
     pub redundancy_percent: RwSignal<String>,
     pub fragment_interval_ms: RwSignal<String>,
+    /// The band whose data rates the fragment must fit (the task's `LoRaWAN.RfRegion`).
+    pub rf_region: RwSignal<String>,
 }
 
 impl CalcFields {
     /// Starts on the published interoperability example: 995 B in 50 B fragments, 25 % redundancy.
     pub fn new() -> Self {
         let text = |s: &str| RwSignal::new(s.to_owned());
-        Self { firmware_size: text("995"), fragment_size: text("50"), redundancy_percent: text("25"), fragment_interval_ms: text("1000") }
+        Self {
+            firmware_size: text("995"),
+            fragment_size: text("50"),
+            redundancy_percent: text("25"),
+            fragment_interval_ms: text("1000"),
+            rf_region: text("EU868"),
+        }
     }
 
     /// Read reactively: the plan follows every keystroke.
@@ -121,8 +129,11 @@ impl CalcFields {
         }
     }
 
-    /// Takes the task's fragment size, redundancy and interval (the firmware size is the user's).
+    /// Takes the task's fragment size, redundancy, interval and band (the firmware size is the user's).
     pub fn take_task(&self, task: &FuotaTask) {
+        if let Some(band) = &task.rf_region {
+            self.rf_region.set(band.clone());
+        }
         for (signal, value) in [
             (self.fragment_size, task.fragment_size_bytes),
             (self.redundancy_percent, task.redundancy_percent),

@@ -5,6 +5,7 @@ pub mod calculator;
 pub mod console_view;
 pub mod error_view;
 pub mod fields;
+pub mod planner;
 pub mod query_form;
 pub mod session;
 pub mod task_view;
