@@ -16,11 +16,14 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Debian packages: the browser and its driver, brotli for size reports.
+# Debian packages: the browser and its driver, brotli for size reports, nginx (and envsubst) for
+# the relay test.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 command -v brotli >/dev/null || missing+=(brotli)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v envsubst >/dev/null || missing+=(gettext-base)
 if [ ${#missing[@]} -gt 0 ]; then
   say "apt-get install ${missing[*]}"
   as_root apt-get update -qq

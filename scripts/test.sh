@@ -30,12 +30,17 @@ json_field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[s
 step "native tests: core and local endpoint"
 cargo test --locked -p fuota-core -p fuota-local
 
-step "known answers: botocore must still produce the committed SigV4 vectors"
+step "known answers: botocore must still produce the committed SigV4 and endpoint vectors"
 python3 tests/vectors/gen_sigv4_vectors.py >"$WORK/sigv4.json"
 diff -u tests/vectors/sigv4.json "$WORK/sigv4.json"
-echo "sigv4 vectors: identical to botocore $(python3 -c 'import botocore; print(botocore.__version__)')"
+python3 tests/vectors/gen_endpoints.py >"$WORK/endpoints.json"
+diff -u tests/vectors/endpoints.json "$WORK/endpoints.json"
+echo "sigv4 and endpoint vectors: identical to botocore $(python3 -c 'import botocore; print(botocore.__version__)')"
 
 cargo build --locked --quiet -p fuota-local
+
+step "relay: a real nginx in front of the local endpoint forwards signed requests with the signed Host"
+tests/relay/run.sh
 
 step "browser tests: wasm-pack test --headless --chrome against the local endpoint"
 API_READY="$(start_endpoint --api 127.0.0.1:0 --slow-seconds 3)"
