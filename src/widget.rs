@@ -82,6 +82,7 @@ fn held_from_js(value: &JsValue) -> Result<HeldCredentials, ConsoleError> {
             access_key_id: provided.access_key_id,
             secret_access_key: provided.secret_access_key,
             session_token: provided.session_token.unwrap_or_default(),
+            expiration: expiration_millis(&expiration).and_then(Timestamp::from_epoch_millis),
             ..QueryForm::default()
         },
         expires_at: expiration_millis(&expiration),
@@ -150,7 +151,8 @@ async fn query(source: StoredValue<WidgetSource, LocalStorage>, refresh: bool) -
 }
 
 fn is_expired_credentials(error: &ConsoleError) -> bool {
-    matches!(error, ConsoleError::Service(e) if e.code == ErrorCode::Known(KnownCode::ExpiredTokenException))
+    matches!(error, ConsoleError::ExpiredCredentials { .. })
+        || matches!(error, ConsoleError::Service(e) if e.code == ErrorCode::Known(KnownCode::ExpiredTokenException))
 }
 
 /// The reactive parts the handle drives, created inside the mounted view's owner.

@@ -4,6 +4,7 @@ use std::fmt;
 use zeroize::Zeroizing;
 
 use crate::error::{ConsoleError, Field};
+use crate::task::Timestamp;
 
 /// Credentials for one signature. The secret is wiped from memory when dropped.
 #[derive(Clone)]
@@ -11,6 +12,8 @@ pub struct TemporaryCredentials {
     pub access_key_id: String,
     secret_access_key: Zeroizing<String>,
     pub session_token: Option<String>,
+    /// When they stop working, if known.
+    pub expiration: Option<Timestamp>,
 }
 
 impl TemporaryCredentials {
@@ -60,7 +63,21 @@ impl TemporaryCredentials {
             access_key_id: access_key_id.to_owned(),
             secret_access_key: Zeroizing::new(secret.to_owned()),
             session_token: (!token.is_empty()).then(|| token.to_owned()),
+            expiration: None,
         })
+    }
+
+    pub fn with_expiration(mut self, expiration: Option<Timestamp>) -> Self {
+        self.expiration = expiration;
+        self
+    }
+
+    /// Refuses to sign with credentials known to have expired: nothing leaves the browser.
+    pub fn check_current(&self, now_epoch_millis: i64) -> Result<(), ConsoleError> {
+        match self.expiration {
+            Some(at) if at.epoch_millis() <= now_epoch_millis => Err(ConsoleError::ExpiredCredentials { expired_at: at.rfc3339() }),
+            _ => Ok(()),
+        }
     }
 
     pub fn secret_access_key(&self) -> &str {
@@ -74,6 +91,7 @@ impl fmt::Debug for TemporaryCredentials {
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"** redacted **")
             .field("session_token", &self.session_token.as_ref().map(|_| "** redacted **"))
+            .field("expiration", &self.expiration.map(Timestamp::rfc3339))
             .finish()
     }
 }
@@ -89,6 +107,16 @@ mod tests {
         assert!(!printed.contains("s3cr3t-value"));
         assert!(!printed.contains("tok3n-value"));
         assert!(printed.contains("ASIAEXAMPLEEXAMPLE12"));
+    }
+
+    #[test]
+    fn expired_credentials_are_refused_before_signing() {
+        let at = Timestamp::from_epoch_millis(1_000_000).unwrap();
+        let c = TemporaryCredentials::new("ASIAEXAMPLEEXAMPLE12", "s", "t").unwrap().with_expiration(Some(at));
+        assert!(c.check_current(999_999).is_ok());
+        assert_eq!(c.check_current(1_000_000).unwrap_err().code(), "ExpiredCredentials");
+        let unknown = TemporaryCredentials::new("ASIAEXAMPLEEXAMPLE12", "s", "t").unwrap();
+        assert!(unknown.check_current(i64::MAX).is_ok());
     }
 
     #[test]

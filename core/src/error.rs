@@ -125,6 +125,8 @@ pub enum ConsoleError {
     InvalidInput { field: Field, reason: String },
     /// The request could not be signed; nothing was sent.
     Signing { detail: String },
+    /// The credentials' expiration has passed; nothing was sent.
+    ExpiredCredentials { expired_at: String },
     /// The host page's credential provider failed or gave something unusable; nothing was sent.
     CredentialsUnavailable { detail: String },
     /// fetch() failed: offline, DNS, refused, or blocked by the browser (CORS).
@@ -151,6 +153,7 @@ impl ConsoleError {
         match self {
             ConsoleError::InvalidInput { .. } => "InvalidInput",
             ConsoleError::Signing { .. } => "SigningError",
+            ConsoleError::ExpiredCredentials { .. } => "ExpiredCredentials",
             ConsoleError::CredentialsUnavailable { .. } => "CredentialsUnavailable",
             ConsoleError::Network { .. } => "NetworkError",
             ConsoleError::Timeout { .. } => "Timeout",
@@ -192,6 +195,7 @@ impl ConsoleError {
                 rows.push(("Browser said", detail.clone()));
             }
             ConsoleError::Timeout { seconds } => rows.push(("Waited", format!("{seconds} s"))),
+            ConsoleError::ExpiredCredentials { expired_at } => rows.push(("Expired at", expired_at.clone())),
             ConsoleError::Cancelled => {}
             ConsoleError::Service(e) => {
                 rows.push(("HTTP status", e.status.to_string()));
@@ -223,6 +227,9 @@ impl ConsoleError {
             ConsoleError::Signing { detail } => {
                 format!("The request could not be signed ({detail}); check the region and the credentials.")
             }
+            ConsoleError::ExpiredCredentials { expired_at } => format!(
+                "These temporary credentials expired at {expired_at}: get fresh ones and paste them in. Nothing was sent."
+            ),
             ConsoleError::CredentialsUnavailable { detail } => format!(
                 "The page hosting this console gave no usable credentials ({detail}): sign in again in the portal, then refresh."
             ),

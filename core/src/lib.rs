@@ -17,6 +17,7 @@ pub mod paste;
 pub mod query;
 pub mod response;
 pub mod retry;
+pub mod settings;
 pub mod signing;
 pub mod task;
 

@@ -5,12 +5,13 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use crate::credentials::TemporaryCredentials;
 use crate::endpoint::{self, EndpointConfig};
 use crate::error::{ConsoleError, Field};
+use crate::task::Timestamp;
 
 /// Everything but the unreserved characters `A-Z a-z 0-9 - . _ ~` is encoded in a URI label.
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
-/// The query form as typed, before any check.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// The query form as typed, before any check. `Debug` never shows the secret or the token.
+#[derive(Clone, Default, PartialEq)]
 pub struct QueryForm {
     pub access_key_id: String,
     pub secret_access_key: String,
@@ -22,6 +23,22 @@ pub struct QueryForm {
     /// A relay that forwards to the endpoint with the signed Host (for services without CORS).
     pub relay: String,
     pub task_id: String,
+    /// When the credentials expire, if known (pasted or given by a provider).
+    pub expiration: Option<Timestamp>,
+}
+
+impl std::fmt::Debug for QueryForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryForm")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"** redacted **")
+            .field("session_token", &"** redacted **")
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("relay", &self.relay)
+            .field("task_id", &self.task_id)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A checked request for one FUOTA task.
@@ -58,7 +75,8 @@ pub fn get_fuota_task_path(task_id: &str) -> String {
 
 impl TaskQuery {
     pub fn from_form(form: &QueryForm) -> Result<Self, ConsoleError> {
-        let credentials = TemporaryCredentials::new(&form.access_key_id, &form.secret_access_key, &form.session_token)?;
+        let credentials = TemporaryCredentials::new(&form.access_key_id, &form.secret_access_key, &form.session_token)?
+            .with_expiration(form.expiration);
         // A custom endpoint still signs for a region: the signature names it.
         let region = endpoint::validate_region(&form.region)?.to_owned();
         let task_id = validate_task_id(&form.task_id)?.to_owned();
@@ -98,6 +116,13 @@ mod tests {
         assert!(validate_task_id(&"a".repeat(257)).is_err());
         assert!(validate_task_id("  ").is_err());
         assert!(validate_task_id("..").is_err());
+    }
+
+    #[test]
+    fn debug_hides_the_secret_and_token() {
+        let form = QueryForm { secret_access_key: "s3cr3t-x".into(), session_token: "t0k3n-y".into(), ..Default::default() };
+        let printed = format!("{form:?}");
+        assert!(!printed.contains("s3cr3t-x") && !printed.contains("t0k3n-y"));
     }
 
     #[test]

@@ -89,7 +89,8 @@ impl Timestamp {
 
     /// ISO-8601 / RFC 3339, as `timestampFormat: iso8601` members carry it.
     pub fn parse_iso8601(s: &str) -> Option<Self> {
-        let dt = DateTime::from_str(s.trim(), Format::DateTime).ok()?;
+        // DateTimeWithOffset takes `Z` and offsets such as `+00:00` (the AWS CLI writes those).
+        let dt = DateTime::from_str(s.trim(), Format::DateTimeWithOffset).ok()?;
         let millis = dt.secs().checked_mul(1000)?.checked_add(i64::from(dt.subsec_nanos() / 1_000_000))?;
         Self::from_epoch_millis(millis)
     }

@@ -84,10 +84,13 @@ fn serve_api(endpoint: &Endpoint, mut request: Request) {
     let _ = request.respond(response);
 }
 
-fn serve_site(root: &PathBuf, request: Request) {
+fn serve_site(root: &PathBuf, policy: Option<&str>, request: Request) {
     let response = match site::resolve(root, request.url()).and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
         Some((path, bytes)) => {
             let mut r = Response::from_data(bytes);
+            if let Some(h) = policy.filter(|_| site::content_type(&path).starts_with("text/html")).and_then(|p| header("Content-Security-Policy", p)) {
+                r.add_header(h);
+            }
             if let Some(h) = header("Content-Type", site::content_type(&path)) {
                 r.add_header(h);
             }
@@ -127,10 +130,11 @@ fn main() {
             }
         };
         site_url = Some(format!("http://{}", site.server_addr()));
+        let policy = std::fs::read_to_string(root.join("index.html")).ok().and_then(|html| site::policy_of(&html));
         std::thread::spawn(move || {
             for request in site.incoming_requests() {
-                let root = root.clone();
-                std::thread::spawn(move || serve_site(&root, request));
+                let (root, policy) = (root.clone(), policy.clone());
+                std::thread::spawn(move || serve_site(&root, policy.as_deref(), request));
             }
         });
     }

@@ -19,6 +19,16 @@ pub fn resolve(root: &Path, raw_path: &str) -> Option<PathBuf> {
     file.is_file().then_some(file)
 }
 
+/// The Content-Security-Policy of the built page (its `<meta http-equiv>`), to send as a header
+/// too: one policy, written once in index.html, for every page the site serves.
+pub fn policy_of(index_html: &str) -> Option<String> {
+    let at = index_html.find(r#"http-equiv="Content-Security-Policy""#)?;
+    let rest = &index_html[at..];
+    let start = rest.find(r#"content=""#)? + r#"content=""#.len();
+    let len = rest[start..].find('"')?;
+    Some(rest[start..start + len].to_owned())
+}
+
 pub fn content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
@@ -36,6 +46,13 @@ pub fn content_type(path: &Path) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn policy_comes_from_the_meta_tag() {
+        let html = r#"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'" />"#;
+        assert_eq!(policy_of(html).as_deref(), Some("default-src 'none'; script-src 'self'"));
+        assert_eq!(policy_of("<html></html>"), None);
+    }
 
     #[test]
     fn no_escape_from_the_site() {

@@ -71,7 +71,9 @@ pub async fn get_fuota_task(
     if cancel.aborted() {
         return Err(ConsoleError::Cancelled);
     }
-    let time = time_from_epoch_millis(clock::now_millis() + clock_offset_ms as f64)?;
+    let now = clock::now_millis() + clock_offset_ms as f64;
+    query.credentials.check_current(now as i64)?;
+    let time = time_from_epoch_millis(now)?;
     let signed = sign_get(&query.url, &query.credentials, &query.region, time)?;
     let raw_headers = web_sys::Headers::new().map_err(|_| ConsoleError::Signing { detail: "no Headers in this browser".into() })?;
     for h in &signed {

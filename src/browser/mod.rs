@@ -7,3 +7,4 @@ pub mod fetch;
 pub mod file;
 pub mod location;
 pub mod request;
+pub mod storage;

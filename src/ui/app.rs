@@ -32,6 +32,7 @@ pub fn App() -> impl IntoView {
     let on_submit = Callback::new(move |()| match TaskQuery::from_form(&query.form()) {
         Ok(q) => {
             input_error.set(None);
+            query.remember_now();
             fetch_task.dispatch(q);
         }
         Err(e) => input_error.set(Some(e)),

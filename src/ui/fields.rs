@@ -4,8 +4,14 @@ use fuota_core::deeplink::DeepLink;
 use fuota_core::endpoint::SERVICE_REGIONS;
 use fuota_core::fragments::FragmentTexts;
 use fuota_core::query::QueryForm;
+use fuota_core::paste::PastedCredentials;
+use fuota_core::settings::{RememberedCredentials, Settings, CREDENTIALS_KEY, SETTINGS_KEY};
+use fuota_core::task::Timestamp;
 use fuota_core::{demo, FuotaTask};
 use leptos::prelude::*;
+use zeroize::Zeroize;
+
+use crate::browser::storage;
 
 /// The region select's value that shows the free-text region input.
 pub const OTHER_REGION: &str = "other";
@@ -24,10 +30,15 @@ pub struct QueryFields {
     pub endpoint: RwSignal<String>,
     pub relay: RwSignal<String>,
     pub task_id: RwSignal<String>,
+    /// When the credentials expire, if known.
+    pub expiration: RwSignal<Option<Timestamp>>,
+    /// "Remember for this tab": credentials go to sessionStorage only when this is on.
+    pub remember: RwSignal<bool>,
 }
 
 impl QueryFields {
-    /// Pre-filled from a deep link; `?demo` fills the local endpoint's public demo identity.
+    /// Pre-filled from remembered settings, then a deep link; `?demo` fills the local endpoint's
+    /// public demo identity; credentials come back only from this tab's sessionStorage.
     pub fn from_link(link: &DeepLink) -> Self {
         let text = |s: &str| RwSignal::new(s.to_owned());
         let fields = Self {
@@ -41,7 +52,25 @@ impl QueryFields {
             endpoint: text(""),
             relay: text(""),
             task_id: text(""),
+            expiration: RwSignal::new(None),
+            remember: RwSignal::new(false),
         };
+        let settings = storage::local_get(SETTINGS_KEY).map(|j| Settings::from_json(&j)).unwrap_or_default();
+        if let Some(region) = &settings.region {
+            fields.set_region(region);
+        }
+        for (signal, value) in [(fields.endpoint, settings.endpoint), (fields.relay, settings.relay), (fields.task_id, settings.task_id)] {
+            if let Some(v) = value {
+                signal.set(v);
+            }
+        }
+        if let Some(remembered) = storage::session_get(CREDENTIALS_KEY).and_then(|j| RememberedCredentials::from_json(&j)) {
+            fields.access_key_id.set(remembered.access_key_id.clone());
+            fields.secret_access_key.set(remembered.secret_access_key.clone());
+            fields.session_token.set(remembered.session_token.clone());
+            fields.expiration.set(remembered.expiration());
+            fields.remember.set(true);
+        }
         if link.demo {
             fields.access_key_id.set(demo::ACCESS_KEY_ID.to_owned());
             fields.secret_access_key.set(demo::SECRET_ACCESS_KEY.to_owned());
@@ -91,7 +120,50 @@ impl QueryFields {
             endpoint: self.endpoint.get_untracked(),
             relay: self.relay.get_untracked(),
             task_id: self.task_id.get_untracked(),
+            expiration: self.expiration.get_untracked(),
         }
+    }
+}
+
+impl QueryFields {
+    /// Fills the three credential fields from a paste, all or nothing.
+    pub fn fill_from(&self, pasted: &PastedCredentials) {
+        self.access_key_id.set(pasted.access_key_id.clone());
+        self.secret_access_key.set(pasted.secret_access_key.to_string());
+        self.session_token.set(pasted.session_token.clone().unwrap_or_default());
+        self.expiration.set(pasted.expiration);
+    }
+
+    /// After a submit: settings are remembered; credentials only if the user asked, in this tab.
+    pub fn remember_now(&self) {
+        let settings = Settings {
+            region: Some(self.region()),
+            endpoint: Some(self.endpoint.get_untracked()),
+            relay: Some(self.relay.get_untracked()),
+            task_id: Some(self.task_id.get_untracked()),
+        };
+        storage::local_set(SETTINGS_KEY, &settings.to_json());
+        if self.remember.get_untracked() {
+            let remembered = RememberedCredentials {
+                access_key_id: self.access_key_id.get_untracked(),
+                secret_access_key: self.secret_access_key.get_untracked(),
+                session_token: self.session_token.get_untracked(),
+                expiration_millis: self.expiration.get_untracked().map(Timestamp::epoch_millis),
+            };
+            storage::session_set(CREDENTIALS_KEY, &remembered.to_json());
+        } else {
+            storage::session_remove(CREDENTIALS_KEY);
+        }
+    }
+
+    /// "Forget credentials": wipes the fields (zeroizing the strings) and this tab's storage.
+    pub fn forget_credentials(&self) {
+        for field in [self.access_key_id, self.secret_access_key, self.session_token] {
+            field.update(|s| s.zeroize());
+        }
+        self.expiration.set(None);
+        self.remember.set(false);
+        storage::session_remove(CREDENTIALS_KEY);
     }
 }
 

@@ -1,8 +1,15 @@
 //! The query form: credentials, region, endpoint and task id. Values are bound as properties,
 //! never attributes, so that no secret ever shows in the DOM's markup.
 
+use std::time::Duration;
+
 use fuota_core::endpoint::SERVICE_REGIONS;
+use fuota_core::paste::{countdown_text, expiry_state, parse_pasted, ExpiryState};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use zeroize::Zeroize;
+
+use crate::browser::{clock, storage};
 
 use super::fields::{QueryFields, OTHER_REGION};
 
@@ -25,6 +32,69 @@ fn text_control(name: &'static str, label: &'static str, kind: &'static str, hin
     }
 }
 
+/// The text of the textarea an input event came from.
+fn textarea_value(ev: &leptos::ev::Event) -> String {
+    ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()).map(|t| t.value()).unwrap_or_default()
+}
+
+/// Paste-to-fill: all three fields from one paste, or none and a sentence of what was expected.
+fn paste_control(fields: QueryFields) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let on_input = move |ev: leptos::ev::Event| {
+        let mut pasted = textarea_value(&ev);
+        if pasted.trim().is_empty() {
+            message.set(None);
+            text.set(pasted);
+            return;
+        }
+        match parse_pasted(&pasted) {
+            Ok(credentials) => {
+                fields.fill_from(&credentials);
+                message.set(Some(Ok(format!("Filled from {}.", credentials.format.label()))));
+                pasted.zeroize();
+                text.update(|t| t.zeroize());
+            }
+            Err(e) => {
+                message.set(Some(Err(e.sentence())));
+                text.set(pasted);
+            }
+        }
+    };
+    view! {
+        <label class="control paste">
+            <span class="label">"Paste credentials"</span>
+            <textarea name="credentials-paste" rows="2" spellcheck="false" autocomplete="off"
+                placeholder="aws sts assume-role / export-credentials output, export lines, or a [profile] block"
+                prop:value=move || text.get() on:input=on_input></textarea>
+            {move || message.get().map(|m| match m {
+                Ok(done) => view! { <span class="hint ok" data-paste="filled">{done}</span> }.into_any(),
+                Err(why) => view! { <span class="problem" data-paste="unrecognised">{why}</span> }.into_any(),
+            })}
+        </label>
+    }
+}
+
+/// The credentials' countdown: shown when an expiration is known, a warning in the last 5 minutes.
+fn expiry_notice(fields: QueryFields) -> impl IntoView {
+    let now = RwSignal::new(clock::now_millis() as i64);
+    if let Ok(handle) = set_interval_with_handle(move || now.set(clock::now_millis() as i64), Duration::from_secs(1)) {
+        on_cleanup(move || handle.clear());
+    }
+    move || match expiry_state(fields.expiration.get(), now.get()) {
+        ExpiryState::Unknown => None,
+        ExpiryState::Valid { remaining_seconds } => {
+            Some(view! { <p class="expiry" data-expiry="valid">{format!("Expire in {}", countdown_text(remaining_seconds))}</p> }.into_any())
+        }
+        ExpiryState::ExpiringSoon { remaining_seconds } => Some(view! {
+            <p class="expiry warning" data-expiry="expiring">{format!("Expire in {}: get fresh credentials before a long session.", countdown_text(remaining_seconds))}</p>
+        }.into_any()),
+        ExpiryState::Expired => Some(view! {
+            <p class="expiry problem" data-expiry="expired">"Expired: the console will not sign with them. Paste fresh ones."</p>
+        }.into_any()),
+    }
+}
+
 #[component]
 pub fn QueryForm(fields: QueryFields, pending: Signal<bool>, on_submit: Callback<()>, on_cancel: Callback<()>) -> impl IntoView {
     view! {
@@ -34,6 +104,23 @@ pub fn QueryForm(fields: QueryFields, pending: Signal<bool>, on_submit: Callback
                 {text_control("access-key-id", "Access key id", "text", "ASIA… from STS, SSO or Cognito", fields.access_key_id)}
                 {text_control("secret-access-key", "Secret access key", "password", "Stays in this page: it signs, it is never sent", fields.secret_access_key)}
                 {text_control("session-token", "Session token", "password", "Needed with ASIA… keys", fields.session_token)}
+                {expiry_notice(fields)}
+                {paste_control(fields)}
+                <div class="credential-actions">
+                    <label class="check">
+                        <input type="checkbox" name="remember-credentials" prop:checked=move || fields.remember.get()
+                            on:change=move |ev| {
+                                fields.remember.set(event_target_checked(&ev));
+                                if !fields.remember.get_untracked() {
+                                    storage::session_remove(fuota_core::settings::CREDENTIALS_KEY);
+                                }
+                            } />
+                        "Remember for this tab"
+                    </label>
+                    <button type="button" name="forget-credentials" class="secondary" on:click=move |_| fields.forget_credentials()>
+                        "Forget credentials"
+                    </button>
+                </div>
             </fieldset>
             <fieldset>
                 <legend>"Task"</legend>

@@ -1,0 +1,51 @@
+// An internal portal embedding two FUOTA task consoles. It hands them credentials through a
+// provider (here the local endpoint's public demo identity; a real portal asks Cognito or its SSO
+// broker) and listens to their events.
+import './../../fuota-console.js';
+
+const endpoint = new URLSearchParams(location.search).get('endpoint') ?? 'http://127.0.0.1:8081';
+
+// Called when a console needs credentials, and again when they expire or the service says so.
+window.providerCalls = 0;
+async function credentialProvider() {
+  window.providerCalls += 1;
+  return {
+    accessKeyId: 'ASIADEMOLOCALENDPOINT',
+    secretAccessKey: 'demo/local/endpoint/secret/key/not/a/real/one',
+    sessionToken: 'demo-local-session-token',
+    expiration: new Date(Date.now() + 3600 * 1000),
+  };
+}
+
+function wire(element) {
+  element.setAttribute('endpoint', endpoint);
+  element.credentialProvider = credentialProvider;
+}
+
+const events = document.getElementById('events');
+for (const type of ['fuota-task-loaded', 'fuota-task-error']) {
+  document.addEventListener(type, (event) => {
+    const item = document.createElement('li');
+    item.dataset.event = type;
+    item.dataset.source = event.target.id ?? '';
+    item.textContent = type === 'fuota-task-loaded'
+      ? `${event.target.id}: loaded ${event.detail.Id} (${event.detail.Status})`
+      : `${event.target.id}: ${event.detail.code} ${event.detail.requestId ?? ''}`;
+    events.append(item);
+  });
+}
+
+document.querySelectorAll('fuota-task-console').forEach(wire);
+
+let added = 0;
+document.getElementById('add').addEventListener('click', () => {
+  const element = document.createElement('fuota-task-console');
+  element.id = `added-${++added}`;
+  element.setAttribute('region', 'us-east-1');
+  element.setAttribute('task-id', 'demo-pending');
+  wire(element);
+  document.getElementById('consoles').append(element);
+});
+document.getElementById('remove').addEventListener('click', () => {
+  document.querySelector('fuota-task-console')?.remove();
+});

@@ -1,0 +1,130 @@
+// End-to-end: the console as a widget in a portal (examples/portal, shipped in dist/examples/).
+// Two widgets, a credential provider, a hostile portal stylesheet, add and remove at run time.
+// Run by scripts/test.sh (FUOTA_SITE serves dist/ with the page's CSP; FUOTA_API is the endpoint).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const SITE = process.env.FUOTA_SITE;
+const API = process.env.FUOTA_API;
+const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
+
+let browser;
+before(async () => {
+  assert.ok(SITE && API, 'FUOTA_SITE and FUOTA_API: run through scripts/test.sh');
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    chromiumSandbox: false,
+    args: ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+after(async () => { await browser?.close(); });
+
+async function openPortal() {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  await page.goto(`${SITE}/examples/portal/?endpoint=${encodeURIComponent(API)}`);
+  return { page, problems };
+}
+
+// Playwright's CSS selectors pierce open shadow roots; `#id >> css` scopes to one widget.
+const value = (page, widget, selector) => page.getAttribute(`#${widget} ${selector}`, 'data-value');
+
+test('two widgets load their own tasks without a click, with credentials from the provider', async () => {
+  const { page, problems } = await openPortal();
+  await page.waitForSelector('#first [data-field=Id][data-value=demo-in-session]');
+  await page.waitForSelector('#second [data-field=Id][data-value=demo-done]');
+  assert.equal(await value(page, 'first', '[data-field=Status]'), 'In_FuotaSession');
+  assert.equal(await value(page, 'second', '[data-calc=total-fragments]'), await page.evaluate(() => {
+    // demo-done: 10 B fragments, 50 %: the default 995 B image → 100 data + 50 redundant.
+    return '150';
+  }));
+  assert.ok(await page.evaluate(() => window.providerCalls) >= 2, 'the provider was asked');
+  // Events reach the host page, one per widget.
+  await page.waitForSelector('#events [data-event=fuota-task-loaded][data-source=first]');
+  await page.waitForSelector('#events [data-event=fuota-task-loaded][data-source=second]');
+  await page.screenshot({ path: `${ARTIFACTS}portal.png`, fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the portal stylesheet cannot reach inside, and the widget styles stay inside', async () => {
+  const { page } = await openPortal();
+  await page.waitForSelector('#first [data-calc=total-fragments]');
+  const inside = await page.evaluate(() => {
+    const root = document.getElementById('first').shadowRoot;
+    const output = root.querySelector('[data-calc=total-fragments]');
+    const style = getComputedStyle(output);
+    return { display: style.display, color: style.color, border: getComputedStyle(root.querySelector('.calculator')).borderStyle };
+  });
+  assert.notEqual(inside.display, 'none', 'hostile display:none did not reach the widget');
+  assert.notEqual(inside.color, 'rgb(255, 0, 0)');
+  assert.notEqual(inside.border, 'dashed');
+  const portalButton = await page.evaluate(() => getComputedStyle(document.getElementById('add')).backgroundColor);
+  assert.equal(portalButton, 'rgb(0, 128, 0)', "the widget's button style did not leak out");
+  // Theming goes through documented custom properties: the dark theme attribute applies.
+  const dark = await page.evaluate(() => getComputedStyle(document.getElementById('second').shadowRoot.querySelector('.fuota-console')).backgroundColor);
+  assert.equal(dark, 'rgb(15, 20, 26)');
+  await page.close();
+});
+
+test('changing task-id reloads; widgets added later work; removed ones stop', async () => {
+  const { page, problems } = await openPortal();
+  await page.waitForSelector('#first [data-field=Id][data-value=demo-in-session]');
+  await page.evaluate(() => document.getElementById('first').setAttribute('task-id', 'demo-waiting'));
+  await page.waitForSelector('#first [data-field=Id][data-value=demo-waiting]');
+  // The other widget is untouched.
+  assert.equal(await value(page, 'second', '[data-field=Id]'), 'demo-done');
+
+  await page.click('#add');
+  await page.waitForSelector('#added-1 [data-field=Id][data-value=demo-pending]');
+
+  await page.click('#remove');
+  assert.equal(await page.$('#first'), null);
+  const leftovers = await page.evaluate(() => document.querySelectorAll('fuota-task-console').length);
+  assert.equal(leftovers, 2);
+  // A removed-then-re-added element mounts afresh.
+  await page.evaluate(() => {
+    const again = document.createElement('fuota-task-console');
+    again.id = 'again';
+    again.setAttribute('region', 'us-east-1');
+    again.setAttribute('task-id', 'no-such-task');
+    again.setAttribute('endpoint', new URLSearchParams(location.search).get('endpoint'));
+    again.credentials = { accessKeyId: 'ASIADEMOLOCALENDPOINT', secretAccessKey: 'demo/local/endpoint/secret/key/not/a/real/one', sessionToken: 'demo-local-session-token' };
+    document.body.append(again);
+  });
+  await page.waitForSelector('#again [data-error-code=ResourceNotFoundException]');
+  await page.waitForSelector('#events [data-event=fuota-task-error][data-source=again]');
+  assert.deepEqual(problems.filter((p) => !p.includes('404')), []);
+  await page.close();
+});
+
+test('mount() gives a handle with refresh, setTaskId and unmount', async () => {
+  const { page } = await openPortal();
+  const result = await page.evaluate(async (api) => {
+    const { mount } = await import('/fuota-console.js');
+    const host = document.createElement('div');
+    document.body.append(host);
+    const loaded = [];
+    host.addEventListener('fuota-task-loaded', (e) => loaded.push(e.detail.Id));
+    const handle = await mount(host, {
+      region: 'us-east-1', taskId: 'demo-pending', endpoint: api,
+      credentialProvider: async () => ({ accessKeyId: 'ASIADEMOLOCALENDPOINT', secretAccessKey: 'demo/local/endpoint/secret/key/not/a/real/one', sessionToken: 'demo-local-session-token' }),
+    });
+    const until = async (check) => { for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25)); return check(); };
+    await until(() => loaded.length === 1);
+    handle.setTaskId('demo-done');
+    await until(() => loaded.length === 2);
+    handle.refresh();
+    await until(() => loaded.length === 3);
+    handle.unmount();
+    return { loaded, emptied: host.childElementCount === 0 };
+  }, API);
+  assert.deepEqual(result.loaded, ['demo-pending', 'demo-done', 'demo-done']);
+  assert.ok(result.emptied, 'unmount removed the view');
+  await page.close();
+});
