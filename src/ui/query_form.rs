@@ -44,7 +44,7 @@ fn paste_control(fields: QueryFields) -> impl IntoView {
     let on_input = move |ev: leptos::ev::Event| {
         let mut pasted = textarea_value(&ev);
         if pasted.trim().is_empty() {
-            message.set(None);
+            // White space alone (the tail of a paste that already filled the fields) changes nothing.
             text.set(pasted);
             return;
         }
