@@ -456,7 +456,8 @@ fn parse_lines(text: &str) -> Result<PastedCredentials, PasteError> {
             Line::Header(name) => blocks.push(Block { header: Some(name), ..Block::default() }),
             Line::Assignment { style, key, value } => {
                 let Some(slot) = slot_of(key) else { continue };
-                let block = blocks.last_mut().expect("there is always a block");
+                // There is always a block (the vector starts with one); no panic path either way.
+                let Some(block) = blocks.last_mut() else { continue };
                 block.first_style.get_or_insert(style);
                 let value = non_empty(unquote(value));
                 match slot {

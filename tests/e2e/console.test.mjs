@@ -90,3 +90,42 @@ test('an error path: an unknown task shows the service code, a sentence and the 
   assert.deepEqual(problems.filter((p) => !p.includes('404')), []);
   await page.close();
 });
+
+test('the planner: limits, fit per data rate, time, loss tolerance, pictures, and a firmware file read in the page', async () => {
+  const { page, problems } = await openDemo();
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-field=Id][data-value=demo-in-session]');
+  // demo-in-session: EU868, 50 B fragments, 25 %, 1000 ms; a sound plan has no warning.
+  assert.equal(await page.$$eval('[data-warning]', (w) => w.length), 0);
+  assert.equal(await page.inputValue('[name=rf-region]'), 'EU868');
+  // 50 B + 3 B header: too large for EU868 DR0–DR2 (51 B), fits DR3 and up.
+  assert.equal(await page.getAttribute('tr[data-dr="0"]', 'data-fits'), 'false');
+  assert.equal(await page.getAttribute('tr[data-dr="3"]', 'data-fits'), 'true');
+  assert.equal(await page.getAttribute('[data-bytes-on-air]', 'data-bytes-on-air'), String(25 * 53));
+  assert.equal(await page.getAttribute('[data-loss-tolerance]', 'data-loss-tolerance'), '5');
+  // 25 fragments × 1 s after 2026-11-26T08:00:00.250Z.
+  assert.equal(await page.getAttribute('[data-session-end]', 'data-session-end'), '2026-11-26T08:00:25.250Z');
+  assert.equal(await page.$$eval('figure.bar rect', (r) => r.length), 3);
+
+  // 250 B fits no EU868 data rate; 300 B is over TS004's 1-byte FragSize; 16384 fragments over 14 bits.
+  await page.fill('[name=fragment-size]', '250');
+  await page.waitForSelector('[data-warning=payload-too-large]');
+  await page.fill('[name=fragment-size]', '300');
+  await page.waitForSelector('[data-warning=fragment-size-limit]');
+  await page.fill('[name=fragment-size]', '10');
+  await page.fill('[name=redundancy-percent]', '0');
+  await page.fill('[name=firmware-size]', String(16384 * 10));
+  await page.waitForSelector('[data-warning=fragment-count-limit]');
+  // Reset to the task's values.
+  await page.click('text=Use the task\'s values');
+  assert.equal(await page.inputValue('[name=fragment-size]'), '50');
+
+  // A firmware image picked from disk: its size and SHA-256, computed in the page.
+  await page.setInputFiles('[name=firmware-file]', { name: 'fw.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('abc') });
+  const image = await page.waitForSelector('[data-firmware-sha256]');
+  assert.equal(await image.getAttribute('data-firmware-sha256'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  assert.equal(await page.inputValue('[name=firmware-size]'), '3');
+  await page.screenshot({ path: `${ARTIFACTS}planner.png`, fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
