@@ -52,9 +52,12 @@ FUOTA_TEST_SKEWED_ENDPOINT="$(json_field "$SKEWED_READY" api)" \
 CHROMEDRIVER=/usr/bin/chromedriver \
   wasm-pack test --headless --chrome --mode no-install
 
-step "release build"
+step "release build, and the byte budget of a first visit (deterministic: it may fail CI)"
 trunk build --release
-scripts/size-report.sh dist
+# Issue 7's goal is 100 KiB brotli; today's build is ~209 KiB (README, "Performance"). The gate keeps
+# it from growing while the goal is pursued: lower it as the bytes come down.
+SIZE_BUDGET_KIB=215
+node bench/size-budget.mjs dist "$SIZE_BUDGET_KIB" --exclude examples/
 
 step "end-to-end: Playwright + Chromium against the release build and the local endpoint"
 SITE_READY="$(start_endpoint --api 127.0.0.1:0 --site dist --site-addr 127.0.0.1:0)"

@@ -23,8 +23,10 @@ fn warnings_view(plan: Memo<PlanResult>, rf_region: RwSignal<String>) -> impl In
 }
 
 fn fit_table(plan: Memo<PlanResult>, rf_region: RwSignal<String>) -> impl IntoView {
+    // The table depends on the fragment size alone: a firmware-size keystroke leaves it as it is.
+    let fragment_bytes = Memo::new(move |_| plan.with(|p| p.as_ref().ok().map(|p| p.inputs.fragment_bytes)));
     move || {
-        let fragment = plan.with(|p| p.as_ref().ok().map(|p| p.inputs.fragment_bytes))?;
+        let fragment = fragment_bytes.get()?;
         let region = rf_region.with(|r| lorawan::region(r))?;
         let rows = lorawan::fragment_fits(region, fragment)
             .into_iter()

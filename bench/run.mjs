@@ -1,0 +1,653 @@
+#!/usr/bin/env node
+// The benchmark of issue 7: the console against its JavaScript peers, in one run, on this machine and
+// its headless Debian Chromium. Prints Markdown tables on stdout (progress on stderr) and writes
+// bench/results.json. See bench/README.md for what every number means.
+//
+//   npm ci --prefix bench && node bench/run.mjs            (about 1-2 minutes; stops by itself)
+//
+// Environment: FUOTA_DIST (default dist/), FUOTA_LOCAL (default target/debug/fuota-local),
+// BENCH_DEADLINE_S (hard stop, default 290). `--quick` runs fewer repetitions (for trying it out).
+// Exit status: 0 when every measurement ran (whatever the timings: goals never fail the run),
+// 1 when a measurement could not be taken (its row says why), 2 when the hard deadline hit.
+import { execFileSync, spawn } from 'node:child_process';
+import { createServer, request as httpRequest } from 'node:http';
+import { createHmac, createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildInProgress, listFiles, sizesOf, tools } from './lib/compress.mjs';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(BENCH, '..');
+const DIST = resolve(process.env.FUOTA_DIST ?? join(ROOT, 'dist'));
+const FUOTA_LOCAL = resolve(process.env.FUOTA_LOCAL ?? join(ROOT, 'target/debug/fuota-local'));
+const OUT = join(BENCH, 'out');
+const ESBUILD = join(BENCH, 'node_modules/.bin/esbuild');
+const DEADLINE_S = Number(process.env.BENCH_DEADLINE_S ?? 290);
+const QUICK = process.argv.includes('--quick');
+
+const P = QUICK
+  ? { signN: 200, signRounds: 5, coldLoads: 2, submits: 6, keystrokes: 40, cycles: 100 }
+  : { signN: 500, signRounds: 20, coldLoads: 5, submits: 20, keystrokes: 200, cycles: 1000 };
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const FORM_SEL = 'form.query button[type=submit]';
+const IDS = ['demo-in-session', 'demo-done'];
+const SIGN = {
+  host: 'api.iotwireless.us-east-1.amazonaws.com', path: '/fuota-tasks/demo-in-session',
+  region: 'us-east-1', service: 'iotwireless', amzDate: '20261126T080000Z',
+  accessKeyId: 'ASIADEMOLOCALENDPOINT', secret: 'demo/local/endpoint/secret/key/not/a/real/one',
+  token: 'demo-local-session-token',
+};
+const GOALS = { firstVisitKiB: 100, signUs: 15, signSpeedup: 4, calcP95Ms: 1, memGrowthKiB: 1024 };
+
+const t0 = Date.now();
+const log = (...a) => console.error(`[bench ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s]`, ...a);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]; };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise((_, rej) => { timer = setTimeout(() => rej(new Error(`${what}: no answer within ${ms / 1000} s`)), ms); }),
+  ]);
+}
+const errMsg = (e) => String(e?.message ?? e).split('\n')[0].slice(0, 200);
+
+// ---------------------------------------------------------------------------------------------
+// Resources this run starts, stopped in reverse order on every way out (only these, by handle).
+const cleanups = [];
+let cleaningUp = null;
+function cleanup() {
+  cleaningUp ??= (async () => {
+    for (const fn of cleanups.reverse()) { try { await withTimeout(Promise.resolve().then(fn), 5000, 'cleanup'); } catch { /* best effort */ } }
+  })();
+  return cleaningUp;
+}
+
+const results = { schema: 1, date: new Date().toISOString(), quick: QUICK, params: P, errors: [] };
+
+const watchdog = setTimeout(async () => {
+  log(`hard deadline of ${DEADLINE_S} s reached: stopping`);
+  results.errors.push(`hard deadline of ${DEADLINE_S} s reached; later measurements missing`);
+  results.deadlineHit = true;
+  try { report(); } catch (e) { log('report failed:', errMsg(e)); }
+  await cleanup();
+  process.exit(2);
+}, DEADLINE_S * 1000);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => { await cleanup(); process.exit(130); });
+
+// ---------------------------------------------------------------------------------------------
+function machine() {
+  let cpu = 'unknown';
+  try { cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu; } catch {}
+  let nproc = availableParallelism();
+  try { nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim()); } catch {}
+  let commit = null;
+  try { commit = execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch {}
+  return { nproc, cpu, node: process.version, loadavgStart: loadavg().map((x) => +x.toFixed(2)), commit };
+}
+
+function bundlePeers() {
+  if (!existsSync(ESBUILD)) throw new Error('bench/node_modules is missing: run `npm ci --prefix bench` first');
+  mkdirSync(OUT, { recursive: true });
+  const flags = ['--bundle', '--minify', '--format=esm', '--platform=browser', '--log-level=warning'];
+  const build = (entry, out) => {
+    execFileSync(ESBUILD, [join(BENCH, 'peers', entry), ...flags, `--outfile=${join(OUT, out)}`], { stdio: ['ignore', 'inherit', 'inherit'] });
+    return out;
+  };
+  return {
+    esbuild: execFileSync(ESBUILD, ['--version'], { encoding: 'utf8' }).trim(),
+    sdk: build('sdk-entry.mjs', 'aws-sdk-v3-get-fuota-task.min.js'),
+    aws4fetch: build('aws4fetch-entry.mjs', 'aws4fetch-get-fuota-task.min.js'),
+    signPeers: build('sign-entry.mjs', 'sign-peers.min.js'),
+  };
+}
+
+function peerVersions() {
+  const v = (name) => {
+    try { return JSON.parse(readFileSync(join(BENCH, 'node_modules', name, 'package.json'), 'utf8')).version; } catch { return null; }
+  };
+  return Object.fromEntries(['@aws-sdk/client-iot-wireless', '@smithy/signature-v4', '@aws-crypto/sha256-js',
+    '@aws-crypto/sha256-browser', 'aws4fetch', 'esbuild', 'playwright-core'].map((n) => [n, v(n)]));
+}
+
+/** SigV4 of the benchmark request, in Node, from the specification: the answer every signer must give. */
+function referenceSignature() {
+  const sha = (s) => createHash('sha256').update(s).digest('hex');
+  const hmac = (k, s) => createHmac('sha256', k).update(s).digest();
+  const canonical = ['GET', SIGN.path, '',
+    `host:${SIGN.host}`, `x-amz-date:${SIGN.amzDate}`, `x-amz-security-token:${SIGN.token}`, '',
+    'host;x-amz-date;x-amz-security-token', sha('')].join('\n');
+  const day = SIGN.amzDate.slice(0, 8);
+  const scope = `${day}/${SIGN.region}/${SIGN.service}/aws4_request`;
+  const sts = ['AWS4-HMAC-SHA256', SIGN.amzDate, scope, sha(canonical)].join('\n');
+  let k = hmac(`AWS4${SIGN.secret}`, day);
+  for (const part of [SIGN.region, SIGN.service, 'aws4_request']) k = hmac(k, part);
+  return createHmac('sha256', k).update(sts).digest('hex');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Static server for the signing page: the peers' bundles, the page, and dist/ at the root (so the
+// contract's `import … from '/fuota-console.js'` resolves, and its wasm next to it). COOP/COEP make
+// the page cross-origin isolated: performance.now() then has 5 µs resolution instead of 100 µs.
+const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
+function startStaticServer() {
+  const mounts = [['/__bench/page/', join(BENCH, 'page')], ['/__bench/out/', OUT], ['/', DIST]];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    const [prefix, dir] = mounts.find(([p]) => url.pathname.startsWith(p));
+    const file = normalize(join(dir, decodeURIComponent(url.pathname.slice(prefix.length))));
+    const headers = {
+      'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp',
+      'cross-origin-resource-policy': 'same-origin', 'cache-control': 'no-store',
+    };
+    if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { ...headers, 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      cleanups.push(() => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }));
+      ok(`http://127.0.0.1:${server.address().port}`);
+    });
+  });
+}
+
+async function startLocalEndpoint() {
+  if (!existsSync(FUOTA_LOCAL)) throw new Error(`${FUOTA_LOCAL} does not exist (built by \`cargo build -p fuota-local\`)`);
+  const tmp = mkdtempSync(join(tmpdir(), 'fuota-bench-'));
+  cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
+  const readyFile = join(tmp, 'ready.json');
+  const child = spawn(FUOTA_LOCAL, ['--api', '127.0.0.1:0', '--site', DIST, '--site-addr', '127.0.0.1:0', '--ready-file', readyFile],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-2000); });
+  let exited = null;
+  child.on('exit', (code, signal) => { exited = { code, signal }; });
+  cleanups.push(async () => {
+    if (exited) return;
+    child.kill('SIGTERM');
+    for (let i = 0; i < 20 && !exited; i++) await sleep(50);
+    if (!exited) child.kill('SIGKILL');
+  });
+  for (let i = 0; i < 200; i++) {
+    if (exited) throw new Error(`fuota-local exited (${JSON.stringify(exited)}): ${stderr.trim().slice(-300)}`);
+    if (existsSync(readyFile)) {
+      try {
+        const { api, site } = JSON.parse(readFileSync(readyFile, 'utf8'));
+        if (api && site) return { api: api.replace(/\/$/, ''), site: site.replace(/\/$/, ''), pid: child.pid };
+      } catch { /* still being written */ }
+    }
+    await sleep(50);
+  }
+  throw new Error('fuota-local wrote no ready file within 10 s');
+}
+
+// ---------------------------------------------------------------------------------------------
+async function benchSigning(browser, benchOrigin, api, hasStableModule) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(errMsg(e)));
+    await page.goto(`${benchOrigin}/__bench/page/sign.html`);
+    await page.waitForFunction(() => window.signBenchReady === true, null, { timeout: 20000 });
+    const out = await withTimeout(page.evaluate((o) => window.signBench(o),
+      { n: P.signN, rounds: P.signRounds, warmupRounds: 2, withWasm: hasStableModule }), 150000, 'signing benchmark');
+    if (!hasStableModule) out.wasmNa = 'dist/fuota-console.js not built yet';
+    out.peerSmoke = await withTimeout(page.evaluate((a) => window.peerSmoke(a), api), 30000, 'peer smoke test').catch((e) => ({ error: errMsg(e) }));
+    out.pageErrors = problems;
+    return out;
+  } finally {
+    await context.close();
+  }
+}
+
+/** A context whose pages record when the form's submit button first exists, and the app's wasm exports. */
+async function consoleContext(browser) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 1100 } });
+  await context.addInitScript((sel) => {
+    window.__formAt = null;
+    const mo = new MutationObserver(() => {
+      if (window.__formAt === null && document.querySelector(sel)) { window.__formAt = performance.now(); mo.disconnect(); }
+    });
+    mo.observe(document, { childList: true, subtree: true });
+    // Trunk's loader announces the instance's exports (its `memory` included) with this event.
+    addEventListener('TrunkApplicationStarted', (e) => { window.__trunkWasm = e.detail?.wasm ?? null; });
+  }, FORM_SEL);
+  return context;
+}
+
+async function coldStart(browser, ep) {
+  const url = `${ep.site}/?demo&endpoint=${encodeURIComponent(ep.api)}`;
+  const loads = [];
+  for (let i = 0; i < P.coldLoads + 1; i++) { // load 0 warms the browser process and OS caches: not counted
+    const context = await consoleContext(browser);
+    try {
+      const page = await context.newPage();
+      await page.goto(url, { waitUntil: 'commit', timeout: 30000 });
+      await page.waitForSelector(FORM_SEL, { timeout: 30000 });
+      const m = await page.evaluate(() => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        const wasm = performance.getEntriesByType('resource').find((r) => r.name.endsWith('.wasm'));
+        return { formAt: window.__formAt, evaluatedAt: performance.now(), docResponseEnd: nav?.responseEnd,
+          domContentLoaded: nav?.domContentLoadedEventEnd, wasmResponseEnd: wasm?.responseEnd,
+          loaded: [location.href, ...performance.getEntriesByType('resource').map((r) => r.name)] };
+      });
+      if (i > 0) loads.push(m);
+    } finally {
+      await context.close();
+    }
+  }
+  const at = loads.map((l) => l.formAt ?? l.evaluatedAt);
+  // The site's files the page fetched by the time its form was interactive: the first visit.
+  const site = new URL(ep.site);
+  const loadedFiles = [...new Set(loads[0].loaded.map((u) => new URL(u)).filter((u) => u.origin === site.origin)
+    .map((u) => decodeURIComponent(u.pathname).replace(/^\//, '').replace(/(^|\/)$/, '$1index.html')))].sort();
+  return { url, medianMs: median(at), loadsMs: at, loadedFiles, detail: loads };
+}
+
+/**
+ * A loopback proxy in front of fuota-local's site that adds COOP/COEP to every answer, so that the
+ * console page is cross-origin isolated (performance.now() at 5 µs instead of 100 µs) while its files
+ * still come from the local endpoint. (Adding the headers with a Playwright route does not do: Chromium
+ * then treats the fulfilled document as public and Local Network Access blocks its loopback fetches;
+ * overriding response headers over CDP does not make the page isolated.) API calls go straight to the
+ * endpoint, not through this proxy.
+ */
+function startIsolatingProxy(site) {
+  const upstream = new URL(site);
+  const server = createServer((req, res) => {
+    const up = httpRequest({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method,
+      headers: { ...req.headers, host: upstream.host } }, (upRes) => {
+      res.writeHead(upRes.statusCode, { ...upRes.headers,
+        'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp',
+        'cross-origin-resource-policy': 'same-origin' });
+      upRes.pipe(res);
+    });
+    up.on('error', (e) => { res.writeHead(502, { 'content-type': 'text/plain' }).end(String(e)); });
+    req.pipe(up);
+  });
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      cleanups.push(() => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }));
+      ok(`http://127.0.0.1:${server.address().port}`);
+    });
+  });
+}
+
+/** Opens the console (through the isolating proxy) and waits for its form. */
+async function openIsolatedConsole(browser, ep) {
+  const context = await consoleContext(browser);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(errMsg(e)));
+  await page.goto(`${ep.isolatedSite}/?demo&endpoint=${encodeURIComponent(ep.api)}`, { timeout: 30000 });
+  await page.waitForSelector(FORM_SEL, { timeout: 30000 });
+  const isolated = await page.evaluate(() => self.crossOriginIsolated);
+  return { context, page, problems, isolated };
+}
+
+const notBusy = (page) => page.waitForFunction(() => document.querySelector('.result')?.getAttribute('aria-busy') !== 'true', null, { timeout: 15000 });
+
+async function submitToRender(page) {
+  const samples = [];
+  for (let i = 0; i < P.submits; i++) {
+    const id = IDS[i % 2];
+    await page.fill('[name=task-id]', id);
+    await page.evaluate((sel) => {
+      window.__clickAt = null;
+      addEventListener('click', () => { window.__clickAt ??= performance.now(); }, { capture: true, once: true });
+      window.__renderedAt = new Promise((resolve) => {
+        const check = () => { if (document.querySelector(sel)) { mo.disconnect(); clearTimeout(to); resolve(performance.now()); } };
+        const mo = new MutationObserver(check);
+        mo.observe(document.body, { subtree: true, childList: true, attributes: true });
+        const to = setTimeout(() => { mo.disconnect(); resolve(null); }, 10000);
+      });
+    }, `[data-field=Id][data-value="${id}"]`);
+    await page.click(FORM_SEL);
+    const r = await page.evaluate(async () => ({ clickAt: window.__clickAt, end: await window.__renderedAt }));
+    if (r.end === null || r.clickAt === null) throw new Error(`submit ${i} (${id}): the task was not rendered within 10 s`);
+    samples.push(r.end - r.clickAt);
+    await notBusy(page);
+  }
+  return { medianMs: median(samples), minMs: Math.min(...samples), maxMs: Math.max(...samples), firstMs: samples[0], samplesMs: samples };
+}
+
+/**
+ * In-page keystroke loop: set the input's value, dispatch `input`, then time until the output's
+ * data-value changes (checked synchronously first, then with a MutationObserver).
+ */
+const keystrokes = (page, { count, inputSel, outSel, control }) => page.evaluate(async ({ count, inputSel, outSel, control }) => {
+  if (control) {
+    // The harness floor: a plain-JS "calculator" that updates its output in a microtask (as a
+    // reactive framework does), measured by the very same loop.
+    const box = document.createElement('div');
+    box.hidden = true;
+    box.innerHTML = '<input id="bench-control-in" type="number"><output id="bench-control-out" data-value="0"></output>';
+    document.body.append(box);
+    const inp = box.querySelector('input'); const o = box.querySelector('output');
+    inp.addEventListener('input', () => queueMicrotask(() => o.setAttribute('data-value', String(Math.ceil(Number(inp.value) / 50)))));
+  }
+  const input = document.querySelector(inputSel);
+  const out = () => document.querySelector(outSel);
+  if (!input || !out()) throw new Error(`no ${inputSel} or ${outSel} on the page`);
+  const settle = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const samples = []; let synchronous = 0; let timeouts = 0;
+  let prev = out().getAttribute('data-value');
+  for (let i = 0; i < count; i++) {
+    await settle(); // like a typist: each keystroke starts from a page at rest
+    // Steps of 997 B change the data-fragment count for any fragment size up to 997 B.
+    const value = String(100000 + (i + 1) * 997);
+    const start = performance.now();
+    input.value = value;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    const now = out()?.getAttribute('data-value');
+    if (now != null && now !== prev) { samples.push(performance.now() - start); synchronous++; prev = now; continue; }
+    const end = await new Promise((resolve) => {
+      const check = () => {
+        const v = out()?.getAttribute('data-value');
+        if (v != null && v !== prev) { mo.disconnect(); clearTimeout(to); prev = v; resolve(performance.now()); }
+      };
+      const mo = new MutationObserver(check);
+      mo.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-value'] });
+      const to = setTimeout(() => { mo.disconnect(); resolve(null); }, 1000);
+    });
+    if (end === null) { timeouts++; prev = out()?.getAttribute('data-value'); } else samples.push(end - start);
+  }
+  return { samples, synchronous, timeouts, finalValue: out()?.getAttribute('data-value') };
+}, { count, inputSel, outSel, control });
+
+async function calculator(page) {
+  const r = await withTimeout(keystrokes(page, { count: P.keystrokes, inputSel: '[name=firmware-size]', outSel: '[data-calc=total-fragments]' }),
+    60000, 'calculator');
+  if (r.samples.length === 0) throw new Error(`no keystroke updated [data-calc=total-fragments] (${r.timeouts} timeouts)`);
+  const out = { medianMs: median(r.samples), p95Ms: quantile(r.samples, 0.95), maxMs: Math.max(...r.samples),
+    keystrokes: P.keystrokes, measured: r.samples.length, synchronous: r.synchronous, timeouts: r.timeouts, finalValue: r.finalValue };
+  try {
+    const c = await withTimeout(keystrokes(page, { count: P.keystrokes, inputSel: '#bench-control-in', outSel: '#bench-control-out', control: true }),
+      60000, 'calculator harness floor');
+    out.harnessFloor = { medianMs: median(c.samples), p95Ms: quantile(c.samples, 0.95), maxMs: Math.max(...c.samples), measured: c.samples.length };
+  } catch (e) { out.harnessFloor = { error: errMsg(e) }; }
+  return out;
+}
+
+/** In-page loop: set the task id, submit, wait until that task is rendered and the request is over. */
+const cycles = (page, count, offset) => withTimeout(page.evaluate(async ({ count, offset, ids }) => {
+  const rendered = (id) => document.querySelector(`[data-field=Id][data-value="${id}"]`)
+    && document.querySelector('.result')?.getAttribute('aria-busy') !== 'true';
+  const waitFor = (id) => new Promise((resolve) => {
+    if (rendered(id)) return resolve(true);
+    const mo = new MutationObserver(() => { if (rendered(id)) { mo.disconnect(); clearTimeout(to); resolve(true); } });
+    mo.observe(document.body, { subtree: true, childList: true, attributes: true });
+    const to = setTimeout(() => { mo.disconnect(); resolve(false); }, 5000);
+  });
+  let failures = 0;
+  const start = performance.now();
+  for (let i = 0; i < count; i++) {
+    const id = ids[(i + offset) % 2];
+    const input = document.querySelector('[name=task-id]');
+    input.value = id;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    document.querySelector('form.query button[type=submit]').click();
+    if (!(await waitFor(id))) failures++;
+  }
+  return { failures, ms: performance.now() - start };
+}, { count, offset, ids: IDS }), 200000, `${count} fetch/render cycles`);
+
+async function memoryReading(page, cdp, useImport) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = await cdp.send('Runtime.getHeapUsage');
+  const inPage = await page.evaluate(async (useImport) => {
+    let mem = null; let source = null;
+    if (window.wasmBindings?.memory instanceof WebAssembly.Memory) {
+      mem = window.wasmBindings.memory; source = 'window.wasmBindings.memory';
+    }
+    if (!mem && useImport) {
+      try {
+        const m = await import('/fuota-console.js');
+        if (m.memory instanceof WebAssembly.Memory) { mem = m.memory; source = "import { memory } from '/fuota-console.js'"; }
+      } catch { /* not there */ }
+    }
+    if (!mem && window.__trunkWasm?.memory instanceof WebAssembly.Memory) {
+      mem = window.__trunkWasm.memory; source = 'TrunkApplicationStarted event: detail.wasm.memory';
+    }
+    return { wasmBytes: mem ? mem.buffer.byteLength : null, source, usedJSHeapSize: performance.memory?.usedJSHeapSize ?? null };
+  }, useImport);
+  return { ...inPage, jsHeapUsedBytes: heap.usedSize, jsHeapTotalBytes: heap.totalSize };
+}
+
+async function memory(browser, ep, indexImportsStable) {
+  const { context, page, problems, isolated } = await openIsolatedConsole(browser, ep);
+  try {
+    const cdp = await context.newCDPSession(page);
+    const first = await cycles(page, 1, 0);
+    if (first.failures) throw new Error('the first fetch/render did not complete');
+    const before = await memoryReading(page, cdp, indexImportsStable);
+    log(`memory: after the first fetch/render: wasm ${before.wasmBytes ?? 'n/a'} B, JS heap ${before.jsHeapUsedBytes} B; ${P.cycles} cycles…`);
+    const run = await cycles(page, P.cycles, 1);
+    const after = await memoryReading(page, cdp, indexImportsStable);
+    const kib = (a, b) => (a == null || b == null ? null : (b - a) / 1024);
+    return { isolated, cycles: P.cycles, failures: run.failures, cyclesMs: run.ms, before, after,
+      wasmGrowthKiB: kib(before.wasmBytes, after.wasmBytes), jsHeapGrowthKiB: kib(before.jsHeapUsedBytes, after.jsHeapUsedBytes),
+      pageErrors: problems };
+  } finally {
+    await context.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+const fmtInt = (n) => (n == null ? '—' : n.toLocaleString('en-US'));
+const kibStr = (b) => `${(b / 1024).toFixed(1)} KiB`;
+const f = (x, d = 1) => (x == null || Number.isNaN(x) ? '—' : x.toFixed(d));
+const status = (ok) => (ok == null ? 'n/a' : ok ? '**met**' : '**not met**');
+
+function report() {
+  const r = results;
+  const lines = [];
+  const m = r.machine ?? {};
+  lines.push(`# FUOTA task console — benchmark`, '');
+  lines.push(`- date: ${r.date}${r.quick ? ' (**--quick**: fewer repetitions)' : ''}`);
+  lines.push(`- machine: ${m.nproc} × ${m.cpu}; load average at start ${m.loadavgStart?.join(' ')}${r.loadavgEnd ? `, at end ${r.loadavgEnd.join(' ')}` : ''}`);
+  lines.push(`- browser: ${r.chromium ?? 'not started'} (headless, ${CHROMIUM}); Node ${m.node}; commit ${m.commit ?? '?'}${r.dirtyBuild ? '; **a Trunk build was running in dist/ during the run**' : ''}`);
+  lines.push(`- command: \`node bench/run.mjs\`${r.quick ? ' --quick' : ''}`);
+  lines.push('');
+
+  // Sizes
+  lines.push(`## First visit (bytes; gzip = ${tools.gzip}, brotli = ${tools.brotli})`, '');
+  lines.push('| what | file | raw | gzip -9 | brotli -q 11 |', '|---|---|---:|---:|---:|');
+  const sz = r.sizes ?? {};
+  if (sz.console) {
+    for (const x of sz.console.files) lines.push(`| console dist/ | ${x.file}${x.firstVisit === false ? ' (not loaded by the page)' : ''} | ${fmtInt(x.raw)} | ${fmtInt(x.gzip)} | ${fmtInt(x.brotli)} |`);
+    const t = sz.console.total; const fv = sz.console.firstVisit;
+    if (fv) lines.push(`| **console, whole first visit** | ${fv.files} files the page loads | **${fmtInt(fv.raw)}** | **${fmtInt(fv.gzip)}** | **${fmtInt(fv.brotli)}** (${kibStr(fv.brotli)}) |`);
+    if (!fv || fv.files !== sz.console.files.length) lines.push(`| console, all of dist/ | ${sz.console.files.length} files | ${fmtInt(t.raw)} | ${fmtInt(t.gzip)} | ${fmtInt(t.brotli)} (${kibStr(t.brotli)}) |`);
+  } else lines.push(`| console dist/ | — | error: ${sz.consoleError ?? 'not measured'} | | |`);
+  for (const [key, label] of [['sdk', 'AWS SDK v3 GetFuotaTask bundle'], ['aws4fetch', 'aws4fetch signed-fetch bundle']]) {
+    const p = sz[key];
+    if (p) lines.push(`| ${label} | out/${p.files[0].file} | ${fmtInt(p.total.raw)} | ${fmtInt(p.total.gzip)} | ${fmtInt(p.total.brotli)} (${kibStr(p.total.brotli)}) |`);
+    else lines.push(`| ${label} | — | error: ${sz.peersError ?? 'not measured'} | | |`);
+  }
+  lines.push('');
+
+  // Timings
+  lines.push('## Time and memory', '');
+  lines.push('| measure | subject | result | goal | status |', '|---|---|---|---|---|');
+  const g = r.goals ?? {};
+  const fvTotal = sz.console ? (sz.console.firstVisit ?? sz.console.total) : null;
+  lines.push(`| first visit, brotli | console${sz.console && !sz.console.firstVisit ? ' (all of dist/: the loaded files are unknown)' : ''} | ${fvTotal ? kibStr(fvTotal.brotli) : '—'} | ≤ ${GOALS.firstVisitKiB} KiB | ${status(g.firstVisit)} |`);
+  const s = r.signing;
+  const signRow = (name, label, goal, st) => {
+    const x = s?.results?.[name];
+    const sig = s?.signatureOk?.[name];
+    const check = sig === true ? '' : sig === false ? ' — **wrong signature**' : '';
+    lines.push(`| SigV4 sign, per request | ${label} | ${s?.failed?.[name] ? `error: ${s.failed[name]}` : x ? `${f(x.medianUs, 2)} µs median (min ${f(x.minUs, 2)}, p90 ${f(x.p90Us, 2)}; ${fmtInt(x.signatures)} signatures)${check}` : '—'} | ${goal} | ${st} |`);
+  };
+  if (s?.error) lines.push(`| SigV4 sign, per request | all | error: ${s.error} | | |`);
+  else if (s) {
+    if (s.results.wasm) {
+      const sp = g.signSpeedup != null ? `; ${f(g.signSpeedup, 1)}× the fastest JS peer` : '';
+      signRow('wasm', `console wasm (\`benchSign\`)${sp}`, `≤ ${GOALS.signUs} µs and ≥ ${GOALS.signSpeedup}× faster than the fastest JS peer`, status(g.sign));
+    } else lines.push(`| SigV4 sign, per request | console wasm | n/a (${s.wasmNa}) | ≤ ${GOALS.signUs} µs and ≥ ${GOALS.signSpeedup}× faster than the fastest JS peer | n/a |`);
+    signRow('smithy-sha256-js', '@smithy/signature-v4 + @aws-crypto/sha256-js', 'peer', '');
+    signRow('smithy-sha256-browser', `@smithy/signature-v4 + @aws-crypto/sha256-browser (${s.sha256BrowserImpl})`, 'peer', '');
+    signRow('aws4fetch', 'aws4fetch AwsV4Signer.sign() (WebCrypto)', 'peer', '');
+  }
+  const c = r.coldStart;
+  lines.push(`| cold start: navigation → form interactive | console (${P.coldLoads} fresh contexts) | ${c?.error ? `error: ${c.error}` : c ? `${f(c.medianMs)} ms median (${c.loadsMs.map((x) => f(x, 0)).join(', ')})` : '—'} | — | |`);
+  const sub = r.submit;
+  lines.push(`| submit → task rendered (loopback) | console (${P.submits} submits) | ${sub?.error ? `error: ${sub.error}` : sub ? `${f(sub.medianMs)} ms median (min ${f(sub.minMs)}, max ${f(sub.maxMs)}; first ${f(sub.firstMs)})` : '—'} | — | |`);
+  const ca = r.calculator;
+  lines.push(`| calculator: keystroke → counts in DOM | console (${P.keystrokes} keystrokes) | ${ca?.error ? `error: ${ca.error}` : ca ? `${f(ca.p95Ms, 3)} ms p95, ${f(ca.medianMs, 3)} ms median (max ${f(ca.maxMs, 3)}${ca.timeouts ? `; ${ca.timeouts} not updated within 1 s` : ''})` : '—'} | p95 ≤ ${GOALS.calcP95Ms} ms | ${status(g.calc)} |`);
+  const me = r.memory;
+  if (me?.error) lines.push(`| memory growth over ${P.cycles} fetch/render cycles | console | error: ${me.error} | | |`);
+  else if (me) {
+    const w = me.before.wasmBytes != null
+      ? `${fmtInt(me.before.wasmBytes)} B → ${fmtInt(me.after.wasmBytes)} B: **${f(me.wasmGrowthKiB, 0)} KiB** (via ${me.before.source})`
+      : 'n/a (no WebAssembly.Memory reachable from the page)';
+    lines.push(`| memory growth over ${P.cycles} fetch/render cycles: wasm memory | console | ${w}${me.failures ? `; ${me.failures} cycles failed` : ''} | ≤ 1 MiB | ${status(g.memory)} |`);
+    lines.push(`| memory growth over ${P.cycles} fetch/render cycles: JS heap after GC | console | ${fmtInt(me.before.jsHeapUsedBytes)} B → ${fmtInt(me.after.jsHeapUsedBytes)} B: ${f(me.jsHeapGrowthKiB, 0)} KiB (CDP Runtime.getHeapUsage) | — | |`);
+  }
+  lines.push('');
+  const notes = [];
+  if (s && !s.error) {
+    notes.push(`signing: batches of ${s.n} signatures, ${s.rounds} batches per signer after 2 warm-up rounds, interleaved; page cross-origin isolated: ${s.crossOriginIsolated} (timer resolution ${s.crossOriginIsolated ? '5' : '100'} µs); all JS signers produce the reference signature: ${Object.entries(s.signatureOk ?? {}).map(([k, v]) => `${k} ${v ? 'yes' : v === false ? 'NO' : 'unchecked'}`).join(', ')}`);
+    if (s.peerSmoke) notes.push(`size peers fetched demo-in-session from the local endpoint: ${Object.entries(s.peerSmoke).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  }
+  if (r.calculator?.harnessFloor?.medianMs != null) {
+    const h = r.calculator.harnessFloor;
+    notes.push(`calculator harness floor (a plain-JS input → microtask → attribute, timed by the same loop on the same page): ${f(h.medianMs, 3)} ms median, ${f(h.p95Ms, 3)} ms p95`);
+  }
+  if (r.isolatedConsole != null) notes.push(`console pages for submit/calculator/memory cross-origin isolated (5 µs timers): ${r.isolatedConsole}`);
+  if (m.loadavgStart && (m.loadavgStart[0] > m.nproc / 2 || (r.loadavgEnd?.[0] ?? 0) > m.nproc / 2)) {
+    notes.push(`the machine was busy (1-min load average ${m.loadavgStart[0]} at start, ${r.loadavgEnd?.[0] ?? '?'} at end, on ${m.nproc} CPUs): timings are inflated and noisy; bytes are not affected`);
+  }
+  if (r.dirtyBuild) notes.push('dist/.stage existed: a Trunk build was writing dist/ during the run; sizes exclude .stage/, but the files may mix two builds');
+  for (const e of r.errors) notes.push(`error: ${e}`);
+  if (notes.length) { lines.push('Notes:', ''); for (const n of notes) lines.push(`- ${n}`); lines.push(''); }
+  const text = lines.join('\n');
+  console.log(text);
+  results.markdown = text;
+  writeFileSync(join(BENCH, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  log(`wrote ${join(BENCH, 'results.json')}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+async function main() {
+  results.machine = machine();
+  log(`machine: ${results.machine.nproc} × ${results.machine.cpu}, load ${results.machine.loadavgStart.join(' ')}`);
+  results.dirtyBuild = buildInProgress(DIST);
+  if (!existsSync(DIST)) throw new Error(`${DIST} does not exist: build the console first`);
+  const distFiles = listFiles(DIST);
+  results.distFiles = distFiles;
+  const hasStableModule = distFiles.includes('fuota-console.js');
+  const indexHtml = existsSync(join(DIST, 'index.html')) ? readFileSync(join(DIST, 'index.html'), 'utf8') : '';
+  // Only when the page itself loads /fuota-console.js is `import { memory } from '/fuota-console.js'`
+  // the running app's instance (same URL, same module); otherwise it would be a second instance.
+  const indexImportsStable = /['"]\.?\/fuota-console\.js['"]/.test(indexHtml);
+  results.stableModule = { present: hasStableModule, importedByIndex: indexImportsStable };
+
+  // 1. sizes
+  log(`sizes of dist/ (${distFiles.length} files) and the peers' bundles…`);
+  results.sizes = {};
+  try { results.sizes.console = sizesOf(DIST, distFiles); } catch (e) { results.sizes.consoleError = errMsg(e); results.errors.push(`console sizes: ${errMsg(e)}`); }
+  let bundles = null;
+  try {
+    bundles = bundlePeers();
+    results.sizes.sdk = sizesOf(OUT, [bundles.sdk]);
+    results.sizes.aws4fetch = sizesOf(OUT, [bundles.aws4fetch]);
+  } catch (e) { results.sizes.peersError = errMsg(e); results.errors.push(`peer bundles: ${errMsg(e)}`); }
+  results.versions = peerVersions();
+
+  // 2.-6. in the browser
+  const { chromium } = await import('playwright-core');
+  const ep = await startLocalEndpoint();
+  results.endpoint = ep;
+  log(`fuota-local (pid ${ep.pid}): api ${ep.api}, site ${ep.site}`);
+  ep.isolatedSite = await startIsolatingProxy(ep.site);
+  const benchOrigin = await startStaticServer();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, chromiumSandbox: false, args: CHROMIUM_ARGS, timeout: 30000 });
+  cleanups.push(() => browser.close());
+  results.chromium = `Chromium ${browser.version()}`;
+  log(`${results.chromium}; bench page server ${benchOrigin}`);
+
+  const step = async (key, what, fn) => {
+    log(`${what}…`);
+    try { results[key] = await fn(); } catch (e) { results[key] = { error: errMsg(e) }; results.errors.push(`${what}: ${errMsg(e)}`); log(`${what} failed: ${errMsg(e)}`); }
+  };
+
+  await step('signing', 'signing', async () => {
+    if (!bundles) throw new Error('no peer bundles');
+    const s = await benchSigning(browser, benchOrigin, ep.api, hasStableModule);
+    const ref = referenceSignature();
+    s.referenceSignature = ref;
+    s.signatureOk = Object.fromEntries(Object.entries(s.signatures).filter(([k]) => k !== 'wasm').map(([k, v]) => [k, v === ref]));
+    for (const [k, v] of Object.entries(s.failed ?? {})) if (k !== 'wasm') results.errors.push(`signing with ${k}: ${v}`);
+    for (const [k, ok] of Object.entries(s.signatureOk)) if (!ok) results.errors.push(`${k} signed wrong: ${s.signatures[k]} ≠ reference ${ref}`);
+    return s;
+  });
+  await step('coldStart', `cold start (${P.coldLoads} fresh loads + 1 warm-up)`, () => coldStart(browser, ep));
+
+  await step('submit', `submit → rendered (${P.submits}) and calculator (${P.keystrokes} keystrokes)`, async () => {
+    const { context, page, problems, isolated } = await openIsolatedConsole(browser, ep);
+    results.isolatedConsole = isolated;
+    try {
+      const sub = await submitToRender(page);
+      try { results.calculator = await calculator(page); } catch (e) { results.calculator = { error: errMsg(e) }; results.errors.push(`calculator: ${errMsg(e)}`); }
+      if (problems.length) sub.pageErrors = problems;
+      return sub;
+    } finally { await context.close(); }
+  });
+  if (!results.calculator) results.calculator = { error: 'not run (the console page did not open)' };
+
+  await step('memory', `memory (${P.cycles} fetch/render cycles)`, () => memory(browser, ep, indexImportsStable));
+
+  // Goals (reported, never the exit status).
+  const sc = results.sizes.console;
+  if (sc && results.coldStart?.loadedFiles) {
+    const loaded = new Set(results.coldStart.loadedFiles);
+    for (const x of sc.files) x.firstVisit = loaded.has(x.file);
+    const fv = sc.files.filter((x) => x.firstVisit);
+    sc.firstVisit = { files: fv.length, raw: fv.reduce((a, x) => a + x.raw, 0), gzip: fv.reduce((a, x) => a + x.gzip, 0), brotli: fv.reduce((a, x) => a + x.brotli, 0) };
+    const missing = results.coldStart.loadedFiles.filter((x) => !sc.files.some((y) => y.file === x));
+    if (missing.length) results.errors.push(`the page loaded files that were not in dist/ when it was sized (a rebuild during the run?): ${missing.join(', ')}`);
+  }
+  const js = ['smithy-sha256-js', 'smithy-sha256-browser', 'aws4fetch'].map((k) => results.signing?.results?.[k]?.medianUs).filter((x) => x != null);
+  const wasmUs = results.signing?.results?.wasm?.medianUs;
+  const speedup = wasmUs != null && js.length ? Math.min(...js) / wasmUs : null;
+  results.goals = {
+    firstVisit: sc ? (sc.firstVisit ?? sc.total).brotli <= GOALS.firstVisitKiB * 1024 : null,
+    signSpeedup: speedup,
+    sign: wasmUs != null && speedup != null ? wasmUs <= GOALS.signUs && speedup >= GOALS.signSpeedup : null,
+    calc: results.calculator?.p95Ms != null ? results.calculator.p95Ms <= GOALS.calcP95Ms : null,
+    memory: results.memory?.wasmGrowthKiB != null ? results.memory.wasmGrowthKiB <= GOALS.memGrowthKiB : null,
+  };
+  results.loadavgEnd = loadavg().map((x) => +x.toFixed(2));
+  results.dirtyBuild ||= buildInProgress(DIST);
+  results.elapsedS = (Date.now() - t0) / 1000;
+}
+
+let code = 0;
+try {
+  await main();
+} catch (e) {
+  results.errors.push(errMsg(e));
+  log('failed:', errMsg(e));
+}
+await cleanup();
+clearTimeout(watchdog);
+report();
+code = results.errors.length ? 1 : 0;
+log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s${code ? ` with ${results.errors.length} error(s)` : ''}`);
+process.exit(code);
