@@ -154,6 +154,23 @@ impl FragmentPlan {
     }
 }
 
+/// What a what-if change does, next to the task's own values; None when nothing was changed.
+pub fn what_if_sentence(task: &FragmentPlan, what_if: &FragmentPlan) -> Option<String> {
+    if task == what_if {
+        return None;
+    }
+    let delta = |a: u64, b: u64| i128::from(b) - i128::from(a);
+    Some(format!(
+        "With the task's values: {} fragments over {}. With these: {} fragments ({:+}) over {} ({:+} s).",
+        task.total_fragments,
+        format_duration(task.session_seconds),
+        what_if.total_fragments,
+        delta(task.total_fragments, what_if.total_fragments),
+        format_duration(what_if.session_seconds),
+        delta(task.session_seconds, what_if.session_seconds),
+    ))
+}
+
 /// `3725` → `1 h 2 min 5 s`.
 pub fn format_duration(seconds: u64) -> String {
     let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
@@ -246,6 +263,16 @@ mod tests {
         let [f, p, r] = c.shares();
         assert!((f + p + r - 1.0).abs() < 1e-9);
         assert!((r - 0.2).abs() < 1e-9);
+    }
+
+    #[test]
+    fn what_if_shows_the_difference_from_the_task() {
+        let task = plan(995, 50, 25, 1000);
+        assert_eq!(what_if_sentence(&task, &task), None);
+        assert_eq!(
+            what_if_sentence(&task, &plan(995, 25, 25, 1000)).as_deref(),
+            Some("With the task's values: 25 fragments over 25 s. With these: 50 fragments (+25) over 50 s (+25 s).")
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The fragment calculator: usable before any task is fetched, follows every keystroke.
 
 use fuota_core::error::Field;
-use fuota_core::fragments::{format_duration, FragmentInputs, FragmentPlan};
+use fuota_core::fragments::{format_duration, what_if_sentence, FragmentInputs, FragmentPlan, FragmentTexts};
 use fuota_core::{ConsoleError, FuotaTask};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -62,6 +62,25 @@ fn dropped_file(ev: &leptos::ev::DragEvent) -> Option<web_sys::File> {
 #[component]
 pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl IntoView {
     let plan = Memo::new(move |_| calc.texts().parse().and_then(FragmentInputs::plan));
+    // The task's own plan for the same firmware, so that a what-if shows its effect beside it.
+    let task_plan = Memo::new(move |_| {
+        let firmware_size = calc.firmware_size.get();
+        task.with(|t| {
+            let t = t.as_ref()?;
+            let texts = FragmentTexts {
+                firmware_size,
+                fragment_size: t.fragment_size_bytes?.to_string(),
+                redundancy_percent: t.redundancy_percent?.to_string(),
+                fragment_interval_ms: t.fragment_interval_ms?.to_string(),
+            };
+            texts.parse().and_then(FragmentInputs::plan).ok()
+        })
+    });
+    let what_if = move || {
+        let theirs = task_plan.get()?;
+        let sentence = plan.with(|ours| ours.as_ref().ok().and_then(|ours| what_if_sentence(&theirs, ours)))?;
+        Some(view! { <p class="what-if" data-task-total=theirs.total_fragments.to_string()>{sentence}</p> })
+    };
     let image = RwSignal::new(None::<Result<FirmwareImage, ConsoleError>>);
     // Size and SHA-256 are computed here; the file never leaves the browser.
     let take_file = move |file: web_sys::File| {
@@ -123,6 +142,7 @@ pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl Int
                 {output(plan, "session-seconds", "Session (s)", |p| p.session_seconds)}
                 <p class="duration">{move || plan.with(|p| p.as_ref().ok().map(|p| format!("≈ {}", format_duration(p.session_seconds))))}</p>
             </div>
+            {what_if}
             <Planner plan=plan task=task rf_region=calc.rf_region />
             <pre class="formula" aria-label="Formula">{move || plan.with(|p| match p {
                 Ok(p) => p.formula_lines().join("\n"),

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const SITE = process.env.FUOTA_SITE;
 const API = process.env.FUOTA_API;
@@ -16,11 +16,7 @@ let browser;
 before(async () => {
   assert.ok(SITE && API, 'FUOTA_SITE and FUOTA_API: run through scripts/test.sh');
   mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    chromiumSandbox: false,
-    args: ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 after(async () => { await browser?.close(); });
 
@@ -110,6 +106,8 @@ test('the planner: limits, fit per data rate, time, loss tolerance, pictures, an
   // 250 B fits no EU868 data rate; 300 B is over TS004's 1-byte FragSize; 16384 fragments over 14 bits.
   await page.fill('[name=fragment-size]', '250');
   await page.waitForSelector('[data-warning=payload-too-large]');
+  // The effect of the what-if, next to the task's own values: 995 B in 250 B fragments is 4 + 1.
+  assert.match(await page.textContent('.what-if'), /task's values: 25 fragments .* With these: 5 fragments \(-20\)/);
   await page.fill('[name=fragment-size]', '300');
   await page.waitForSelector('[data-warning=fragment-size-limit]');
   await page.fill('[name=fragment-size]', '10');

@@ -2,7 +2,7 @@
 // under its Content-Security-Policy. Run by scripts/test.sh (FUOTA_SITE, FUOTA_API).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const SITE = process.env.FUOTA_SITE;
 const API = process.env.FUOTA_API;
@@ -13,11 +13,7 @@ const TOKEN = 'demo-local-session-token';
 let browser;
 before(async () => {
   assert.ok(SITE && API, 'FUOTA_SITE and FUOTA_API: run through scripts/test.sh');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    chromiumSandbox: false,
-    args: ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 after(async () => { await browser?.close(); });
 

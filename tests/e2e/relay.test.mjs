@@ -26,7 +26,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const SITE = process.env.FUOTA_SITE;
 const RUN_SH = new URL('../relay/run.sh', import.meta.url).pathname;
@@ -65,11 +65,7 @@ before(async () => {
     assert.ok(Date.now() < deadline, `tests/relay/run.sh --serve not ready in 30 s:\n${relayOutput}`);
   }
   ready = JSON.parse(readFileSync(readyPath, 'utf8'));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    chromiumSandbox: false,
-    args: ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const SITE = process.env.FUOTA_SITE;
 const API = process.env.FUOTA_API;
@@ -14,11 +14,7 @@ let browser;
 before(async () => {
   assert.ok(SITE && API, 'FUOTA_SITE and FUOTA_API: run through scripts/test.sh');
   mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    chromiumSandbox: false,
-    args: ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 after(async () => { await browser?.close(); });
 
@@ -126,5 +122,37 @@ test('mount() gives a handle with refresh, setTaskId and unmount', async () => {
   }, API);
   assert.deepEqual(result.loaded, ['demo-pending', 'demo-done', 'demo-done']);
   assert.ok(result.emptied, 'unmount removed the view');
+  await page.close();
+});
+
+test('the provider is asked again when its credentials expire or the service says they did', async () => {
+  const { page } = await openPortal();
+  const result = await page.evaluate(async (api) => {
+    const { mount } = await import('/fuota-console.js');
+    const demo = { accessKeyId: 'ASIADEMOLOCALENDPOINT', secretAccessKey: 'demo/local/endpoint/secret/key/not/a/real/one', sessionToken: 'demo-local-session-token' };
+    const run = async (first) => {
+      const host = document.createElement('div');
+      document.body.append(host);
+      let calls = 0;
+      const outcomes = [];
+      host.addEventListener('fuota-task-loaded', (e) => outcomes.push(`loaded ${e.detail.Id}`));
+      host.addEventListener('fuota-task-error', (e) => outcomes.push(`error ${e.detail.code}`));
+      const handle = await mount(host, {
+        region: 'us-east-1', taskId: 'demo-waiting', endpoint: api,
+        credentialProvider: async () => (++calls === 1 ? first : { ...demo, expiration: new Date(Date.now() + 3600e3).toISOString() }),
+      });
+      for (let i = 0; i < 200 && outcomes.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      handle.unmount();
+      return { calls, outcomes };
+    };
+    return {
+      // The service answers ExpiredTokenException: the provider is asked once more.
+      serviceSaysExpired: await run({ accessKeyId: 'ASIAEXPIREDDEMOTOKEN', secretAccessKey: demo.secretAccessKey, sessionToken: 'expired-demo-session-token' }),
+      // The provider's own expiration has passed: asked again before anything is sent.
+      alreadyExpired: await run({ ...demo, expiration: new Date(Date.now() - 1000) }),
+    };
+  }, API);
+  assert.deepEqual(result.serviceSaysExpired, { calls: 2, outcomes: ['loaded demo-waiting'] });
+  assert.deepEqual(result.alreadyExpired, { calls: 2, outcomes: ['loaded demo-waiting'] });
   await page.close();
 });
