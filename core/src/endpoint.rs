@@ -212,6 +212,32 @@ mod tests {
         assert!(resolve(&cfg("us-east-1", false, true, Some("http://x"))).is_err());
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Any region, custom endpoint and flags resolve or give a typed error; a resolved URL
+        /// always names the region it was asked for, or is the custom endpoint.
+        #[test]
+        fn any_input_resolves_or_errs_without_panic(
+            region in proptest::prop_oneof![".{0,70}", "[a-z]{2,6}(-[a-z]{2,8}){1,2}-[0-9]{1,2}"],
+            custom in proptest::option::of(".{0,60}"),
+            fips in proptest::prelude::any::<bool>(),
+            dual in proptest::prelude::any::<bool>(),
+        ) {
+            let config = EndpointConfig { region: region.clone(), use_fips: fips, use_dual_stack: dual, custom: custom.clone() };
+            if let Ok(url) = resolve(&config) {
+                let custom_set = custom.as_deref().is_some_and(|c| !c.trim().is_empty());
+                proptest::prop_assert!(url.starts_with("https://") || url.starts_with("http://"));
+                if !custom_set {
+                    let named = format!(".{}.", region.trim());
+                    proptest::prop_assert!(url.contains(&named), "{} does not name {}", url, named);
+                    proptest::prop_assert!(!url[8..].contains(['/', '?', '#', '@']));
+                }
+            }
+            let _ = partition_id(&region);
+        }
+    }
+
     #[test]
     fn hostile_regions_and_endpoints_are_refused() {
         assert!(resolve(&cfg("evil.com/", false, false, None)).is_err());

@@ -116,6 +116,7 @@ pub fn read_get_fuota_task(answer: &HttpAnswer) -> Result<TaskAnswer, ConsoleErr
 mod tests {
     use super::*;
     use crate::error::KnownCode;
+    use proptest::strategy::Strategy;
 
     fn answer<'a>(status: u16, error_type: Option<&'a str>, body: &'a str) -> HttpAnswer<'a> {
         HttpAnswer { status, error_type, request_id: Some("req-1"), content_type: Some("application/json"), date: None, body }
@@ -175,6 +176,49 @@ mod tests {
         assert_eq!(ok.task.id.as_deref(), Some("abc"));
         assert!(ok.raw_json.contains("\n"));
         assert_eq!(ok.request_id.as_deref(), Some("req-1"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Any status, headers and body (arbitrary bytes, read as the browser would) give a task or
+        /// a typed error with a code and a sentence: never a panic.
+        #[test]
+        fn any_answer_is_read_without_panic(
+            status in 0u16..1000,
+            error_type in proptest::option::of(".{0,40}"),
+            request_id in proptest::option::of("[ -~]{0,40}"),
+            date in proptest::option::of(".{0,40}"),
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+        ) {
+            let body = String::from_utf8_lossy(&body);
+            let answer = HttpAnswer { status, error_type: error_type.as_deref(), request_id: request_id.as_deref(), content_type: None, date: date.as_deref(), body: &body };
+            match read_get_fuota_task(&answer) {
+                Ok(ok) => {
+                    let is_object = ok.raw_json.starts_with('{');
+                    proptest::prop_assert!((200..300).contains(&status) && is_object, "status {}", status);
+                }
+                Err(e) => proptest::prop_assert!(!e.code().is_empty() && !e.sentence().is_empty()),
+            }
+        }
+
+        /// JSON-shaped bodies with members of every type reach the member parsers.
+        #[test]
+        fn any_json_task_is_read_without_panic(
+            key in proptest::sample::select(vec!["Id", "Status", "CreatedAt", "LoRaWAN", "RedundancyPercent", "Descriptor", "__type", "code", "message"]),
+            value in proptest::prop_oneof![
+                proptest::prelude::any::<i64>().prop_map(|n| n.to_string()),
+                proptest::prelude::any::<f64>().prop_map(|f| if f.is_finite() { format!("{f:e}") } else { "null".into() }),
+                ".{0,20}".prop_map(|s| serde_json::to_string(&s).unwrap_or_default()),
+                ".{0,20}".prop_map(|s| format!("{{\"StartTime\": {}}}", serde_json::to_string(&s).unwrap_or_default())),
+                proptest::strategy::Just("[1, {}]".to_owned()),
+            ],
+            status in proptest::sample::select(vec![200u16, 400, 403, 404, 429, 500, 503]),
+        ) {
+            let body = format!("{{\"{key}\": {value}}}");
+            let answer = HttpAnswer { status, error_type: None, request_id: None, content_type: None, date: None, body: &body };
+            let _ = read_get_fuota_task(&answer).map_err(|e| e.sentence());
+        }
     }
 
     #[test]
