@@ -1,6 +1,14 @@
-// The one way the end-to-end tests start Debian's Chromium (never a downloaded browser): as root
-// without the sandbox, and without the background traffic this closed network refuses.
+// What the end-to-end tests share: the environment scripts/test.sh sets, Debian's Chromium (never
+// a downloaded browser: as root without the sandbox, and without the background traffic this closed
+// network refuses), and a page that records what went wrong in it.
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+
+export const SITE = process.env.FUOTA_SITE;
+export const API = process.env.FUOTA_API;
+export const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
 
 export function launchChromium() {
   return chromium.launch({
@@ -8,4 +16,27 @@ export function launchChromium() {
     chromiumSandbox: false,
     args: ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+/** Starts one browser for the test file; returns a getter for it. */
+export function useBrowser({ needsApi = true } = {}) {
+  let browser;
+  before(async () => {
+    assert.ok(SITE && (API || !needsApi), 'FUOTA_SITE and FUOTA_API: run through scripts/test.sh');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchChromium();
+  });
+  after(async () => { await browser?.close(); });
+  return () => browser;
+}
+
+/** Records page errors, console errors and every console line of `page`. */
+export function watch(page) {
+  const seen = { problems: [], logs: [] };
+  page.on('pageerror', (e) => seen.problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    seen.logs.push(m.text());
+    if (m.type() === 'error') seen.problems.push(`console: ${m.text()}`);
+  });
+  return seen;
 }

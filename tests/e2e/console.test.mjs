@@ -1,32 +1,18 @@
 // End-to-end: the release build in Debian Chromium (driven by playwright-core) against the real
 // local endpoint. Run by scripts/test.sh, which serves dist/ and the endpoint and sets
 // FUOTA_SITE / FUOTA_API.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { launchChromium } from './chromium.mjs';
+import { API, ARTIFACTS, SITE, useBrowser, watch } from './chromium.mjs';
 
-const SITE = process.env.FUOTA_SITE;
-const API = process.env.FUOTA_API;
-const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
 const DEMO_SECRET = 'demo/local/endpoint/secret/key/not/a/real/one';
 const DEMO_TOKEN = 'demo-local-session-token';
 
-let browser;
-before(async () => {
-  assert.ok(SITE && API, 'FUOTA_SITE and FUOTA_API: run through scripts/test.sh');
-  mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
-});
-after(async () => { await browser?.close(); });
+const browser = useBrowser();
 
 async function openDemo() {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 1100 } });
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  const logs = [];
-  page.on('console', (m) => logs.push(m.text()));
+  const page = await browser().newPage({ viewport: { width: 1200, height: 1100 } });
+  const { problems, logs } = watch(page);
   await page.goto(`${SITE}/?demo&endpoint=${encodeURIComponent(API)}`);
   await page.waitForSelector('form.query button[type=submit]');
   return { page, problems, logs };

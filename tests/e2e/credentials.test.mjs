@@ -1,25 +1,18 @@
 // End-to-end: credentials handled the way their owners expect (issue 4), in the release build
 // under its Content-Security-Policy. Run by scripts/test.sh (FUOTA_SITE, FUOTA_API).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium } from './chromium.mjs';
+import { API, SITE, useBrowser } from './chromium.mjs';
 
-const SITE = process.env.FUOTA_SITE;
-const API = process.env.FUOTA_API;
 const KEY = 'ASIADEMOLOCALENDPOINT';
 const SECRET = 'demo/local/endpoint/secret/key/not/a/real/one';
 const TOKEN = 'demo-local-session-token';
 
-let browser;
-before(async () => {
-  assert.ok(SITE && API, 'FUOTA_SITE and FUOTA_API: run through scripts/test.sh');
-  browser = await launchChromium();
-});
-after(async () => { await browser?.close(); });
+const browserOf = useBrowser();
 
 /** A fresh page (and context: fresh storage) on the console, recording what could leak. */
 async function open(query = `?endpoint=${encodeURIComponent(API)}&task-id=demo-in-session&region=us-east-1`, context) {
-  const ctx = context ?? await browser.newContext();
+  const ctx = context ?? await browserOf().newContext();
   const page = await ctx.newPage();
   const seen = { console: [], errors: [], requests: [] };
   await page.addInitScript(() => {
@@ -108,7 +101,7 @@ test('the service saying the token expired reads the same in words', async () =>
 });
 
 test('storage: nothing by default, this tab only when asked, and forget wipes it', async () => {
-  const ctx = await browser.newContext();
+  const ctx = await browserOf().newContext();
   const { page } = await open(undefined, ctx);
   await page.fill('[name=credentials-paste]', PASTES['env lines']);
   await page.click('button[type=submit]');

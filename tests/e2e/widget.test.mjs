@@ -1,28 +1,15 @@
 // End-to-end: the console as a widget in a portal (examples/portal, shipped in dist/examples/).
 // Two widgets, a credential provider, a hostile portal stylesheet, add and remove at run time.
 // Run by scripts/test.sh (FUOTA_SITE serves dist/ with the page's CSP; FUOTA_API is the endpoint).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { launchChromium } from './chromium.mjs';
+import { API, ARTIFACTS, SITE, useBrowser, watch } from './chromium.mjs';
 
-const SITE = process.env.FUOTA_SITE;
-const API = process.env.FUOTA_API;
-const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
-
-let browser;
-before(async () => {
-  assert.ok(SITE && API, 'FUOTA_SITE and FUOTA_API: run through scripts/test.sh');
-  mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
-});
-after(async () => { await browser?.close(); });
+const browser = useBrowser();
 
 async function openPortal() {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  const page = await browser().newPage({ viewport: { width: 1200, height: 1400 } });
+  const { problems } = watch(page);
   await page.goto(`${SITE}/examples/portal/?endpoint=${encodeURIComponent(API)}`);
   return { page, problems };
 }
