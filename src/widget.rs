@@ -119,9 +119,15 @@ async fn call_provider(provider: &js_sys::Function) -> Result<HeldCredentials, C
     held_from_js(&value)
 }
 
+/// Reads the widget's source; once the widget is unmounted (a request may outlive it) that is a
+/// cancellation, never a panic.
+fn read<T>(source: StoredValue<WidgetSource, LocalStorage>, f: impl FnOnce(&WidgetSource) -> T) -> Result<T, ConsoleError> {
+    source.try_with_value(f).ok_or(ConsoleError::Cancelled)
+}
+
 /// Credentials for the next request: fixed ones, or the provider's (cached until they expire).
 async fn credentials(source: StoredValue<WidgetSource, LocalStorage>, refresh: bool) -> Result<HeldCredentials, ConsoleError> {
-    let (fixed, provider, cached) = source.with_value(|s| (s.fixed.clone(), s.provider.clone(), s.cached.clone()));
+    let (fixed, provider, cached) = read(source, |s| (s.fixed.clone(), s.provider.clone(), s.cached.clone()))?;
     let now = clock::now_millis() as i64;
     let fresh = |c: &HeldCredentials| c.expires_at.is_none_or(|at| at - EXPIRY_MARGIN_MS > now);
     match (provider, fixed) {
@@ -140,7 +146,7 @@ async fn credentials(source: StoredValue<WidgetSource, LocalStorage>, refresh: b
 
 async fn query(source: StoredValue<WidgetSource, LocalStorage>, refresh: bool) -> Result<TaskQuery, ConsoleError> {
     let held = credentials(source, refresh).await?;
-    let options = source.with_value(|s| s.options.clone());
+    let options = read(source, |s| s.options.clone())?;
     TaskQuery::from_form(&QueryForm {
         region: options.region.unwrap_or_default(),
         task_id: options.task_id.unwrap_or_default(),
@@ -160,6 +166,7 @@ fn is_expired_credentials(error: &ConsoleError) -> bool {
 struct Controls {
     source: StoredValue<WidgetSource, LocalStorage>,
     load: Action<(), Outcome>,
+    fetch: FetchState,
 }
 
 /// What `mount` returns to the host page.
@@ -174,6 +181,7 @@ impl WidgetHandle {
     /// Stops any request, removes the widget and frees what it holds.
     pub fn unmount(&mut self) {
         if self.mounted.is_some() {
+            self.controls.fetch.cancel();
             self.controls.source.update_value(|s| *s = WidgetSource::default());
         }
         self.mounted = None;
@@ -208,7 +216,7 @@ impl WidgetHandle {
     }
 
     fn load_if_complete(&self) {
-        if self.controls.source.with_value(WidgetSource::is_complete) {
+        if self.controls.source.try_with_value(WidgetSource::is_complete).unwrap_or(false) {
             self.controls.load.dispatch(());
         }
     }
@@ -230,14 +238,14 @@ pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHa
                 let first = fetch.send(&query(source, false).await?, &started).await;
                 match first {
                     // The service says the credentials expired: ask the provider once more.
-                    Err(e) if is_expired_credentials(&e) && source.with_value(|s| s.provider.is_some()) => {
+                    Err(e) if is_expired_credentials(&e) && read(source, |s| s.provider.is_some()).unwrap_or(false) => {
                         fetch.send(&query(source, true).await?, &started).await
                     }
                     other => other,
                 }
             }
         });
-        exported.set(Some(Controls { source, load }));
+        exported.set(Some(Controls { source, load, fetch }));
         let outcome = Signal::derive(move || load.value().get());
         view! { <TaskConsole outcome=outcome pending=load.pending().into() fetch=fetch calc=calc class="fuota-console widget" /> }
     });

@@ -66,7 +66,7 @@ impl FetchState {
 
     /// Cancels the request in flight.
     pub fn cancel(&self) {
-        self.in_flight.with_value(|c| {
+        self.in_flight.try_with_value(|c| {
             if let Some(c) = c {
                 c.abort();
             }

@@ -143,3 +143,20 @@ test('the provider is asked again when its credentials expire or the service say
   assert.deepEqual(result.alreadyExpired, { calls: 2, outcomes: ['loaded demo-waiting'] });
   await page.close();
 });
+
+test('a widget removed while its request is in flight stops it, and the page lives on', async () => {
+  const { page, problems } = await openPortal();
+  await page.waitForSelector('#second [data-field=Id][data-value=demo-done]');
+  const aborted = [];
+  page.on('requestfailed', (r) => { if (r.url().includes('fault-slow')) aborted.push(r.failure()?.errorText); });
+  await page.evaluate(() => document.getElementById('first').setAttribute('task-id', 'fault-slow'));
+  await page.waitForSelector('#first .result[aria-busy=true]');
+  await page.evaluate(() => document.getElementById('first').remove());
+  for (let i = 0; i < 40 && aborted.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(aborted, ['net::ERR_ABORTED'], 'the removed widget aborted its fetch');
+  // The other widget, and the wasm behind both, still work.
+  await page.evaluate(() => document.getElementById('second').setAttribute('task-id', 'demo-pending'));
+  await page.waitForSelector('#second [data-field=Id][data-value=demo-pending]');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
