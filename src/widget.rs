@@ -19,7 +19,7 @@ use wasm_bindgen::JsCast;
 use crate::browser::clock;
 use crate::ui::console_view::TaskConsole;
 use crate::ui::fields::CalcFields;
-use crate::ui::session::{FetchState, Outcome};
+use crate::ui::session::{outcome_of, FetchState, Outcome};
 
 /// Provider credentials are refreshed this long before they expire.
 const EXPIRY_MARGIN_MS: i64 = 60_000;
@@ -85,7 +85,8 @@ fn held_from_js(value: &JsValue) -> Result<HeldCredentials, ConsoleError> {
             expiration: expiration_millis(&expiration).and_then(Timestamp::from_epoch_millis),
             ..QueryForm::default()
         },
-        expires_at: expiration_millis(&expiration),
+        // Through Timestamp: only a time between the years 1 and 9999 counts.
+        expires_at: expiration_millis(&expiration).and_then(Timestamp::from_epoch_millis).map(Timestamp::epoch_millis),
     })
 }
 
@@ -129,7 +130,7 @@ fn read<T>(source: StoredValue<WidgetSource, LocalStorage>, f: impl FnOnce(&Widg
 async fn credentials(source: StoredValue<WidgetSource, LocalStorage>, refresh: bool) -> Result<HeldCredentials, ConsoleError> {
     let (fixed, provider, cached) = read(source, |s| (s.fixed.clone(), s.provider.clone(), s.cached.clone()))?;
     let now = clock::now_millis() as i64;
-    let fresh = |c: &HeldCredentials| c.expires_at.is_none_or(|at| at - EXPIRY_MARGIN_MS > now);
+    let fresh = |c: &HeldCredentials| c.expires_at.is_none_or(|at| at.saturating_sub(EXPIRY_MARGIN_MS) > now);
     match (provider, fixed) {
         (Some(provider), _) => {
             if let Some(c) = cached.filter(|c| !refresh && fresh(c)) {
@@ -246,8 +247,8 @@ pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHa
             }
         });
         exported.set(Some(Controls { source, load, fetch }));
-        let outcome = Signal::derive(move || load.value().get());
-        view! { <TaskConsole outcome=outcome pending=load.pending().into() fetch=fetch calc=calc class="fuota-console widget" /> }
+        let outcome = outcome_of(load);
+        view! { <TaskConsole outcome=outcome.into() pending=load.pending().into() fetch=fetch calc=calc class="fuota-console widget" /> }
     });
     let controls = controls.get().ok_or_else(|| JsError::new("the widget did not mount"))?;
     let handle = WidgetHandle { mounted: Some(Box::new(handle)), controls };

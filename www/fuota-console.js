@@ -103,7 +103,7 @@ class FuotaTaskConsole extends HTMLElement {
   #fail(error) {
     this.dispatchEvent(new CustomEvent('fuota-task-error', {
       bubbles: true, composed: true,
-      detail: { code: 'WidgetError', message: String(error?.message ?? error), requestId: null },
+      detail: { code: 'WidgetError', message: String(error?.message ?? error), serviceMessage: null, requestId: null },
     }));
   }
 }

@@ -220,7 +220,7 @@ mod tests {
         #[test]
         fn any_input_resolves_or_errs_without_panic(
             region in proptest::prop_oneof![".{0,70}", "[a-z]{2,6}(-[a-z]{2,8}){1,2}-[0-9]{1,2}"],
-            custom in proptest::option::of(".{0,60}"),
+            custom in proptest::option::of(proptest::prop_oneof![".{0,60}", "(https?|ftp)://[a-z0-9.:@_-]{0,20}(/[a-z?#%]{0,8}){0,2}"]),
             fips in proptest::prelude::any::<bool>(),
             dual in proptest::prelude::any::<bool>(),
         ) {

@@ -286,9 +286,16 @@ mod tests {
 
         #[test]
         fn plan_never_panics_and_holds_its_invariants(
-            firmware in any::<u64>(), fragment in any::<u64>(), percent in any::<u64>(), interval in any::<u64>()
+            firmware in prop_oneof![1u64..10_000_000, any::<u64>()],
+            fragment in prop_oneof![1u64..256, any::<u64>()],
+            percent in 0u64..=100,
+            interval in prop_oneof![1u64..60_000, any::<u64>()],
         ) {
             let inputs = FragmentInputs { firmware_bytes: firmware, fragment_bytes: fragment, redundancy_percent: percent, interval_ms: interval };
+            // Realistic inputs always plan; absurd ones may only fail with a typed error.
+            if firmware < 10_000_000 && (1..256).contains(&fragment) && interval < 60_000 {
+                prop_assert!(inputs.plan().is_ok());
+            }
             if let Ok(p) = inputs.plan() {
                 prop_assert!(u128::from(p.data_fragments) * u128::from(fragment) >= u128::from(firmware));
                 prop_assert!(p.padding_bytes < fragment || firmware == 0);
@@ -296,6 +303,12 @@ mod tests {
                 prop_assert!(p.redundant_fragments <= p.data_fragments);
                 prop_assert!(u128::from(p.redundant_fragments) * 100 >= u128::from(p.data_fragments) * u128::from(percent));
             }
+        }
+
+        #[test]
+        fn out_of_range_percentages_are_refused(percent in 101u64..) {
+            let inputs = FragmentInputs { firmware_bytes: 10, fragment_bytes: 1, redundancy_percent: percent, interval_ms: 1 };
+            prop_assert!(inputs.plan().is_err());
         }
 
         #[test]

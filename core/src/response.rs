@@ -70,6 +70,15 @@ fn service_error(answer: &HttpAnswer, json: Option<&Value>) -> Option<ServiceErr
     })
 }
 
+/// Replaces every occurrence of a secret (the session token, the signature) in text from the
+/// network: an endpoint or a proxy that echoes the request must not put them on the page.
+pub fn redact(text: &str, secrets: &[&str]) -> String {
+    secrets
+        .iter()
+        .filter(|s| s.len() >= 8)
+        .fold(text.to_owned(), |t, secret| if t.contains(secret) { t.replace(secret, "** redacted **") } else { t })
+}
+
 /// The error for a body over [`MAX_BODY_BYTES`], also used before reading when Content-Length says so.
 pub fn too_large(answer: &HttpAnswer, body_bytes: usize) -> ConsoleError {
     ConsoleError::UnexpectedResponse {
@@ -219,6 +228,15 @@ mod tests {
             let answer = HttpAnswer { status, error_type: None, request_id: None, content_type: None, date: None, body: &body };
             let _ = read_get_fuota_task(&answer).map_err(|e| e.sentence());
         }
+    }
+
+    #[test]
+    fn echoed_secrets_are_redacted() {
+        let body = r#"{"message":"headers: x-amz-security-token=tok3n-abcdef; Signature=0123456789abcdef"}"#;
+        let clean = redact(body, &["tok3n-abcdef", "0123456789abcdef", ""]);
+        assert!(!clean.contains("tok3n-abcdef") && !clean.contains("0123456789abcdef"));
+        assert!(clean.contains("** redacted **"));
+        assert_eq!(redact("short ab", &["ab"]), "short ab", "too short to be a secret: left alone");
     }
 
     #[test]

@@ -171,6 +171,11 @@ impl Endpoint {
         let segments: Vec<&str> = req.raw_path.trim_start_matches('/').split('/').collect();
         match (req.method, segments.as_slice()) {
             ("GET", ["fuota-tasks"]) => self.list_tasks(req, region),
+            ("GET", ["fuota-tasks", "fault-echo"]) => {
+                // A debugging proxy that echoes the request: the page must not show what it sent.
+                let echoed: Vec<String> = req.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect();
+                aws_error(400, "ValidationException", &format!("Your request was: {}", echoed.join("; ")), json!({}))
+            }
             ("GET", ["fuota-tasks", id]) => {
                 let id = percent_encoding::percent_decode_str(id).decode_utf8_lossy().into_owned();
                 self.get_task(&id, region)

@@ -17,6 +17,7 @@ pub const FAULT_IDS: &[(&str, &str)] = &[
     ("fault-empty", "503 with an empty body"),
     ("fault-huge", "200 with a 1 MiB body"),
     ("fault-slow", "answers after 30 s"),
+    ("fault-echo", "400 whose message echoes the request's headers"),
     ("fault-throttle-once-<any>", "429 the first time, then the task"),
     ("fault-unavailable-once-<any>", "503 HTML the first time, then the task"),
 ];

@@ -4,7 +4,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use fuota_core::response::{read_get_fuota_task, too_large, HttpAnswer, TaskAnswer, MAX_BODY_BYTES};
+use fuota_core::response::{read_get_fuota_task, redact, too_large, HttpAnswer, TaskAnswer, MAX_BODY_BYTES};
 use fuota_core::signing::{sign_get, time_from_epoch_millis};
 use fuota_core::{ConsoleError, TaskQuery};
 use gloo_net::http::{Headers, Request};
@@ -128,6 +128,13 @@ pub async fn get_fuota_task(
         return Err(too_large(&answer, length));
     }
     let body = response.text().await.map_err(|e| failure(&query.send_url, e.to_string(), timed_out.get(), cancel.aborted()))?;
+    // What an echoing endpoint or proxy sends back of the request never reaches the page.
+    let signature = signed.iter().find(|h| h.name == "authorization").and_then(|h| h.value.rsplit_once("Signature=")).map(|(_, s)| s);
+    let secrets: Vec<&str> = [query.credentials.session_token.as_deref(), Some(query.credentials.secret_access_key()), signature]
+        .into_iter()
+        .flatten()
+        .collect();
+    let body = redact(&body, &secrets);
     answer.body = &body;
     read_get_fuota_task(&answer)
 }

@@ -1,13 +1,13 @@
 //! The console page: the query form beside the task console.
 
 use fuota_core::deeplink::DeepLink;
-use fuota_core::{ConsoleError, TaskQuery};
+use fuota_core::TaskQuery;
 use leptos::prelude::*;
 
 use super::console_view::TaskConsole;
 use super::fields::{CalcFields, QueryFields};
 use super::query_form::QueryForm;
-use super::session::{FetchState, Outcome};
+use super::session::{outcome_of, FetchState};
 use crate::browser::location;
 
 #[component]
@@ -15,7 +15,6 @@ pub fn App() -> impl IntoView {
     let query = QueryFields::from_link(&DeepLink::parse(&location::search()));
     let calc = CalcFields::new();
     let fetch = FetchState::new();
-    let input_error = RwSignal::new(None::<ConsoleError>);
 
     let fetch_task = Action::new_unsync(move |q: &TaskQuery| {
         let q = q.clone();
@@ -29,21 +28,19 @@ pub fn App() -> impl IntoView {
     });
     let pending = fetch_task.pending();
 
+    let outcome = outcome_of(fetch_task);
     let on_submit = Callback::new(move |()| match TaskQuery::from_form(&query.form()) {
         Ok(q) => {
-            input_error.set(None);
             query.remember_now();
             fetch_task.dispatch(q);
         }
-        Err(e) => input_error.set(Some(e)),
+        // A form error shows until the next answer; nothing was sent.
+        Err(e) => outcome.set(Some(Err(e))),
     });
     let on_cancel = Callback::new(move |()| fetch.cancel());
 
-    // A form error is newer than any answer: it shows until the next submit.
-    let outcome = Signal::derive(move || -> Option<Outcome> { input_error.get().map(Err).or_else(|| fetch_task.value().get()) });
-
     view! {
-        <TaskConsole outcome=outcome pending=pending.into() fetch=fetch calc=calc class="fuota-console page">
+        <TaskConsole outcome=outcome.into() pending=pending.into() fetch=fetch calc=calc class="fuota-console page">
             <header>
                 <h1>"FUOTA task console"</h1>
                 <p class="tagline">"AWS IoT Wireless · GetFuotaTask signed in your browser · fragment session planner"</p>

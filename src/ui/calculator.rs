@@ -84,12 +84,10 @@ pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl Int
     let image = RwSignal::new(None::<Result<FirmwareImage, ConsoleError>>);
     // Size and SHA-256 are computed here; the file never leaves the browser.
     let take_file = move |file: web_sys::File| {
+        // The size comes from the File itself, whatever happens to the hashing.
+        calc.firmware_size.set((file.size().max(0.0) as u64).to_string());
         leptos::task::spawn_local(async move {
-            let read = file::read_image(&file).await;
-            if let Ok(img) = &read {
-                calc.firmware_size.set(img.size_bytes.to_string());
-            }
-            image.set(Some(read));
+            image.set(Some(file::read_image(&file).await));
         });
     };
     let on_file = move |ev: leptos::ev::Event| {

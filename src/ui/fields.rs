@@ -34,6 +34,9 @@ pub struct QueryFields {
     pub expiration: RwSignal<Option<Timestamp>>,
     /// "Remember for this tab": credentials go to sessionStorage only when this is on.
     pub remember: RwSignal<bool>,
+    /// The paste area's text (it may hold a secret until it is recognised) and what came of it.
+    pub paste_text: RwSignal<String>,
+    pub paste_message: RwSignal<Option<Result<String, String>>>,
 }
 
 impl QueryFields {
@@ -54,6 +57,8 @@ impl QueryFields {
             task_id: text(""),
             expiration: RwSignal::new(None),
             remember: RwSignal::new(false),
+            paste_text: RwSignal::new(String::new()),
+            paste_message: RwSignal::new(None),
         };
         let settings = storage::local_get(SETTINGS_KEY).map(|j| Settings::from_json(&j)).unwrap_or_default();
         if let Some(region) = &settings.region {
@@ -156,11 +161,13 @@ impl QueryFields {
         }
     }
 
-    /// "Forget credentials": wipes the fields (zeroizing the strings) and this tab's storage.
+    /// "Forget credentials": wipes the fields and the paste area (zeroizing the strings the console
+    /// holds) and this tab's storage.
     pub fn forget_credentials(&self) {
-        for field in [self.access_key_id, self.secret_access_key, self.session_token] {
+        for field in [self.access_key_id, self.secret_access_key, self.session_token, self.paste_text] {
             field.update(|s| s.zeroize());
         }
+        self.paste_message.set(None);
         self.expiration.set(None);
         self.remember.set(false);
         storage::session_remove(CREDENTIALS_KEY);

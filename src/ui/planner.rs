@@ -80,8 +80,8 @@ fn timeline(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>) -> impl Int
         let start = task.with(|t| t.as_ref().and_then(|t| t.start_time))?.epoch_millis();
         let end = plan.with(|p| p.as_ref().ok().and_then(|p| lorawan::session_end(start, p)))?;
         let now = clock::now_millis() as i64;
-        let span = (end - start).max(1) as f64;
-        let now_x = (start..=end).contains(&now).then(|| 20.0 + 960.0 * (now - start) as f64 / span);
+        let span = end.saturating_sub(start).max(1) as f64;
+        let now_x = (start..=end).contains(&now).then(|| 20.0 + 960.0 * now.saturating_sub(start) as f64 / span);
         Some(view! {
             <figure class="timeline" data-session-end=fuota_core::task::Timestamp::from_epoch_millis(end).map(|t| t.rfc3339())>
                 <svg viewBox="0 0 1000 36" role="img" aria-label="Session timeline">

@@ -39,8 +39,7 @@ fn textarea_value(ev: &leptos::ev::Event) -> String {
 
 /// Paste-to-fill: all three fields from one paste, or none and a sentence of what was expected.
 fn paste_control(fields: QueryFields) -> impl IntoView {
-    let text = RwSignal::new(String::new());
-    let message = RwSignal::new(None::<Result<String, String>>);
+    let (text, message) = (fields.paste_text, fields.paste_message);
     let on_input = move |ev: leptos::ev::Event| {
         let mut pasted = textarea_value(&ev);
         if pasted.trim().is_empty() {

@@ -74,6 +74,20 @@ impl FetchState {
     }
 }
 
+/// The outcome the view shows: set once per new answer (or form error), so that the view's
+/// effects — the calculator taking the task's values, the events for host pages — run once per
+/// answer, never again for an old one.
+pub fn outcome_of(action: Action<impl Send + Sync + 'static, Outcome>) -> RwSignal<Option<Outcome>> {
+    let outcome = RwSignal::new(None);
+    Effect::new(move |_| {
+        action.version().track();
+        if let Some(latest) = action.value().get_untracked() {
+            outcome.set(Some(latest));
+        }
+    });
+    outcome
+}
+
 impl Default for FetchState {
     fn default() -> Self {
         Self::new()

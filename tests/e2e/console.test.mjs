@@ -58,6 +58,12 @@ test('the whole user path: pre-filled demo, fetch, task rendered, counts follow 
 
 test('an error path: an unknown task shows the service code, a sentence and the request id', async () => {
   const { page, problems } = await openDemo();
+  await page.evaluate(() => {
+    window.__events = [];
+    for (const type of ['fuota-task-loaded', 'fuota-task-error']) {
+      document.addEventListener(type, (e) => window.__events.push(`${type} ${e.detail.Id ?? e.detail.code}`));
+    }
+  });
   await page.fill('[name=task-id]', 'no-such-task');
   await page.click('button[type=submit]');
   const error = await page.waitForSelector('[data-error-code=ResourceNotFoundException]');
@@ -69,6 +75,19 @@ test('an error path: an unknown task shows the service code, a sentence and the 
   await page.fill('[name=task-id]', 'demo-pending');
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-field=Id][data-value=demo-pending]');
+  // A form error is an event too; then a valid submit does not replay the old answer's event.
+  await page.fill('[name=task-id]', '');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-error-code=InvalidInput]');
+  await page.fill('[name=task-id]', 'demo-done');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-field=Id][data-value=demo-done]');
+  assert.deepEqual(await page.evaluate(() => window.__events), [
+    'fuota-task-error ResourceNotFoundException',
+    'fuota-task-loaded demo-pending',
+    'fuota-task-error InvalidInput',
+    'fuota-task-loaded demo-done',
+  ], 'one event per answer');
   assert.deepEqual(problems.filter((p) => !p.includes('404')), []);
   await page.close();
 });
