@@ -3,6 +3,9 @@
 use std::fmt;
 use zeroize::Zeroizing;
 
+use aws_credential_types::Credentials;
+use aws_smithy_runtime_api::client::identity::Identity;
+
 use crate::error::{ConsoleError, Field};
 use crate::task::Timestamp;
 
@@ -14,6 +17,8 @@ pub struct TemporaryCredentials {
     pub session_token: Option<String>,
     /// When they stop working, if known.
     pub expiration: Option<Timestamp>,
+    /// The same, as aws-sigv4 takes them: built once, not at every signature.
+    identity: Identity,
 }
 
 impl TemporaryCredentials {
@@ -59,11 +64,15 @@ impl TemporaryCredentials {
                 "An ASIA… key is temporary and needs its session token.",
             ));
         }
+        let session_token = (!token.is_empty()).then(|| token.to_owned());
+        // aws-credential-types keeps its own copy of the secret zeroized on drop, as we do ours.
+        let identity = Credentials::new(access_key_id, secret, session_token.clone(), None, "fuota-console").into();
         Ok(Self {
             access_key_id: access_key_id.to_owned(),
             secret_access_key: Zeroizing::new(secret.to_owned()),
-            session_token: (!token.is_empty()).then(|| token.to_owned()),
+            session_token,
             expiration: None,
+            identity,
         })
     }
 
@@ -82,6 +91,11 @@ impl TemporaryCredentials {
 
     pub fn secret_access_key(&self) -> &str {
         &self.secret_access_key
+    }
+
+    /// The identity aws-sigv4 signs with.
+    pub fn identity(&self) -> &Identity {
+        &self.identity
     }
 }
 

@@ -3,10 +3,8 @@
 
 use std::time::{Duration, SystemTime};
 
-use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4;
-use aws_smithy_runtime_api::client::identity::Identity;
 
 use crate::credentials::TemporaryCredentials;
 use crate::error::ConsoleError;
@@ -45,17 +43,9 @@ pub fn sign_get(
     region: &str,
     time: SystemTime,
 ) -> Result<Vec<SignedHeader>, ConsoleError> {
-    let identity: Identity = Credentials::new(
-        credentials.access_key_id.clone(),
-        credentials.secret_access_key().to_owned(),
-        credentials.session_token.clone(),
-        None,
-        "fuota-console",
-    )
-    .into();
     let failed = |e: &dyn std::fmt::Display| ConsoleError::Signing { detail: e.to_string() };
     let params = v4::SigningParams::builder()
-        .identity(&identity)
+        .identity(credentials.identity())
         .region(region)
         .name(SERVICE)
         .time(time)

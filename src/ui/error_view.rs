@@ -1,27 +1,31 @@
-//! An error: one sentence that says what to do, the details one click away.
+//! An error: one sentence that says what to do, its code, the service's message and the request id
+//! in sight, the rest of the details one click away.
 
 use fuota_core::ConsoleError;
 use leptos::prelude::*;
 
 #[component]
 pub fn ErrorView(error: ConsoleError) -> impl IntoView {
+    let code = error.code().to_owned();
+    let shown_code = code.clone();
     let request_id = error.request_id().map(str::to_owned);
-    let details = error.details();
+    // The code and the request id are in sight already.
+    let details: Vec<_> = error.details().into_iter().filter(|(label, _)| *label != "Code").collect();
     view! {
-        <div class="error" role="alert" data-error-code=error.code().to_owned()>
+        <div class="error" role="alert" data-error-code=code>
             <p class="sentence">{error.sentence()}</p>
             {error.service_message().map(|m| view! { <p class="service-message">"The service said: " <q>{m.to_owned()}</q></p> })}
+            <p class="ids">
+                <code class="code">{shown_code}</code>
+                {request_id.map(|id| {
+                    let shown = id.clone();
+                    view! { " · request id " <code data-request-id=id>{shown}</code> }
+                })}
+            </p>
             <details>
                 <summary>"Details"</summary>
                 <dl class="details">
                     {details.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd><code>{value}</code></dd> }).collect_view()}
-                    {request_id.map(|id| {
-                        let shown = id.clone();
-                        view! {
-                            <dt>"Request id"</dt>
-                            <dd><code data-request-id=id>{shown}</code></dd>
-                        }
-                    })}
                 </dl>
             </details>
         </div>
