@@ -306,12 +306,15 @@ impl LossTolerance {
                  means the image cannot be rebuilt."
             );
         }
+        let typical = match self.typical_lost_fragments {
+            0 => "so count on no lost fragment at all".to_owned(),
+            1 => "so count on about 1 lost fragment".to_owned(),
+            n => format!("so count on about {n} lost fragments"),
+        };
         let mut s = format!(
             "If any {data} of the {total} fragments rebuilt the image (an ideal erasure code), up to {lost} \
              could be lost. LoRaWAN's fragmentation code (TS004) needs slightly more than {data}: about \
-             {TS004_AVERAGE_EXTRA_FRAGMENTS} more on average (TS004-2.0.0 Appendix A.3), so count on \
-             about {} lost fragments.",
-            self.typical_lost_fragments
+             {TS004_AVERAGE_EXTRA_FRAGMENTS} more on average (TS004-2.0.0 Appendix A.3), {typical}."
         );
         if data < TS004_MIN_DATA_FRAGMENTS {
             s.push_str(&format!(
