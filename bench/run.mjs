@@ -23,6 +23,9 @@ const ROOT = resolve(BENCH, '..');
 const DIST = resolve(process.env.FUOTA_DIST ?? join(ROOT, 'dist'));
 const FUOTA_LOCAL = resolve(process.env.FUOTA_LOCAL ?? join(ROOT, 'target/debug/fuota-local'));
 const OUT = join(BENCH, 'out');
+// The floor of the required stack (bench/floor/, built by scripts/bench.sh with Trunk like the console).
+const FLOOR = resolve(process.env.FUOTA_FLOOR_DIST ?? join(OUT, 'floor'));
+const FLOOR_FILES = ['index.html', 'fuota-floor.js', 'fuota-floor_bg.wasm'];
 const ESBUILD = join(BENCH, 'node_modules/.bin/esbuild');
 const DEADLINE_S = Number(process.env.BENCH_DEADLINE_S ?? 290);
 const QUICK = process.argv.includes('--quick');
@@ -137,7 +140,7 @@ function referenceSignature() {
 const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
 function startStaticServer() {
-  const mounts = [['/__bench/page/', join(BENCH, 'page')], ['/__bench/out/', OUT], ['/', DIST]];
+  const mounts = [['/__bench/page/', join(BENCH, 'page')], ['/__bench/floor/', FLOOR], ['/__bench/out/', OUT], ['/', DIST]];
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     const [prefix, dir] = mounts.find(([p]) => url.pathname.startsWith(p));
@@ -202,7 +205,7 @@ async function benchSigning(browser, benchOrigin, api, hasStableModule) {
     await page.goto(`${benchOrigin}/__bench/page/sign.html`);
     await page.waitForFunction(() => window.signBenchReady === true, null, { timeout: 20000 });
     const out = await withTimeout(page.evaluate((o) => window.signBench(o),
-      { n: P.signN, rounds: P.signRounds, warmupRounds: 2, withWasm: hasStableModule }), 150000, 'signing benchmark');
+      { n: P.signN, rounds: P.signRounds, warmupRounds: 2, withWasm: hasStableModule, withFloor: hasFloor() }), 150000, 'signing benchmark');
     if (!hasStableModule) out.wasmNa = 'dist/fuota-console.js not built yet';
     out.peerSmoke = await withTimeout(page.evaluate((a) => window.peerSmoke(a), api), 30000, 'peer smoke test').catch((e) => ({ error: errMsg(e) }));
     out.pageErrors = problems;
@@ -448,6 +451,36 @@ async function memory(browser, ep, indexImportsStable) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The floor page: what the required crates cost with no console around them.
+const hasFloor = () => FLOOR_FILES.every((f) => existsSync(join(FLOOR, f)));
+
+/** Opens the floor page (cross-origin isolated), proves it is a working client, then times its keystroke. */
+async function floorPage(browser, benchOrigin, api) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(errMsg(e)));
+    await page.goto(`${benchOrigin}/__bench/floor/index.html`, { timeout: 30000 });
+    await page.waitForSelector('[data-calc=total-fragments]', { timeout: 30000 });
+    // A working client, like the size peers: it signs, fetches and parses demo-in-session.
+    for (const [name, value] of [['endpoint', api], ['task-id', 'demo-in-session'], ['access-key-id', SIGN.accessKeyId],
+      ['secret-access-key', SIGN.secret], ['session-token', SIGN.token]]) await page.fill(`[name=${name}]`, value);
+    await page.click('button[type=submit]');
+    const name = await page.waitForFunction(() => document.querySelector('output.name')?.textContent || null, null, { timeout: 10000 })
+      .then((h) => h.jsonValue()).catch((e) => `no answer: ${errMsg(e)}`);
+    const r = await withTimeout(keystrokes(page, { count: P.keystrokes, inputSel: '[name=firmware-size]', outSel: '[data-calc=total-fragments]' }),
+      60000, 'floor keystrokes');
+    const isolated = await page.evaluate(() => self.crossOriginIsolated);
+    if (r.samples.length === 0) throw new Error(`no keystroke updated the floor's count (${r.timeouts} timeouts)`);
+    return { fetchedName: name, isolated, p95Ms: quantile(r.samples, 0.95), medianMs: median(r.samples), maxMs: Math.max(...r.samples),
+      timeouts: r.timeouts, samplesMs: r.samples, pageErrors: problems };
+  } finally {
+    await context.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 const fmtInt = (n) => (n == null ? '—' : n.toLocaleString('en-US'));
 const kibStr = (b) => `${(b / 1024).toFixed(1)} KiB`;
 const f = (x, d = 1) => (x == null || Number.isNaN(x) ? '—' : x.toFixed(d));
@@ -474,6 +507,8 @@ function report() {
     if (fv) lines.push(`| **console, whole first visit** | ${fv.files} files the page loads | **${fmtInt(fv.raw)}** | **${fmtInt(fv.gzip)}** | **${fmtInt(fv.brotli)}** (${kibStr(fv.brotli)}) |`);
     if (!fv || fv.files !== sz.console.files.length) lines.push(`| console, all of dist/ | ${sz.console.files.length} files | ${fmtInt(t.raw)} | ${fmtInt(t.gzip)} | ${fmtInt(t.brotli)} (${kibStr(t.brotli)}) |`);
   } else lines.push(`| console dist/ | — | error: ${sz.consoleError ?? 'not measured'} | | |`);
+  if (sz.floor) lines.push(`| floor of the required stack (bench/floor) | ${sz.floor.files.length} files: ${sz.floor.files.map((x) => x.file).join(', ')} | ${fmtInt(sz.floor.total.raw)} | ${fmtInt(sz.floor.total.gzip)} | ${fmtInt(sz.floor.total.brotli)} (${kibStr(sz.floor.total.brotli)}) |`);
+  else lines.push(`| floor of the required stack (bench/floor) | — | ${sz.floorError ?? 'not measured'} | | |`);
   for (const [key, label] of [['sdk', 'AWS SDK v3 GetFuotaTask bundle'], ['aws4fetch', 'aws4fetch signed-fetch bundle']]) {
     const p = sz[key];
     if (p) lines.push(`| ${label} | out/${p.files[0].file} | ${fmtInt(p.total.raw)} | ${fmtInt(p.total.gzip)} | ${fmtInt(p.total.brotli)} (${kibStr(p.total.brotli)}) |`);
@@ -500,6 +535,8 @@ function report() {
       const sp = g.signSpeedup != null ? `; ${f(g.signSpeedup, 1)}× the fastest JS peer` : '';
       signRow('wasm', `console wasm (\`benchSign\`)${sp}`, `≤ ${GOALS.signUs} µs and ≥ ${GOALS.signSpeedup}× faster than the fastest JS peer`, status(g.sign));
     } else lines.push(`| SigV4 sign, per request | console wasm | n/a (${s.wasmNa}) | ≤ ${GOALS.signUs} µs and ≥ ${GOALS.signSpeedup}× faster than the fastest JS peer | n/a |`);
+    if (s.results.floor || s.failed?.floor) signRow('floor', 'floor: aws-sigv4 alone in wasm (bench/floor `benchSign`)', 'floor', '');
+    else lines.push(`| SigV4 sign, per request | floor: aws-sigv4 alone in wasm | n/a (${s.floorNa ?? 'not built'}) | floor | |`);
     signRow('smithy-sha256-js', '@smithy/signature-v4 + @aws-crypto/sha256-js', 'peer', '');
     signRow('smithy-sha256-browser', `@smithy/signature-v4 + @aws-crypto/sha256-browser (${s.sha256BrowserImpl})`, 'peer', '');
     signRow('aws4fetch', 'aws4fetch AwsV4Signer.sign() (WebCrypto)', 'peer', '');
@@ -510,6 +547,8 @@ function report() {
   lines.push(`| submit → task rendered (loopback) | console (${P.submits} submits) | ${sub?.error ? `error: ${sub.error}` : sub ? `${f(sub.medianMs)} ms median (min ${f(sub.minMs)}, max ${f(sub.maxMs)}; first ${f(sub.firstMs)})` : '—'} | — | |`);
   const ca = r.calculator;
   lines.push(`| calculator: keystroke → counts in DOM | console (${P.keystrokes} keystrokes) | ${ca?.error ? `error: ${ca.error}` : ca ? `${f(ca.p95Ms, 3)} ms p95, ${f(ca.medianMs, 3)} ms median (max ${f(ca.maxMs, 3)}${ca.timeouts ? `; ${ca.timeouts} not updated within 1 s` : ''})` : '—'} | p95 ≤ ${GOALS.calcP95Ms} ms | ${status(g.calc)} |`);
+  const fl = r.floor;
+  lines.push(`| calculator: keystroke → count in DOM | floor page (${P.keystrokes} keystrokes; one input, one count) | ${fl?.error ? `error: ${fl.error}` : fl ? `${f(fl.p95Ms, 3)} ms p95, ${f(fl.medianMs, 3)} ms median (max ${f(fl.maxMs, 3)})` : '—'} | floor | |`);
   const me = r.memory;
   if (me?.error) lines.push(`| memory growth over ${P.cycles} fetch/render cycles | console | error: ${me.error} | | |`);
   else if (me) {
@@ -529,6 +568,7 @@ function report() {
     const h = r.calculator.harnessFloor;
     notes.push(`calculator harness floor (a plain-JS input → microtask → attribute, timed by the same loop on the same page): ${f(h.medianMs, 3)} ms median, ${f(h.p95Ms, 3)} ms p95`);
   }
+  if (fl && !fl.error) notes.push(`floor page: cross-origin isolated ${fl.isolated}; as a client it fetched demo-in-session and shows its Name: ${JSON.stringify(fl.fetchedName)}`);
   if (r.isolatedConsole != null) notes.push(`console pages for submit/calculator/memory cross-origin isolated (5 µs timers): ${r.isolatedConsole}`);
   if (m.loadavgStart && (m.loadavgStart[0] > m.nproc / 2 || (r.loadavgEnd?.[0] ?? 0) > m.nproc / 2)) {
     notes.push(`the machine was busy (1-min load average ${m.loadavgStart[0]} at start, ${r.loadavgEnd?.[0] ?? '?'} at end, on ${m.nproc} CPUs): timings are inflated and noisy; bytes are not affected`);
@@ -569,6 +609,9 @@ async function main() {
     results.sizes.aws4fetch = sizesOf(OUT, [bundles.aws4fetch]);
   } catch (e) { results.sizes.peersError = errMsg(e); results.errors.push(`peer bundles: ${errMsg(e)}`); }
   results.versions = peerVersions();
+  if (hasFloor()) {
+    try { results.sizes.floor = sizesOf(FLOOR, FLOOR_FILES); } catch (e) { results.sizes.floorError = `error: ${errMsg(e)}`; results.errors.push(`floor sizes: ${errMsg(e)}`); }
+  } else results.sizes.floorError = `n/a: ${FLOOR} not built (scripts/bench.sh builds it)`;
 
   // 2.-6. in the browser
   const { chromium } = await import('playwright-core');
@@ -593,6 +636,7 @@ async function main() {
     const ref = referenceSignature();
     s.referenceSignature = ref;
     s.signatureOk = Object.fromEntries(Object.entries(s.signatures).filter(([k]) => k !== 'wasm').map(([k, v]) => [k, v === ref]));
+    // The floor's signature is checked like the JS peers' (same request, same time).
     for (const [k, v] of Object.entries(s.failed ?? {})) if (k !== 'wasm') results.errors.push(`signing with ${k}: ${v}`);
     for (const [k, ok] of Object.entries(s.signatureOk)) if (!ok) results.errors.push(`${k} signed wrong: ${s.signatures[k]} ≠ reference ${ref}`);
     return s;
@@ -610,6 +654,9 @@ async function main() {
     } finally { await context.close(); }
   });
   if (!results.calculator) results.calculator = { error: 'not run (the console page did not open)' };
+
+  if (hasFloor()) await step('floor', `floor page (${P.keystrokes} keystrokes)`, () => floorPage(browser, benchOrigin, ep.api));
+  else results.floor = { error: 'n/a: bench/out/floor not built (scripts/bench.sh builds it)' };
 
   await step('memory', `memory (${P.cycles} fetch/render cycles)`, () => memory(browser, ep, indexImportsStable));
 

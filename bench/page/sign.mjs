@@ -82,10 +82,29 @@ async function wasm() {
   };
 }
 
+async function floor() {
+  // bench/floor: aws-sigv4 with nothing around it, the same request and time inside wasm.
+  let mod;
+  try {
+    mod = await import('/__bench/floor/fuota-floor.js');
+    await mod.default({ module_or_path: '/__bench/floor/fuota-floor_bg.wasm' });
+  } catch (e) {
+    return { na: `loading bench/out/floor failed: ${e.message}` };
+  }
+  return {
+    async once() { return sigOf(mod.benchAuthorization()); },
+    async batch(n) {
+      const ms = mod.benchSign(n);
+      if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new Error(`floor benchSign(${n}) returned ${ms}`);
+      return ms;
+    },
+  };
+}
+
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]; };
 
-window.signBench = async ({ n = 500, rounds = 20, warmupRounds = 2, withWasm = true } = {}) => {
+window.signBench = async ({ n = 500, rounds = 20, warmupRounds = 2, withWasm = true, withFloor = false } = {}) => {
   const sha256Browser = new peers.Sha256Browser();
   const impls = {
     'smithy-sha256-js': smithy(peers.Sha256Js),
@@ -97,7 +116,13 @@ window.signBench = async ({ n = 500, rounds = 20, warmupRounds = 2, withWasm = t
     const w = await wasm();
     if (w.na) wasmNa = w.na; else { impls.wasm = w; wasmNa = null; }
   }
+  let floorNa = 'not built';
+  if (withFloor) {
+    const fl = await floor();
+    if (fl.na) floorNa = fl.na; else { impls.floor = fl; floorNa = null; }
+  }
   const out = {
+    floorNa,
     crossOriginIsolated: self.crossOriginIsolated,
     // Which SHA-256 @aws-crypto/sha256-browser picked here: its WebCrypto class buffers `toHash`
     // for crypto.subtle (class names do not survive minification); otherwise it fell back to JS.

@@ -13,38 +13,42 @@ use fuota_core::firmware::FirmwareImage;
 
 type PlanResult = Result<FragmentPlan, ConsoleError>;
 
+/// The input the plan refused and why, if any. Speed (issue 7): the controls read this memo, not
+/// the plan, so a keystroke that leaves every input valid re-runs none of their effects.
+type Refusal = Memo<Option<(Field, String)>>;
+
 fn number_control(
     name: &'static str,
     label: &'static str,
     value: RwSignal<String>,
     task_value: Signal<Option<i64>>,
-    plan: Memo<PlanResult>,
+    refusal: Refusal,
     field: Field,
 ) -> impl IntoView {
-    let problem = move || {
-        plan.with(|p| match p {
-            Err(ConsoleError::InvalidInput { field: f, reason }) if *f == field => Some(reason.clone()),
-            _ => None,
-        })
-    };
+    let problem = Memo::new(move |_| refusal.with(|r| r.as_ref().filter(|(f, _)| *f == field).map(|(_, reason)| reason.clone())));
     view! {
-        <label class="control" class:invalid=move || problem().is_some()>
+        <label class="control" class:invalid=move || problem.with(Option::is_some)>
             <span class="label">{label}</span>
             <input type="text" inputmode="numeric" name=name autocomplete="off"
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev)) />
             {move || task_value.get().map(|v| view! { <span class="task-value">"task: " {v.to_string()}</span> })}
-            {move || problem().map(|p| view! { <span class="problem" data-input-error=name>{p}</span> })}
+            {move || problem.get().map(|p| view! { <span class="problem" data-input-error=name>{p}</span> })}
         </label>
     }
 }
 
+/// One count: its `data-value` and its text come from one effect (issue 7: one effect a keystroke,
+/// not two).
 fn output(plan: Memo<PlanResult>, key: &'static str, label: &'static str, get: fn(&FragmentPlan) -> u64) -> impl IntoView {
-    let value = move || plan.with(|p| p.as_ref().ok().map(|p| get(p).to_string()));
     view! {
         <div class="out">
             <span class="label">{label}</span>
-            <output data-calc=key data-value=value>{move || value().unwrap_or_else(|| "—".to_owned())}</output>
+            {move || {
+                let value = plan.with(|p| p.as_ref().ok().map(|p| get(p).to_string()));
+                let text = value.clone().unwrap_or_else(|| "—".to_owned());
+                view! { <output data-calc=key data-value=value>{text}</output> }
+            }}
         </div>
     }
 }
@@ -62,6 +66,12 @@ fn dropped_file(ev: &leptos::ev::DragEvent) -> Option<web_sys::File> {
 #[component]
 pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl IntoView {
     let plan = Memo::new(move |_| calc.texts().parse().and_then(FragmentInputs::plan));
+    let refusal: Refusal = Memo::new(move |_| {
+        plan.with(|p| match p {
+            Err(ConsoleError::InvalidInput { field, reason }) => Some((*field, reason.clone())),
+            _ => None,
+        })
+    });
     // The task's own plan for the same firmware, so that a what-if shows its effect beside it.
     let task_plan = Memo::new(move |_| {
         let firmware_size = calc.firmware_size.get();
@@ -106,7 +116,7 @@ pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl Int
         <section class="calculator" aria-labelledby="calc-title" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
             <h2 id="calc-title">"Fragment session"</h2>
             <div class="inputs">
-                {number_control("firmware-size", "Firmware size (bytes)", calc.firmware_size, Signal::derive(|| None), plan, Field::FirmwareSize)}
+                {number_control("firmware-size", "Firmware size (bytes)", calc.firmware_size, Signal::derive(|| None), refusal, Field::FirmwareSize)}
                 <label class="control file">
                     <span class="label">"…or pick the image"</span>
                     <input type="file" name="firmware-file" on:change=on_file />
@@ -123,9 +133,9 @@ pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl Int
                         Some(Err(e)) => view! { <span class="problem">{e.sentence()}</span> }.into_any(),
                     }}
                 </label>
-                {number_control("fragment-size", "Fragment size (bytes)", calc.fragment_size, task_value(|t| t.fragment_size_bytes), plan, Field::FragmentSize)}
-                {number_control("redundancy-percent", "Redundancy (%)", calc.redundancy_percent, task_value(|t| t.redundancy_percent), plan, Field::RedundancyPercent)}
-                {number_control("fragment-interval-ms", "Fragment interval (ms)", calc.fragment_interval_ms, task_value(|t| t.fragment_interval_ms), plan, Field::FragmentInterval)}
+                {number_control("fragment-size", "Fragment size (bytes)", calc.fragment_size, task_value(|t| t.fragment_size_bytes), refusal, Field::FragmentSize)}
+                {number_control("redundancy-percent", "Redundancy (%)", calc.redundancy_percent, task_value(|t| t.redundancy_percent), refusal, Field::RedundancyPercent)}
+                {number_control("fragment-interval-ms", "Fragment interval (ms)", calc.fragment_interval_ms, task_value(|t| t.fragment_interval_ms), refusal, Field::FragmentInterval)}
                 <Show when=move || task.with(Option::is_some)>
                     <button type="button" class="secondary" on:click=move |_| task.with_untracked(|t| if let Some(t) = t { calc.take_task(t) })>
                         "Use the task's values"

@@ -11,14 +11,19 @@ use crate::browser::clock;
 type PlanResult = Result<FragmentPlan, ConsoleError>;
 
 fn warnings_view(plan: Memo<PlanResult>, rf_region: RwSignal<String>) -> impl IntoView {
-    move || {
-        plan.with(|p| {
-            let Ok(p) = p else { return Vec::new() };
-            rf_region.with(|r| lorawan::warnings(p, Some(r)))
+    // A memo, so that keystrokes that leave the warnings as they are touch nothing (issue 7).
+    let warnings = Memo::new(move |_| {
+        plan.with(|p| match p {
+            Ok(p) => rf_region.with(|r| lorawan::warnings(p, Some(r))),
+            Err(_) => Vec::new(),
         })
-        .into_iter()
-        .map(|w| view! { <p class="warning" role="status" data-warning=w.code()>{w.sentence()}</p> })
-        .collect_view()
+    });
+    move || {
+        warnings
+            .get()
+            .into_iter()
+            .map(|w| view! { <p class="warning" role="status" data-warning=w.code()>{w.sentence()}</p> })
+            .collect_view()
     }
 }
 
@@ -76,8 +81,13 @@ fn composition_bar(plan: Memo<PlanResult>) -> impl IntoView {
 
 /// From the task's start time to the session's expected end, with "now" when it falls between.
 fn timeline(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>) -> impl IntoView {
-    move || {
+    // The start and its local-time label change with the task, not with a keystroke (issue 7).
+    let start = Memo::new(move |_| {
         let start = task.with(|t| t.as_ref().and_then(|t| t.start_time))?.epoch_millis();
+        Some((start, clock::local_time(start)))
+    });
+    move || {
+        let (start, start_label) = start.get()?;
         let end = plan.with(|p| p.as_ref().ok().and_then(|p| lorawan::session_end(start, p)))?;
         let now = clock::now_millis() as i64;
         let span = end.saturating_sub(start).max(1) as f64;
@@ -91,7 +101,7 @@ fn timeline(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>) -> impl Int
                     {now_x.map(|x| view! { <line class="now" x1=x y1="2" x2=x y2="34" /> })}
                 </svg>
                 <figcaption>
-                    <span>{format!("start {}", clock::local_time(start))}</span>
+                    <span>{format!("start {start_label}")}</span>
                     {now_x.map(|_| view! { <span class="now-key">"now"</span> })}
                     <span>{format!("expected end {}", clock::local_time(end))}</span>
                 </figcaption>
