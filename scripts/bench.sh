@@ -8,6 +8,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 trunk build --release
+# The floor of the required stack (bench/floor), built alike into bench/out/floor; one target dir.
+(cd bench/floor && CARGO_TARGET_DIR="$ROOT/target" trunk build --release)
 cargo build --locked --quiet -p fuota-local
 npm ci --prefix bench --no-audit --no-fund --loglevel=error
 node bench/run.mjs "$@"
