@@ -332,3 +332,41 @@ async fn the_app_fetches_and_renders_a_task_and_its_fragment_counts() {
     wait_for(&root, "[data-error-code='InvalidInput']").await;
     root.remove();
 }
+
+#[wasm_bindgen_test]
+fn local_time_reads_like_the_browsers_own_to_locale_string() {
+    // The cached formatter must give the very text `Date.toLocaleString()` gives.
+    for millis in [0_i64, 1_795_680_000_000, 1_795_680_025_250, 4_102_444_799_000] {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64));
+        let expected = String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED));
+        assert_eq!(clock::local_time(millis), expected, "at {millis} ms");
+    }
+}
+
+#[wasm_bindgen_test]
+fn events_carry_plain_objects_and_nulls_for_what_is_absent() {
+    use fuota_console::browser::events;
+    let target = web_sys::window().unwrap().document().unwrap().create_element("div").unwrap();
+    let heard: Rc<RefCell<Vec<wasm_bindgen::JsValue>>> = Rc::default();
+    let listener = {
+        let heard = heard.clone();
+        wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| heard.borrow_mut().push(e.detail()))
+    };
+    for name in ["fuota-task-loaded", "fuota-task-error"] {
+        target.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref()).unwrap();
+    }
+    let get = |v: &wasm_bindgen::JsValue, key: &str| js_sys::Reflect::get(v, &key.into()).unwrap();
+
+    events::task_loaded(&target, r#"{"Id": "t-1", "LoRaWAN": {"RfRegion": "EU868"}, "FragmentSizeBytes": 50}"#);
+    let error = ConsoleError::Timeout { seconds: 20 };
+    events::task_error(&target, &error);
+
+    let heard = heard.borrow();
+    assert_eq!(heard.len(), 2);
+    assert_eq!(get(&heard[0], "Id").as_string().as_deref(), Some("t-1"));
+    assert_eq!(get(&get(&heard[0], "LoRaWAN"), "RfRegion").as_string().as_deref(), Some("EU868"));
+    assert_eq!(get(&heard[0], "FragmentSizeBytes").as_f64(), Some(50.0));
+    assert_eq!(get(&heard[1], "code").as_string().as_deref(), Some(error.code()));
+    assert_eq!(get(&heard[1], "message").as_string(), Some(error.sentence()));
+    assert!(get(&heard[1], "serviceMessage").is_null() && get(&heard[1], "requestId").is_null());
+}

@@ -1,7 +1,6 @@
 //! Events for scripts and host pages: the task as the API returned it, or the error.
 
 use fuota_core::ConsoleError;
-use serde::Serialize as _;
 use wasm_bindgen::JsValue;
 
 fn dispatch(target: &web_sys::EventTarget, name: &str, detail: &JsValue) {
@@ -14,24 +13,26 @@ fn dispatch(target: &web_sys::EventTarget, name: &str, detail: &JsValue) {
     }
 }
 
-fn to_js(value: &serde_json::Value) -> JsValue {
-    // json_compatible: objects become plain JS objects, as JSON.parse would give.
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
-}
-
-/// `fuota-task-loaded`, detail: the task as the API returns it.
+/// `fuota-task-loaded`, detail: the task as the API returns it, parsed by the browser's own
+/// `JSON.parse`: plain objects, as a script expects.
 pub fn task_loaded(target: &web_sys::EventTarget, raw_json: &str) {
-    let value = serde_json::from_str(raw_json).unwrap_or(serde_json::Value::Null);
-    dispatch(target, "fuota-task-loaded", &to_js(&value));
+    let detail = js_sys::JSON::parse(raw_json).unwrap_or(JsValue::NULL);
+    dispatch(target, "fuota-task-loaded", &detail);
 }
 
-/// `fuota-task-error`, detail: code, message, request id. Never a secret: errors carry none.
+/// `fuota-task-error`, detail: code, message, service message and request id (null when absent).
+/// Never a secret: errors carry none.
 pub fn task_error(target: &web_sys::EventTarget, error: &ConsoleError) {
-    let detail = serde_json::json!({
-        "code": error.code(),
-        "message": error.sentence(),
-        "serviceMessage": error.service_message(),
-        "requestId": error.request_id(),
-    });
-    dispatch(target, "fuota-task-error", &to_js(&detail));
+    let detail = js_sys::Object::new();
+    let text_or_null = |s: Option<&str>| s.map(JsValue::from_str).unwrap_or(JsValue::NULL);
+    let members = [
+        ("code", JsValue::from_str(error.code())),
+        ("message", JsValue::from_str(&error.sentence())),
+        ("serviceMessage", text_or_null(error.service_message())),
+        ("requestId", text_or_null(error.request_id())),
+    ];
+    for (name, value) in members {
+        let _ = js_sys::Reflect::set(&detail, &JsValue::from_str(name), &value);
+    }
+    dispatch(target, "fuota-task-error", &detail);
 }
