@@ -56,7 +56,7 @@ step "release build, and the byte budget of a first visit (deterministic: it may
 trunk build --release
 # Issue 7's goal is 100 KiB brotli; today's build is ~209 KiB (README, "Performance"). The gate keeps
 # it from growing while the goal is pursued: lower it as the bytes come down.
-SIZE_BUDGET_KIB=215
+SIZE_BUDGET_KIB=210
 node bench/size-budget.mjs dist "$SIZE_BUDGET_KIB" --exclude examples/
 
 step "end-to-end: Playwright + Chromium against the release build and the local endpoint"

@@ -370,3 +370,28 @@ fn events_carry_plain_objects_and_nulls_for_what_is_absent() {
     assert_eq!(get(&heard[1], "message").as_string(), Some(error.sentence()));
     assert!(get(&heard[1], "serviceMessage").is_null() && get(&heard[1], "requestId").is_null());
 }
+
+#[wasm_bindgen_test]
+fn the_browser_parses_json_into_the_same_values_and_refuses_deep_nesting() {
+    use fuota_core::json;
+    let body = r#"{"Id": "t-1", "FragmentSizeBytes": 50, "CreatedAt": 1759100300.5, "LoRaWAN": {"RfRegion": "EU868"}, "List": [true, null, "x", -3]}"#;
+    assert_eq!(json::parse(body).unwrap(), serde_json::from_str::<serde_json::Value>(body).unwrap());
+    // JSON.parse reads numbers as doubles: a whole one comes over as an integer.
+    assert_eq!(json::parse("50.0").unwrap(), serde_json::json!(50));
+    assert!(!json::parse(r#"{"Id": "#).unwrap_err().is_empty());
+    // Deeper than serde_json reads is refused before anything recurses over it: the page lives on.
+    let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+    assert!(json::parse(&deep).unwrap_err().contains("nested deeper"));
+    let at_limit = "[".repeat(json::MAX_DEPTH) + &"]".repeat(json::MAX_DEPTH);
+    assert!(json::parse(&at_limit).is_ok());
+    // The same through the response reader: a hostile 200 is a ParseError, and the next one reads.
+    let hostile = "{\"a\":".repeat(40_000) + "1" + &"}".repeat(40_000); // under the 256 KiB cap
+    let answer = |body| fuota_core::response::HttpAnswer {
+        status: 200, error_type: None, request_id: Some("req-1"), content_type: Some("application/json"), date: None, body,
+    };
+    let err = fuota_core::response::read_get_fuota_task(&answer(&hostile)).unwrap_err();
+    assert_eq!(err.code(), "ParseError");
+    let ok = fuota_core::response::read_get_fuota_task(&answer(body)).expect("a plain task reads");
+    assert_eq!(ok.task.id.as_deref(), Some("t-1"));
+    assert_eq!(ok.task.fragment_size_bytes, Some(50));
+}

@@ -12,6 +12,7 @@ pub mod endpoint;
 pub mod error;
 pub mod firmware;
 pub mod fragments;
+pub mod json;
 pub mod lorawan;
 pub mod paste;
 pub mod query;

@@ -285,7 +285,7 @@ fn parse_time_text(s: &str) -> Option<Timestamp> {
 
 fn parse_json(text: &str) -> Result<PastedCredentials, PasteError> {
     // serde_json's error says where, never what: still, it is not passed on.
-    let value: Value = serde_json::from_str(text).map_err(|_| PasteError::BrokenJson)?;
+    let value: Value = crate::json::parse(text).map_err(|_| PasteError::BrokenJson)?;
     let Value::Object(mut top) = value else {
         return Err(PasteError::Unrecognised);
     };

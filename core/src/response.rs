@@ -102,7 +102,7 @@ pub fn read_get_fuota_task(answer: &HttpAnswer) -> Result<TaskAnswer, ConsoleErr
         return Err(too_large(answer, answer.body.len()));
     }
     let looks_like_json = answer.body.trim_start().starts_with('{');
-    let json: Option<Value> = looks_like_json.then(|| serde_json::from_str(answer.body).ok()).flatten();
+    let json: Option<Value> = looks_like_json.then(|| crate::json::parse(answer.body).ok()).flatten();
     let success = (200..300).contains(&answer.status);
     let has_error_marker =
         answer.error_type.is_some() || json.as_ref().is_some_and(|b| b.get("__type").is_some());
@@ -114,7 +114,7 @@ pub fn read_get_fuota_task(answer: &HttpAnswer) -> Result<TaskAnswer, ConsoleErr
     }
     let parse_error = |detail: String| ConsoleError::Parse { detail, excerpt: excerpt(answer.body), request_id: request_id.clone() };
     let value = json.ok_or_else(|| {
-        parse_error(serde_json::from_str::<Value>(answer.body).err().map(|e| e.to_string()).unwrap_or_default())
+        parse_error(crate::json::parse(answer.body).err().unwrap_or_default())
     })?;
     let raw_json = serde_json::to_string_pretty(&value).unwrap_or_else(|_| answer.body.to_owned());
     let task = FuotaTask::from_value(value).map_err(parse_error)?;

@@ -22,7 +22,7 @@ pub struct Settings {
 impl Settings {
     /// Unreadable or foreign JSON is no settings, never an error.
     pub fn from_json(json: &str) -> Self {
-        serde_json::from_str(json).unwrap_or_default()
+        crate::json::parse(json).ok().and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default()
     }
 
     pub fn to_json(&self) -> String {
@@ -47,7 +47,7 @@ impl std::fmt::Debug for RememberedCredentials {
 
 impl RememberedCredentials {
     pub fn from_json(json: &str) -> Option<Self> {
-        serde_json::from_str(json).ok()
+        serde_json::from_value(crate::json::parse(json).ok()?).ok()
     }
 
     pub fn to_json(&self) -> String {

@@ -1,0 +1,125 @@
+//! JSON text to `serde_json::Value`: the one place the core parses JSON.
+//!
+//! With the `browser-json` feature on wasm32 (the page's build), the browser's own `JSON.parse`
+//! reads the text and serde-wasm-bindgen brings the result over as a `Value`, so the wasm carries
+//! no JSON parser: 5.3 KB brotli less (issue 7). Everywhere else (the native tests, the local
+//! endpoint) serde_json parses.
+//!
+//! What differs between the two: `JSON.parse` reads every number as a double, so a whole number
+//! within ±2^53 arrives as an integer (`50.0` reads as 50) and a larger one as a float. What does
+//! not: text nested deeper than serde_json allows is refused on both, before anything recurses
+//! over it, so a hostile body cannot exhaust the wasm stack.
+use serde_json::Value;
+
+/// serde_json's recursion limit: it reads 127 levels of arrays and objects and refuses 128.
+pub const MAX_DEPTH: usize = 127;
+
+/// Parses JSON text; the error says why (never quoting more of the text than the parser does).
+pub fn parse(text: &str) -> Result<Value, String> {
+    if nesting_depth(text) > MAX_DEPTH {
+        return Err(format!("arrays and objects nested deeper than {MAX_DEPTH} levels"));
+    }
+    #[cfg(all(feature = "browser-json", target_arch = "wasm32"))]
+    {
+        let parsed = js_sys::JSON::parse(text).map_err(|e| String::from(js_sys::Error::from(e).message()))?;
+        serde_wasm_bindgen::from_value(parsed).map_err(|e| e.to_string())
+    }
+    #[cfg(not(all(feature = "browser-json", target_arch = "wasm32")))]
+    {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+/// The deepest nesting of arrays and objects in JSON text; brackets inside strings do not count.
+/// For text that is not JSON the figure is only an upper bound, which is all the guard needs.
+pub fn nesting_depth(text: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for byte in text.bytes() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match byte {
+                b'"' => in_string = true,
+                b'[' | b'{' => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    deepest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn nested(depth: usize) -> String {
+        "[".repeat(depth) + &"]".repeat(depth)
+    }
+
+    #[test]
+    fn the_depth_limit_is_serde_jsons() {
+        assert!(parse(&nested(MAX_DEPTH)).is_ok());
+        assert!(serde_json::from_str::<Value>(&nested(MAX_DEPTH)).is_ok());
+        assert!(parse(&nested(MAX_DEPTH + 1)).unwrap_err().contains("nested deeper"));
+        assert!(serde_json::from_str::<Value>(&nested(MAX_DEPTH + 1)).is_err());
+        assert!(parse(&nested(200_000)).is_err());
+    }
+
+    #[test]
+    fn brackets_in_strings_do_not_count() {
+        assert_eq!(nesting_depth(r#"{"a": "[[[{{{", "b": ["\"]]]", {"c": 1}]}"#), 3);
+        assert_eq!(nesting_depth(r#""\\" [ ]"#), 1);
+        assert_eq!(nesting_depth("no json at all"), 0);
+    }
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            "[\\[\\]{}\"\\\\a-z ]{0,8}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(6, 64, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::btree_map("[\\[\\]{}\"a-z]{0,4}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn depth_of(v: &Value) -> usize {
+        match v {
+            Value::Array(items) => 1 + items.iter().map(depth_of).max().unwrap_or(0),
+            Value::Object(members) => 1 + members.values().map(depth_of).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn the_scanner_measures_what_the_parser_reads(v in json_value(), pretty in any::<bool>()) {
+            let text = if pretty { serde_json::to_string_pretty(&v) } else { serde_json::to_string(&v) }.unwrap();
+            prop_assert_eq!(nesting_depth(&text), depth_of(&v));
+            prop_assert_eq!(parse(&text).unwrap(), v);
+        }
+
+        #[test]
+        fn any_text_parses_or_says_why(text in "\\PC{0,64}") {
+            if let Err(why) = parse(&text) { prop_assert!(!why.is_empty()); }
+        }
+    }
+}
