@@ -54,7 +54,7 @@ CHROMEDRIVER=/usr/bin/chromedriver \
 
 step "release build, and the byte budget of a first visit (deterministic: it may fail CI)"
 trunk build --release
-# Issue 7's goal is 100 KiB brotli; today's build is ~209 KiB (README, "Performance"). The gate keeps
+# Issue 7's goal is 100 KiB brotli; today's build is ~208 KiB (README, "Performance"). The gate keeps
 # it from growing while the goal is pursued: lower it as the bytes come down.
 SIZE_BUDGET_KIB=210
 node bench/size-budget.mjs dist "$SIZE_BUDGET_KIB" --exclude examples/

@@ -2,7 +2,8 @@
 //!
 //! Request model and endpoint resolution, SigV4 signing inputs, response parsing, error
 //! classification and fragment arithmetic. No `web-sys`, no `leptos`: it runs under native
-//! `cargo test` in milliseconds and property tests can hammer it.
+//! `cargo test` in milliseconds and property tests can hammer it. One seam reaches the browser:
+//! with the `browser-json` feature on wasm32, [`json::parse`] hands JSON text to `JSON.parse`.
 
 pub mod clock_skew;
 pub mod credentials;
