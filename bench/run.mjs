@@ -6,6 +6,7 @@
 //   npm ci --prefix bench && node bench/run.mjs            (about 1-2 minutes; stops by itself)
 //
 // Environment: FUOTA_DIST (default dist/), FUOTA_LOCAL (default target/debug/fuota-local),
+// FUOTA_FLOOR_DIST (default bench/out/floor: the floor page, built by scripts/bench.sh),
 // BENCH_DEADLINE_S (hard stop, default 290). `--quick` runs fewer repetitions (for trying it out).
 // Exit status: 0 when every measurement ran (whatever the timings: goals never fail the run),
 // 1 when a measurement could not be taken (its row says why), 2 when the hard deadline hit.
@@ -469,6 +470,8 @@ async function floorPage(browser, benchOrigin, api) {
     await page.click('button[type=submit]');
     const name = await page.waitForFunction(() => document.querySelector('output.name')?.textContent || null, null, { timeout: 10000 })
       .then((h) => h.jsonValue()).catch((e) => `no answer: ${errMsg(e)}`);
+    // The local endpoint's demo-in-session is named sensor-fw-2.4.1: anything else is not a working client.
+    if (name !== 'sensor-fw-2.4.1') throw new Error(`the floor page did not fetch demo-in-session: it shows ${JSON.stringify(name)}`);
     const r = await withTimeout(keystrokes(page, { count: P.keystrokes, inputSel: '[name=firmware-size]', outSel: '[data-calc=total-fragments]' }),
       60000, 'floor keystrokes');
     const isolated = await page.evaluate(() => self.crossOriginIsolated);
@@ -561,7 +564,7 @@ function report() {
   lines.push('');
   const notes = [];
   if (s && !s.error) {
-    notes.push(`signing: batches of ${s.n} signatures, ${s.rounds} batches per signer after 2 warm-up rounds, interleaved; page cross-origin isolated: ${s.crossOriginIsolated} (timer resolution ${s.crossOriginIsolated ? '5' : '100'} µs); all JS signers produce the reference signature: ${Object.entries(s.signatureOk ?? {}).map(([k, v]) => `${k} ${v ? 'yes' : v === false ? 'NO' : 'unchecked'}`).join(', ')}`);
+    notes.push(`signing: batches of ${s.n} signatures, ${s.rounds} batches per signer after 2 warm-up rounds, interleaved; page cross-origin isolated: ${s.crossOriginIsolated} (timer resolution ${s.crossOriginIsolated ? '5' : '100'} µs); every signer checked produces the reference signature: ${Object.entries(s.signatureOk ?? {}).map(([k, v]) => `${k} ${v ? 'yes' : v === false ? 'NO' : 'unchecked'}`).join(', ')}`);
     if (s.peerSmoke) notes.push(`size peers fetched demo-in-session from the local endpoint: ${Object.entries(s.peerSmoke).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
   if (r.calculator?.harnessFloor?.medianMs != null) {
@@ -638,6 +641,7 @@ async function main() {
     s.signatureOk = Object.fromEntries(Object.entries(s.signatures).filter(([k]) => k !== 'wasm').map(([k, v]) => [k, v === ref]));
     // The floor's signature is checked like the JS peers' (same request, same time).
     for (const [k, v] of Object.entries(s.failed ?? {})) if (k !== 'wasm') results.errors.push(`signing with ${k}: ${v}`);
+    if (hasFloor() && s.floorNa) results.errors.push(`signing with the floor: ${s.floorNa}`);
     for (const [k, ok] of Object.entries(s.signatureOk)) if (!ok) results.errors.push(`${k} signed wrong: ${s.signatures[k]} ≠ reference ${ref}`);
     return s;
   });

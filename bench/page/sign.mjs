@@ -83,7 +83,8 @@ async function wasm() {
 }
 
 async function floor() {
-  // bench/floor: aws-sigv4 with nothing around it, the same request and time inside wasm.
+  // bench/floor: aws-sigv4 with nothing around it, the same request and time inside wasm. Its init
+  // runs its main, which mounts the floor's small form into this page's body: harmless here.
   let mod;
   try {
     mod = await import('/__bench/floor/fuota-floor.js');

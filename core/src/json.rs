@@ -5,16 +5,23 @@
 //! no JSON parser: 5.3 KB brotli less (issue 7). Everywhere else (the native tests, the local
 //! endpoint) serde_json parses.
 //!
-//! What differs between the two: `JSON.parse` reads every number as a double, so a whole number
-//! within ±2^53 arrives as an integer (`50.0` reads as 50) and a larger one as a float. What does
-//! not: text nested deeper than serde_json allows is refused on both, before anything recurses
-//! over it, so a hostile body cannot exhaust the wasm stack.
+//! What differs between the two, none of it in a well-formed answer:
+//! - `JSON.parse` reads every number as a double: a whole number within ±2^53 arrives as an
+//!   integer (`50.0` reads as 50), a larger one as a float, so an integer member over 2^53 is a
+//!   type error in the page where serde_json reads it exactly;
+//! - an escaped lone surrogate (`"\ud800"`) becomes U+FFFD in the page; serde_json refuses it;
+//! - the page's error messages are the browser's, and Chromium's quote part of the text: callers
+//!   whose text may hold a secret (a paste) drop the message, and response bodies are redacted
+//!   before they are parsed.
+//!
+//! What does not differ: text nested deeper than serde_json allows is refused on both, before
+//! anything recurses over it, so a hostile body cannot exhaust the wasm stack.
 use serde_json::Value;
 
 /// serde_json's recursion limit: it reads 127 levels of arrays and objects and refuses 128.
 pub const MAX_DEPTH: usize = 127;
 
-/// Parses JSON text; the error says why (never quoting more of the text than the parser does).
+/// Parses JSON text; the error says why (and may quote part of the text: see above).
 pub fn parse(text: &str) -> Result<Value, String> {
     if nesting_depth(text) > MAX_DEPTH {
         return Err(format!("arrays and objects nested deeper than {MAX_DEPTH} levels"));

@@ -284,7 +284,8 @@ fn parse_time_text(s: &str) -> Option<Timestamp> {
 // JSON shapes
 
 fn parse_json(text: &str) -> Result<PastedCredentials, PasteError> {
-    // serde_json's error says where, never what: still, it is not passed on.
+    // The parser's message may quote the text (the browser's does), and the text holds secrets:
+    // it is not passed on.
     let value: Value = crate::json::parse(text).map_err(|_| PasteError::BrokenJson)?;
     let Value::Object(mut top) = value else {
         return Err(PasteError::Unrecognised);

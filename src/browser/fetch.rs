@@ -4,7 +4,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use fuota_core::response::{read_get_fuota_task, redact, too_large, HttpAnswer, TaskAnswer, MAX_BODY_BYTES};
+use fuota_core::response::{read_get_fuota_task_redacting, too_large, HttpAnswer, TaskAnswer, MAX_BODY_BYTES};
 use fuota_core::signing::{sign_get, time_from_epoch_millis};
 use fuota_core::{ConsoleError, TaskQuery};
 use gloo_net::http::{Headers, Request};
@@ -134,7 +134,6 @@ pub async fn get_fuota_task(
         .into_iter()
         .flatten()
         .collect();
-    let body = redact(&body, &secrets);
     answer.body = &body;
-    read_get_fuota_task(&answer)
+    read_get_fuota_task_redacting(&answer, &secrets)
 }
