@@ -394,4 +394,11 @@ fn the_browser_parses_json_into_the_same_values_and_refuses_deep_nesting() {
     let ok = fuota_core::response::read_get_fuota_task(&answer(body)).expect("a plain task reads");
     assert_eq!(ok.task.id.as_deref(), Some("t-1"));
     assert_eq!(ok.task.fragment_size_bytes, Some(50));
+    // Objects at the limit read (an unknown member is kept out of the way); one level more does not.
+    let objects = |depth: usize| format!(r#"{{"Id": "t-2", "Extra": {}1{}}}"#, "{\"a\":".repeat(depth - 1), "}".repeat(depth - 1));
+    let (limit_body, over_body) = (objects(json::MAX_DEPTH), objects(json::MAX_DEPTH + 1));
+    let at_limit = fuota_core::response::read_get_fuota_task(&answer(&limit_body)).expect("127 levels read");
+    assert_eq!(at_limit.task.id.as_deref(), Some("t-2"));
+    let over = fuota_core::response::read_get_fuota_task(&answer(&over_body)).unwrap_err();
+    assert_eq!(over.code(), "ParseError");
 }
