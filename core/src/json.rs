@@ -28,7 +28,9 @@ pub fn parse(text: &str) -> Result<Value, String> {
     }
     #[cfg(all(feature = "browser-json", target_arch = "wasm32"))]
     {
-        let parsed = js_sys::JSON::parse(text).map_err(|e| String::from(js_sys::Error::from(e).message()))?;
+        // `as_string`, not `String::from`: a thrown value without a string message must not throw again.
+        let parsed = js_sys::JSON::parse(text)
+            .map_err(|e| js_sys::Error::from(e).message().as_string().unwrap_or_else(|| "not JSON".to_owned()))?;
         serde_wasm_bindgen::from_value(parsed).map_err(|e| e.to_string())
     }
     #[cfg(not(all(feature = "browser-json", target_arch = "wasm32")))]
