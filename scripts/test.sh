@@ -39,6 +39,10 @@ echo "sigv4 and endpoint vectors: identical to botocore $(python3 -c 'import bot
 
 cargo build --locked --quiet -p fuota-local
 
+step "a real AWS client: botocore reads every answer of the local endpoint, following NextToken"
+BOTO_READY="$(start_endpoint --api 127.0.0.1:0)"
+python3 tests/botocore/read_local_endpoint.py "$(json_field "$BOTO_READY" api)"
+
 step "relay: a real nginx in front of the local endpoint forwards signed requests with the signed Host"
 tests/relay/run.sh
 

@@ -8,9 +8,10 @@
 use std::any::Any;
 
 use fuota_core::error::{ErrorCode, KnownCode};
-use fuota_core::query::QueryForm;
+use fuota_core::connection::ConnectionForm;
+use fuota_core::response::JsonAnswer;
 use fuota_core::task::Timestamp;
-use fuota_core::{ConsoleError, TaskQuery};
+use fuota_core::{Connection, ConsoleError, ReadRequest};
 use leptos::prelude::*;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -44,7 +45,7 @@ struct ProvidedCredentials {
 /// Credentials as the widget holds them: the form strings, and when they expire.
 #[derive(Clone)]
 struct HeldCredentials {
-    form: QueryForm,
+    form: ConnectionForm,
     expires_at: Option<i64>,
 }
 
@@ -78,12 +79,12 @@ fn held_from_js(value: &JsValue) -> Result<HeldCredentials, ConsoleError> {
         .map_err(|_| unavailable("expected {accessKeyId, secretAccessKey, sessionToken, expiration}"))?;
     let expiration = js_sys::Reflect::get(value, &JsValue::from_str("expiration")).unwrap_or(JsValue::UNDEFINED);
     Ok(HeldCredentials {
-        form: QueryForm {
+        form: ConnectionForm {
             access_key_id: provided.access_key_id,
             secret_access_key: provided.secret_access_key,
             session_token: provided.session_token.unwrap_or_default(),
             expiration: expiration_millis(&expiration).and_then(Timestamp::from_epoch_millis),
-            ..QueryForm::default()
+            ..ConnectionForm::default()
         },
         // Through Timestamp: only a time between the years 1 and 9999 counts.
         expires_at: expiration_millis(&expiration).and_then(Timestamp::from_epoch_millis).map(Timestamp::epoch_millis),
@@ -145,16 +146,17 @@ async fn credentials(source: StoredValue<WidgetSource, LocalStorage>, refresh: b
     }
 }
 
-async fn query(source: StoredValue<WidgetSource, LocalStorage>, refresh: bool) -> Result<TaskQuery, ConsoleError> {
+/// The widget's connection (options and credentials) and the task it shows.
+async fn task_read(source: StoredValue<WidgetSource, LocalStorage>, refresh: bool) -> Result<(Connection, ReadRequest), ConsoleError> {
     let held = credentials(source, refresh).await?;
     let options = read(source, |s| s.options.clone())?;
-    TaskQuery::from_form(&QueryForm {
+    let connection = Connection::from_form(&ConnectionForm {
         region: options.region.unwrap_or_default(),
-        task_id: options.task_id.unwrap_or_default(),
         endpoint: options.endpoint.unwrap_or_default(),
         relay: options.relay.unwrap_or_default(),
         ..held.form
-    })
+    })?;
+    Ok((connection, ReadRequest::get_fuota_task(&options.task_id.unwrap_or_default())?))
 }
 
 fn is_expired_credentials(error: &ConsoleError) -> bool {
@@ -236,14 +238,17 @@ pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHa
             let started = fetch.begin();
             async move {
                 let started = started?;
-                let first = fetch.send(&query(source, false).await?, &started).await;
+                let (connection, request) = task_read(source, false).await?;
+                let first = fetch.send(&connection, &request, &started).await;
                 match first {
                     // The service says the credentials expired: ask the provider once more.
                     Err(e) if is_expired_credentials(&e) && read(source, |s| s.provider.is_some()).unwrap_or(false) => {
-                        fetch.send(&query(source, true).await?, &started).await
+                        let (connection, request) = task_read(source, true).await?;
+                        fetch.send(&connection, &request, &started).await
                     }
                     other => other,
                 }
+                .and_then(JsonAnswer::into_task)
             }
         });
         exported.set(Some(Controls { source, load, fetch }));

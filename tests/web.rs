@@ -10,9 +10,10 @@ use fuota_core::retry::{Progress, RetryPolicy};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
-use fuota_core::query::QueryForm;
+use fuota_core::connection::ConnectionForm;
+use fuota_core::response::{read_answer, HttpAnswer, JsonAnswer, TaskAnswer};
 use fuota_core::signing::{sign_get, time_from_epoch_millis};
-use fuota_core::{demo, ConsoleError, TaskQuery, TemporaryCredentials};
+use fuota_core::{demo, Connection, ConsoleError, Operation, ReadRequest, TemporaryCredentials};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::AbortController;
@@ -33,33 +34,60 @@ fn skewed_endpoint() -> &'static str {
     option_env!("FUOTA_TEST_SKEWED_ENDPOINT").expect("FUOTA_TEST_SKEWED_ENDPOINT: run through scripts/test.sh")
 }
 
-fn demo_query(task_id: &str) -> QueryForm {
-    QueryForm {
+/// The demo connection to the local endpoint, and the task to read.
+#[derive(Clone)]
+struct TaskRead {
+    form: ConnectionForm,
+    task_id: String,
+}
+
+fn demo_query(task_id: &str) -> TaskRead {
+    demo_query_with(task_id, |_| {})
+}
+
+fn demo_query_with(task_id: &str, change: impl FnOnce(&mut ConnectionForm)) -> TaskRead {
+    let mut form = ConnectionForm {
         access_key_id: demo::ACCESS_KEY_ID.into(),
         secret_access_key: demo::SECRET_ACCESS_KEY.into(),
         session_token: demo::SESSION_TOKEN.into(),
         region: demo::REGION.into(),
         endpoint: endpoint().into(),
-        task_id: task_id.into(),
-        ..QueryForm::default()
-    }
+        ..ConnectionForm::default()
+    };
+    change(&mut form);
+    TaskRead { form, task_id: task_id.into() }
 }
 
-/// One attempt, no retries.
-async fn get(form: QueryForm) -> Result<fuota_core::response::TaskAnswer, ConsoleError> {
-    let query = TaskQuery::from_form(&form).expect("a valid form");
+fn demo_connection() -> Connection {
+    Connection::from_form(&demo_query("unused").form).expect("the demo connection")
+}
+
+/// One attempt of any read, no retries.
+async fn read_once(connection: &Connection, request: &ReadRequest, offset: i64) -> Result<JsonAnswer, ConsoleError> {
     let controller = AbortController::new().expect("AbortController");
-    fetch::get_fuota_task(&query, &controller.signal(), fetch::ATTEMPT_TIMEOUT, 0).await
+    fetch::read_once(connection, &connection.prepare(request), &controller.signal(), fetch::ATTEMPT_TIMEOUT, offset).await
+}
+
+/// One attempt of GetFuotaTask, no retries.
+async fn get(q: TaskRead) -> Result<TaskAnswer, ConsoleError> {
+    get_with_offset(q, 0).await
+}
+
+async fn get_with_offset(q: TaskRead, offset: i64) -> Result<TaskAnswer, ConsoleError> {
+    let connection = Connection::from_form(&q.form).expect("a valid connection");
+    let request = ReadRequest::get_fuota_task(&q.task_id).expect("a valid task id");
+    read_once(&connection, &request, offset).await.and_then(JsonAnswer::into_task)
 }
 
 /// The whole request path (retries, skew, cancel), recording the progress it reports.
-async fn send(form: QueryForm, options: SendOptions, controller: &AbortController) -> (Result<fuota_core::response::TaskAnswer, ConsoleError>, Vec<Progress>) {
-    let query = TaskQuery::from_form(&form).expect("a valid form");
+async fn send(q: TaskRead, options: SendOptions, controller: &AbortController) -> (Result<TaskAnswer, ConsoleError>, Vec<Progress>) {
+    let connection = Connection::from_form(&q.form).expect("a valid connection");
+    let request = ReadRequest::get_fuota_task(&q.task_id).expect("a valid task id");
     let heard = Rc::new(RefCell::new(Vec::new()));
     let log = Rc::clone(&heard);
-    let result = request::send(&query, controller, options, move |p| log.borrow_mut().push(p)).await;
+    let result = request::send(&connection, &request, controller, options, move |p| log.borrow_mut().push(p)).await;
     let heard = heard.borrow().clone();
-    (result, heard)
+    (result.and_then(JsonAnswer::into_task), heard)
 }
 
 fn unique(prefix: &str) -> String {
@@ -120,17 +148,17 @@ async fn an_endpoint_that_echoes_the_request_shows_no_secret() {
 
 #[wasm_bindgen_test]
 async fn a_wrong_secret_is_an_invalid_signature() {
-    let form = QueryForm { secret_access_key: "not-the-secret".into(), ..demo_query("demo-done") };
+    let form = demo_query_with("demo-done", |f| f.secret_access_key = "not-the-secret".into());
     let err = get(form).await.expect_err("wrong secret");
     assert_eq!(err.code(), "InvalidSignatureException");
-    let unknown = QueryForm { access_key_id: "ASIAUNKNOWNUNKNOWN12".into(), ..demo_query("demo-done") };
+    let unknown = demo_query_with("demo-done", |f| f.access_key_id = "ASIAUNKNOWNUNKNOWN12".into());
     assert_eq!(get(unknown).await.expect_err("unknown key").code(), "UnrecognizedClientException");
 }
 
 #[wasm_bindgen_test]
 async fn a_refused_connection_is_a_network_error_that_mentions_cors() {
     // Port 9 (discard) has no listener here: fetch rejects like a CORS block does.
-    let form = QueryForm { endpoint: "http://127.0.0.1:9".into(), ..demo_query("demo-done") };
+    let form = demo_query_with("demo-done", |f| f.endpoint = "http://127.0.0.1:9".into());
     let err = get(form).await.expect_err("nothing listens");
     assert_eq!(err.code(), "NetworkError");
     assert!(err.sentence().contains("CORS"));
@@ -208,7 +236,7 @@ async fn a_clock_two_hours_slow_is_corrected_from_the_service_and_kept() {
 
 #[wasm_bindgen_test]
 async fn a_server_two_hours_ahead_is_learned_from_the_message_when_date_is_hidden() {
-    let form = QueryForm { endpoint: skewed_endpoint().into(), ..demo_query("demo-done") };
+    let form = demo_query_with("demo-done", |f| f.endpoint = skewed_endpoint().into());
     let (result, heard) = send(form, SendOptions::default(), &AbortController::new().unwrap()).await;
     assert!(result.is_ok(), "{result:?}");
     let [Progress::ClockCorrected { offset_ms }] = heard[..] else { panic!("{heard:?}") };
@@ -218,17 +246,12 @@ async fn a_server_two_hours_ahead_is_learned_from_the_message_when_date_is_hidde
 
 #[wasm_bindgen_test]
 async fn a_cors_block_is_reported_as_such() {
-    let form = QueryForm { endpoint: no_cors_endpoint().into(), ..demo_query("demo-done") };
+    let form = demo_query_with("demo-done", |f| f.endpoint = no_cors_endpoint().into());
     let err = get(form).await.expect_err("the browser blocks it");
     assert_eq!(err.code(), "NetworkError");
     assert!(err.sentence().contains("CORS") && err.sentence().contains("relay"), "{}", err.sentence());
 }
 
-async fn get_with_offset(form: QueryForm, offset: i64) -> Result<fuota_core::response::TaskAnswer, ConsoleError> {
-    let query = TaskQuery::from_form(&form).expect("a valid form");
-    let controller = AbortController::new().expect("AbortController");
-    fetch::get_fuota_task(&query, &controller.signal(), fetch::ATTEMPT_TIMEOUT, offset).await
-}
 
 #[wasm_bindgen_test]
 async fn hostile_answers_become_typed_errors_and_the_next_request_works() {
@@ -374,6 +397,7 @@ fn events_carry_plain_objects_and_nulls_for_what_is_absent() {
 #[wasm_bindgen_test]
 fn the_browser_parses_json_into_the_same_values_and_refuses_deep_nesting() {
     use fuota_core::json;
+    let read_task = |a: &HttpAnswer| read_answer(Operation::GetFuotaTask, a, &[]).and_then(JsonAnswer::into_task);
     let body = r#"{"Id": "t-1", "FragmentSizeBytes": 50, "CreatedAt": 1759100300.5, "LoRaWAN": {"RfRegion": "EU868"}, "List": [true, null, "x", -3]}"#;
     assert_eq!(json::parse(body).unwrap(), serde_json::from_str::<serde_json::Value>(body).unwrap());
     // JSON.parse reads numbers as doubles: a whole one comes over as an integer.
@@ -386,19 +410,89 @@ fn the_browser_parses_json_into_the_same_values_and_refuses_deep_nesting() {
     assert!(json::parse(&at_limit).is_ok());
     // The same through the response reader: a hostile 200 is a ParseError, and the next one reads.
     let hostile = "{\"a\":".repeat(40_000) + "1" + &"}".repeat(40_000); // under the 256 KiB cap
-    let answer = |body| fuota_core::response::HttpAnswer {
+    let answer = |body| HttpAnswer {
         status: 200, error_type: None, request_id: Some("req-1"), content_type: Some("application/json"), date: None, body,
     };
-    let err = fuota_core::response::read_get_fuota_task(&answer(&hostile)).unwrap_err();
+    let err = read_task(&answer(&hostile)).unwrap_err();
     assert_eq!(err.code(), "ParseError");
-    let ok = fuota_core::response::read_get_fuota_task(&answer(body)).expect("a plain task reads");
+    let ok = read_task(&answer(body)).expect("a plain task reads");
     assert_eq!(ok.task.id.as_deref(), Some("t-1"));
     assert_eq!(ok.task.fragment_size_bytes, Some(50));
     // Objects at the limit read (an unknown member is kept out of the way); one level more does not.
     let objects = |depth: usize| format!(r#"{{"Id": "t-2", "Extra": {}1{}}}"#, "{\"a\":".repeat(depth - 1), "}".repeat(depth - 1));
     let (limit_body, over_body) = (objects(json::MAX_DEPTH), objects(json::MAX_DEPTH + 1));
-    let at_limit = fuota_core::response::read_get_fuota_task(&answer(&limit_body)).expect("127 levels read");
+    let at_limit = read_task(&answer(&limit_body)).expect("127 levels read");
     assert_eq!(at_limit.task.id.as_deref(), Some("t-2"));
-    let over = fuota_core::response::read_get_fuota_task(&answer(&over_body)).unwrap_err();
+    let over = read_task(&answer(&over_body)).unwrap_err();
     assert_eq!(over.code(), "ParseError");
+}
+
+// ---- the campaign operations, each read from the local endpoint ----
+
+/// Every page of a list through the whole request path; the items, and how many pages.
+async fn all_pages<T>(
+    request_for: impl Fn(&fuota_core::operation::PageRequest) -> Result<ReadRequest, ConsoleError>,
+    parse: impl Fn(serde_json::Value) -> Result<fuota_core::pages::Page<T>, String>,
+) -> (Result<u32, ConsoleError>, Vec<T>) {
+    let controller = AbortController::new().expect("AbortController");
+    let items = RefCell::new(Vec::new());
+    let result = request::read_pages(&demo_connection(), request_for, parse, &controller, SendOptions::default(), |page| items.borrow_mut().extend(page), |_| {}).await;
+    (result, items.into_inner())
+}
+
+#[wasm_bindgen_test]
+async fn every_campaign_operation_is_read_from_the_local_endpoint() {
+    use fuota_core::campaign::{multicast_group_ids_page, task_list_page, MulticastGroup, MulticastSession};
+    use fuota_core::devices::{device_page, FuotaDeviceStatus};
+    use fuota_core::operation::DeviceSource;
+
+    let (pages, tasks) = all_pages(|p| Ok(ReadRequest::list_fuota_tasks(p)), task_list_page).await;
+    assert!(pages.expect("ListFuotaTasks") >= 2, "short pages followed to the end");
+    let ids: Vec<String> = tasks.iter().filter_map(|t| t.id.clone()).collect();
+    assert!(ids.contains(&"demo-10k".to_owned()) && ids.contains(&"demo-live".to_owned()), "{ids:?}");
+
+    let (_, devices) = all_pages(|p| ReadRequest::list_wireless_devices(&DeviceSource::FuotaTask("demo-in-session".into()), p), device_page).await;
+    let statuses: Vec<_> = devices.iter().filter_map(|d| d.fuota_status.clone()).collect();
+    assert!(FuotaDeviceStatus::KNOWN.iter().all(|s| statuses.contains(s)), "{statuses:?}");
+    assert!(statuses.iter().any(|s| matches!(s, FuotaDeviceStatus::Unknown(_))));
+
+    // 10,000 devices: tokens with `+`, `/` and `=` are encoded so that the signature still matches.
+    let (pages, big) = all_pages(|p| ReadRequest::list_wireless_devices(&DeviceSource::FuotaTask("demo-10k".into()), p), device_page).await;
+    assert!(pages.expect("ListWirelessDevices") >= 40);
+    assert_eq!(big.len(), 10_000);
+
+    let (_, groups) = all_pages(|p| ReadRequest::list_multicast_groups_by_fuota_task("demo-in-session", p), multicast_group_ids_page).await;
+    assert_eq!(groups, vec!["mcg-sensors-eu868".to_owned()]);
+    let c = demo_connection();
+    let group = read_once(&c, &ReadRequest::get_multicast_group(&groups[0]).unwrap(), 0).await.unwrap().parse(MulticastGroup::from_value).unwrap();
+    assert_eq!(group.value.dl_class.as_deref(), Some("ClassC"));
+    assert!(group.request_id.is_some());
+    let session = read_once(&c, &ReadRequest::get_multicast_group_session(&groups[0]).unwrap(), 0).await.unwrap().parse(MulticastSession::from_value).unwrap();
+    assert_eq!(session.value.dl_dr, Some(3));
+    assert_eq!(session.value.dl_freq_hz, Some(869_525_000));
+}
+
+#[wasm_bindgen_test]
+async fn a_list_that_fails_on_page_two_keeps_page_one_and_names_the_operation() {
+    use fuota_core::devices::device_page;
+    use fuota_core::operation::DeviceSource;
+    let devices_of = |task: &'static str| move |p: &fuota_core::operation::PageRequest| ReadRequest::list_wireless_devices(&DeviceSource::FuotaTask(task.into()), p);
+
+    let (result, kept) = all_pages(devices_of("fault-devices-denied"), device_page).await;
+    let err = result.expect_err("page 2 is refused");
+    assert_eq!(err.code(), "AccessDeniedException");
+    assert!(err.sentence().contains("iotwireless:ListWirelessDevices"), "{}", err.sentence());
+    assert_eq!(kept.len(), 250, "the first page stays");
+
+    let (result, _) = all_pages(devices_of("fault-devices-malformed"), device_page).await;
+    assert_eq!(result.unwrap_err().code(), "ParseError");
+    let (result, _) = all_pages(devices_of("fault-devices-loop"), device_page).await;
+    assert_eq!(result.unwrap_err().code(), "PaginationError");
+    let (result, _) = all_pages(devices_of("fault-devices-wrong-types"), device_page).await;
+    let err = result.unwrap_err();
+    assert!(matches!(&err, ConsoleError::Parse { detail, .. } if detail.starts_with("WirelessDeviceList[1]")), "{err:?}");
+    // Throttled once on page 2: retried, and the whole list arrives.
+    let (result, devices) = all_pages(devices_of("fault-devices-throttle-once"), device_page).await;
+    assert!(result.is_ok());
+    assert_eq!(devices.len(), 600);
 }

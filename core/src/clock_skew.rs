@@ -81,6 +81,7 @@ mod tests {
 
     fn invalid_signature_at(message: &str, date: Option<&str>) -> ConsoleError {
         ConsoleError::Service(ServiceError {
+            operation: crate::operation::Operation::GetFuotaTask,
             code: ErrorCode::Known(KnownCode::InvalidSignatureException),
             status: 403,
             message: Some(message.to_owned()),

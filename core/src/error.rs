@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::operation::Operation;
+
 /// A form control, named as in the automation contract (`name=` of the control).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
@@ -16,6 +18,8 @@ pub enum Field {
     FragmentSize,
     RedundancyPercent,
     FragmentInterval,
+    /// Not a control: a multicast group id the service named, checked before it is sent.
+    MulticastGroupId,
 }
 
 impl Field {
@@ -32,6 +36,7 @@ impl Field {
             Field::FragmentSize => "fragment-size",
             Field::RedundancyPercent => "redundancy-percent",
             Field::FragmentInterval => "fragment-interval-ms",
+            Field::MulticastGroupId => "multicast-group-id",
         }
     }
 }
@@ -108,6 +113,8 @@ impl ErrorCode {
 /// An error answer of the service, as an SDK would decode it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceError {
+    /// The operation that was refused: the sentence names it and its IAM action.
+    pub operation: Operation,
     pub code: ErrorCode,
     pub status: u16,
     pub message: Option<String>,
@@ -139,8 +146,10 @@ pub enum ConsoleError {
     Service(ServiceError),
     /// Something answered that is not the service speaking JSON (a proxy's HTML page, an empty body).
     UnexpectedResponse { status: u16, content_type: Option<String>, excerpt: String, request_id: Option<String> },
-    /// A success answer whose body is not a FUOTA task.
-    Parse { detail: String, excerpt: String, request_id: Option<String> },
+    /// A success answer whose body is not what the operation returns.
+    Parse { operation: Operation, detail: String, excerpt: String, request_id: Option<String> },
+    /// A list gave back a page token it had already given: following it would never end.
+    PageLoop { operation: Operation, pages_read: u32 },
 }
 
 impl ConsoleError {
@@ -161,6 +170,7 @@ impl ConsoleError {
             ConsoleError::Service(e) => e.code.as_str(),
             ConsoleError::UnexpectedResponse { .. } => "UnexpectedResponse",
             ConsoleError::Parse { .. } => "ParseError",
+            ConsoleError::PageLoop { .. } => "PaginationError",
         }
     }
 
@@ -198,6 +208,7 @@ impl ConsoleError {
             ConsoleError::ExpiredCredentials { expired_at } => rows.push(("Expired at", expired_at.clone())),
             ConsoleError::Cancelled => {}
             ConsoleError::Service(e) => {
+                rows.push(("Operation", e.operation.name().to_owned()));
                 rows.push(("HTTP status", e.status.to_string()));
                 if let Some(m) = &e.message {
                     rows.push(("Message", m.clone()));
@@ -211,9 +222,14 @@ impl ConsoleError {
                 rows.push(("Content-Type", content_type.clone().unwrap_or_else(|| "(none)".to_owned())));
                 rows.push(("Body", if excerpt.is_empty() { "(empty)".to_owned() } else { excerpt.clone() }));
             }
-            ConsoleError::Parse { detail, excerpt, .. } => {
+            ConsoleError::Parse { operation, detail, excerpt, .. } => {
+                rows.push(("Operation", operation.name().to_owned()));
                 rows.push(("Problem", detail.clone()));
                 rows.push(("Body", excerpt.clone()));
+            }
+            ConsoleError::PageLoop { operation, pages_read } => {
+                rows.push(("Operation", operation.name().to_owned()));
+                rows.push(("Pages read", pages_read.to_string()));
             }
         }
         rows
@@ -246,19 +262,32 @@ impl ConsoleError {
                 "HTTP {status} came back without an AWS error in it (a proxy, a load balancer or a wrong endpoint \
                  answered): check the endpoint or relay URL, then try again."
             ),
-            ConsoleError::Parse { .. } => "The service answered, but not with a FUOTA task the console can read: \
-                 check that the endpoint is IoT Wireless; the raw answer is in the details."
-                .to_owned(),
+            ConsoleError::Parse { operation, .. } => format!(
+                "The service answered {}, but not with {} the console can read: check that the endpoint is \
+                 IoT Wireless; the raw answer is in the details.",
+                operation.name(),
+                operation.answer_noun()
+            ),
+            ConsoleError::PageLoop { operation, pages_read } => format!(
+                "{} gave a page token it had already given, after {pages_read} pages: the list would never end, \
+                 so the console stopped; the pages already read are kept.",
+                operation.name()
+            ),
             ConsoleError::Service(e) => match &e.code {
-                ErrorCode::Known(ValidationException) => {
-                    "The service rejected the request as invalid: check the task id.".to_owned()
+                ErrorCode::Known(ValidationException) => format!(
+                    "The service rejected {} as invalid: check the {} id; the service's message is below.",
+                    e.operation.name(),
+                    e.operation.resource_noun()
+                ),
+                ErrorCode::Known(ResourceNotFoundException) => {
+                    let noun = e.operation.resource_noun();
+                    format!("No {noun} with this id exists for these credentials in this region: check the {noun} id and the region.")
                 }
-                ErrorCode::Known(ResourceNotFoundException) => "No FUOTA task with this id exists for these \
-                     credentials in this region: check the task id and the region."
-                    .to_owned(),
-                ErrorCode::Known(AccessDeniedException) => "These credentials may not read this FUOTA task: \
-                     ask for iotwireless:GetFuotaTask on it, or use another role."
-                    .to_owned(),
+                ErrorCode::Known(AccessDeniedException) => format!(
+                    "These credentials may not call {}: ask for {} in the role's policy, or use another role.",
+                    e.operation.name(),
+                    e.operation.iam_action()
+                ),
                 ErrorCode::Known(InternalServerException) => {
                     "IoT Wireless had an internal error: try again in a moment.".to_owned()
                 }
@@ -285,9 +314,11 @@ impl ConsoleError {
                 ErrorCode::Known(MissingAuthenticationTokenException) => "The endpoint did not take this as a \
                      signed IoT Wireless request: check the endpoint URL and the credentials."
                     .to_owned(),
-                ErrorCode::Unknown(code) => {
-                    format!("The service answered HTTP {} with the error {code}: see the message below.", e.status)
-                }
+                ErrorCode::Unknown(code) => format!(
+                    "The service answered {} with HTTP {} and the error {code}: see the message below.",
+                    e.operation.name(),
+                    e.status
+                ),
             },
         }
     }
@@ -319,6 +350,7 @@ mod tests {
             .into_iter()
             .map(|k| {
                 ConsoleError::Service(ServiceError {
+                    operation: Operation::GetFuotaTask,
                     code: ErrorCode::Known(k),
                     status: 400,
                     message: None,
@@ -331,6 +363,25 @@ mod tests {
             })
             .collect();
         assert_eq!(sentences.len(), KnownCode::ALL.len());
+    }
+
+    #[test]
+    fn a_refusal_names_the_operation_and_its_iam_action() {
+        for operation in Operation::ALL {
+            let denied = ConsoleError::Service(ServiceError {
+                operation,
+                code: ErrorCode::Known(KnownCode::AccessDeniedException),
+                status: 403,
+                message: None,
+                request_id: None,
+                resource_id: None,
+                resource_type: None,
+                server_date: None,
+            });
+            let sentence = denied.sentence();
+            assert!(sentence.contains(&format!("iotwireless:{}", operation.name())), "{sentence}");
+            assert!(denied.details().contains(&("Operation", operation.name().to_owned())));
+        }
     }
 
     #[test]

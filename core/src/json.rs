@@ -16,7 +16,7 @@
 //!
 //! What does not differ: text nested deeper than serde_json allows is refused on both, before
 //! anything recurses over it, so a hostile body cannot exhaust the wasm stack.
-use serde_json::Value;
+pub use serde_json::Value;
 
 /// serde_json's recursion limit: it reads 127 levels of arrays and objects and refuses 128.
 pub const MAX_DEPTH: usize = 127;

@@ -1,22 +1,27 @@
 //! Pure core of the FUOTA task console: everything that can be decided without a browser.
 //!
-//! Request model and endpoint resolution, SigV4 signing inputs, response parsing, error
-//! classification and fragment arithmetic. No `web-sys`, no `leptos`: it runs under native
+//! The read operations and the connection they go through, endpoint resolution, SigV4 signing
+//! inputs, response parsing, error classification, pagination, the campaign's devices and
+//! verdict, and fragment arithmetic. No `web-sys`, no `leptos`: it runs under native
 //! `cargo test` in milliseconds and property tests can hammer it. One seam reaches the browser:
 //! with the `browser-json` feature on wasm32, [`json::parse`] hands JSON text to `JSON.parse`.
 
+pub mod campaign;
 pub mod clock_skew;
+pub mod connection;
 pub mod credentials;
 pub mod deeplink;
 pub mod descriptor;
+pub mod devices;
 pub mod endpoint;
 pub mod error;
 pub mod firmware;
 pub mod fragments;
 pub mod json;
 pub mod lorawan;
+pub mod operation;
+pub mod pages;
 pub mod paste;
-pub mod query;
 pub mod response;
 pub mod retry;
 pub mod settings;
@@ -26,7 +31,8 @@ pub mod task;
 pub use credentials::TemporaryCredentials;
 pub use error::{ConsoleError, ErrorCode};
 pub use fragments::{FragmentInputs, FragmentPlan};
-pub use query::TaskQuery;
+pub use connection::{Connection, ConnectionForm};
+pub use operation::{Operation, ReadRequest};
 pub use task::{FuotaTask, TaskStatus};
 
 /// The demo identity of the local IoT Wireless endpoint. Public on purpose: it only opens the

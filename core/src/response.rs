@@ -1,11 +1,12 @@
-//! Reading a GetFuotaTask answer: a task, or an error classified the way the AWS SDKs do it.
+//! Reading an answer of any read operation: JSON, or an error classified the way the AWS SDKs do it.
 
 use serde_json::Value;
 
 use crate::error::{ConsoleError, ErrorCode, ServiceError};
+use crate::operation::Operation;
 use crate::task::FuotaTask;
 
-/// Bodies larger than this are not read: a task is a few KiB at most.
+/// Bodies larger than this are not read: a task is a few KiB, a page of 250 devices about 120 KiB.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// How much of an unexpected body the details show.
@@ -25,13 +26,6 @@ pub struct HttpAnswer<'a> {
     pub body: &'a str,
 }
 
-/// A task read from a success answer, with the JSON as received for the raw view.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TaskAnswer {
-    pub task: FuotaTask,
-    pub raw_json: String,
-    pub request_id: Option<String>,
-}
 
 fn excerpt(body: &str) -> String {
     match body.char_indices().nth(EXCERPT_CHARS) {
@@ -52,7 +46,7 @@ fn string_member<'v>(body: &'v Value, names: &[&str]) -> Option<&'v str> {
 }
 
 /// The service error in an answer, found as SDKs find it: header, then `__type`, then `code`.
-fn service_error(answer: &HttpAnswer, json: Option<&Value>) -> Option<ServiceError> {
+fn service_error(operation: Operation, answer: &HttpAnswer, json: Option<&Value>) -> Option<ServiceError> {
     let code = answer
         .error_type
         .and_then(sanitize_code)
@@ -60,6 +54,7 @@ fn service_error(answer: &HttpAnswer, json: Option<&Value>) -> Option<ServiceErr
         .or_else(|| json.and_then(|b| string_member(b, &["code", "Code"])).and_then(sanitize_code))?;
     let member = |names: &[&str]| json.and_then(|b| string_member(b, names)).map(str::to_owned);
     Some(ServiceError {
+        operation,
         code: ErrorCode::parse(&code),
         status: answer.status,
         message: member(&["message", "Message"]),
@@ -110,15 +105,60 @@ fn redact_value(value: &mut Value, secrets: &[&str]) {
     }
 }
 
-/// Turns an HTTP answer into a task or a typed error. Never panics, whatever the body.
-pub fn read_get_fuota_task(answer: &HttpAnswer) -> Result<TaskAnswer, ConsoleError> {
-    read_get_fuota_task_redacting(answer, &[])
+/// A success answer of any read, parsed as JSON with every echoed secret redacted: the one step
+/// every operation shares before its own typed parse.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JsonAnswer {
+    pub operation: Operation,
+    pub value: Value,
+    /// The body as received, secrets redacted as text (for an excerpt when the typed parse fails).
+    body: String,
+    pub request_id: Option<String>,
 }
 
-/// [`read_get_fuota_task`], with `secrets` (the session token, the secret key, the signature)
-/// replaced wherever the answer echoes them: in the text, and in every string once parsed. Nothing
-/// this returns (task, raw JSON, error message, excerpt) then holds one.
-pub fn read_get_fuota_task_redacting(answer: &HttpAnswer, secrets: &[&str]) -> Result<TaskAnswer, ConsoleError> {
+/// A typed answer of one read, with its request id.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer<T> {
+    pub value: T,
+    pub request_id: Option<String>,
+}
+
+/// A task read from a GetFuotaTask answer, with the JSON for the raw view and the event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskAnswer {
+    pub task: FuotaTask,
+    pub raw_json: String,
+    pub request_id: Option<String>,
+}
+
+impl JsonAnswer {
+    fn parse_error(&self, detail: String) -> ConsoleError {
+        ConsoleError::Parse { operation: self.operation, detail, excerpt: excerpt(&self.body), request_id: self.request_id.clone() }
+    }
+
+    /// The operation's own reading of the JSON; its error says which member was wrong.
+    pub fn parse<T>(self, parse: impl FnOnce(Value) -> Result<T, String>) -> Result<Answer<T>, ConsoleError> {
+        match parse(self.value.clone()) {
+            Ok(value) => Ok(Answer { value, request_id: self.request_id }),
+            Err(detail) => Err(self.parse_error(detail)),
+        }
+    }
+
+    /// GetFuotaTask's reading: the task, and the JSON pretty-printed for the raw view.
+    pub fn into_task(self) -> Result<TaskAnswer, ConsoleError> {
+        let raw_json = serde_json::to_string_pretty(&self.value).unwrap_or_else(|_| self.body.clone());
+        match FuotaTask::from_value(self.value.clone()) {
+            Ok(task) => Ok(TaskAnswer { task, raw_json, request_id: self.request_id }),
+            Err(detail) => Err(self.parse_error(detail)),
+        }
+    }
+}
+
+/// Turns the HTTP answer to `operation` into JSON or a typed error, never a panic, whatever the
+/// body. `secrets` (the session token, the secret key, the signature) are replaced wherever the
+/// answer echoes them: in the text, and in every string once parsed. Nothing this returns (value,
+/// error message, excerpt) then holds one.
+pub fn read_answer(operation: Operation, answer: &HttpAnswer, secrets: &[&str]) -> Result<JsonAnswer, ConsoleError> {
     let body = redact(answer.body, secrets);
     let answer = &HttpAnswer { body: &body, ..*answer };
     let request_id = answer.request_id.map(str::to_owned);
@@ -132,7 +172,8 @@ pub fn read_get_fuota_task_redacting(answer: &HttpAnswer, secrets: &[&str]) -> R
         return Err(too_large(answer, answer.body.len()));
     }
     let looks_like_json = answer.body.trim_start().starts_with('{');
-    let json: Option<Value> = looks_like_json.then(|| crate::json::parse(answer.body).ok()).flatten().map(|mut v| {
+    let parsed = looks_like_json.then(|| crate::json::parse(answer.body));
+    let json: Option<Value> = parsed.as_ref().and_then(|p| p.as_ref().ok()).cloned().map(|mut v| {
         redact_value(&mut v, secrets);
         v
     });
@@ -140,18 +181,20 @@ pub fn read_get_fuota_task_redacting(answer: &HttpAnswer, secrets: &[&str]) -> R
     let has_error_marker =
         answer.error_type.is_some() || json.as_ref().is_some_and(|b| b.get("__type").is_some());
     if !success || has_error_marker {
-        return Err(service_error(answer, json.as_ref()).map(ConsoleError::Service).unwrap_or_else(unexpected));
+        return Err(service_error(operation, answer, json.as_ref()).map(ConsoleError::Service).unwrap_or_else(unexpected));
     }
     if !looks_like_json {
         return Err(unexpected());
     }
-    let parse_error = |detail: String| ConsoleError::Parse { detail, excerpt: excerpt(answer.body), request_id: request_id.clone() };
-    let value = json.ok_or_else(|| {
-        parse_error(crate::json::parse(answer.body).err().unwrap_or_default())
-    })?;
-    let raw_json = serde_json::to_string_pretty(&value).unwrap_or_else(|_| answer.body.to_owned());
-    let task = FuotaTask::from_value(value).map_err(parse_error)?;
-    Ok(TaskAnswer { task, raw_json, request_id })
+    match json {
+        Some(value) => Ok(JsonAnswer { operation, value, body: body.clone(), request_id }),
+        None => Err(ConsoleError::Parse {
+            operation,
+            detail: parsed.and_then(Result::err).unwrap_or_default(),
+            excerpt: excerpt(answer.body),
+            request_id,
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -159,6 +202,14 @@ mod tests {
     use super::*;
     use crate::error::KnownCode;
     use proptest::strategy::Strategy;
+
+    fn read_get_fuota_task(answer: &HttpAnswer) -> Result<TaskAnswer, ConsoleError> {
+        read_get_fuota_task_redacting(answer, &[])
+    }
+
+    fn read_get_fuota_task_redacting(answer: &HttpAnswer, secrets: &[&str]) -> Result<TaskAnswer, ConsoleError> {
+        read_answer(Operation::GetFuotaTask, answer, secrets).and_then(JsonAnswer::into_task)
+    }
 
     fn answer<'a>(status: u16, error_type: Option<&'a str>, body: &'a str) -> HttpAnswer<'a> {
         HttpAnswer { status, error_type, request_id: Some("req-1"), content_type: Some("application/json"), date: None, body }

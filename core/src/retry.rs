@@ -128,6 +128,7 @@ mod tests {
 
     fn service(code: &str, status: u16) -> ConsoleError {
         ConsoleError::Service(ServiceError {
+            operation: crate::operation::Operation::GetFuotaTask,
             code: ErrorCode::parse(code),
             status,
             message: None,
@@ -156,7 +157,7 @@ mod tests {
             assert_eq!(retry_reason(&service(code, 400)), None, "{code}");
         }
         assert_eq!(retry_reason(&ConsoleError::Cancelled), None);
-        assert_eq!(retry_reason(&ConsoleError::Parse { detail: String::new(), excerpt: String::new(), request_id: None }), None);
+        assert_eq!(retry_reason(&ConsoleError::Parse { operation: crate::operation::Operation::GetFuotaTask, detail: String::new(), excerpt: String::new(), request_id: None }), None);
     }
 
     #[test]

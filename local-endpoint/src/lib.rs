@@ -4,6 +4,7 @@
 //! `x-amzn-RequestId` / `x-amzn-ErrorType`, CORS preflights are answered. Routing is a pure function
 //! of the request and the server's clock so that it can be tested without sockets.
 
+pub mod campaign;
 pub mod sigv4;
 pub mod site;
 pub mod tasks;
@@ -39,6 +40,8 @@ pub struct Config {
     pub slow_delay: Duration,
     /// Expose `Date` to scripts (CORS); off, a page must learn the server's time from messages.
     pub expose_date: bool,
+    /// How fast `demo-live` runs: 1 is its real timeline (about three minutes), 10 ten times faster.
+    pub live_speed: f64,
 }
 
 impl Default for Config {
@@ -63,6 +66,7 @@ impl Default for Config {
             cors: true,
             slow_delay: Duration::from_secs(30),
             expose_date: true,
+            live_speed: 1.0,
         }
     }
 }
@@ -104,6 +108,8 @@ fn aws_error(status: u16, code: &str, message: &str, extra: Value) -> Reply {
 
 pub struct Endpoint {
     pub config: Config,
+    /// When the endpoint started (real clock): `demo-live` runs from here.
+    started: SystemTime,
     requests: AtomicU64,
     /// Ids of `fault-*-once-*` tasks already failed once.
     failed_once: Mutex<HashSet<String>>,
@@ -111,7 +117,17 @@ pub struct Endpoint {
 
 impl Endpoint {
     pub fn new(config: Config) -> Self {
-        Self { config, requests: AtomicU64::new(0), failed_once: Mutex::new(HashSet::new()) }
+        Self::started_at(config, SystemTime::now())
+    }
+
+    /// An endpoint whose `demo-live` started at `started`.
+    pub fn started_at(config: Config, started: SystemTime) -> Self {
+        Self { config, started, requests: AtomicU64::new(0), failed_once: Mutex::new(HashSet::new()) }
+    }
+
+    /// Seconds of `demo-live`'s timeline at `real_now`.
+    fn live_elapsed(&self, real_now: SystemTime) -> f64 {
+        real_now.duration_since(self.started).map(|d| d.as_secs_f64()).unwrap_or(0.0) * self.config.live_speed
     }
 
     /// True the first time `id` is seen.
@@ -137,7 +153,7 @@ impl Endpoint {
         let mut reply = if req.method == "OPTIONS" {
             self.preflight(req)
         } else {
-            self.operation(req, now)
+            self.operation(req, now, self.live_elapsed(real_now))
         };
         reply.headers.push(("x-amzn-RequestId".into(), self.request_id()));
         reply.headers.push(("Date".into(), httpdate::fmt_http_date(now)));
@@ -163,28 +179,44 @@ impl Endpoint {
         reply
     }
 
-    fn operation(&self, req: &WireRequest, now: SystemTime) -> Reply {
+    fn operation(&self, req: &WireRequest, now: SystemTime, elapsed: f64) -> Reply {
         if let Err(e) = sigv4::verify(req, &self.config.identities, "iotwireless", &self.config.regions, now) {
             return aws_error(e.status, e.code, &e.message, json!({}));
         }
         let region = &self.config.regions[0];
         let segments: Vec<&str> = req.raw_path.trim_start_matches('/').split('/').collect();
+        let query = match Query::parse(req.raw_query) {
+            Ok(q) => q,
+            Err(reply) => return reply,
+        };
+        let decode = |label: &str| percent_encoding::percent_decode_str(label).decode_utf8_lossy().into_owned();
         match (req.method, segments.as_slice()) {
-            ("GET", ["fuota-tasks"]) => self.list_tasks(req, region),
+            ("GET", ["fuota-tasks"]) => self.list_tasks(&query, region),
+            ("GET", ["fuota-tasks", id, "multicast-groups"]) => self.list_groups_of_task(&decode(id), &query),
+            ("GET", ["wireless-devices"]) => self.list_devices(&query, region, elapsed),
+            ("GET", ["multicast-groups", id]) => match campaign::multicast_group(&decode(id), region) {
+                Some(group) => Reply::json(200, &group),
+                None => not_found(&decode(id), "MulticastGroup"),
+            },
+            ("GET", ["multicast-groups", id, "session"]) => {
+                let id = decode(id);
+                match (campaign::multicast_group(&id, region), campaign::multicast_session(&id)) {
+                    (Some(_), Some(session)) => Reply::json(200, &session),
+                    (Some(_), None) => Reply::json(200, &json!({})),
+                    (None, _) => not_found(&id, "MulticastGroup"),
+                }
+            }
             ("GET", ["fuota-tasks", "fault-echo"]) => {
                 // A debugging proxy that echoes the request: the page must not show what it sent.
                 let echoed: Vec<String> = req.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect();
                 aws_error(400, "ValidationException", &format!("Your request was: {}", echoed.join("; ")), json!({}))
             }
-            ("GET", ["fuota-tasks", id]) => {
-                let id = percent_encoding::percent_decode_str(id).decode_utf8_lossy().into_owned();
-                self.get_task(&id, region)
-            }
+            ("GET", ["fuota-tasks", id]) => self.get_task(&decode(id), region, elapsed),
             _ => aws_error(404, "UnknownOperationException", "The requested operation is not supported by this endpoint.", json!({})),
         }
     }
 
-    fn get_task(&self, id: &str, region: &str) -> Reply {
+    fn get_task(&self, id: &str, region: &str, elapsed: f64) -> Reply {
         if id.chars().count() > 256 {
             return aws_error(400, "ValidationException", "1 validation error detected: Value at 'id' failed to satisfy constraint: Member must have length less than or equal to 256", json!({}));
         }
@@ -200,7 +232,7 @@ impl Endpoint {
             "fault-empty" => Reply::raw(503, "application/json", Vec::new()),
             "fault-huge" => Reply::json(200, &json!({"Id": "fault-huge", "Description": "x".repeat(1 << 20)})),
             "fault-slow" => {
-                let mut reply = self.get_task("demo-in-session", region);
+                let mut reply = self.get_task("demo-in-session", region, elapsed);
                 reply.delay = Some(self.config.slow_delay);
                 reply
             }
@@ -216,42 +248,158 @@ impl Endpoint {
                 task["Id"] = json!(id);
                 Reply::json(200, &task)
             }
-            _ => match tasks::sample_tasks(region).into_iter().find(|t| t["Id"] == id) {
+            // A listed task whose status fill is throttled the first time it is asked for.
+            "demo-busy" if self.first_time("get:demo-busy") => aws_error(429, "ThrottlingException", "Rate exceeded", json!({})),
+            _ => match tasks::campaign_tasks(region, elapsed).into_iter().find(|t| t["Id"] == id) {
                 Some(task) => Reply::json(200, &task),
-                None => aws_error(404, "ResourceNotFoundException", &format!("Resource not found: FuotaTask {id}"), json!({"ResourceId": id, "ResourceType": "FuotaTask"})),
+                None => not_found(id, "FuotaTask"),
             },
         }
     }
 
-    fn list_tasks(&self, req: &WireRequest, region: &str) -> Reply {
-        let mut max_results = 10usize;
-        let mut start = 0usize;
-        for pair in req.raw_query.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            match k {
-                "maxResults" => match v.parse::<usize>() {
-                    Ok(n) if (1..=250).contains(&n) => max_results = n,
-                    _ => return aws_error(400, "ValidationException", "maxResults must be between 1 and 250", json!({})),
-                },
-                "nextToken" => match v.strip_prefix("page-").and_then(|n| n.parse::<usize>().ok()) {
-                    Some(n) => start = n,
-                    None => return aws_error(400, "ValidationException", "The nextToken is not valid", json!({})),
-                },
+    /// ListFuotaTasks: the listed sample tasks, at most five a page (the service may return fewer
+    /// than `maxResults`, and a client must follow `NextToken` anyway).
+    fn list_tasks(&self, query: &Query, region: &str) -> Reply {
+        let all: Vec<Value> = tasks::campaign_tasks(region, 0.0).into_iter().filter(|t| tasks::is_listed(t)).collect();
+        let (start, take) = match query.page("tasks", 5) {
+            Ok(p) => p,
+            Err(reply) => return reply,
+        };
+        let rows: Vec<Value> = all.iter().skip(start).take(take).map(|t| json!({"Id": t["Id"], "Arn": t["Arn"], "Name": t["Name"]})).collect();
+        paged(json!({"FuotaTaskList": rows}), "tasks", start + take, all.len())
+    }
+
+    /// ListMulticastGroupsByFuotaTask.
+    fn list_groups_of_task(&self, task_id: &str, query: &Query) -> Reply {
+        if !tasks::campaign_tasks("-", 0.0).iter().any(|t| t["Id"] == task_id) {
+            return not_found(task_id, "FuotaTask");
+        }
+        let groups = campaign::groups_of_task(task_id);
+        let (start, take) = match query.page(&format!("groups:{task_id}"), usize::MAX) {
+            Ok(p) => p,
+            Err(reply) => return reply,
+        };
+        let rows: Vec<Value> = groups.iter().skip(start).take(take).map(|g| json!({"Id": g})).collect();
+        paged(json!({"MulticastGroupList": rows}), &format!("groups:{task_id}"), start + take, groups.len())
+    }
+
+    /// ListWirelessDevices, by `fuotaTaskId` or `multicastGroupId`. Every third page is short, as
+    /// the service's can be. The `fault-devices-*` tasks break on their second page.
+    fn list_devices(&self, query: &Query, region: &str, elapsed: f64) -> Reply {
+        let task = query.get("fuotaTaskId");
+        let group = query.get("multicastGroupId");
+        let (kind, members): (String, Vec<(String, usize)>) = match (task, group) {
+            (Some(t), None) => (format!("devices:task:{t}"), (0..campaign::device_count(t)).map(|n| (t.to_owned(), n)).collect()),
+            (None, Some(g)) => (format!("devices:group:{g}"), campaign::group_members(g).into_iter().map(|(t, n)| (t.to_owned(), n)).collect()),
+            (None, None) => ("devices:all".to_owned(), Vec::new()),
+            (Some(_), Some(_)) => return aws_error(400, "ValidationException", "Specify fuotaTaskId or multicastGroupId, not both.", json!({})),
+        };
+        let (start, take) = match query.page(&kind, usize::MAX) {
+            Ok(p) => p,
+            Err(reply) => return reply,
+        };
+        let page_index = start / query.max_results().max(1);
+        let take = if page_index % 3 == 1 { take.saturating_sub(7).max(1) } else { take };
+        let fault = task.filter(|t| t.starts_with("fault-devices-")).unwrap_or("");
+        if start > 0 {
+            match fault {
+                "fault-devices-throttle-once" if self.first_time(&format!("{kind}:{start}")) => {
+                    return aws_error(429, "ThrottlingException", "Rate exceeded", json!({}))
+                }
+                "fault-devices-malformed" => {
+                    return Reply::raw(200, "application/json", br#"{"WirelessDeviceList": [{"Id": "fault-devices-malformed-dev-0"#.to_vec())
+                }
+                "fault-devices-denied" => {
+                    return aws_error(403, "AccessDeniedException", "User is not authorized to perform: iotwireless:ListWirelessDevices on this resource", json!({}))
+                }
                 _ => {}
             }
         }
-        let all = tasks::sample_tasks(region);
-        let page: Vec<Value> = all
+        let mut rows: Vec<Value> = members
             .iter()
             .skip(start)
-            .take(max_results)
-            .map(|t| json!({"Id": t["Id"], "Arn": t["Arn"], "Name": t["Name"]}))
+            .take(take)
+            .map(|(t, n)| campaign::device_at(t, *n, region, elapsed, group))
             .collect();
-        let mut body = json!({"FuotaTaskList": page});
-        if start + max_results < all.len() {
-            body["NextToken"] = json!(format!("page-{}", start + max_results));
+        if fault == "fault-devices-wrong-types" {
+            if let Some(row) = rows.get_mut(1) {
+                row["McGroupId"] = json!("seven");
+            }
         }
-        Reply::json(200, &body)
+        let mut reply = paged(json!({"WirelessDeviceList": rows}), &kind, start + take, members.len());
+        if fault == "fault-devices-loop" && start > 0 {
+            // The second page names the first page's token again: a client that follows it loops.
+            reply = paged(json!({"WirelessDeviceList": []}), &kind, start, members.len());
+        }
+        reply
+    }
+}
+
+fn not_found(id: &str, resource_type: &str) -> Reply {
+    aws_error(404, "ResourceNotFoundException", &format!("Resource not found: {resource_type} {id}"), json!({"ResourceId": id, "ResourceType": resource_type}))
+}
+
+/// An opaque page token: the offset, checked against the list it belongs to. It holds `+`, `/`
+/// and `=` on purpose, as real tokens (base64) do: a client must encode it in the query.
+fn page_token(kind: &str, offset: usize) -> String {
+    let check = Sha256::digest(format!("{kind}/{offset}").as_bytes());
+    format!("{offset}+{}/=", hex::encode(&check[..6]))
+}
+
+fn read_page_token(kind: &str, token: &str) -> Option<usize> {
+    let offset: usize = token.split('+').next()?.parse().ok()?;
+    (page_token(kind, offset) == token).then_some(offset)
+}
+
+/// A list's page as JSON, with `NextToken` when items remain after `end`.
+fn paged(mut body: Value, kind: &str, end: usize, total: usize) -> Reply {
+    if end < total {
+        body["NextToken"] = json!(page_token(kind, end));
+    }
+    Reply::json(200, &body)
+}
+
+/// The query string, decoded.
+struct Query(Vec<(String, String)>);
+
+impl Query {
+    fn parse(raw: &str) -> Result<Self, Reply> {
+        let mut pairs = Vec::new();
+        for pair in raw.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8().map(|c| c.into_owned());
+            match (decode(k), decode(v)) {
+                (Ok(k), Ok(v)) => pairs.push((k, v)),
+                _ => return Err(aws_error(400, "ValidationException", "The query string is not valid UTF-8.", json!({}))),
+            }
+        }
+        Ok(Self(pairs))
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// `maxResults` (0..250 in the model; 0 or absent: the service's default of 10... here, 250).
+    fn max_results(&self) -> usize {
+        self.get("maxResults").and_then(|v| v.parse().ok()).filter(|n| (1..=250).contains(n)).unwrap_or(250)
+    }
+
+    /// Where the page starts and how many items it may hold, at most `cap`.
+    fn page(&self, kind: &str, cap: usize) -> Result<(usize, usize), Reply> {
+        if let Some(v) = self.get("maxResults") {
+            if !matches!(v.parse::<usize>(), Ok(0..=250)) {
+                return Err(aws_error(400, "ValidationException", "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 250", json!({})));
+            }
+        }
+        let start = match self.get("nextToken").filter(|t| !t.is_empty()) {
+            None => 0,
+            Some(token) => match read_page_token(kind, token) {
+                Some(offset) => offset,
+                None => return Err(aws_error(400, "ValidationException", "The nextToken is not valid", json!({}))),
+            },
+        };
+        Ok((start, self.max_results().min(cap)))
     }
 }
 

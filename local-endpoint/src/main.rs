@@ -9,7 +9,7 @@ use fuota_local::{site, tasks, Config, Endpoint, WireRequest};
 use tiny_http::{Header, Request, Response, Server};
 
 const USAGE: &str = "fuota-local [--api ADDR] [--site DIR] [--site-addr ADDR] [--region R]... \
-[--clock-skew-seconds N] [--no-cors] [--no-expose-date] [--slow-seconds N] [--ready-file PATH]
+[--clock-skew-seconds N] [--no-cors] [--no-expose-date] [--slow-seconds N] [--live-speed X] [--ready-file PATH]
   --api ADDR             where the IoT Wireless endpoint listens (default 127.0.0.1:8081; port 0 picks one)
   --site DIR             also serve the built console from DIR (Trunk's dist/)
   --site-addr ADDR       where the console is served (default 127.0.0.1:8080)
@@ -18,6 +18,7 @@ const USAGE: &str = "fuota-local [--api ADDR] [--site DIR] [--site-addr ADDR] [-
   --no-cors              answer no CORS preflight and expose no headers
   --no-expose-date       do not expose Date to scripts (skew must be learned from messages)
   --slow-seconds N       how long the fault-slow task waits (default 30)
+  --live-speed X         run demo-live X times faster than its ~3-minute timeline (default 1)
   --ready-file PATH      write the bound URLs as JSON to PATH once listening";
 
 struct Args {
@@ -41,6 +42,9 @@ fn parse_args() -> Result<Args, String> {
             "--region" => regions.push(value()?),
             "--clock-skew-seconds" => args.config.clock_skew_seconds = value()?.parse().map_err(|e| format!("--clock-skew-seconds: {e}"))?,
             "--slow-seconds" => args.config.slow_delay = std::time::Duration::from_secs(value()?.parse().map_err(|e| format!("--slow-seconds: {e}"))?),
+            "--live-speed" => {
+                args.config.live_speed = value()?.parse().ok().filter(|x: &f64| x.is_finite() && *x > 0.0).ok_or("--live-speed: a positive number")?
+            }
             "--no-cors" => args.config.cors = false,
             "--no-expose-date" => args.config.expose_date = false,
             "--ready-file" => args.ready_file = Some(PathBuf::from(value()?)),
@@ -145,6 +149,8 @@ fn main() {
     println!("    secret access key: {}", fuota_local::DEMO_SECRET_ACCESS_KEY);
     println!("    session token:     {}", fuota_local::DEMO_SESSION_TOKEN);
     println!("  sample tasks: demo-pending, demo-waiting, demo-in-session, demo-done, demo-delete-waiting, demo-unknown-status, demo-minimal");
+    println!("  campaign: demo-live (Pending to FuotaDone in about {:.0} s), demo-10k (10,000 devices), demo-busy; every task is listed by ListFuotaTasks",
+        fuota_local::campaign::LIVE_DONE_AT / args.config.live_speed);
     println!("  fault ids: {}", tasks::FAULT_IDS.iter().map(|(id, what)| format!("{id} ({what})")).collect::<Vec<_>>().join(", "));
     if let Some(site) = &site_url {
         println!("Console: {site}/?demo&endpoint={api_url}");

@@ -20,7 +20,49 @@ pub const FAULT_IDS: &[(&str, &str)] = &[
     ("fault-echo", "400 whose message echoes the request's headers"),
     ("fault-throttle-once-<any>", "429 the first time, then the task"),
     ("fault-unavailable-once-<any>", "503 HTML the first time, then the task"),
+    ("fault-devices-throttle-once", "its device list's second page throttles once"),
+    ("fault-devices-malformed", "its device list's second page is truncated JSON"),
+    ("fault-devices-wrong-types", "its device list has a member of the wrong JSON type"),
+    ("fault-devices-loop", "its device list's second page names the first page's token again"),
+    ("fault-devices-denied", "its device list's second page is refused (AccessDeniedException)"),
 ];
+
+/// The tasks with device-list faults: GetFuotaTask answers them, ListFuotaTasks does not list them.
+pub const DEVICE_FAULT_TASKS: &[&str] =
+    &["fault-devices-throttle-once", "fault-devices-malformed", "fault-devices-wrong-types", "fault-devices-loop", "fault-devices-denied"];
+
+/// Every task GetFuotaTask answers from the samples: the seven of every status, the campaign's
+/// (`demo-live` as it stands `elapsed` seconds after start, `demo-10k`, `demo-busy`), and the
+/// device-fault tasks.
+pub fn campaign_tasks(region: &str, elapsed: f64) -> Vec<Value> {
+    let mut all = sample_tasks(region);
+    let mut live = all.iter().find(|t| t["Id"] == "demo-in-session").cloned().unwrap_or_default();
+    let clone_as = |template: &Value, id: &str, name: &str, status: &str| {
+        let mut t = template.clone();
+        t["Id"] = json!(id);
+        t["Arn"] = json!(arn(id, region));
+        t["Name"] = json!(name);
+        t["Status"] = json!(status);
+        t["Description"] = json!(format!("Sample task in status {status}"));
+        t
+    };
+    let status = crate::campaign::live_status(elapsed);
+    live = clone_as(&live, "demo-live", "live-fw-2.5.0", status);
+    live["Description"] = json!("Runs through a whole session in about three minutes after the endpoint starts");
+    all.push(live);
+    let pending = all.iter().find(|t| t["Id"] == "demo-pending").cloned().unwrap_or_default();
+    all.push(clone_as(&pending, "demo-10k", "fleet-fw-4.0.0", "In_FuotaSession"));
+    all.push(clone_as(&pending, "demo-busy", "busy-fw-1.0.1", "FuotaSession_Waiting"));
+    for id in DEVICE_FAULT_TASKS {
+        all.push(clone_as(&pending, id, id, "In_FuotaSession"));
+    }
+    all
+}
+
+/// Whether ListFuotaTasks lists the task (the fault tasks stay out of the campaign's list).
+pub fn is_listed(task: &Value) -> bool {
+    task["Id"].as_str().is_some_and(|id| !id.starts_with("fault-"))
+}
 
 fn arn(id: &str, region: &str) -> String {
     format!("arn:aws:iotwireless:{region}:{ACCOUNT}:FuotaTask/{id}")

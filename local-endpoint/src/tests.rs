@@ -1,5 +1,6 @@
 //! The endpoint against botocore's signatures and the service's error shapes.
 
+use std::collections::HashSet;
 use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
@@ -142,15 +143,125 @@ fn errors_carry_the_code_in_header_and_body() {
 }
 
 #[test]
-fn listing_pages_with_next_token() {
+fn a_signed_list_request_is_verified_and_a_foreign_token_refused() {
     let endpoint = Endpoint::new(Config::default());
     let v = vectors().into_iter().find(|v| v["name"] == "list-with-query").unwrap();
     let reply = endpoint_reply(&endpoint, &v, "GET");
+    assert_eq!(reply.status, 400, "{}", String::from_utf8_lossy(&reply.body));
+    assert!(reply.header("x-amzn-ErrorType").unwrap().starts_with("ValidationException:"));
+}
+
+fn body_of(reply: &Reply) -> Value {
     assert_eq!(reply.status, 200, "{}", String::from_utf8_lossy(&reply.body));
-    let body: Value = serde_json::from_slice(&reply.body).unwrap();
-    assert_eq!(body["FuotaTaskList"].as_array().unwrap().len(), 2);
-    assert_eq!(body["NextToken"], "page-4");
-    assert_eq!(body["FuotaTaskList"][0]["Id"], "demo-in-session");
+    serde_json::from_slice(&reply.body).unwrap()
+}
+
+/// Follows NextToken through a list, as a client must; returns every item and the page sizes.
+fn walk(list: &str, mut page: impl FnMut(&Query) -> Reply, base_query: &str) -> (Vec<Value>, Vec<usize>) {
+    let (mut items, mut sizes, mut token) = (Vec::new(), Vec::new(), None::<String>);
+    loop {
+        let raw = match &token {
+            Some(t) => format!("{base_query}&nextToken={}", percent_encoding::utf8_percent_encode(t, percent_encoding::NON_ALPHANUMERIC)),
+            None => base_query.to_owned(),
+        };
+        let body = body_of(&page(&Query::parse(&raw).unwrap()));
+        let rows = body[list].as_array().unwrap().clone();
+        sizes.push(rows.len());
+        items.extend(rows);
+        match body["NextToken"].as_str() {
+            Some(t) => token = Some(t.to_owned()),
+            None => return (items, sizes),
+        }
+        assert!(sizes.len() < 100, "the list never ends");
+    }
+}
+
+#[test]
+fn the_task_list_pages_in_fives_and_leaves_out_the_fault_tasks() {
+    let endpoint = Endpoint::new(Config::default());
+    let (tasks, sizes) = walk("FuotaTaskList", |q| endpoint.list_tasks(q, "us-east-1"), "maxResults=250");
+    assert!(sizes.iter().all(|n| *n <= 5) && sizes.len() >= 2, "{sizes:?}");
+    let ids: Vec<&str> = tasks.iter().map(|t| t["Id"].as_str().unwrap()).collect();
+    for id in ["demo-in-session", "demo-live", "demo-10k", "demo-minimal"] {
+        assert!(ids.contains(&id), "{id} listed");
+    }
+    assert!(!ids.iter().any(|id| id.starts_with("fault-")));
+    assert!(tasks.iter().all(|t| t.get("Status").is_none()), "the list carries no status");
+}
+
+#[test]
+fn ten_thousand_devices_come_in_short_and_full_pages_with_tokens_that_need_encoding() {
+    let endpoint = Endpoint::new(Config::default());
+    let (devices, sizes) = walk("WirelessDeviceList", |q| endpoint.list_devices(q, "us-east-1", 0.0), "fuotaTaskId=demo-10k&maxResults=250");
+    assert_eq!(devices.len(), campaign::BIG_TASK_DEVICES);
+    assert!(sizes.contains(&243) && sizes.contains(&250), "{sizes:?}");
+    let ids: HashSet<&str> = devices.iter().map(|d| d["Id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), devices.len());
+    let first = body_of(&endpoint.list_devices(&Query::parse("fuotaTaskId=demo-10k").unwrap(), "us-east-1", 0.0));
+    assert!(first["NextToken"].as_str().unwrap().contains('+'));
+}
+
+#[test]
+fn demo_in_session_has_every_status_and_its_group_lists_some_devices_again() {
+    let endpoint = Endpoint::new(Config::default());
+    let (devices, _) = walk("WirelessDeviceList", |q| endpoint.list_devices(q, "us-east-1", 0.0), "fuotaTaskId=demo-in-session");
+    let statuses: HashSet<&str> = devices.iter().filter_map(|d| d["FuotaDeviceStatus"].as_str()).collect();
+    assert!(campaign::DEVICE_STATUSES.iter().all(|s| statuses.contains(s)), "{statuses:?}");
+    let (groups, _) = walk("MulticastGroupList", |q| endpoint.list_groups_of_task("demo-in-session", q), "");
+    assert_eq!(groups, vec![serde_json::json!({"Id": campaign::CLASS_C_GROUP})]);
+    let (members, _) = walk("WirelessDeviceList", |q| endpoint.list_devices(q, "us-east-1", 0.0), &format!("multicastGroupId={}", campaign::CLASS_C_GROUP));
+    let task_ids: HashSet<&str> = devices.iter().map(|d| d["Id"].as_str().unwrap()).collect();
+    assert!(members.iter().filter(|m| task_ids.contains(m["Id"].as_str().unwrap())).count() >= 2, "overlap to de-duplicate");
+    assert!(members.iter().all(|m| m["McGroupId"] == 1));
+    assert_eq!(endpoint.list_groups_of_task("nope", &Query::parse("").unwrap()).status, 404);
+}
+
+#[test]
+fn demo_live_moves_from_pending_to_done() {
+    let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_764_000_000);
+    let endpoint = Endpoint::started_at(Config::default(), start);
+    let status_at = |secs: f64| {
+        let elapsed = endpoint.live_elapsed(start + Duration::from_secs_f64(secs));
+        body_of(&endpoint.get_task("demo-live", "us-east-1", elapsed))["Status"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(status_at(0.0), "Pending");
+    assert_eq!(status_at(campaign::LIVE_WAITING_AT), "FuotaSession_Waiting");
+    assert_eq!(status_at(campaign::LIVE_SESSION_AT + 1.0), "In_FuotaSession");
+    assert_eq!(status_at(campaign::LIVE_DONE_AT), "FuotaDone");
+}
+
+#[test]
+fn device_list_faults_break_the_second_page() {
+    let endpoint = Endpoint::new(Config::default());
+    let page = |task: &str, token: Option<String>| {
+        let raw = match token {
+            Some(t) => format!("fuotaTaskId={task}&nextToken={}", percent_encoding::utf8_percent_encode(&t, percent_encoding::NON_ALPHANUMERIC)),
+            None => format!("fuotaTaskId={task}"),
+        };
+        endpoint.list_devices(&Query::parse(&raw).unwrap(), "us-east-1", 0.0)
+    };
+    let token_of = |r: &Reply| body_of(r)["NextToken"].as_str().unwrap().to_owned();
+    let first = page("fault-devices-throttle-once", None);
+    assert_eq!(page("fault-devices-throttle-once", Some(token_of(&first))).status, 429);
+    assert_eq!(page("fault-devices-throttle-once", Some(token_of(&first))).status, 200);
+    let first = page("fault-devices-malformed", None);
+    assert!(serde_json::from_slice::<Value>(&page("fault-devices-malformed", Some(token_of(&first))).body).is_err());
+    let first = page("fault-devices-loop", None);
+    let token = token_of(&first);
+    assert_eq!(token_of(&page("fault-devices-loop", Some(token.clone()))), token);
+    assert_eq!(page("fault-devices-denied", Some(token_of(&page("fault-devices-denied", None)))).status, 403);
+    assert_eq!(body_of(&page("fault-devices-wrong-types", None))["WirelessDeviceList"][1]["McGroupId"], "seven");
+    assert_eq!(page("demo-10k", Some("12+bogus/=".into())).status, 400);
+}
+
+#[test]
+fn groups_and_sessions_answer_like_the_service() {
+    let endpoint = Endpoint::new(Config::default());
+    let group = campaign::multicast_group(campaign::CLASS_C_GROUP, "us-east-1").unwrap();
+    assert_eq!(group["LoRaWAN"]["DlClass"], "ClassC");
+    assert_eq!(campaign::multicast_session(campaign::CLASS_C_GROUP).unwrap()["LoRaWAN"]["DlDr"], 3);
+    assert!(campaign::multicast_group("nope", "us-east-1").is_none());
+    let _ = endpoint;
 }
 
 #[test]
@@ -171,11 +282,11 @@ fn preflight_is_answered_and_can_be_switched_off() {
 #[test]
 fn once_faults_fail_the_first_time_only() {
     let endpoint = Endpoint::new(Config::default());
-    assert_eq!(endpoint.get_task("fault-throttle-once-a", "us-east-1").status, 429);
-    let second = endpoint.get_task("fault-throttle-once-a", "us-east-1");
+    assert_eq!(endpoint.get_task("fault-throttle-once-a", "us-east-1", 0.0).status, 429);
+    let second = endpoint.get_task("fault-throttle-once-a", "us-east-1", 0.0);
     assert_eq!(second.status, 200);
     let body: Value = serde_json::from_slice(&second.body).unwrap();
     assert_eq!(body["Id"], "fault-throttle-once-a");
-    assert_eq!(endpoint.get_task("fault-unavailable-once-b", "us-east-1").status, 503);
-    assert_eq!(endpoint.get_task("fault-unavailable-once-b", "us-east-1").status, 200);
+    assert_eq!(endpoint.get_task("fault-unavailable-once-b", "us-east-1", 0.0).status, 503);
+    assert_eq!(endpoint.get_task("fault-unavailable-once-b", "us-east-1", 0.0).status, 200);
 }

@@ -1,12 +1,14 @@
-//! One signed GetFuotaTask over `fetch`: sign with the browser clock, send, read, classify.
+//! One signed IoT Wireless GET over `fetch`, for any read operation: sign with the browser clock,
+//! send, read, classify.
 
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use fuota_core::response::{read_get_fuota_task_redacting, too_large, HttpAnswer, TaskAnswer, MAX_BODY_BYTES};
+use fuota_core::connection::{Connection, PreparedRead};
+use fuota_core::response::{read_answer, too_large, HttpAnswer, JsonAnswer, MAX_BODY_BYTES};
 use fuota_core::signing::{sign_get, time_from_epoch_millis};
-use fuota_core::{ConsoleError, TaskQuery};
+use fuota_core::ConsoleError;
 use gloo_net::http::{Headers, Request};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -60,21 +62,24 @@ fn failure(url: &str, detail: String, timed_out: bool, cancelled: bool) -> Conso
     }
 }
 
-/// Signs and sends `GET /fuota-tasks/{Id}` once. `controller` lets the caller cancel; a timer
-/// aborts the attempt after `timeout`; `clock_offset_ms` corrects a browser clock known to be off.
-pub async fn get_fuota_task(
-    query: &TaskQuery,
+/// Signs and sends one read once, with `connection`'s credentials. `cancel` lets the caller stop
+/// it; a timer aborts the attempt after `timeout`; `clock_offset_ms` corrects a browser clock known
+/// to be off.
+pub async fn read_once(
+    connection: &Connection,
+    read: &PreparedRead,
     cancel: &AbortSignal,
     timeout: Duration,
     clock_offset_ms: i64,
-) -> Result<TaskAnswer, ConsoleError> {
+) -> Result<JsonAnswer, ConsoleError> {
     if cancel.aborted() {
         return Err(ConsoleError::Cancelled);
     }
     let now = clock::now_millis() + clock_offset_ms as f64;
-    query.credentials.check_current(now as i64)?;
+    let credentials = &connection.credentials;
+    credentials.check_current(now as i64)?;
     let time = time_from_epoch_millis(now)?;
-    let signed = sign_get(&query.url, &query.credentials, &query.region, time)?;
+    let signed = sign_get(&read.url, credentials, &connection.region, time)?;
     let raw_headers = web_sys::Headers::new().map_err(|_| ConsoleError::Signing { detail: "no Headers in this browser".into() })?;
     for h in &signed {
         raw_headers
@@ -85,7 +90,7 @@ pub async fn get_fuota_task(
     // This attempt's own controller: the timer aborts it without cancelling the whole request,
     // and the caller's cancel reaches it through a listener that lives as long as the attempt.
     let controller = AbortController::new()
-        .map_err(|_| ConsoleError::Network { url: query.send_url.clone(), detail: "this browser has no AbortController".into() })?;
+        .map_err(|_| ConsoleError::Network { url: read.send_url.clone(), detail: "this browser has no AbortController".into() })?;
     let _forward = CancelForward::new(cancel, &controller);
     let timed_out = Rc::new(Cell::new(false));
     let _timer = TimerGuard(leptos::prelude::set_timeout_with_handle(
@@ -102,14 +107,14 @@ pub async fn get_fuota_task(
     .ok());
     let signal = controller.signal();
     // Signed for `url`; sent to `send_url` (the same, or a relay that forwards with the signed Host).
-    let sent = Request::get(&query.send_url)
+    let sent = Request::get(&read.send_url)
         .headers(Headers::from_raw(raw_headers))
         .abort_signal(Some(&signal))
         .send()
         .await;
     let response = match sent {
         Ok(r) => r,
-        Err(e) => return Err(failure(&query.send_url, e.to_string(), timed_out.get(), cancel.aborted())),
+        Err(e) => return Err(failure(&read.send_url, e.to_string(), timed_out.get(), cancel.aborted())),
     };
     let headers = response.headers();
     let [error_type, request_id, content_type, date] =
@@ -127,13 +132,13 @@ pub async fn get_fuota_task(
         controller.abort();
         return Err(too_large(&answer, length));
     }
-    let body = response.text().await.map_err(|e| failure(&query.send_url, e.to_string(), timed_out.get(), cancel.aborted()))?;
+    let body = response.text().await.map_err(|e| failure(&read.send_url, e.to_string(), timed_out.get(), cancel.aborted()))?;
     // What an echoing endpoint or proxy sends back of the request never reaches the page.
     let signature = signed.iter().find(|h| h.name == "authorization").and_then(|h| h.value.rsplit_once("Signature=")).map(|(_, s)| s);
-    let secrets: Vec<&str> = [query.credentials.session_token.as_deref(), Some(query.credentials.secret_access_key()), signature]
+    let secrets: Vec<&str> = [credentials.session_token.as_deref(), Some(credentials.secret_access_key()), signature]
         .into_iter()
         .flatten()
         .collect();
     answer.body = &body;
-    read_get_fuota_task_redacting(&answer, &secrets)
+    read_answer(read.operation, &answer, &secrets)
 }

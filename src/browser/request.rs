@@ -1,12 +1,14 @@
-//! GetFuotaTask the way an AWS SDK sends it: retries with backoff and jitter, one re-sign after a
+//! Any read the way an AWS SDK sends it: retries with backoff and jitter, one re-sign after a
 //! clock-skew error, a timeout per attempt, and cancel through the caller's AbortController.
 
 use std::time::Duration;
 
 use fuota_core::clock_skew::learn_offset;
-use fuota_core::response::TaskAnswer;
+use fuota_core::operation::PageRequest;
+use fuota_core::pages::{Page, PageCursor};
+use fuota_core::response::JsonAnswer;
 use fuota_core::retry::{Progress, RetryPolicy};
-use fuota_core::{ConsoleError, TaskQuery};
+use fuota_core::{Connection, ConsoleError, ReadRequest};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
@@ -44,20 +46,23 @@ async fn sleep(ms: u64, signal: &AbortSignal) -> Result<(), ConsoleError> {
     JsFuture::from(promise).await.map(|_| ()).map_err(|_| ConsoleError::Cancelled)
 }
 
-/// Sends the query until it succeeds, fails for good, or is cancelled. `on_progress` hears of
-/// every retry and of a clock correction (keep the offset for later requests).
+/// Sends `request` through `connection` until it succeeds, fails for good, or is cancelled.
+/// `on_progress` hears of every retry and of a clock correction (keep the offset for later
+/// requests). The answer is JSON: the operation's own parse (`JsonAnswer::parse`) types it.
 pub async fn send(
-    query: &TaskQuery,
+    connection: &Connection,
+    request: &ReadRequest,
     controller: &AbortController,
     options: SendOptions,
     on_progress: impl Fn(Progress),
-) -> Result<TaskAnswer, ConsoleError> {
+) -> Result<JsonAnswer, ConsoleError> {
     let signal = controller.signal();
+    let read = connection.prepare(request);
     let mut offset = options.clock_offset_ms;
     let mut skew_corrected = false;
     let mut attempt = 1;
     loop {
-        let error = match fetch::get_fuota_task(query, &signal, options.attempt_timeout, offset).await {
+        let error = match fetch::read_once(connection, &read, &signal, options.attempt_timeout, offset).await {
             Ok(answer) => return Ok(answer),
             Err(e) => e,
         };
@@ -77,4 +82,36 @@ pub async fn send(
         on_progress(Progress::Retrying { reason, code: error.code().to_owned(), delay_ms, next_attempt: attempt, of: options.policy.max_attempts });
         sleep(delay_ms, &signal).await?;
     }
+}
+
+/// Reads every page of a list: asks for the first, then follows `NextToken` until it ends (each
+/// page through [`send`], with its retries). `on_page` gets each page's items as they arrive, so
+/// that what was read stays shown when a later page fails. A token given twice is a
+/// `PaginationError`, not a loop.
+pub async fn read_pages<T>(
+    connection: &Connection,
+    request_for: impl Fn(&PageRequest) -> Result<ReadRequest, ConsoleError>,
+    parse: impl Fn(fuota_core::json::Value) -> Result<Page<T>, String>,
+    controller: &AbortController,
+    options: SendOptions,
+    mut on_page: impl FnMut(Vec<T>),
+    on_progress: impl Fn(Progress),
+) -> Result<u32, ConsoleError> {
+    let request = request_for(&PageRequest::first())?;
+    let mut cursor = PageCursor::new(request.operation);
+    // A clock correction learned on one page is used for the next ones.
+    let offset = std::cell::Cell::new(options.clock_offset_ms);
+    let progress = |p: Progress| {
+        if let Progress::ClockCorrected { offset_ms } = p {
+            offset.set(offset_ms);
+        }
+        on_progress(p)
+    };
+    while let Some(page) = cursor.next_page() {
+        let options = SendOptions { clock_offset_ms: offset.get(), ..options };
+        let answer = send(connection, &request_for(&page)?, controller, options, &progress).await?.parse(&parse)?;
+        cursor.advance(answer.value.next_token.as_deref())?;
+        on_page(answer.value.items);
+    }
+    Ok(cursor.pages_read())
 }

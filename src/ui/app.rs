@@ -1,7 +1,8 @@
 //! The console page: the query form beside the task console.
 
 use fuota_core::deeplink::DeepLink;
-use fuota_core::TaskQuery;
+use fuota_core::response::JsonAnswer;
+use fuota_core::{Connection, ConsoleError, ReadRequest};
 use leptos::prelude::*;
 
 use super::console_view::TaskConsole;
@@ -16,23 +17,21 @@ pub fn App() -> impl IntoView {
     let calc = CalcFields::new();
     let fetch = FetchState::new();
 
-    let fetch_task = Action::new_unsync(move |q: &TaskQuery| {
-        let q = q.clone();
+    let fetch_task = Action::new_unsync(move |(connection, request): &(Connection, ReadRequest)| {
+        let (connection, request) = (connection.clone(), request.clone());
         let started = fetch.begin();
-        async move {
-            match started {
-                Ok(started) => fetch.send(&q, &started).await,
-                Err(e) => Err(e),
-            }
-        }
+        async move { fetch.send(&connection, &request, &started?).await.and_then(JsonAnswer::into_task) }
     });
     let pending = fetch_task.pending();
 
     let outcome = outcome_of(fetch_task);
-    let on_submit = Callback::new(move |()| match TaskQuery::from_form(&query.form()) {
-        Ok(q) => {
+    let checked = move || -> Result<(Connection, ReadRequest), ConsoleError> {
+        Ok((Connection::from_form(&query.connection())?, ReadRequest::get_fuota_task(&query.task_id.get_untracked())?))
+    };
+    let on_submit = Callback::new(move |()| match checked() {
+        Ok(read) => {
             query.remember_now();
-            fetch_task.dispatch(q);
+            fetch_task.dispatch(read);
         }
         // A form error shows until the next answer; nothing was sent.
         Err(e) => outcome.set(Some(Err(e))),

@@ -3,7 +3,7 @@
 use fuota_core::deeplink::DeepLink;
 use fuota_core::endpoint::SERVICE_REGIONS;
 use fuota_core::fragments::FragmentTexts;
-use fuota_core::query::QueryForm;
+use fuota_core::connection::ConnectionForm;
 use fuota_core::paste::PastedCredentials;
 use fuota_core::settings::{RememberedCredentials, Settings, CREDENTIALS_KEY, SETTINGS_KEY};
 use fuota_core::task::Timestamp;
@@ -16,7 +16,8 @@ use crate::browser::storage;
 /// The region select's value that shows the free-text region input.
 pub const OTHER_REGION: &str = "other";
 
-/// The query form's controls.
+/// The query form's controls: the connection (credentials, region, endpoint, relay) and what
+/// is being looked at (the task id).
 #[derive(Clone, Copy)]
 pub struct QueryFields {
     pub access_key_id: RwSignal<String>,
@@ -113,9 +114,9 @@ impl QueryFields {
         if choice == OTHER_REGION { self.region_other.get_untracked() } else { choice }
     }
 
-    /// The form as typed, read once at submit.
-    pub fn form(&self) -> QueryForm {
-        QueryForm {
+    /// The connection as typed, read once at submit.
+    pub fn connection(&self) -> ConnectionForm {
+        ConnectionForm {
             access_key_id: self.access_key_id.get_untracked(),
             secret_access_key: self.secret_access_key.get_untracked(),
             session_token: self.session_token.get_untracked(),
@@ -124,7 +125,6 @@ impl QueryFields {
             use_dual_stack: self.use_dual_stack.get_untracked(),
             endpoint: self.endpoint.get_untracked(),
             relay: self.relay.get_untracked(),
-            task_id: self.task_id.get_untracked(),
             expiration: self.expiration.get_untracked(),
         }
     }

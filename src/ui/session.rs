@@ -1,9 +1,9 @@
 //! The fetch machinery shared by the page and the widget: one request at a time (a new one
 //! aborts the previous), retry progress, and the clock correction learned along the way.
 
-use fuota_core::response::TaskAnswer;
+use fuota_core::response::{JsonAnswer, TaskAnswer};
 use fuota_core::retry::Progress;
-use fuota_core::{ConsoleError, TaskQuery};
+use fuota_core::{Connection, ConsoleError, ReadRequest};
 use leptos::prelude::*;
 use web_sys::AbortController;
 
@@ -52,9 +52,9 @@ impl FetchState {
         Ok(Started { controller, options: SendOptions { clock_offset_ms: self.clock_offset.get_untracked(), ..SendOptions::default() } })
     }
 
-    /// Sends `query` for a started request, reporting progress into the signals.
-    pub async fn send(self, query: &TaskQuery, started: &Started) -> Outcome {
-        request::send(query, &started.controller, started.options, move |p| match p {
+    /// Sends `request` for a started request, reporting progress into the signals.
+    pub async fn send(self, connection: &Connection, request: &ReadRequest, started: &Started) -> Result<JsonAnswer, ConsoleError> {
+        request::send(connection, request, &started.controller, started.options, move |p| match p {
             Progress::ClockCorrected { offset_ms } => {
                 self.clock_offset.set(offset_ms);
                 self.clock_notice.set(Some(p.sentence()));

@@ -1,0 +1,219 @@
+//! What the campaign operations return: the task list, the multicast groups of a task and their
+//! sessions, as botocore's service model (`iotwireless/2020-11-22`) shapes them. Every member is
+//! optional and unknown members are ignored, as for the task itself.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::pages::{item, Page};
+use crate::task::Timestamp;
+
+/// A row of ListFuotaTasks (`FuotaTask`: Id, Arn, Name). The list carries no status: one
+/// GetFuotaTask per task gives it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FuotaTaskSummary {
+    pub id: Option<String>,
+    pub arn: Option<String>,
+    pub name: Option<String>,
+}
+
+/// A page of ListFuotaTasks.
+pub fn task_list_page(value: Value) -> Result<Page<FuotaTaskSummary>, String> {
+    Page::from_value(value, "FuotaTaskList", item)
+}
+
+/// A page of ListMulticastGroupsByFuotaTask: the ids of the task's groups.
+pub fn multicast_group_ids_page(value: Value) -> Result<Page<String>, String> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Row {
+        id: Option<String>,
+    }
+    let page = Page::from_value(value, "MulticastGroupList", item::<Row>)?;
+    Ok(Page { items: page.items.into_iter().filter_map(|r| r.id).collect(), next_token: page.next_token })
+}
+
+/// GetMulticastGroup's answer.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MulticastGroup {
+    pub arn: Option<String>,
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Free text in the model (≤256), shown as returned.
+    pub status: Option<String>,
+    pub created_at: Option<Timestamp>,
+    pub rf_region: Option<String>,
+    /// `ClassB` or `ClassC`; another value is kept as returned.
+    pub dl_class: Option<String>,
+    pub devices_requested: Option<i64>,
+    pub devices_in_group: Option<i64>,
+    pub gateways: Vec<String>,
+    /// Milliseconds between the copies sent through each gateway of the list.
+    pub transmission_interval_ms: Option<i64>,
+}
+
+impl MulticastGroup {
+    pub fn from_value(value: Value) -> Result<Self, String> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Wire {
+            arn: Option<String>,
+            id: Option<String>,
+            name: Option<String>,
+            description: Option<String>,
+            status: Option<String>,
+            created_at: Option<f64>,
+            #[serde(rename = "LoRaWAN")]
+            lorawan: Option<WireLoRaWAN>,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct WireLoRaWAN {
+            rf_region: Option<String>,
+            dl_class: Option<String>,
+            number_of_devices_requested: Option<i64>,
+            number_of_devices_in_group: Option<i64>,
+            participating_gateways: Option<WireGateways>,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct WireGateways {
+            gateway_list: Option<Vec<String>>,
+            transmission_interval: Option<i64>,
+        }
+        let wire: Wire = item(value)?;
+        let created_at = match wire.created_at {
+            Some(secs) => Some(Timestamp::from_epoch_seconds(secs).ok_or_else(|| format!("CreatedAt is out of range: {secs}"))?),
+            None => None,
+        };
+        let lorawan = wire.lorawan;
+        let gateways = lorawan.as_ref().and_then(|l| l.participating_gateways.as_ref());
+        Ok(Self {
+            arn: wire.arn,
+            id: wire.id,
+            name: wire.name,
+            description: wire.description,
+            status: wire.status,
+            created_at,
+            rf_region: lorawan.as_ref().and_then(|l| l.rf_region.clone()),
+            dl_class: lorawan.as_ref().and_then(|l| l.dl_class.clone()),
+            devices_requested: lorawan.as_ref().and_then(|l| l.number_of_devices_requested),
+            devices_in_group: lorawan.as_ref().and_then(|l| l.number_of_devices_in_group),
+            gateways: gateways.and_then(|g| g.gateway_list.clone()).unwrap_or_default(),
+            transmission_interval_ms: gateways.and_then(|g| g.transmission_interval),
+        })
+    }
+}
+
+/// GetMulticastGroupSession's answer (`LoRaWAN`), the radio parameters of the group's session.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MulticastSession {
+    /// The downlink data rate index (0..15).
+    pub dl_dr: Option<i64>,
+    /// The downlink frequency in Hz.
+    pub dl_freq_hz: Option<i64>,
+    pub start_time: Option<Timestamp>,
+    /// Seconds; the service rounds it up to a power of two.
+    pub timeout_s: Option<i64>,
+    /// Class B: the ping-slot period, in 30 ms slots (32..4096).
+    pub ping_slot_period: Option<i64>,
+}
+
+impl MulticastSession {
+    pub fn from_value(value: Value) -> Result<Self, String> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Wire {
+            #[serde(rename = "LoRaWAN")]
+            lorawan: Option<WireSession>,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct WireSession {
+            dl_dr: Option<i64>,
+            dl_freq: Option<i64>,
+            session_start_time: Option<String>,
+            session_timeout: Option<i64>,
+            ping_slot_period: Option<i64>,
+        }
+        let Some(s) = item::<Wire>(value)?.lorawan else { return Ok(Self::default()) };
+        let start_time = match s.session_start_time {
+            Some(t) => Some(
+                Timestamp::parse_iso8601(&t).ok_or_else(|| format!("LoRaWAN.SessionStartTime is not an ISO-8601 time: {t:.64}"))?,
+            ),
+            None => None,
+        };
+        Ok(Self {
+            dl_dr: s.dl_dr,
+            dl_freq_hz: s.dl_freq,
+            start_time,
+            timeout_s: s.session_timeout,
+            ping_slot_period: s.ping_slot_period,
+        })
+    }
+
+    /// Each member with its name in the automation contract and its machine value.
+    pub fn fields(&self) -> [(&'static str, Option<String>); 5] {
+        let int = |v: Option<i64>| v.map(|v| v.to_string());
+        [
+            ("DlDr", int(self.dl_dr)),
+            ("DlFreq", int(self.dl_freq_hz)),
+            ("SessionStartTime", self.start_time.map(Timestamp::rfc3339)),
+            ("SessionTimeout", int(self.timeout_s)),
+            ("PingSlotPeriod", int(self.ping_slot_period)),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_task_list_page_reads_rows_and_the_token() {
+        let page = task_list_page(json!({
+            "FuotaTaskList": [{"Id": "t1", "Arn": "arn:1", "Name": "one", "Extra": 1}, {"Id": "t2"}],
+            "NextToken": "n1"
+        }))
+        .unwrap();
+        assert_eq!(page.items.len(), 2);
+        assert_eq!(page.items[0].name.as_deref(), Some("one"));
+        assert_eq!(page.items[1], FuotaTaskSummary { id: Some("t2".into()), ..Default::default() });
+        assert_eq!(page.next_token.as_deref(), Some("n1"));
+        assert!(task_list_page(json!({"FuotaTaskList": [{"Id": 5}]})).unwrap_err().starts_with("FuotaTaskList[0]"));
+    }
+
+    #[test]
+    fn group_ids_skip_rows_without_an_id() {
+        let page = multicast_group_ids_page(json!({"MulticastGroupList": [{"Id": "g1"}, {}]})).unwrap();
+        assert_eq!(page.items, vec!["g1".to_owned()]);
+    }
+
+    #[test]
+    fn a_group_and_its_session_read_every_member() {
+        let group = MulticastGroup::from_value(json!({
+            "Arn": "arn:g", "Id": "g1", "Name": "north", "Status": "Session_Started", "CreatedAt": 1.7639712005E9,
+            "LoRaWAN": {"RfRegion": "EU868", "DlClass": "ClassC", "NumberOfDevicesRequested": 12, "NumberOfDevicesInGroup": 11,
+                        "ParticipatingGateways": {"GatewayList": ["gw1", "gw2"], "TransmissionInterval": 500}}
+        }))
+        .unwrap();
+        assert_eq!(group.dl_class.as_deref(), Some("ClassC"));
+        assert_eq!(group.devices_in_group, Some(11));
+        assert_eq!(group.gateways, vec!["gw1", "gw2"]);
+        assert_eq!(group.created_at.map(Timestamp::rfc3339).as_deref(), Some("2025-11-24T08:00:00.500Z"));
+
+        let session = MulticastSession::from_value(json!({"LoRaWAN": {
+            "DlDr": 3, "DlFreq": 869525000, "SessionStartTime": "2026-11-26T08:00:00Z", "SessionTimeout": 4096, "PingSlotPeriod": 64
+        }}))
+        .unwrap();
+        let fields = session.fields();
+        assert_eq!(fields[0], ("DlDr", Some("3".to_owned())));
+        assert_eq!(fields[2], ("SessionStartTime", Some("2026-11-26T08:00:00Z".to_owned())));
+        assert_eq!(MulticastSession::from_value(json!({})).unwrap(), MulticastSession::default());
+        assert!(MulticastSession::from_value(json!({"LoRaWAN": {"SessionStartTime": "soon"}})).is_err());
+        assert!(MulticastGroup::from_value(json!({"LoRaWAN": {"NumberOfDevicesInGroup": "11"}})).is_err());
+    }
+}

@@ -1,0 +1,145 @@
+//! The connection: as whom and where the console reads (credentials, region, endpoint, relay),
+//! kept apart from what is being looked at, so that every operation goes the same way.
+
+use crate::credentials::TemporaryCredentials;
+use crate::endpoint::{self, EndpointConfig};
+use crate::error::{ConsoleError, Field};
+use crate::operation::{Operation, ReadRequest};
+use crate::task::Timestamp;
+
+/// The connection as typed, before any check. `Debug` never shows the secret or the token.
+#[derive(Clone, Default, PartialEq)]
+pub struct ConnectionForm {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: String,
+    pub region: String,
+    pub use_fips: bool,
+    pub use_dual_stack: bool,
+    pub endpoint: String,
+    /// A relay that forwards to the endpoint with the signed Host (for services without CORS).
+    pub relay: String,
+    /// When the credentials expire, if known (pasted or given by a provider).
+    pub expiration: Option<Timestamp>,
+}
+
+impl std::fmt::Debug for ConnectionForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectionForm")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"** redacted **")
+            .field("session_token", &"** redacted **")
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("relay", &self.relay)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A checked connection: every read is signed with these credentials for this region, for the
+/// service's URL, and sent there or to the relay.
+#[derive(Clone, Debug)]
+pub struct Connection {
+    pub credentials: TemporaryCredentials,
+    /// The signing region (a custom endpoint does not change it).
+    pub region: String,
+    /// The endpoint that is signed for, without a trailing slash.
+    base_url: String,
+    /// Where requests are sent instead, keeping the signed Host: a relay.
+    relay_url: Option<String>,
+}
+
+/// One read with its URLs: signed for `url`, fetched from `send_url`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreparedRead {
+    pub operation: Operation,
+    /// The URL that is signed: the service's.
+    pub url: String,
+    /// The URL that is fetched: the same, or the relay's with the same path and query.
+    pub send_url: String,
+}
+
+impl Connection {
+    pub fn from_form(form: &ConnectionForm) -> Result<Self, ConsoleError> {
+        let credentials = TemporaryCredentials::new(&form.access_key_id, &form.secret_access_key, &form.session_token)?
+            .with_expiration(form.expiration);
+        let region = endpoint::validate_region(&form.region)?.to_owned();
+        let base_url = endpoint::resolve(&EndpointConfig {
+            region: region.clone(),
+            use_fips: form.use_fips,
+            use_dual_stack: form.use_dual_stack,
+            custom: Some(form.endpoint.clone()),
+        })?;
+        let relay_url = match form.relay.trim() {
+            "" => None,
+            relay => Some(endpoint::validate_custom_endpoint(relay).map_err(|_| {
+                ConsoleError::invalid(Field::Relay, "A relay URL is http(s)://host[:port][/path], with no query.")
+            })?),
+        };
+        Ok(Self { credentials, region, base_url, relay_url })
+    }
+
+    /// Gives `request` this connection's host (and relay).
+    pub fn prepare(&self, request: &ReadRequest) -> PreparedRead {
+        let path = request.path_and_query();
+        let url = format!("{}{path}", self.base_url);
+        let send_url = match &self.relay_url {
+            Some(relay) => format!("{relay}{path}"),
+            None => url.clone(),
+        };
+        PreparedRead { operation: request.operation, url, send_url }
+    }
+
+    /// The endpoint requests are signed for.
+    pub fn endpoint_url(&self) -> &str {
+        &self.base_url
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operation::PageRequest;
+
+    fn form() -> ConnectionForm {
+        ConnectionForm {
+            access_key_id: "ASIAEXAMPLEEXAMPLE12".into(),
+            secret_access_key: "secret".into(),
+            session_token: "token".into(),
+            region: "eu-west-1".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn debug_hides_the_secret_and_token() {
+        let form = ConnectionForm { secret_access_key: "s3cr3t-x".into(), session_token: "t0k3n-y".into(), ..Default::default() };
+        let printed = format!("{form:?}");
+        assert!(!printed.contains("s3cr3t-x") && !printed.contains("t0k3n-y"));
+    }
+
+    #[test]
+    fn every_read_goes_to_the_regional_endpoint_an_override_or_through_a_relay() {
+        let task = ReadRequest::get_fuota_task("task/1").unwrap();
+        let list = ReadRequest::list_fuota_tasks(&PageRequest::after("n+1"));
+        let aws = Connection::from_form(&form()).unwrap();
+        assert_eq!(aws.prepare(&task).url, "https://api.iotwireless.eu-west-1.amazonaws.com/fuota-tasks/task%2F1");
+        assert_eq!(aws.prepare(&list).send_url, "https://api.iotwireless.eu-west-1.amazonaws.com/fuota-tasks?maxResults=250&nextToken=n%2B1");
+
+        let custom = Connection::from_form(&ConnectionForm { endpoint: "http://127.0.0.1:8081/".into(), ..form() }).unwrap();
+        assert_eq!(custom.prepare(&task).url, "http://127.0.0.1:8081/fuota-tasks/task%2F1");
+        assert_eq!(custom.region, "eu-west-1");
+
+        let relayed = Connection::from_form(&ConnectionForm { relay: "https://relay.example.com/iot/".into(), ..form() }).unwrap();
+        let read = relayed.prepare(&list);
+        assert_eq!(read.url, "https://api.iotwireless.eu-west-1.amazonaws.com/fuota-tasks?maxResults=250&nextToken=n%2B1");
+        assert_eq!(read.send_url, "https://relay.example.com/iot/fuota-tasks?maxResults=250&nextToken=n%2B1");
+        assert_eq!(read.operation, Operation::ListFuotaTasks);
+    }
+
+    #[test]
+    fn a_bad_relay_names_the_relay_field() {
+        let err = Connection::from_form(&ConnectionForm { relay: "ftp://x".into(), ..form() }).unwrap_err();
+        assert!(matches!(err, ConsoleError::InvalidInput { field: Field::Relay, .. }));
+    }
+}

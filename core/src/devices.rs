@@ -1,0 +1,465 @@
+//! The devices of a FUOTA task: each one's outcome in words, the roster merged from every list
+//! that names them, the count per status, and the task's verdict.
+//!
+//! AWS's FUOTA guide says a task can reach `FuotaDone` without any device being updated (a bad S3
+//! link or role, no device answering, fragments that stopped arriving): the devices'
+//! `FuotaDeviceStatus` is what tells, so the verdict is made from both.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::pages::{item, Page};
+use crate::task::{TaskStatus, Timestamp};
+
+/// `FuotaDeviceStatus`: the twelve values of botocore's model. A value the console does not know
+/// (the set has grown before: older SDKs lack the last one) is kept and shown as returned.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FuotaDeviceStatus {
+    Initial,
+    PackageNotSupported,
+    FragAlgoUnsupported,
+    NotEnoughMemory,
+    FragIndexUnsupported,
+    WrongDescriptor,
+    SessionCntReplay,
+    MissingFrag,
+    MemoryError,
+    MicError,
+    Successful,
+    DeviceExistInConflictFuotaTask,
+    Unknown(String),
+}
+
+/// What a device's status says about the update, for the counts and the verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeviceOutcome {
+    /// Not answered yet: the update may still reach it.
+    Waiting,
+    Succeeded,
+    Failed,
+    /// A status the console does not know: neither success nor failure is claimed.
+    Unknown,
+}
+
+impl FuotaDeviceStatus {
+    /// Every known value, in the model's order.
+    pub const KNOWN: [FuotaDeviceStatus; 12] = [
+        FuotaDeviceStatus::Initial,
+        FuotaDeviceStatus::PackageNotSupported,
+        FuotaDeviceStatus::FragAlgoUnsupported,
+        FuotaDeviceStatus::NotEnoughMemory,
+        FuotaDeviceStatus::FragIndexUnsupported,
+        FuotaDeviceStatus::WrongDescriptor,
+        FuotaDeviceStatus::SessionCntReplay,
+        FuotaDeviceStatus::MissingFrag,
+        FuotaDeviceStatus::MemoryError,
+        FuotaDeviceStatus::MicError,
+        FuotaDeviceStatus::Successful,
+        FuotaDeviceStatus::DeviceExistInConflictFuotaTask,
+    ];
+
+    pub fn parse(s: &str) -> Self {
+        Self::KNOWN.into_iter().find(|k| k.as_str() == s).unwrap_or_else(|| FuotaDeviceStatus::Unknown(s.to_owned()))
+    }
+
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        use FuotaDeviceStatus::*;
+        match self {
+            Initial => "Initial",
+            PackageNotSupported => "Package_Not_Supported",
+            FragAlgoUnsupported => "FragAlgo_unsupported",
+            NotEnoughMemory => "Not_enough_memory",
+            FragIndexUnsupported => "FragIndex_unsupported",
+            WrongDescriptor => "Wrong_descriptor",
+            SessionCntReplay => "SessionCnt_replay",
+            MissingFrag => "MissingFrag",
+            MemoryError => "MemoryError",
+            MicError => "MICError",
+            Successful => "Successful",
+            DeviceExistInConflictFuotaTask => "Device_exist_in_conflict_fuota_task",
+            Unknown(s) => s,
+        }
+    }
+
+    pub fn outcome(&self) -> DeviceOutcome {
+        match self {
+            FuotaDeviceStatus::Initial => DeviceOutcome::Waiting,
+            FuotaDeviceStatus::Successful => DeviceOutcome::Succeeded,
+            FuotaDeviceStatus::Unknown(_) => DeviceOutcome::Unknown,
+            _ => DeviceOutcome::Failed,
+        }
+    }
+
+    /// One sentence: what the status means and what to do. The meanings follow the LoRa
+    /// Alliance's Fragmented Data Block Transport (TS004: FragSessionSetupAns status bits, the
+    /// data-block integrity check) and Multicast Setup (TS005: McGroupSetup, session counters).
+    pub fn sentence(&self) -> String {
+        use FuotaDeviceStatus::*;
+        match self {
+            Initial => "No answer from the device yet: wait for the session; if it stays here after the session, check that the device is online and near a gateway.",
+            PackageNotSupported => "The device's firmware has no FUOTA support (fragmentation or multicast setup package): update it another way, or take it out of the task.",
+            FragAlgoUnsupported => "The device refused the fragmentation algorithm of the session (TS004 FragSessionSetupAns): its firmware needs an update by another route.",
+            NotEnoughMemory => "The device has no room for the image with its redundancy (TS004 FragSessionSetupAns): send a smaller image or free storage on the device.",
+            FragIndexUnsupported => "The device cannot open this fragmentation session index (TS004 FragSessionSetupAns): it may be busy with another session; retry when that one ends.",
+            WrongDescriptor => "The device refused the task's Descriptor (the file's metadata, TS004 FragSessionSetupAns): check the Descriptor the firmware expects, such as its version.",
+            SessionCntReplay => "The device saw a session counter it had already used and refused it as a replay (TS005): start a new task for this device.",
+            MissingFrag => "Too few fragments reached the device to rebuild the image: raise the redundancy, send at a more robust data rate or add a gateway near it, then retry in a new task.",
+            MemoryError => "The device failed to write the image to its memory: check its storage, then retry in a new task.",
+            MicError => "The rebuilt image failed its integrity check (MIC): check the image in S3 and retry in a new task.",
+            Successful => "The device rebuilt the image: the update reached it.",
+            DeviceExistInConflictFuotaTask => "The device belongs to another FUOTA task that conflicts with this one: finish or remove it from the other task first.",
+            Unknown(s) => return format!("The service reports {s}, a status this console does not know yet: see the IoT Wireless documentation."),
+        }
+        .to_owned()
+    }
+
+    /// A CSS-friendly tone for the badge.
+    pub fn tone(&self) -> &'static str {
+        match self.outcome() {
+            DeviceOutcome::Waiting => "waiting",
+            DeviceOutcome::Succeeded => "done",
+            DeviceOutcome::Failed => "failed",
+            DeviceOutcome::Unknown => "unknown",
+        }
+    }
+}
+
+/// When the device was last heard, as returned and as a time when it reads as one. The model's
+/// pattern is loose (a space may stand for `T`): text that does not read is shown, not refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LastUplink {
+    pub text: String,
+    pub at: Option<Timestamp>,
+}
+
+impl LastUplink {
+    fn read(text: String) -> Self {
+        let at = Timestamp::parse_iso8601(&text).or_else(|| Timestamp::parse_iso8601(&text.replacen(' ', "T", 1)));
+        Self { text, at }
+    }
+}
+
+/// A device as ListWirelessDevices returns it (`WirelessDeviceStatistics`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WirelessDevice {
+    pub id: Option<String>,
+    pub arn: Option<String>,
+    pub name: Option<String>,
+    /// `LoRaWAN` or `Sidewalk`.
+    pub kind: Option<String>,
+    pub destination_name: Option<String>,
+    pub dev_eui: Option<String>,
+    pub fuota_status: Option<FuotaDeviceStatus>,
+    /// Free text in the model.
+    pub multicast_status: Option<String>,
+    /// The device's multicast group number (1..256).
+    pub mc_group_id: Option<i64>,
+    pub last_uplink: Option<LastUplink>,
+}
+
+impl WirelessDevice {
+    pub fn from_value(value: Value) -> Result<Self, String> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Wire {
+            id: Option<String>,
+            arn: Option<String>,
+            name: Option<String>,
+            #[serde(rename = "Type")]
+            kind: Option<String>,
+            destination_name: Option<String>,
+            #[serde(rename = "LoRaWAN")]
+            lorawan: Option<WireLoRaWAN>,
+            fuota_device_status: Option<String>,
+            multicast_device_status: Option<String>,
+            mc_group_id: Option<i64>,
+            last_uplink_received_at: Option<String>,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct WireLoRaWAN {
+            dev_eui: Option<String>,
+        }
+        let w: Wire = item(value)?;
+        Ok(Self {
+            id: w.id,
+            arn: w.arn,
+            name: w.name,
+            kind: w.kind,
+            destination_name: w.destination_name,
+            dev_eui: w.lorawan.and_then(|l| l.dev_eui),
+            fuota_status: w.fuota_device_status.as_deref().map(FuotaDeviceStatus::parse),
+            multicast_status: w.multicast_device_status,
+            mc_group_id: w.mc_group_id,
+            last_uplink: w.last_uplink_received_at.map(LastUplink::read),
+        })
+    }
+
+    /// The status as returned, empty when absent (as `data-fuota-device-status` carries it).
+    pub fn status_text(&self) -> &str {
+        self.fuota_status.as_ref().map(FuotaDeviceStatus::as_str).unwrap_or("")
+    }
+
+    /// The key a device is known by across lists: its id, else its ARN.
+    fn key(&self) -> Option<&str> {
+        self.id.as_deref().or(self.arn.as_deref())
+    }
+}
+
+/// A page of ListWirelessDevices.
+pub fn device_page(value: Value) -> Result<Page<WirelessDevice>, String> {
+    Page::from_value(value, "WirelessDeviceList", WirelessDevice::from_value)
+}
+
+/// Every device of a task, from the task's own list and from each of its multicast groups' lists,
+/// each device once. A device seen again fills what its first sighting lacked (a group list knows
+/// the group number; the task's list knows the FUOTA status).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DeviceRoster {
+    devices: Vec<WirelessDevice>,
+    index: HashMap<String, usize>,
+}
+
+impl DeviceRoster {
+    pub fn add(&mut self, devices: impl IntoIterator<Item = WirelessDevice>) {
+        for device in devices {
+            let Some(key) = device.key().map(str::to_owned) else {
+                // Nothing to match it by: kept, as the service listed it.
+                self.devices.push(device);
+                continue;
+            };
+            match self.index.get(&key) {
+                Some(&i) => {
+                    let known = &mut self.devices[i];
+                    known.fuota_status = known.fuota_status.take().or(device.fuota_status);
+                    known.mc_group_id = known.mc_group_id.or(device.mc_group_id);
+                    known.multicast_status = known.multicast_status.take().or(device.multicast_status);
+                    known.dev_eui = known.dev_eui.take().or(device.dev_eui);
+                    known.name = known.name.take().or(device.name);
+                    known.last_uplink = known.last_uplink.take().or(device.last_uplink);
+                }
+                None => {
+                    self.index.insert(key, self.devices.len());
+                    self.devices.push(device);
+                }
+            }
+        }
+    }
+
+    pub fn devices(&self) -> &[WirelessDevice] {
+        &self.devices
+    }
+
+    pub fn summary(&self) -> DeviceSummary {
+        DeviceSummary::of(&self.devices)
+    }
+}
+
+/// How many devices are in each status, and in each outcome.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeviceSummary {
+    pub total: usize,
+    /// Per status as returned ("" when absent): the known ones in the model's order, then the
+    /// others by name. Statuses no device has are left out.
+    pub by_status: Vec<(String, usize)>,
+    pub waiting: usize,
+    pub succeeded: usize,
+    pub failed: usize,
+    pub unknown: usize,
+}
+
+impl DeviceSummary {
+    pub fn of(devices: &[WirelessDevice]) -> Self {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut summary = DeviceSummary { total: devices.len(), ..Default::default() };
+        for d in devices {
+            *counts.entry(d.status_text()).or_default() += 1;
+            // A device without a status has not answered yet.
+            match d.fuota_status.as_ref().map_or(DeviceOutcome::Waiting, FuotaDeviceStatus::outcome) {
+                DeviceOutcome::Waiting => summary.waiting += 1,
+                DeviceOutcome::Succeeded => summary.succeeded += 1,
+                DeviceOutcome::Failed => summary.failed += 1,
+                DeviceOutcome::Unknown => summary.unknown += 1,
+            }
+        }
+        let rank = |s: &str| FuotaDeviceStatus::KNOWN.iter().position(|k| k.as_str() == s).unwrap_or(usize::MAX);
+        let mut by_status: Vec<(String, usize)> = counts.into_iter().map(|(s, n)| (s.to_owned(), n)).collect();
+        by_status.sort_by(|a, b| rank(&a.0).cmp(&rank(&b.0)).then_with(|| a.0.cmp(&b.0)));
+        summary.by_status = by_status;
+        summary
+    }
+
+    pub fn count(&self, status: &str) -> usize {
+        self.by_status.iter().find(|(s, _)| s == status).map_or(0, |(_, n)| *n)
+    }
+}
+
+/// The task's verdict, from its status and its devices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskVerdict {
+    NotStarted,
+    InProgress,
+    Succeeded,
+    PartlyFailed,
+    Failed,
+    NoDevices,
+}
+
+impl TaskVerdict {
+    /// The rule, in order: no devices is its own verdict; every device updated is a success
+    /// whatever the task says; a task still pending or in session is not judged yet; otherwise
+    /// (done, being deleted, or a status the console does not know) the devices decide, and a
+    /// device still waiting then counts as not updated, since no more fragments will come.
+    /// A task whose status is unknown or absent with devices still waiting is in progress.
+    pub fn of(status: Option<&TaskStatus>, summary: &DeviceSummary) -> Self {
+        if summary.total == 0 {
+            return TaskVerdict::NoDevices;
+        }
+        if summary.succeeded == summary.total {
+            return TaskVerdict::Succeeded;
+        }
+        match status {
+            Some(TaskStatus::Pending | TaskStatus::FuotaSessionWaiting) if summary.failed == 0 => TaskVerdict::NotStarted,
+            Some(TaskStatus::Pending | TaskStatus::FuotaSessionWaiting | TaskStatus::InFuotaSession) => TaskVerdict::InProgress,
+            Some(TaskStatus::Unknown(_)) | None if summary.waiting > 0 => TaskVerdict::InProgress,
+            _ if summary.succeeded == 0 => TaskVerdict::Failed,
+            _ => TaskVerdict::PartlyFailed,
+        }
+    }
+
+    /// As `data-value` carries it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskVerdict::NotStarted => "not-started",
+            TaskVerdict::InProgress => "in-progress",
+            TaskVerdict::Succeeded => "succeeded",
+            TaskVerdict::PartlyFailed => "partly-failed",
+            TaskVerdict::Failed => "failed",
+            TaskVerdict::NoDevices => "no-devices",
+        }
+    }
+
+    pub fn sentence(self, summary: &DeviceSummary) -> String {
+        let (ok, total) = (summary.succeeded, summary.total);
+        match self {
+            TaskVerdict::NotStarted => format!("Not started: none of the {total} devices has been sent anything yet."),
+            TaskVerdict::InProgress => format!("In progress: {ok} of {total} devices updated so far."),
+            TaskVerdict::Succeeded => format!("Succeeded: all {total} devices have the new image."),
+            TaskVerdict::PartlyFailed => format!(
+                "Partly failed: {ok} of {total} devices updated; the others did not get the image (see each device's status for why)."
+            ),
+            TaskVerdict::Failed => format!(
+                "Failed: none of the {total} devices got the image, although the task ended. Check the image's S3 link, the task's role and the devices' statuses."
+            ),
+            TaskVerdict::NoDevices => "No devices: the task has neither devices nor multicast groups with devices, so nothing can be updated.".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn device(id: &str, status: Option<&str>) -> WirelessDevice {
+        WirelessDevice { id: Some(id.into()), fuota_status: status.map(FuotaDeviceStatus::parse), ..Default::default() }
+    }
+
+    fn summary(statuses: &[Option<&str>]) -> DeviceSummary {
+        let devices: Vec<_> = statuses.iter().enumerate().map(|(i, s)| device(&i.to_string(), *s)).collect();
+        DeviceSummary::of(&devices)
+    }
+
+    #[test]
+    fn every_known_status_round_trips_and_has_its_own_sentence() {
+        let sentences: std::collections::HashSet<String> = FuotaDeviceStatus::KNOWN.iter().map(|s| s.sentence()).collect();
+        assert_eq!(sentences.len(), 12);
+        for s in FuotaDeviceStatus::KNOWN {
+            assert_eq!(FuotaDeviceStatus::parse(s.as_str()), s);
+        }
+        let new = FuotaDeviceStatus::parse("Firmware_Rejected_ByVendor");
+        assert_eq!(new.as_str(), "Firmware_Rejected_ByVendor");
+        assert_eq!(new.outcome(), DeviceOutcome::Unknown);
+        assert!(new.sentence().contains("Firmware_Rejected_ByVendor"));
+    }
+
+    #[test]
+    fn a_device_reads_every_member_and_a_loose_uplink_time() {
+        let d = WirelessDevice::from_value(json!({
+            "Arn": "arn:d", "Id": "d1", "Type": "LoRaWAN", "Name": "meter 1", "DestinationName": "dest",
+            "LastUplinkReceivedAt": "2026-11-30 10:00:00Z", "LoRaWAN": {"DevEui": "0011223344556677"},
+            "FuotaDeviceStatus": "MissingFrag", "MulticastDeviceStatus": "Joined", "McGroupId": 7, "Sidewalk": {"x": 1}
+        }))
+        .unwrap();
+        assert_eq!(d.dev_eui.as_deref(), Some("0011223344556677"));
+        assert_eq!(d.fuota_status, Some(FuotaDeviceStatus::MissingFrag));
+        assert_eq!(d.mc_group_id, Some(7));
+        let uplink = d.last_uplink.unwrap();
+        assert_eq!(uplink.at.map(Timestamp::rfc3339).as_deref(), Some("2026-11-30T10:00:00Z"));
+        let odd = WirelessDevice::from_value(json!({"LastUplinkReceivedAt": "yesterday"})).unwrap();
+        assert_eq!(odd.last_uplink, Some(LastUplink { text: "yesterday".into(), at: None }));
+        assert!(WirelessDevice::from_value(json!({"McGroupId": "seven"})).is_err());
+        assert!(device_page(json!({"WirelessDeviceList": [{"Id": 1}]})).unwrap_err().starts_with("WirelessDeviceList[0]"));
+    }
+
+    #[test]
+    fn the_roster_keeps_each_device_once_and_fills_in_what_a_list_lacked() {
+        let mut roster = DeviceRoster::default();
+        roster.add([device("a", Some("Initial")), device("b", None)]);
+        let from_group = WirelessDevice { mc_group_id: Some(3), ..device("b", Some("Successful")) };
+        roster.add([from_group, device("a", Some("MissingFrag")), device("c", None)]);
+        roster.add([WirelessDevice::default(), WirelessDevice::default()]);
+        let ids: Vec<_> = roster.devices().iter().map(|d| d.id.clone()).collect();
+        assert_eq!(ids, [Some("a".into()), Some("b".into()), Some("c".into()), None, None]);
+        assert_eq!(roster.devices()[0].fuota_status, Some(FuotaDeviceStatus::Initial), "the first sighting's status stays");
+        assert_eq!(roster.devices()[1].fuota_status, Some(FuotaDeviceStatus::Successful), "a missing status is filled");
+        assert_eq!(roster.devices()[1].mc_group_id, Some(3));
+    }
+
+    #[test]
+    fn the_summary_counts_per_status_in_the_models_order() {
+        let s = summary(&[Some("Successful"), Some("MissingFrag"), Some("Successful"), None, Some("Zeta_New"), Some("Initial")]);
+        assert_eq!(s.total, 6);
+        assert_eq!(
+            s.by_status,
+            vec![("Initial".into(), 1), ("MissingFrag".into(), 1), ("Successful".into(), 2), ("".into(), 1), ("Zeta_New".into(), 1)]
+        );
+        assert_eq!((s.waiting, s.succeeded, s.failed, s.unknown), (2, 2, 1, 1));
+        assert_eq!(s.count("Successful"), 2);
+        assert_eq!(s.count("MICError"), 0);
+    }
+
+    #[test]
+    fn the_verdict_for_every_case_that_matters() {
+        use TaskStatus::*;
+        use TaskVerdict as V;
+        let cases: &[(Option<TaskStatus>, &[Option<&str>], TaskVerdict)] = &[
+            (Some(FuotaDone), &[], V::NoDevices),
+            (Some(Pending), &[], V::NoDevices),
+            (Some(Pending), &[Some("Initial"), None], V::NotStarted),
+            (Some(FuotaSessionWaiting), &[Some("Initial")], V::NotStarted),
+            (Some(FuotaSessionWaiting), &[Some("Initial"), Some("Device_exist_in_conflict_fuota_task")], V::InProgress),
+            (Some(InFuotaSession), &[Some("Initial"), Some("Successful")], V::InProgress),
+            (Some(InFuotaSession), &[Some("MissingFrag"), Some("Successful")], V::InProgress),
+            (Some(InFuotaSession), &[Some("Successful"), Some("Successful")], V::Succeeded),
+            (Some(FuotaDone), &[Some("Successful"), Some("Successful")], V::Succeeded),
+            (Some(FuotaDone), &[Some("Successful"), Some("MissingFrag")], V::PartlyFailed),
+            (Some(FuotaDone), &[Some("Successful"), Some("Initial")], V::PartlyFailed),
+            (Some(FuotaDone), &[Some("Successful"), Some("Brand_New")], V::PartlyFailed),
+            (Some(FuotaDone), &[Some("Initial"), Some("Initial")], V::Failed),
+            (Some(FuotaDone), &[Some("MICError")], V::Failed),
+            (Some(DeleteWaiting), &[Some("MissingFrag")], V::Failed),
+            (Some(Unknown("Paused".into())), &[Some("Initial")], V::InProgress),
+            (None, &[Some("Successful"), Some("MissingFrag")], V::PartlyFailed),
+            (None, &[Some("Initial")], V::InProgress),
+        ];
+        for (status, devices, expected) in cases {
+            let s = summary(devices);
+            assert_eq!(TaskVerdict::of(status.as_ref(), &s), *expected, "{status:?} {devices:?}");
+            assert!(!expected.sentence(&s).is_empty());
+        }
+    }
+}

@@ -1,0 +1,274 @@
+//! The IoT Wireless read operations the console calls, and how each becomes one GET.
+//!
+//! Every operation is a rest-json GET (botocore's `iotwireless/2020-11-22/service-2.json`): labels
+//! in the path, members in the query string, no body. A [`ReadRequest`] is that GET before it has
+//! a host; [`crate::connection::Connection::prepare`] gives it one. No operation here writes, and
+//! GetWirelessDevice is deliberately absent: it returns the device's root and session keys.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use crate::error::{ConsoleError, Field};
+
+/// Everything but the unreserved characters `A-Z a-z 0-9 - . _ ~` is encoded, in a path label
+/// and in a query value alike: SigV4's canonical form encodes the same set, so the URL that is
+/// fetched is the URL that is signed, and a `+` in a page token is never read as a space.
+const STRICT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// The most items a list operation returns in one page (`MaxResults`: 0..250 in the model).
+pub const MAX_RESULTS: u32 = 250;
+
+/// A read operation of IoT Wireless, named as the API and IAM name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Operation {
+    GetFuotaTask,
+    ListFuotaTasks,
+    ListWirelessDevices,
+    ListMulticastGroupsByFuotaTask,
+    GetMulticastGroup,
+    GetMulticastGroupSession,
+}
+
+impl Operation {
+    pub const ALL: [Operation; 6] = [
+        Operation::GetFuotaTask,
+        Operation::ListFuotaTasks,
+        Operation::ListWirelessDevices,
+        Operation::ListMulticastGroupsByFuotaTask,
+        Operation::GetMulticastGroup,
+        Operation::GetMulticastGroupSession,
+    ];
+
+    /// The operation's name, as in the API reference and in IAM.
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::GetFuotaTask => "GetFuotaTask",
+            Operation::ListFuotaTasks => "ListFuotaTasks",
+            Operation::ListWirelessDevices => "ListWirelessDevices",
+            Operation::ListMulticastGroupsByFuotaTask => "ListMulticastGroupsByFuotaTask",
+            Operation::GetMulticastGroup => "GetMulticastGroup",
+            Operation::GetMulticastGroupSession => "GetMulticastGroupSession",
+        }
+    }
+
+    /// The IAM action a policy must allow: IoT Wireless names its actions after its operations.
+    pub fn iam_action(self) -> String {
+        format!("iotwireless:{}", self.name())
+    }
+
+    /// What a successful answer holds, in people's words ("a FUOTA task").
+    pub fn answer_noun(self) -> &'static str {
+        match self {
+            Operation::GetFuotaTask => "a FUOTA task",
+            Operation::ListFuotaTasks => "a page of FUOTA tasks",
+            Operation::ListWirelessDevices => "a page of wireless devices",
+            Operation::ListMulticastGroupsByFuotaTask => "a page of multicast groups",
+            Operation::GetMulticastGroup => "a multicast group",
+            Operation::GetMulticastGroupSession => "a multicast session",
+        }
+    }
+
+    /// The resource the request names by id, for a "not found" sentence.
+    pub fn resource_noun(self) -> &'static str {
+        match self {
+            Operation::GetFuotaTask | Operation::ListMulticastGroupsByFuotaTask | Operation::ListWirelessDevices => {
+                "FUOTA task"
+            }
+            Operation::GetMulticastGroup | Operation::GetMulticastGroupSession => "multicast group",
+            Operation::ListFuotaTasks => "resource",
+        }
+    }
+}
+
+/// Which page of a list to read: the first (no token), or the one a `NextToken` named.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PageRequest {
+    pub next_token: Option<String>,
+    /// 1..=[`MAX_RESULTS`]; the service may return fewer.
+    pub max_results: u32,
+}
+
+impl PageRequest {
+    /// The first page, as large as the service allows.
+    pub fn first() -> Self {
+        Self { next_token: None, max_results: MAX_RESULTS }
+    }
+
+    /// The page a `NextToken` names.
+    pub fn after(token: &str) -> Self {
+        Self { next_token: Some(token.to_owned()), max_results: MAX_RESULTS }
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let mut query = vec![("maxResults", self.max_results.clamp(1, MAX_RESULTS).to_string())];
+        if let Some(token) = self.next_token.as_deref().filter(|t| !t.is_empty()) {
+            query.push(("nextToken", token.to_owned()));
+        }
+        query
+    }
+}
+
+/// Which devices ListWirelessDevices should return: those of a FUOTA task, or of a multicast group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeviceSource {
+    FuotaTask(String),
+    MulticastGroup(String),
+}
+
+/// One GET of a read operation: its path with labels encoded, and its query members.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadRequest {
+    pub operation: Operation,
+    path: String,
+    /// Sorted by name, values not yet encoded.
+    query: Vec<(&'static str, String)>,
+}
+
+/// Checks an id that goes into the path as a label: 1..=256 characters, as the model's id shapes
+/// say, and not "." or "..", which a browser's URL parser removes even when percent-encoded.
+pub fn validate_label<'a>(id: &'a str, field: Field, what: &str) -> Result<&'a str, ConsoleError> {
+    let id = id.trim();
+    match id.chars().count() {
+        0 => Err(ConsoleError::InvalidInput { field, reason: format!("Enter the id of a {what}.") }),
+        _ if id == "." || id == ".." => Err(ConsoleError::InvalidInput {
+            field,
+            reason: format!("A {what} id of \".\" or \"..\" cannot be sent from a browser."),
+        }),
+        1..=256 => Ok(id),
+        _ => Err(ConsoleError::InvalidInput { field, reason: format!("A {what} id is at most 256 characters.") }),
+    }
+}
+
+/// Checks a FUOTA task id as the user typed it.
+pub fn validate_task_id(id: &str) -> Result<&str, ConsoleError> {
+    validate_label(id, Field::TaskId, "FUOTA task")
+}
+
+fn segment(label: &str) -> String {
+    utf8_percent_encode(label, STRICT).to_string()
+}
+
+impl ReadRequest {
+    fn new(operation: Operation, path: String, mut query: Vec<(&'static str, String)>) -> Self {
+        query.sort();
+        Self { operation, path, query }
+    }
+
+    /// `GET /fuota-tasks/{Id}`.
+    pub fn get_fuota_task(task_id: &str) -> Result<Self, ConsoleError> {
+        let id = validate_task_id(task_id)?;
+        Ok(Self::new(Operation::GetFuotaTask, format!("/fuota-tasks/{}", segment(id)), Vec::new()))
+    }
+
+    /// `GET /fuota-tasks?maxResults=&nextToken=`.
+    pub fn list_fuota_tasks(page: &PageRequest) -> Self {
+        Self::new(Operation::ListFuotaTasks, "/fuota-tasks".to_owned(), page.query())
+    }
+
+    /// `GET /wireless-devices?fuotaTaskId=` (or `multicastGroupId=`) `&maxResults=&nextToken=`.
+    pub fn list_wireless_devices(source: &DeviceSource, page: &PageRequest) -> Result<Self, ConsoleError> {
+        let mut query = page.query();
+        match source {
+            DeviceSource::FuotaTask(id) => query.push(("fuotaTaskId", validate_task_id(id)?.to_owned())),
+            DeviceSource::MulticastGroup(id) => {
+                query.push(("multicastGroupId", validate_label(id, Field::MulticastGroupId, "multicast group")?.to_owned()))
+            }
+        }
+        Ok(Self::new(Operation::ListWirelessDevices, "/wireless-devices".to_owned(), query))
+    }
+
+    /// `GET /fuota-tasks/{Id}/multicast-groups?maxResults=&nextToken=`.
+    pub fn list_multicast_groups_by_fuota_task(task_id: &str, page: &PageRequest) -> Result<Self, ConsoleError> {
+        let id = validate_task_id(task_id)?;
+        Ok(Self::new(Operation::ListMulticastGroupsByFuotaTask, format!("/fuota-tasks/{}/multicast-groups", segment(id)), page.query()))
+    }
+
+    /// `GET /multicast-groups/{Id}`.
+    pub fn get_multicast_group(group_id: &str) -> Result<Self, ConsoleError> {
+        let id = validate_label(group_id, Field::MulticastGroupId, "multicast group")?;
+        Ok(Self::new(Operation::GetMulticastGroup, format!("/multicast-groups/{}", segment(id)), Vec::new()))
+    }
+
+    /// `GET /multicast-groups/{Id}/session`.
+    pub fn get_multicast_group_session(group_id: &str) -> Result<Self, ConsoleError> {
+        let id = validate_label(group_id, Field::MulticastGroupId, "multicast group")?;
+        Ok(Self::new(Operation::GetMulticastGroupSession, format!("/multicast-groups/{}/session", segment(id)), Vec::new()))
+    }
+
+    /// The path and query as they are signed and sent: `/fuota-tasks?maxResults=250&nextToken=a%2Bb`.
+    pub fn path_and_query(&self) -> String {
+        let mut out = self.path.clone();
+        for (i, (name, value)) in self.query.iter().enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            out.push_str(name);
+            out.push('=');
+            out.push_str(&segment(value));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn each_operation_has_its_path_and_query() {
+        let task = ReadRequest::get_fuota_task("a/b c").unwrap();
+        assert_eq!(task.path_and_query(), "/fuota-tasks/a%2Fb%20c");
+        assert_eq!(ReadRequest::list_fuota_tasks(&PageRequest::first()).path_and_query(), "/fuota-tasks?maxResults=250");
+        assert_eq!(
+            ReadRequest::list_fuota_tasks(&PageRequest::after("x+y/z=")).path_and_query(),
+            "/fuota-tasks?maxResults=250&nextToken=x%2By%2Fz%3D"
+        );
+        let devices = ReadRequest::list_wireless_devices(&DeviceSource::FuotaTask("t 1".into()), &PageRequest::first()).unwrap();
+        assert_eq!(devices.path_and_query(), "/wireless-devices?fuotaTaskId=t%201&maxResults=250");
+        let by_group = ReadRequest::list_wireless_devices(&DeviceSource::MulticastGroup("g1".into()), &PageRequest::after("p2")).unwrap();
+        assert_eq!(by_group.path_and_query(), "/wireless-devices?maxResults=250&multicastGroupId=g1&nextToken=p2");
+        let groups = ReadRequest::list_multicast_groups_by_fuota_task("t1", &PageRequest::first()).unwrap();
+        assert_eq!(groups.path_and_query(), "/fuota-tasks/t1/multicast-groups?maxResults=250");
+        assert_eq!(ReadRequest::get_multicast_group("g/1").unwrap().path_and_query(), "/multicast-groups/g%2F1");
+        assert_eq!(ReadRequest::get_multicast_group_session("g1").unwrap().path_and_query(), "/multicast-groups/g1/session");
+    }
+
+    #[test]
+    fn an_empty_token_asks_for_the_first_page() {
+        let page = PageRequest { next_token: Some(String::new()), max_results: 0 };
+        assert_eq!(ReadRequest::list_fuota_tasks(&page).path_and_query(), "/fuota-tasks?maxResults=1");
+    }
+
+    #[test]
+    fn ids_a_browser_cannot_send_are_refused_before_signing() {
+        for bad in [".", "..", "", "  "] {
+            assert!(ReadRequest::get_fuota_task(bad).is_err(), "{bad:?}");
+            assert!(ReadRequest::get_multicast_group(bad).is_err(), "{bad:?}");
+        }
+        assert!(validate_task_id(&"é".repeat(256)).is_ok());
+        assert!(validate_task_id(&"a".repeat(257)).is_err());
+        let err = ReadRequest::get_multicast_group("..").unwrap_err();
+        assert!(err.sentence().contains("multicast group"), "{}", err.sentence());
+    }
+
+    #[test]
+    fn iam_actions_are_named_after_the_operations() {
+        assert_eq!(Operation::ListWirelessDevices.iam_action(), "iotwireless:ListWirelessDevices");
+        let names: std::collections::HashSet<_> = Operation::ALL.iter().map(|o| o.name()).collect();
+        assert_eq!(names.len(), Operation::ALL.len());
+    }
+
+    proptest! {
+        /// Whatever the id or token, the path holds one segment per label and the query has only
+        /// unreserved characters and escapes: nothing a URL parser or the signer could read differently.
+        #[test]
+        fn any_id_and_token_stay_in_their_place(id in "\\PC{1,40}", token in "\\PC{1,60}") {
+            prop_assume!(id.trim() != "." && id.trim() != ".." && !id.trim().is_empty());
+            let r = ReadRequest::list_multicast_groups_by_fuota_task(&id, &PageRequest::after(&token)).unwrap();
+            let pq = r.path_and_query();
+            let (path, query) = pq.split_once('?').unwrap();
+            prop_assert_eq!(path.split('/').count(), 4);
+            prop_assert!(query.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%=&".contains(&b)), "{}", query);
+            let decoded: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+            prop_assert!(decoded.contains(&("nextToken".to_owned(), token.clone())));
+        }
+    }
+}
