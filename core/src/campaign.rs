@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::pages::{item, Page};
-use crate::task::Timestamp;
+use crate::task::{TaskStatus, Timestamp};
 
 /// A row of ListFuotaTasks (`FuotaTask`: Id, Arn, Name). The list carries no status: one
 /// GetFuotaTask per task gives it.
@@ -167,6 +167,48 @@ impl MulticastSession {
     }
 }
 
+/// At most this many GetFuotaTask requests fill the list's statuses at once: enough to fill a
+/// page of tasks quickly, few enough not to be throttled at once.
+pub const STATUS_FILL_IN_FLIGHT: usize = 4;
+
+/// A row of the task list: the listed task, and its status once GetFuotaTask has answered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskRow {
+    pub summary: FuotaTaskSummary,
+    pub status: Option<TaskStatus>,
+    /// GetFuotaTask failed for this row: the error's code (the list itself still stands).
+    pub status_error: Option<String>,
+}
+
+impl TaskRow {
+    pub fn new(summary: FuotaTaskSummary) -> Self {
+        Self { summary, status: None, status_error: None }
+    }
+
+    /// Does the row match the search text (name, id or ARN, any case) and the status filter
+    /// (`all`, or a status as the API spells it)?
+    pub fn matches(&self, text: &str, status: &str) -> bool {
+        let status_ok = status == "all" || self.status.as_ref().is_some_and(|s| s.as_str() == status);
+        let needle = text.trim().to_lowercase();
+        let text_ok = needle.is_empty()
+            || [&self.summary.name, &self.summary.id, &self.summary.arn]
+                .iter()
+                .any(|v| v.as_deref().is_some_and(|v| v.to_lowercase().contains(&needle)));
+        status_ok && text_ok
+    }
+}
+
+/// The statuses a task-list filter offers: the five known ones, then any other the rows have.
+pub fn task_status_choices(rows: &[TaskRow]) -> Vec<String> {
+    let mut choices: Vec<String> = TaskStatus::KNOWN.iter().map(|s| s.as_str().to_owned()).collect();
+    for status in rows.iter().filter_map(|r| r.status.as_ref()) {
+        if !choices.iter().any(|c| c == status.as_str()) {
+            choices.push(status.as_str().to_owned());
+        }
+    }
+    choices
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +226,20 @@ mod tests {
         assert_eq!(page.items[1], FuotaTaskSummary { id: Some("t2".into()), ..Default::default() });
         assert_eq!(page.next_token.as_deref(), Some("n1"));
         assert!(task_list_page(json!({"FuotaTaskList": [{"Id": 5}]})).unwrap_err().starts_with("FuotaTaskList[0]"));
+    }
+
+    #[test]
+    fn task_rows_filter_by_text_and_status() {
+        let mut row = TaskRow::new(FuotaTaskSummary { id: Some("t-77".into()), name: Some("Sensor FW".into()), arn: None });
+        assert!(row.matches("", "all") && row.matches("sensor", "all") && row.matches(" T-7 ", "all"));
+        assert!(!row.matches("meter", "all"));
+        assert!(!row.matches("", "Pending"), "no status yet: only `all` shows it");
+        row.status = Some(TaskStatus::parse("Pending"));
+        assert!(row.matches("fw", "Pending") && !row.matches("fw", "FuotaDone"));
+        row.status = Some(TaskStatus::parse("Paused_New"));
+        let choices = task_status_choices(&[row]);
+        assert_eq!(choices.len(), 6);
+        assert_eq!(choices.last().map(String::as_str), Some("Paused_New"));
     }
 
     #[test]

@@ -9,6 +9,10 @@ pub struct DeepLink {
     pub relay: Option<String>,
     /// `?demo`: fill the local endpoint's public demo identity.
     pub demo: bool,
+    /// `?view=tasks`: open the task list.
+    pub view_tasks: bool,
+    /// `?refresh=SECONDS`: how often a live task is read again (see `live::refresh_seconds`).
+    pub refresh: Option<String>,
 }
 
 impl DeepLink {
@@ -23,6 +27,8 @@ impl DeepLink {
                 "endpoint" if !value.is_empty() => link.endpoint = Some(value),
                 "relay" if !value.is_empty() => link.relay = Some(value),
                 "demo" => link.demo = true,
+                "view" => link.view_tasks = value == "tasks",
+                "refresh" if !value.is_empty() => link.refresh = Some(value),
                 _ => {}
             }
         }
@@ -53,11 +59,15 @@ mod tests {
         assert_eq!(l.endpoint.as_deref(), Some("http://127.0.0.1:8081"));
         assert!(!l.demo);
         assert!(DeepLink::parse("demo").demo);
+        let campaign = DeepLink::parse("?view=tasks&refresh=10");
+        assert!(campaign.view_tasks);
+        assert_eq!(campaign.refresh.as_deref(), Some("10"));
+        assert!(!DeepLink::parse("?view=other").view_tasks);
     }
 
     #[test]
     fn round_trips() {
-        let l = DeepLink { region: Some("us-east-1".into()), task_id: Some("x y/z".into()), endpoint: None, relay: Some("https://r.example/".into()), demo: false };
+        let l = DeepLink { region: Some("us-east-1".into()), task_id: Some("x y/z".into()), relay: Some("https://r.example/".into()), ..Default::default() };
         assert_eq!(DeepLink::parse(&l.to_query()), l);
     }
 }

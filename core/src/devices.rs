@@ -221,6 +221,9 @@ pub fn device_page(value: Value) -> Result<Page<WirelessDevice>, String> {
 pub struct DeviceRoster {
     devices: Vec<WirelessDevice>,
     index: HashMap<String, usize>,
+    /// Each device's name, DevEui and id in lower case, made once: a search keystroke over
+    /// 10,000 devices then compares, it does not allocate.
+    search_keys: Vec<String>,
 }
 
 impl DeviceRoster {
@@ -228,6 +231,7 @@ impl DeviceRoster {
         for device in devices {
             let Some(key) = device.key().map(str::to_owned) else {
                 // Nothing to match it by: kept, as the service listed it.
+                self.search_keys.push(search_key(&device));
                 self.devices.push(device);
                 continue;
             };
@@ -240,9 +244,11 @@ impl DeviceRoster {
                     known.dev_eui = known.dev_eui.take().or(device.dev_eui);
                     known.name = known.name.take().or(device.name);
                     known.last_uplink = known.last_uplink.take().or(device.last_uplink);
+                    self.search_keys[i] = search_key(&self.devices[i]);
                 }
                 None => {
                     self.index.insert(key, self.devices.len());
+                    self.search_keys.push(search_key(&device));
                     self.devices.push(device);
                 }
             }
@@ -256,6 +262,103 @@ impl DeviceRoster {
     pub fn summary(&self) -> DeviceSummary {
         DeviceSummary::of(&self.devices)
     }
+
+    /// The indexes of the devices that match `query`, in its order.
+    pub fn select(&self, query: &DeviceQuery) -> Vec<usize> {
+        let needle = query.text.trim().to_lowercase();
+        let mut picked: Vec<usize> = (0..self.devices.len())
+            .filter(|&i| query.status == "all" || self.devices[i].status_text() == query.status)
+            .filter(|&i| needle.is_empty() || self.search_keys[i].contains(&needle))
+            .collect();
+        let d = &self.devices;
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        match query.sort {
+            // The service's order.
+            DeviceSort::Listed => {}
+            DeviceSort::Name => picked.sort_by_cached_key(|&i| (text(&d[i].name).to_lowercase(), i)),
+            DeviceSort::DevEui => picked.sort_by_cached_key(|&i| (text(&d[i].dev_eui).to_lowercase(), i)),
+            DeviceSort::Status => picked.sort_by_cached_key(|&i| (status_rank(d[i].status_text()), d[i].status_text().to_owned(), i)),
+            // Most recent first; never heard last.
+            DeviceSort::LastUplink => picked.sort_by_cached_key(|&i| {
+                (std::cmp::Reverse(d[i].last_uplink.as_ref().and_then(|u| u.at).map(Timestamp::epoch_millis)), i)
+            }),
+        }
+        picked
+    }
+}
+
+fn search_key(d: &WirelessDevice) -> String {
+    [&d.name, &d.dev_eui, &d.id].iter().filter_map(|v| v.as_deref()).collect::<Vec<_>>().join("\u{1f}").to_lowercase()
+}
+
+/// Where a status sorts: the model's order, then the others.
+fn status_rank(status: &str) -> usize {
+    FuotaDeviceStatus::KNOWN.iter().position(|k| k.as_str() == status).unwrap_or(usize::MAX)
+}
+
+/// How the devices table is ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DeviceSort {
+    #[default]
+    Listed,
+    Name,
+    DevEui,
+    Status,
+    LastUplink,
+}
+
+impl DeviceSort {
+    pub const ALL: [DeviceSort; 5] = [DeviceSort::Listed, DeviceSort::Name, DeviceSort::DevEui, DeviceSort::Status, DeviceSort::LastUplink];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceSort::Listed => "listed",
+            DeviceSort::Name => "name",
+            DeviceSort::DevEui => "dev-eui",
+            DeviceSort::Status => "status",
+            DeviceSort::LastUplink => "last-uplink",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DeviceSort::Listed => "As listed",
+            DeviceSort::Name => "Name",
+            DeviceSort::DevEui => "DevEui",
+            DeviceSort::Status => "Status",
+            DeviceSort::LastUplink => "Last uplink",
+        }
+    }
+
+    pub fn parse(s: &str) -> Self {
+        Self::ALL.into_iter().find(|k| k.as_str() == s).unwrap_or_default()
+    }
+}
+
+/// What the devices table shows: a search (name, DevEui or id, any case), a status (`all`, or a
+/// status as returned, empty for none) and an order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceQuery {
+    pub text: String,
+    pub status: String,
+    pub sort: DeviceSort,
+}
+
+impl Default for DeviceQuery {
+    fn default() -> Self {
+        Self { text: String::new(), status: "all".to_owned(), sort: DeviceSort::Listed }
+    }
+}
+
+/// The table renders this many matching devices at a time: a filter that matches at most this
+/// many shows them all, and 10,000 devices never become 10,000 rows.
+pub const DEVICES_PER_PAGE: usize = 100;
+
+/// The rows of table page `page` (0-based, clamped to the last) out of `matching` devices.
+pub fn table_page(matching: usize, page: usize) -> std::ops::Range<usize> {
+    let pages = matching.div_ceil(DEVICES_PER_PAGE).max(1);
+    let start = page.min(pages - 1) * DEVICES_PER_PAGE;
+    start..(start + DEVICES_PER_PAGE).min(matching)
 }
 
 /// How many devices are in each status, and in each outcome.
@@ -417,6 +520,62 @@ mod tests {
         assert_eq!(roster.devices()[0].fuota_status, Some(FuotaDeviceStatus::Initial), "the first sighting's status stays");
         assert_eq!(roster.devices()[1].fuota_status, Some(FuotaDeviceStatus::Successful), "a missing status is filled");
         assert_eq!(roster.devices()[1].mc_group_id, Some(3));
+    }
+
+    #[test]
+    fn search_filter_and_sort_pick_the_right_devices() {
+        let mut roster = DeviceRoster::default();
+        let named = |id: &str, name: &str, eui: &str, status: &str, uplink: Option<&str>| WirelessDevice {
+            name: Some(name.into()),
+            dev_eui: Some(eui.into()),
+            last_uplink: uplink.map(|u| LastUplink::read(u.to_owned())),
+            ..device(id, (!status.is_empty()).then_some(status))
+        };
+        roster.add([
+            named("d1", "Meter B", "00AA", "Successful", Some("2026-11-30T10:00:00Z")),
+            named("d2", "meter a", "00BB", "MissingFrag", None),
+            named("d3", "Sensor", "aa11", "", Some("2026-11-30T11:00:00Z")),
+        ]);
+        let q = |text: &str, status: &str, sort: DeviceSort| roster.select(&DeviceQuery { text: text.into(), status: status.into(), sort });
+        assert_eq!(q("", "all", DeviceSort::Listed), [0, 1, 2]);
+        assert_eq!(q("METER", "all", DeviceSort::Name), [1, 0]);
+        assert_eq!(q("aa", "all", DeviceSort::Listed), [0, 2], "DevEui, any case");
+        assert_eq!(q("d2", "all", DeviceSort::Listed), [1], "id");
+        assert_eq!(q("", "", DeviceSort::Listed), [2], "no status");
+        assert_eq!(q("", "all", DeviceSort::Status), [1, 0, 2]);
+        assert_eq!(q("", "all", DeviceSort::LastUplink), [2, 0, 1]);
+        assert_eq!(q("", "all", DeviceSort::DevEui), [0, 1, 2]);
+        assert_eq!(DeviceSort::parse("dev-eui"), DeviceSort::DevEui);
+        assert_eq!(DeviceSort::parse("nonsense"), DeviceSort::Listed);
+    }
+
+    #[test]
+    fn table_pages_hold_at_most_a_hundred_and_clamp() {
+        assert_eq!(table_page(0, 0), 0..0);
+        assert_eq!(table_page(100, 0), 0..100);
+        assert_eq!(table_page(10_000, 3), 300..400);
+        assert_eq!(table_page(250, 7), 200..250);
+    }
+
+    proptest::proptest! {
+        /// Whatever the devices and the search, the picked ones match, none that match is left
+        /// out, and each is picked once.
+        #[test]
+        fn selection_is_exactly_the_matching_devices(
+            names in proptest::collection::vec("[a-cA-C]{0,3}", 0..30),
+            needle in "[a-c]{0,2}",
+            sort in proptest::sample::select(DeviceSort::ALL.to_vec()),
+        ) {
+            let mut roster = DeviceRoster::default();
+            roster.add(names.iter().enumerate().map(|(i, n)| WirelessDevice { name: Some(n.clone()), ..device(&format!("id{i}"), None) }));
+            let picked = roster.select(&DeviceQuery { text: needle.clone(), status: "all".into(), sort });
+            let expected: Vec<usize> = (0..names.len())
+                .filter(|&i| names[i].to_lowercase().contains(&needle) || format!("id{i}").contains(&needle))
+                .collect();
+            let mut sorted = picked.clone();
+            sorted.sort();
+            proptest::prop_assert_eq!(sorted, expected);
+        }
     }
 
     #[test]

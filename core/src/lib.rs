@@ -18,6 +18,7 @@ pub mod error;
 pub mod firmware;
 pub mod fragments;
 pub mod json;
+pub mod live;
 pub mod lorawan;
 pub mod operation;
 pub mod pages;

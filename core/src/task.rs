@@ -17,6 +17,15 @@ pub enum TaskStatus {
 }
 
 impl TaskStatus {
+    /// The model's five values, in its order.
+    pub const KNOWN: [TaskStatus; 5] = [
+        TaskStatus::Pending,
+        TaskStatus::FuotaSessionWaiting,
+        TaskStatus::InFuotaSession,
+        TaskStatus::FuotaDone,
+        TaskStatus::DeleteWaiting,
+    ];
+
     pub fn parse(s: &str) -> Self {
         match s {
             "Pending" => TaskStatus::Pending,
