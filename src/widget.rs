@@ -1,8 +1,9 @@
 //! The console as a widget for internal portals: `mount(element, options)` and its handle.
 //!
-//! Options (a plain JS object): `region`, `taskId`, `endpoint`, `relay`, and credentials either
-//! as `credentials: {accessKeyId, secretAccessKey, sessionToken, expiration}` or as
-//! `credentialProvider: async () => ({…})`. The provider is called when credentials are needed,
+//! Options (a plain JS object): `region`, `taskId`, `endpoint`, `relay`, `campaign` (true: the
+//! task's devices and multicast groups too, read again while the task runs, every `refresh`
+//! seconds), and credentials either as `credentials: {accessKeyId, secretAccessKey, sessionToken,
+//! expiration}` or as `credentialProvider: async () => ({…})`. The provider is called when credentials are needed,
 //! again when they expire, and again once when the service says they did.
 
 use std::any::Any;
@@ -18,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::browser::clock;
-use crate::ui::console_view::TaskConsole;
+use crate::ui::console_view::{CampaignOptions, TaskConsole};
 use crate::ui::fields::CalcFields;
 use crate::ui::session::{outcome_of, FetchState, Outcome};
 
@@ -32,6 +33,10 @@ struct PlainOptions {
     task_id: Option<String>,
     endpoint: Option<String>,
     relay: Option<String>,
+    campaign: Option<bool>,
+    /// Seconds, as an attribute's text or a number (read by hand: serde takes one or the other).
+    #[serde(skip)]
+    refresh: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -95,9 +100,15 @@ fn read_options(options: &JsValue) -> Result<WidgetSource, ConsoleError> {
     if options.is_undefined() || options.is_null() {
         return Ok(WidgetSource::default());
     }
-    let plain: PlainOptions = serde_wasm_bindgen::from_value(options.clone())
-        .map_err(|e| ConsoleError::invalid(fuota_core::error::Field::TaskId, &format!("The widget's options are not valid: {e}")))?;
     let get = |key: &str| js_sys::Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    // Read apart from the rest: an attribute gives text, a script may give a number.
+    let refresh = get("refresh");
+    let refresh = refresh.as_string().or_else(|| refresh.as_f64().map(|f| f.to_string()));
+    let without_refresh = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
+    let _ = js_sys::Reflect::delete_property(&without_refresh, &JsValue::from_str("refresh"));
+    let mut plain: PlainOptions = serde_wasm_bindgen::from_value(without_refresh.into())
+        .map_err(|e| ConsoleError::invalid(fuota_core::error::Field::TaskId, &format!("The widget's options are not valid: {e}")))?;
+    plain.refresh = refresh;
     let credentials = get("credentials");
     let fixed = if credentials.is_object() { Some(held_from_js(&credentials)?) } else { None };
     let provider = get("credentialProvider").dyn_into::<js_sys::Function>().ok();
@@ -233,12 +244,17 @@ pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHa
     let handle = leptos::mount::mount_to(element, move || {
         let calc = CalcFields::new();
         let fetch = FetchState::new();
+        let with_campaign = initial.options.campaign.unwrap_or(false);
+        let seconds = fuota_core::live::refresh_seconds(initial.options.refresh.as_deref());
         let source = StoredValue::new_local(initial);
+        let connection = RwSignal::new(None::<Connection>);
         let load = Action::new_unsync(move |_: &()| {
             let started = fetch.begin();
             async move {
                 let started = started?;
-                let (connection, request) = task_read(source, false).await?;
+                let (read_through, request) = task_read(source, false).await?;
+                let _ = connection.try_set(Some(read_through.clone()));
+                let connection = read_through;
                 let first = fetch.send(&connection, &request, &started).await;
                 match first {
                     // The service says the credentials expired: ask the provider once more.
@@ -253,7 +269,14 @@ pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHa
         });
         exported.set(Some(Controls { source, load, fetch }));
         let outcome = outcome_of(load);
-        view! { <TaskConsole outcome=outcome.into() pending=load.pending().into() fetch=fetch calc=calc class="fuota-console widget" /> }
+        let campaign = with_campaign.then(|| CampaignOptions {
+            connection: connection.into(),
+            refresh: Callback::new(move |()| {
+                load.dispatch(());
+            }),
+            refresh_seconds: seconds,
+        });
+        view! { <TaskConsole outcome=outcome.into() pending=load.pending().into() fetch=fetch calc=calc campaign=campaign class="fuota-console widget" /> }
     });
     let controls = controls.get().ok_or_else(|| JsError::new("the widget did not mount"))?;
     let handle = WidgetHandle { mounted: Some(Box::new(handle)), controls };

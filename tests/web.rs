@@ -85,7 +85,7 @@ async fn send(q: TaskRead, options: SendOptions, controller: &AbortController) -
     let request = ReadRequest::get_fuota_task(&q.task_id).expect("a valid task id");
     let heard = Rc::new(RefCell::new(Vec::new()));
     let log = Rc::clone(&heard);
-    let result = request::send(&connection, &request, controller, options, move |p| log.borrow_mut().push(p)).await;
+    let result = request::send(&connection, &request, controller, options, &move |p| log.borrow_mut().push(p)).await;
     let heard = heard.borrow().clone();
     (result.and_then(JsonAnswer::into_task), heard)
 }
@@ -432,12 +432,12 @@ fn the_browser_parses_json_into_the_same_values_and_refuses_deep_nesting() {
 /// Every page of a list through the whole request path; the items, and how many pages.
 async fn all_pages<T>(
     request_for: impl Fn(&fuota_core::operation::PageRequest) -> Result<ReadRequest, ConsoleError>,
-    parse: impl Fn(serde_json::Value) -> Result<fuota_core::pages::Page<T>, String>,
+    parse: fn(serde_json::Value) -> Result<fuota_core::pages::Page<T>, String>,
 ) -> (Result<u32, ConsoleError>, Vec<T>) {
     let controller = AbortController::new().expect("AbortController");
-    let items = RefCell::new(Vec::new());
-    let result = request::read_pages(&demo_connection(), request_for, parse, &controller, SendOptions::default(), |page| items.borrow_mut().extend(page), |_| {}).await;
-    (result, items.into_inner())
+    let mut items = Vec::new();
+    let result = request::read_pages(&demo_connection(), &request_for, parse, &controller, SendOptions::default(), &mut |page| items.extend(page), &|_| {}).await;
+    (result, items)
 }
 
 #[wasm_bindgen_test]

@@ -20,7 +20,8 @@ export { benchSign };
 /**
  * Mounts the task console into `element`.
  * options: { region, taskId, endpoint, relay, credentials?: {accessKeyId, secretAccessKey,
- * sessionToken, expiration}, credentialProvider?: async () => credentials }.
+ * sessionToken, expiration}, credentialProvider?: async () => credentials, campaign?: true (the
+ * task's devices and multicast groups too), refresh?: seconds between reads of a live task }.
  * Returns a handle: unmount(), refresh(), setTaskId(id), setOptions(options).
  */
 export async function mount(element, options = {}) {
@@ -30,9 +31,9 @@ export async function mount(element, options = {}) {
 
 const STYLESHEET = here('__CSS__');
 
-/** <fuota-task-console region task-id endpoint relay>: the console in its own shadow root. */
+/** <fuota-task-console region task-id endpoint relay campaign refresh>: the console in its own shadow root. */
 class FuotaTaskConsole extends HTMLElement {
-  static observedAttributes = ['region', 'task-id', 'endpoint', 'relay'];
+  static observedAttributes = ['region', 'task-id', 'endpoint', 'relay', 'campaign', 'refresh'];
 
   #handle = null;
   #provider = null;
@@ -90,6 +91,8 @@ class FuotaTaskConsole extends HTMLElement {
       taskId: this.getAttribute('task-id'),
       endpoint: this.getAttribute('endpoint'),
       relay: this.getAttribute('relay'),
+      campaign: this.hasAttribute('campaign'),
+      refresh: this.getAttribute('refresh'),
       credentials: this.#credentials,
       credentialProvider: this.#provider,
     };

@@ -2,16 +2,15 @@
 //! sessions, as botocore's service model (`iotwireless/2020-11-22`) shapes them. Every member is
 //! optional and unknown members are ignored, as for the task itself.
 
-use serde::Deserialize;
 use serde_json::Value;
 
-use crate::pages::{item, Page};
-use crate::task::{TaskStatus, Timestamp};
+use crate::members::{object, within};
+use crate::pages::Page;
+use crate::task::{epoch_seconds, TaskStatus, Timestamp};
 
 /// A row of ListFuotaTasks (`FuotaTask`: Id, Arn, Name). The list carries no status: one
 /// GetFuotaTask per task gives it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FuotaTaskSummary {
     pub id: Option<String>,
     pub arn: Option<String>,
@@ -20,18 +19,16 @@ pub struct FuotaTaskSummary {
 
 /// A page of ListFuotaTasks.
 pub fn task_list_page(value: Value) -> Result<Page<FuotaTaskSummary>, String> {
-    Page::from_value(value, "FuotaTaskList", item)
+    Page::from_value(value, "FuotaTaskList", |v| {
+        let m = object(&v)?;
+        Ok(FuotaTaskSummary { id: m.string("Id")?, arn: m.string("Arn")?, name: m.string("Name")? })
+    })
 }
 
 /// A page of ListMulticastGroupsByFuotaTask: the ids of the task's groups.
 pub fn multicast_group_ids_page(value: Value) -> Result<Page<String>, String> {
-    #[derive(Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct Row {
-        id: Option<String>,
-    }
-    let page = Page::from_value(value, "MulticastGroupList", item::<Row>)?;
-    Ok(Page { items: page.items.into_iter().filter_map(|r| r.id).collect(), next_token: page.next_token })
+    let page = Page::from_value(value, "MulticastGroupList", |v| object(&v)?.string("Id"))?;
+    Ok(Page { items: page.items.into_iter().flatten().collect(), next_token: page.next_token })
 }
 
 /// GetMulticastGroup's answer.
@@ -56,53 +53,22 @@ pub struct MulticastGroup {
 
 impl MulticastGroup {
     pub fn from_value(value: Value) -> Result<Self, String> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "PascalCase")]
-        struct Wire {
-            arn: Option<String>,
-            id: Option<String>,
-            name: Option<String>,
-            description: Option<String>,
-            status: Option<String>,
-            created_at: Option<f64>,
-            #[serde(rename = "LoRaWAN")]
-            lorawan: Option<WireLoRaWAN>,
-        }
-        #[derive(Deserialize)]
-        #[serde(rename_all = "PascalCase")]
-        struct WireLoRaWAN {
-            rf_region: Option<String>,
-            dl_class: Option<String>,
-            number_of_devices_requested: Option<i64>,
-            number_of_devices_in_group: Option<i64>,
-            participating_gateways: Option<WireGateways>,
-        }
-        #[derive(Deserialize)]
-        #[serde(rename_all = "PascalCase")]
-        struct WireGateways {
-            gateway_list: Option<Vec<String>>,
-            transmission_interval: Option<i64>,
-        }
-        let wire: Wire = item(value)?;
-        let created_at = match wire.created_at {
-            Some(secs) => Some(Timestamp::from_epoch_seconds(secs).ok_or_else(|| format!("CreatedAt is out of range: {secs}"))?),
-            None => None,
-        };
-        let lorawan = wire.lorawan;
-        let gateways = lorawan.as_ref().and_then(|l| l.participating_gateways.as_ref());
+        let m = object(&value)?;
+        let lorawan = m.nested("LoRaWAN", "LoRaWAN.")?;
+        let gateways = within(lorawan, |l| l.nested("ParticipatingGateways", "LoRaWAN.ParticipatingGateways."))?;
         Ok(Self {
-            arn: wire.arn,
-            id: wire.id,
-            name: wire.name,
-            description: wire.description,
-            status: wire.status,
-            created_at,
-            rf_region: lorawan.as_ref().and_then(|l| l.rf_region.clone()),
-            dl_class: lorawan.as_ref().and_then(|l| l.dl_class.clone()),
-            devices_requested: lorawan.as_ref().and_then(|l| l.number_of_devices_requested),
-            devices_in_group: lorawan.as_ref().and_then(|l| l.number_of_devices_in_group),
-            gateways: gateways.and_then(|g| g.gateway_list.clone()).unwrap_or_default(),
-            transmission_interval_ms: gateways.and_then(|g| g.transmission_interval),
+            arn: m.string("Arn")?,
+            id: m.string("Id")?,
+            name: m.string("Name")?,
+            description: m.string("Description")?,
+            status: m.string("Status")?,
+            created_at: epoch_seconds(&m, "CreatedAt")?,
+            rf_region: within(lorawan, |l| l.string("RfRegion"))?,
+            dl_class: within(lorawan, |l| l.string("DlClass"))?,
+            devices_requested: within(lorawan, |l| l.integer("NumberOfDevicesRequested"))?,
+            devices_in_group: within(lorawan, |l| l.integer("NumberOfDevicesInGroup"))?,
+            gateways: gateways.map(|g| g.strings("GatewayList")).transpose()?.unwrap_or_default(),
+            transmission_interval_ms: within(gateways, |g| g.integer("TransmissionInterval"))?,
         })
     }
 }
@@ -123,34 +89,19 @@ pub struct MulticastSession {
 
 impl MulticastSession {
     pub fn from_value(value: Value) -> Result<Self, String> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "PascalCase")]
-        struct Wire {
-            #[serde(rename = "LoRaWAN")]
-            lorawan: Option<WireSession>,
-        }
-        #[derive(Deserialize)]
-        #[serde(rename_all = "PascalCase")]
-        struct WireSession {
-            dl_dr: Option<i64>,
-            dl_freq: Option<i64>,
-            session_start_time: Option<String>,
-            session_timeout: Option<i64>,
-            ping_slot_period: Option<i64>,
-        }
-        let Some(s) = item::<Wire>(value)?.lorawan else { return Ok(Self::default()) };
-        let start_time = match s.session_start_time {
+        let Some(s) = object(&value)?.nested("LoRaWAN", "LoRaWAN.")? else { return Ok(Self::default()) };
+        let start_time = match s.string("SessionStartTime")? {
             Some(t) => Some(
                 Timestamp::parse_iso8601(&t).ok_or_else(|| format!("LoRaWAN.SessionStartTime is not an ISO-8601 time: {t:.64}"))?,
             ),
             None => None,
         };
         Ok(Self {
-            dl_dr: s.dl_dr,
-            dl_freq_hz: s.dl_freq,
+            dl_dr: s.integer("DlDr")?,
+            dl_freq_hz: s.integer("DlFreq")?,
             start_time,
-            timeout_s: s.session_timeout,
-            ping_slot_period: s.ping_slot_period,
+            timeout_s: s.integer("SessionTimeout")?,
+            ping_slot_period: s.integer("PingSlotPeriod")?,
         })
     }
 

@@ -7,10 +7,10 @@
 
 use std::collections::HashMap;
 
-use serde::Deserialize;
 use serde_json::Value;
 
-use crate::pages::{item, Page};
+use crate::members::{object, within};
+use crate::pages::Page;
 use crate::task::{TaskStatus, Timestamp};
 
 /// `FuotaDeviceStatus`: the twelve values of botocore's model. A value the console does not know
@@ -162,39 +162,18 @@ pub struct WirelessDevice {
 
 impl WirelessDevice {
     pub fn from_value(value: Value) -> Result<Self, String> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "PascalCase")]
-        struct Wire {
-            id: Option<String>,
-            arn: Option<String>,
-            name: Option<String>,
-            #[serde(rename = "Type")]
-            kind: Option<String>,
-            destination_name: Option<String>,
-            #[serde(rename = "LoRaWAN")]
-            lorawan: Option<WireLoRaWAN>,
-            fuota_device_status: Option<String>,
-            multicast_device_status: Option<String>,
-            mc_group_id: Option<i64>,
-            last_uplink_received_at: Option<String>,
-        }
-        #[derive(Deserialize)]
-        #[serde(rename_all = "PascalCase")]
-        struct WireLoRaWAN {
-            dev_eui: Option<String>,
-        }
-        let w: Wire = item(value)?;
+        let m = object(&value)?;
         Ok(Self {
-            id: w.id,
-            arn: w.arn,
-            name: w.name,
-            kind: w.kind,
-            destination_name: w.destination_name,
-            dev_eui: w.lorawan.and_then(|l| l.dev_eui),
-            fuota_status: w.fuota_device_status.as_deref().map(FuotaDeviceStatus::parse),
-            multicast_status: w.multicast_device_status,
-            mc_group_id: w.mc_group_id,
-            last_uplink: w.last_uplink_received_at.map(LastUplink::read),
+            id: m.string("Id")?,
+            arn: m.string("Arn")?,
+            name: m.string("Name")?,
+            kind: m.string("Type")?,
+            destination_name: m.string("DestinationName")?,
+            dev_eui: within(m.nested("LoRaWAN", "LoRaWAN.")?, |l| l.string("DevEui"))?,
+            fuota_status: m.string("FuotaDeviceStatus")?.as_deref().map(FuotaDeviceStatus::parse),
+            multicast_status: m.string("MulticastDeviceStatus")?,
+            mc_group_id: m.integer("McGroupId")?,
+            last_uplink: m.string("LastUplinkReceivedAt")?.map(LastUplink::read),
         })
     }
 

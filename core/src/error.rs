@@ -275,14 +275,15 @@ impl ConsoleError {
             ),
             ConsoleError::Service(e) => match &e.code {
                 ErrorCode::Known(ValidationException) => format!(
-                    "The service rejected {} as invalid: check the {} id; the service's message is below.",
+                    "The service rejected {} as invalid: check the {}; the service's message is below.",
                     e.operation.name(),
-                    e.operation.resource_noun()
+                    e.operation.id_name()
                 ),
-                ErrorCode::Known(ResourceNotFoundException) => {
-                    let noun = e.operation.resource_noun();
-                    format!("No {noun} with this id exists for these credentials in this region: check the {noun} id and the region.")
-                }
+                ErrorCode::Known(ResourceNotFoundException) => format!(
+                    "No {} with this id exists for these credentials in this region: check the {} and the region.",
+                    e.operation.resource_noun(),
+                    e.operation.id_name()
+                ),
                 ErrorCode::Known(AccessDeniedException) => format!(
                     "These credentials may not call {}: ask for {} in the role's policy, or use another role.",
                     e.operation.name(),

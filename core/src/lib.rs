@@ -20,6 +20,7 @@ pub mod fragments;
 pub mod json;
 pub mod live;
 pub mod lorawan;
+pub mod members;
 pub mod operation;
 pub mod pages;
 pub mod paste;

@@ -67,6 +67,15 @@ impl Operation {
         }
     }
 
+    /// What the user should check when the service refuses the id ("the task id").
+    pub fn id_name(self) -> &'static str {
+        match self.resource_noun() {
+            "FUOTA task" => "task id",
+            "multicast group" => "multicast group id",
+            _ => "request",
+        }
+    }
+
     /// The resource the request names by id, for a "not found" sentence.
     pub fn resource_noun(self) -> &'static str {
         match self {

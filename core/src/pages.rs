@@ -3,7 +3,6 @@
 //! items than asked for (even none) and still name a next page; an absent or empty token ends
 //! the list; a token the service already gave would loop forever, so it is an error.
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::ConsoleError;
@@ -37,11 +36,6 @@ impl<T> Page<T> {
         };
         Ok(Self { items, next_token })
     }
-}
-
-/// Reads one list item with serde, as the model's structure members say.
-pub fn item<T: for<'de> Deserialize<'de>>(value: Value) -> Result<T, String> {
-    serde_json::from_value(value).map_err(|e| e.to_string())
 }
 
 /// Where a walk through the pages of one list stands.

@@ -1,9 +1,9 @@
 //! The FUOTA task as GetFuotaTask returns it, parsed the way the rest-json protocol defines.
 
 use aws_smithy_types::date_time::{DateTime, Format};
-use serde::Deserialize;
 
 use crate::descriptor::Descriptor;
+use crate::members::{self, within, Members};
 
 /// The task's status. A status the console does not know yet is kept and shown as-is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,6 +122,14 @@ impl Timestamp {
     }
 }
 
+/// A body timestamp of rest-json: epoch seconds, possibly fractional, between the years 1 and 9999.
+pub fn epoch_seconds(m: &Members<'_>, name: &str) -> Result<Option<Timestamp>, String> {
+    match m.number(name)? {
+        Some(secs) => Timestamp::from_epoch_seconds(secs).map(Some).ok_or_else(|| format!("{name} is out of range: {secs}")),
+        None => Ok(None),
+    }
+}
+
 /// The task as returned: every member optional, unknown members ignored.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FuotaTask {
@@ -141,72 +149,35 @@ pub struct FuotaTask {
     pub descriptor: Option<Descriptor>,
 }
 
-/// The JSON body, member by member.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireTask {
-    arn: Option<String>,
-    id: Option<String>,
-    status: Option<String>,
-    name: Option<String>,
-    description: Option<String>,
-    #[serde(rename = "LoRaWAN")]
-    lorawan: Option<WireLoRaWAN>,
-    firmware_update_image: Option<String>,
-    firmware_update_role: Option<String>,
-    created_at: Option<f64>,
-    redundancy_percent: Option<i64>,
-    fragment_size_bytes: Option<i64>,
-    #[serde(rename = "FragmentIntervalMS")]
-    fragment_interval_ms: Option<i64>,
-    descriptor: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireLoRaWAN {
-    rf_region: Option<String>,
-    start_time: Option<String>,
-}
-
 impl FuotaTask {
     /// Parses a GetFuotaTask body. The error says which member was wrong.
     pub fn from_json(body: &str) -> Result<Self, String> {
-        let wire: WireTask = serde_json::from_str(body).map_err(|e| e.to_string())?;
-        Self::from_wire(wire)
+        Self::from_value(serde_json::from_str(body).map_err(|e| e.to_string())?)
     }
 
-    /// Parses a body already read as JSON.
+    /// Parses a body already read as JSON, member by member as the model types them.
     pub fn from_value(value: serde_json::Value) -> Result<Self, String> {
-        let wire: WireTask = serde_json::from_value(value).map_err(|e| e.to_string())?;
-        Self::from_wire(wire)
-    }
-
-    fn from_wire(wire: WireTask) -> Result<Self, String> {
-        let lorawan = wire.lorawan.unwrap_or(WireLoRaWAN { rf_region: None, start_time: None });
-        let start_time = match lorawan.start_time {
+        let m = members::object(&value)?;
+        let lorawan = m.nested("LoRaWAN", "LoRaWAN.")?;
+        let start_time = match within(lorawan, |l| l.string("StartTime"))? {
             Some(s) => Some(Timestamp::parse_iso8601(&s).ok_or_else(|| format!("LoRaWAN.StartTime is not an ISO-8601 time: {s:.64}"))?),
             None => None,
         };
-        let created_at = match wire.created_at {
-            Some(secs) => Some(Timestamp::from_epoch_seconds(secs).ok_or_else(|| format!("CreatedAt is out of range: {secs}"))?),
-            None => None,
-        };
         Ok(FuotaTask {
-            arn: wire.arn,
-            id: wire.id,
-            status: wire.status.as_deref().map(TaskStatus::parse),
-            name: wire.name,
-            description: wire.description,
-            rf_region: lorawan.rf_region,
+            arn: m.string("Arn")?,
+            id: m.string("Id")?,
+            status: m.string("Status")?.as_deref().map(TaskStatus::parse),
+            name: m.string("Name")?,
+            description: m.string("Description")?,
+            rf_region: within(lorawan, |l| l.string("RfRegion"))?,
             start_time,
-            firmware_update_image: wire.firmware_update_image,
-            firmware_update_role: wire.firmware_update_role,
-            created_at,
-            redundancy_percent: wire.redundancy_percent,
-            fragment_size_bytes: wire.fragment_size_bytes,
-            fragment_interval_ms: wire.fragment_interval_ms,
-            descriptor: wire.descriptor.as_deref().map(Descriptor::from_base64),
+            firmware_update_image: m.string("FirmwareUpdateImage")?,
+            firmware_update_role: m.string("FirmwareUpdateRole")?,
+            created_at: epoch_seconds(&m, "CreatedAt")?,
+            redundancy_percent: m.integer("RedundancyPercent")?,
+            fragment_size_bytes: m.integer("FragmentSizeBytes")?,
+            fragment_interval_ms: m.integer("FragmentIntervalMS")?,
+            descriptor: m.string("Descriptor")?.as_deref().map(Descriptor::from_base64),
         })
     }
 
@@ -321,7 +292,7 @@ mod tests {
     #[test]
     fn wrong_types_name_the_member() {
         let e = FuotaTask::from_json(r#"{"RedundancyPercent": "50"}"#).unwrap_err();
-        assert!(e.contains("invalid type"), "{e}");
+        assert_eq!(e, "RedundancyPercent is not an integer: \"50\"");
         assert!(FuotaTask::from_json("[]").is_err());
         assert!(FuotaTask::from_json("").is_err());
     }

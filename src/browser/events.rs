@@ -1,5 +1,7 @@
-//! Events for scripts and host pages: the task as the API returned it, or the error.
+//! Events for scripts and host pages: the task as the API returned it, or the error; the
+//! devices' summary once they are all read.
 
+use fuota_core::devices::{DeviceSummary, TaskVerdict};
 use fuota_core::ConsoleError;
 use wasm_bindgen::JsValue;
 
@@ -35,4 +37,23 @@ pub fn task_error(target: &web_sys::EventTarget, error: &ConsoleError) {
         let _ = js_sys::Reflect::set(&detail, &JsValue::from_str(name), &value);
     }
     dispatch(target, "fuota-task-error", &detail);
+}
+
+/// `fuota-devices-loaded`, once every device list has been read: detail `{total, byStatus,
+/// verdict}`, byStatus keyed by the status as returned ("" for devices without one).
+pub fn devices_loaded(target: &web_sys::EventTarget, summary: &DeviceSummary, verdict: TaskVerdict) {
+    let detail = js_sys::Object::new();
+    let by_status = js_sys::Object::new();
+    for (status, count) in &summary.by_status {
+        let _ = js_sys::Reflect::set(&by_status, &JsValue::from_str(status), &JsValue::from_f64(*count as f64));
+    }
+    let members = [
+        ("total", JsValue::from_f64(summary.total as f64)),
+        ("byStatus", by_status.into()),
+        ("verdict", JsValue::from_str(verdict.as_str())),
+    ];
+    for (name, value) in members {
+        let _ = js_sys::Reflect::set(&detail, &JsValue::from_str(name), &value);
+    }
+    dispatch(target, "fuota-devices-loaded", &detail);
 }

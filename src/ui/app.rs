@@ -1,21 +1,28 @@
-//! The console page: the query form beside the task console.
+//! The console page: the query form, the task list, and the task console with its campaign.
 
 use fuota_core::deeplink::DeepLink;
+use fuota_core::live::refresh_seconds;
 use fuota_core::response::JsonAnswer;
 use fuota_core::{Connection, ConsoleError, ReadRequest};
 use leptos::prelude::*;
 
-use super::console_view::TaskConsole;
+use super::console_view::{CampaignOptions, TaskConsole};
 use super::fields::{CalcFields, QueryFields};
 use super::query_form::QueryForm;
 use super::session::{outcome_of, FetchState};
+use super::task_list::{TaskList, TaskListState};
 use crate::browser::location;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let query = QueryFields::from_link(&DeepLink::parse(&location::search()));
+    let link = DeepLink::parse(&location::search());
+    let query = QueryFields::from_link(&link);
     let calc = CalcFields::new();
     let fetch = FetchState::new();
+    let tasks = TaskListState::new();
+    // The connection the shown task was read through, and that read, for the live refresh.
+    let connection = RwSignal::new(None::<Connection>);
+    let last_read = StoredValue::new(None::<(Connection, ReadRequest)>);
 
     let fetch_task = Action::new_unsync(move |(connection, request): &(Connection, ReadRequest)| {
         let (connection, request) = (connection.clone(), request.clone());
@@ -28,23 +35,57 @@ pub fn App() -> impl IntoView {
     let checked = move || -> Result<(Connection, ReadRequest), ConsoleError> {
         Ok((Connection::from_form(&query.connection())?, ReadRequest::get_fuota_task(&query.task_id.get_untracked())?))
     };
+    let read = move |read: (Connection, ReadRequest)| {
+        connection.set(Some(read.0.clone()));
+        last_read.set_value(Some(read.clone()));
+        fetch_task.dispatch(read);
+    };
     let on_submit = Callback::new(move |()| match checked() {
-        Ok(read) => {
+        Ok(r) => {
             query.remember_now();
-            fetch_task.dispatch(read);
+            read(r);
         }
         // A form error shows until the next answer; nothing was sent.
         Err(e) => outcome.set(Some(Err(e))),
     });
     let on_cancel = Callback::new(move |()| fetch.cancel());
+    let on_list = Callback::new(move |()| match Connection::from_form(&query.connection()) {
+        Ok(c) => {
+            query.remember_now();
+            tasks.load(c, fetch);
+        }
+        Err(e) => outcome.set(Some(Err(e))),
+    });
+    let on_open = Callback::new(move |id: String| {
+        query.task_id.set(id);
+        on_submit.run(());
+    });
+    // A live task is read again as it was first read, whatever the form holds now.
+    let on_refresh = Callback::new(move |()| {
+        if let Some(r) = last_read.get_value() {
+            fetch_task.dispatch(r);
+        }
+    });
+    if link.view_tasks {
+        // With this tab's remembered or the demo's credentials the list loads at once; without,
+        // it waits for the user to fill the form and press "List tasks".
+        match Connection::from_form(&query.connection()) {
+            Ok(c) => tasks.load(c, fetch),
+            Err(_) => tasks.open.set(true),
+        }
+    }
+    let campaign = CampaignOptions { connection: connection.into(), refresh: on_refresh, refresh_seconds: refresh_seconds(link.refresh.as_deref()) };
 
     view! {
-        <TaskConsole outcome=outcome.into() pending=pending.into() fetch=fetch calc=calc class="fuota-console page">
+        <TaskConsole outcome=outcome.into() pending=pending.into() fetch=fetch calc=calc campaign=Some(campaign) class="fuota-console page">
             <header>
                 <h1>"FUOTA task console"</h1>
-                <p class="tagline">"AWS IoT Wireless · GetFuotaTask signed in your browser · fragment session planner"</p>
+                <p class="tagline">"AWS IoT Wireless · signed in your browser · tasks, devices, multicast sessions · fragment session planner"</p>
             </header>
-            <QueryForm fields=query pending=pending.into() on_submit=on_submit on_cancel=on_cancel />
+            <QueryForm fields=query pending=pending.into() on_submit=on_submit on_cancel=on_cancel on_list=on_list />
+            <Show when=move || tasks.open.get()>
+                <TaskList state=tasks on_open=on_open />
+            </Show>
         </TaskConsole>
     }
 }

@@ -1,15 +1,46 @@
-//! The task console without its query form: progress, the task or the error, the calculator.
-//! The page puts the query form beside it; the widget shows it alone.
+//! The task console without its query form: progress, the task or the error, the campaign (the
+//! task's devices and multicast groups, refreshed while the task runs), the calculator. The page
+//! puts the query form beside it; the widget shows it alone.
 
+use fuota_core::live::RefreshSchedule;
+use fuota_core::task::{TaskStatus, Timestamp};
+use fuota_core::Connection;
 use leptos::html::Div;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use super::calculator::Calculator;
+use super::campaign::CampaignState;
+use super::devices_view::DevicesView;
 use super::error_view::ErrorView;
 use super::fields::CalcFields;
+use super::groups_view::GroupsView;
 use super::session::{FetchState, Outcome};
 use super::task_view::TaskView;
-use crate::browser::events;
+use crate::browser::{clock, events};
+
+/// The campaign sections and their live refresh, when the host wants them.
+#[derive(Clone, Copy)]
+pub struct CampaignOptions {
+    /// The connection the shown task was read through.
+    pub connection: Signal<Option<Connection>>,
+    /// Reads the task again (the page's or the widget's own fetch).
+    pub refresh: Callback<()>,
+    pub refresh_seconds: u32,
+}
+
+/// While the tab is hidden, a due refresh looks again this often (no request is sent meanwhile).
+const HIDDEN_POLL_MS: u64 = 1000;
+
+fn clear_timer(timer: &mut Option<TimeoutHandle>) {
+    if let Some(t) = timer.take() {
+        t.clear();
+    }
+}
+
+fn tab_visible() -> bool {
+    web_sys::window().and_then(|w| w.document()).is_none_or(|d| !d.hidden())
+}
 
 #[component]
 pub fn TaskConsole(
@@ -17,26 +48,76 @@ pub fn TaskConsole(
     pending: Signal<bool>,
     fetch: FetchState,
     calc: CalcFields,
+    #[prop(optional_no_strip)] campaign: Option<CampaignOptions>,
     #[prop(optional)] children: Option<Children>,
     #[prop(default = "fuota-console")] class: &'static str,
 ) -> impl IntoView {
     let root = NodeRef::<Div>::new();
     let task = Signal::derive(move || outcome.with(|o| o.as_ref().and_then(|o| o.as_ref().ok()).map(|a| a.task.clone())));
+    let task_status = Signal::derive(move || task.with(|t| t.as_ref().and_then(|t| t.status.clone())));
+    let state = CampaignState::new();
+    // The task the calculator last took its values from: a refresh of the same task leaves the
+    // user's what-if values alone.
+    let taken = StoredValue::new(None::<Option<String>>);
+    let updated_at = RwSignal::new(None::<i64>);
+    let live = RwSignal::new(false);
+    let timer = StoredValue::new_local(None::<TimeoutHandle>);
+    let schedule = StoredValue::new(campaign.map(|c| RefreshSchedule::new(c.refresh_seconds)));
 
-    // Each new outcome: the calculator takes the task's values; host pages get an event.
+    // Each new outcome: the calculator takes a new task's values; host pages get an event; the
+    // campaign is read, and a live task is read again when its time comes.
     Effect::new(move |_| {
         outcome.with(|o| {
             let Some(target) = root.get_untracked() else { return };
             match o {
                 Some(Ok(answer)) => {
-                    calc.take_task(&answer.task);
+                    if taken.get_value().as_ref() != Some(&answer.task.id) {
+                        calc.take_task(&answer.task);
+                        taken.set_value(Some(answer.task.id.clone()));
+                    }
                     events::task_loaded(&target, &answer.raw_json);
+                    updated_at.set(Some(clock::now_millis() as i64));
                 }
                 Some(Err(e)) => events::task_error(&target, e),
                 None => {}
             }
         })
     });
+    if let Some(options) = campaign {
+        Effect::new(move |_| {
+            let Some(Ok(answer)) = outcome.get() else { return };
+            let (Some(connection), Some(task_id)) = (options.connection.get_untracked(), answer.task.id.clone()) else { return };
+            timer.update_value(clear_timer);
+            let status = answer.task.status.clone();
+            spawn_local(async move {
+                let throttled = state.load(connection, task_id, fetch).await;
+                arm_refresh(timer, schedule, live, options.refresh, status, throttled);
+            });
+        });
+        // The host hears when the devices are read to the end, with their summary.
+        Effect::new(move |_| {
+            if state.devices_complete.get() {
+                if let Some(target) = root.get_untracked() {
+                    let summary = state.roster.with_untracked(|r| r.summary());
+                    let verdict = task_status.with_untracked(|s| fuota_core::devices::TaskVerdict::of(s.as_ref(), &summary));
+                    events::devices_loaded(&target, &summary, verdict);
+                }
+            }
+        });
+        on_cleanup(move || {
+            state.cancel();
+            timer.update_value(clear_timer);
+        });
+    }
+    let live_line = move || {
+        let at = updated_at.get().and_then(Timestamp::from_epoch_millis)?;
+        let seconds = campaign.map(|c| c.refresh_seconds).unwrap_or_default();
+        live.get().then(|| view! {
+            <p class="live" data-live="" data-updated-at=at.rfc3339()>
+                {format!("Live: read again every {seconds} s while the task runs · updated {}", clock::local_time(at.epoch_millis()))}
+            </p>
+        })
+    };
 
     view! {
         <div class=class node_ref=root>
@@ -48,12 +129,61 @@ pub fn TaskConsole(
                     </p>
                 </Show>
                 {move || fetch.clock_notice.get().map(|n| view! { <p class="notice" data-notice="clock-skew">{n}</p> })}
+                {live_line}
                 {move || outcome.get().map(|o| match o {
                     Ok(answer) => view! { <TaskView answer=answer /> }.into_any(),
                     Err(error) => view! { <ErrorView error=error /> }.into_any(),
                 })}
             </section>
+            {campaign.map(|_| view! {
+                <Show when=move || task.with(Option::is_some) && state.task_id.with(Option::is_some)>
+                    <div class="campaign">
+                        <DevicesView campaign=state task_status=task_status />
+                        <GroupsView campaign=state />
+                    </div>
+                </Show>
+            })}
             <Calculator calc=calc task=task />
         </div>
+    }
+}
+
+/// After a read of the campaign: while the task is live, reads it again when the schedule says
+/// (later after throttling; not while the tab is hidden); otherwise stops.
+fn arm_refresh(
+    timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
+    schedule: StoredValue<Option<RefreshSchedule>>,
+    live: RwSignal<bool>,
+    refresh: Callback<()>,
+    status: Option<TaskStatus>,
+    throttled: bool,
+) {
+    let Some(mut plan) = schedule.try_get_value().flatten() else { return };
+    plan.after_refresh(throttled);
+    schedule.set_value(Some(plan));
+    let Some(delay) = plan.next_delay_ms(status.as_ref(), true) else {
+        let _ = live.try_set(false);
+        return;
+    };
+    let _ = live.try_set(true);
+    wait_then_refresh(timer, refresh, delay);
+}
+
+fn wait_then_refresh(timer: StoredValue<Option<TimeoutHandle>, LocalStorage>, refresh: Callback<()>, delay_ms: u64) {
+    let handle = set_timeout_with_handle(
+        move || {
+            if tab_visible() {
+                refresh.run(());
+            } else {
+                wait_then_refresh(timer, refresh, HIDDEN_POLL_MS);
+            }
+        },
+        std::time::Duration::from_millis(delay_ms),
+    );
+    if let Ok(handle) = handle {
+        let _ = timer.try_update_value(|t| {
+            clear_timer(t);
+            *t = Some(handle);
+        });
     }
 }

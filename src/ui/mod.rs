@@ -2,10 +2,14 @@
 
 pub mod app;
 pub mod calculator;
+pub mod campaign;
 pub mod console_view;
+pub mod devices_view;
 pub mod error_view;
 pub mod fields;
+pub mod groups_view;
 pub mod planner;
 pub mod query_form;
 pub mod session;
+pub mod task_list;
 pub mod task_view;

@@ -95,7 +95,14 @@ fn expiry_notice(fields: QueryFields) -> impl IntoView {
 }
 
 #[component]
-pub fn QueryForm(fields: QueryFields, pending: Signal<bool>, on_submit: Callback<()>, on_cancel: Callback<()>) -> impl IntoView {
+pub fn QueryForm(
+    fields: QueryFields,
+    pending: Signal<bool>,
+    on_submit: Callback<()>,
+    on_cancel: Callback<()>,
+    /// Opens the task list with this form's connection.
+    on_list: Callback<()>,
+) -> impl IntoView {
     view! {
         <form class="query" on:submit=move |ev| { ev.prevent_default(); on_submit.run(()); }>
             <fieldset>
@@ -155,6 +162,7 @@ pub fn QueryForm(fields: QueryFields, pending: Signal<bool>, on_submit: Callback
             </fieldset>
             <div class="actions">
                 <button type="submit">"Get FUOTA task"</button>
+                <button type="button" class="secondary" data-action="list-tasks" on:click=move |_| on_list.run(())>"List tasks"</button>
                 <Show when=move || pending.get()>
                     <button type="button" class="secondary" on:click=move |_| on_cancel.run(())>"Cancel"</button>
                 </Show>

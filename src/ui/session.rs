@@ -54,7 +54,7 @@ impl FetchState {
 
     /// Sends `request` for a started request, reporting progress into the signals.
     pub async fn send(self, connection: &Connection, request: &ReadRequest, started: &Started) -> Result<JsonAnswer, ConsoleError> {
-        request::send(connection, request, &started.controller, started.options, move |p| match p {
+        request::send(connection, request, &started.controller, started.options, &move |p| match p {
             Progress::ClockCorrected { offset_ms } => {
                 self.clock_offset.set(offset_ms);
                 self.clock_notice.set(Some(p.sentence()));
@@ -62,6 +62,21 @@ impl FetchState {
             Progress::Retrying { .. } => self.progress.set(Some(p.sentence())),
         })
         .await
+    }
+
+    /// How a request beside the main one is sent (the campaign's lists, the task list's
+    /// statuses): with the clock correction learned so far.
+    pub fn options(&self) -> SendOptions {
+        SendOptions { clock_offset_ms: self.clock_offset.try_get_untracked().unwrap_or(0), ..SendOptions::default() }
+    }
+
+    /// Hears such a request's progress: a clock correction is kept for every later request; its
+    /// retries are its own (the main request's progress line is not theirs).
+    pub fn hear(&self, progress: Progress) {
+        if let Progress::ClockCorrected { offset_ms } = progress {
+            let _ = self.clock_offset.try_set(offset_ms);
+            let _ = self.clock_notice.try_set(Some(progress.sentence()));
+        }
     }
 
     /// Cancels the request in flight.

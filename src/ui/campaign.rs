@@ -1,0 +1,165 @@
+//! The campaign of one task: its devices (from the task's own list and from each of its multicast
+//! groups' lists) and its groups with their sessions, read through the one request path. The
+//! rules (de-duplication, counts, verdict) are the core's; this reads and holds.
+
+use fuota_core::campaign::{multicast_group_ids_page, MulticastGroup, MulticastSession};
+use fuota_core::devices::{device_page, DeviceRoster};
+use fuota_core::operation::DeviceSource;
+use fuota_core::retry::{Progress, RetryReason};
+use fuota_core::{Connection, ConsoleError, ReadRequest};
+use leptos::prelude::*;
+use web_sys::AbortController;
+
+use super::session::FetchState;
+use crate::browser::request;
+
+/// One multicast group of the task, as far as it has been read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupInfo {
+    pub id: String,
+    pub group: Option<MulticastGroup>,
+    pub session: Option<MulticastSession>,
+    pub error: Option<ConsoleError>,
+}
+
+/// What the campaign sections show.
+#[derive(Clone, Copy)]
+pub struct CampaignState {
+    /// The task whose campaign this is.
+    pub task_id: RwSignal<Option<String>>,
+    pub roster: RwSignal<DeviceRoster>,
+    pub devices_complete: RwSignal<bool>,
+    pub devices_error: RwSignal<Option<ConsoleError>>,
+    pub groups: RwSignal<Vec<GroupInfo>>,
+    pub groups_error: RwSignal<Option<ConsoleError>>,
+    pub loading: RwSignal<bool>,
+    in_flight: StoredValue<Option<AbortController>, LocalStorage>,
+}
+
+impl CampaignState {
+    pub fn new() -> Self {
+        Self {
+            task_id: RwSignal::new(None),
+            roster: RwSignal::new(DeviceRoster::default()),
+            devices_complete: RwSignal::new(false),
+            devices_error: RwSignal::new(None),
+            groups: RwSignal::new(Vec::new()),
+            groups_error: RwSignal::new(None),
+            loading: RwSignal::new(false),
+            in_flight: StoredValue::new_local(None),
+        }
+    }
+
+    /// Stops a read in flight.
+    pub fn cancel(&self) {
+        self.in_flight.try_with_value(|c| c.as_ref().map(AbortController::abort));
+    }
+
+    /// Reads the campaign of `task_id`. A first read shows each page as it arrives; a refresh of
+    /// the same task builds the new roster aside and swaps it in at the end, so that the table
+    /// does not empty and refill under the user. Returns whether any request was throttled.
+    pub async fn load(self, connection: Connection, task_id: String, fetch: FetchState) -> bool {
+        let Ok(controller) = AbortController::new() else { return false };
+        self.in_flight.update_value(|c| {
+            if let Some(previous) = c.replace(controller.clone()) {
+                previous.abort();
+            }
+        });
+        let refresh = self.task_id.get_untracked().as_deref() == Some(task_id.as_str());
+        self.task_id.set(Some(task_id.clone()));
+        self.loading.set(true);
+        if !refresh {
+            self.roster.set(DeviceRoster::default());
+            self.groups.set(Vec::new());
+            self.devices_complete.set(false);
+        }
+        let throttled = std::cell::Cell::new(false);
+        let progress = |p: Progress| {
+            if matches!(p, Progress::Retrying { reason: RetryReason::Throttled, .. }) {
+                throttled.set(true);
+            }
+            fetch.hear(p);
+        };
+
+        // The groups first: their device lists join the task's own.
+        let mut group_ids = Vec::new();
+        let groups = request::read_pages(
+            &connection,
+            &|p| ReadRequest::list_multicast_groups_by_fuota_task(&task_id, p),
+            multicast_group_ids_page,
+            &controller,
+            fetch.options(),
+            &mut |ids| group_ids.extend(ids),
+            &progress,
+        )
+        .await;
+        if matches!(groups, Err(ConsoleError::Cancelled)) {
+            return throttled.get();
+        }
+        self.groups_error.set(groups.err());
+
+        let mut fresh = DeviceRoster::default();
+        let mut sources = vec![DeviceSource::FuotaTask(task_id.clone())];
+        sources.extend(group_ids.iter().cloned().map(DeviceSource::MulticastGroup));
+        let mut devices_error = None;
+        for source in &sources {
+            let read = request::read_pages(
+                &connection,
+                &|p| ReadRequest::list_wireless_devices(source, p),
+                device_page,
+                &controller,
+                fetch.options(),
+                &mut |page| {
+                    if refresh {
+                        fresh.add(page);
+                    } else {
+                        self.roster.update(|r| r.add(page));
+                    }
+                },
+                &progress,
+            )
+            .await;
+            if let Err(e) = read {
+                devices_error = Some(e);
+                break;
+            }
+        }
+        if matches!(devices_error, Some(ConsoleError::Cancelled)) {
+            return throttled.get();
+        }
+        if refresh && devices_error.is_none() {
+            self.roster.set(fresh);
+        }
+        self.devices_complete.set(devices_error.is_none());
+        self.devices_error.set(devices_error);
+
+        let mut infos = Vec::new();
+        for id in group_ids {
+            let group = read_one(&connection, ReadRequest::get_multicast_group(&id), &controller, fetch, &progress).await;
+            let group = group.and_then(|j| j.parse(MulticastGroup::from_value));
+            let session = read_one(&connection, ReadRequest::get_multicast_group_session(&id), &controller, fetch, &progress).await;
+            let session = session.and_then(|j| j.parse(MulticastSession::from_value));
+            let error = group.as_ref().err().or(session.as_ref().err()).cloned();
+            infos.push(GroupInfo { id, group: group.ok().map(|a| a.value), session: session.ok().map(|a| a.value), error });
+        }
+        self.groups.set(infos);
+        self.loading.set(false);
+        throttled.get()
+    }
+}
+
+impl Default for CampaignState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+async fn read_one(
+    connection: &Connection,
+    request: Result<ReadRequest, ConsoleError>,
+    controller: &AbortController,
+    fetch: FetchState,
+    progress: &dyn Fn(Progress),
+) -> Result<fuota_core::response::JsonAnswer, ConsoleError> {
+    request::send(connection, &request?, controller, fetch.options(), progress).await
+}

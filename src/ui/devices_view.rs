@@ -1,0 +1,151 @@
+//! The devices of the task: the verdict, the count per status, and a table of at most a hundred
+//! rows at a time that follows the search, the status filter and the order.
+
+use fuota_core::devices::{table_page, DeviceQuery, DeviceSort, FuotaDeviceStatus, TaskVerdict, WirelessDevice, DEVICES_PER_PAGE};
+use fuota_core::task::TaskStatus;
+use leptos::prelude::*;
+
+use super::campaign::CampaignState;
+use super::error_view::ErrorView;
+use crate::browser::clock;
+
+fn status_badge(device: &WirelessDevice) -> AnyView {
+    match &device.fuota_status {
+        Some(status) => {
+            let sentence = status.sentence();
+            view! {
+                <span class=format!("badge tone-{}", status.tone())>{status.as_str().to_owned()}</span>
+                <span class="why">{sentence}</span>
+            }
+            .into_any()
+        }
+        None => view! { <span class="none">"no status"</span> }.into_any(),
+    }
+}
+
+fn device_row(device: WirelessDevice) -> impl IntoView {
+    let uplink = device.last_uplink.clone().map(|u| match u.at {
+        Some(t) => view! { <time datetime=t.rfc3339()>{clock::local_time(t.epoch_millis())}</time> }.into_any(),
+        None => view! { <span>{u.text}</span> }.into_any(),
+    });
+    view! {
+        <tr data-device-id=device.id.clone().unwrap_or_default() data-fuota-device-status=device.status_text().to_owned()
+            data-dev-eui=device.dev_eui.clone().unwrap_or_default()>
+            <td>{device.name.clone().unwrap_or_default()}<br /><code class="muted">{device.id.clone().unwrap_or_default()}</code></td>
+            <td><code>{device.dev_eui.clone().unwrap_or_default()}</code></td>
+            <td class="status">{status_badge(&device)}</td>
+            <td>{device.mc_group_id.map(|g| g.to_string())}</td>
+            <td>{uplink}</td>
+        </tr>
+    }
+}
+
+#[component]
+pub fn DevicesView(campaign: CampaignState, task_status: Signal<Option<TaskStatus>>) -> impl IntoView {
+    let query = RwSignal::new(DeviceQuery::default());
+    let page = RwSignal::new(0usize);
+    let selected = Memo::new(move |_| query.with(|q| campaign.roster.with(|r| r.select(q))));
+    let summary = Memo::new(move |_| campaign.roster.with(|r| r.summary()));
+    let verdict = move || {
+        campaign.devices_complete.get().then(|| task_status.with(|s| TaskVerdict::of(s.as_ref(), &summary.get())))
+    };
+    let set_query = move |change: fn(&mut DeviceQuery, String), value: String| {
+        query.update(|q| change(q, value));
+        page.set(0);
+    };
+    let rows = move || {
+        let matching = selected.with(Vec::len);
+        let range = table_page(matching, page.get());
+        selected.with(|picked| {
+            campaign.roster.with(|r| picked[range].iter().map(|&i| device_row(r.devices()[i].clone())).collect_view())
+        })
+    };
+    let pages = move || selected.with(Vec::len).div_ceil(DEVICES_PER_PAGE).max(1);
+    let range_text = move || {
+        let matching = selected.with(Vec::len);
+        let range = table_page(matching, page.get());
+        let total = summary.with(|s| s.total);
+        if matching == 0 {
+            format!("No device matches, of {total}.")
+        } else {
+            format!("Devices {}–{} of {matching} matching ({total} in all)", range.start + 1, range.end)
+        }
+    };
+    view! {
+        <section class="devices" data-view="devices" aria-labelledby="devices-title"
+            data-devices-complete=move || campaign.devices_complete.get().to_string()>
+            <h2 id="devices-title">"Devices"</h2>
+            {move || match verdict() {
+                Some(v) => view! {
+                    <p class=format!("verdict verdict-{}", v.as_str()) data-task-verdict="" data-value=v.as_str()>{summary.with(|s| v.sentence(s))}</p>
+                }.into_any(),
+                None => view! { <p class="verdict" aria-live="polite">{move || format!("Reading devices… {} so far.", summary.with(|s| s.total))}</p> }.into_any(),
+            }}
+            {move || campaign.devices_error.get().map(|e| view! { <ErrorView error=e /> })}
+            <ul class="counts">
+                <li data-device-count="total" data-value=move || summary.with(|s| s.total.to_string())>
+                    "Total " <strong>{move || summary.with(|s| s.total.to_string())}</strong>
+                </li>
+                {move || summary.with(|s| s.by_status.iter().map(|(status, n)| {
+                    let label = if status.is_empty() { "no status".to_owned() } else { status.clone() };
+                    let tone = if status.is_empty() { "pending" } else { FuotaDeviceStatus::parse(status).tone() };
+                    view! {
+                        <li data-device-count=status.clone() data-value=n.to_string()>
+                            <span class=format!("badge tone-{tone}")>{label}</span> " " <strong>{n.to_string()}</strong>
+                        </li>
+                    }
+                }).collect_view())}
+            </ul>
+            <div class="filters">
+                <label class="control">
+                    <span class="label">"Search"</span>
+                    <input type="search" name="device-search" autocomplete="off" placeholder="name, DevEui or id"
+                        prop:value=move || query.with(|q| q.text.clone())
+                        on:input=move |ev| set_query(|q, v| q.text = v, event_target_value(&ev)) />
+                </label>
+                <label class="control">
+                    <span class="label">"Status"</span>
+                    <select name="device-status" on:change=move |ev| set_query(|q, v| q.status = v, event_target_value(&ev))>
+                        <option value="all">"All"</option>
+                        {move || {
+                            let current = query.with_untracked(|q| q.status.clone());
+                            let mut statuses: Vec<String> = FuotaDeviceStatus::KNOWN.iter().map(|s| s.as_str().to_owned()).collect();
+                            summary.with(|s| for (status, _) in &s.by_status {
+                                if !statuses.contains(status) { statuses.push(status.clone()); }
+                            });
+                            statuses.into_iter().map(|s| {
+                                let label = if s.is_empty() { "(no status)".to_owned() } else { s.clone() };
+                                view! { <option value=s.clone() selected=current == s>{label}</option> }
+                            }).collect_view()
+                        }}
+                    </select>
+                </label>
+                <label class="control">
+                    <span class="label">"Order"</span>
+                    <select name="device-sort" on:change=move |ev| set_query(|q, v| q.sort = DeviceSort::parse(&v), event_target_value(&ev))>
+                        {DeviceSort::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                    </select>
+                </label>
+            </div>
+            <p class="count">{range_text}</p>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Devices">
+                <table>
+                    <thead><tr>
+                        <th scope="col">"Name"</th><th scope="col">"DevEui"</th><th scope="col">"FUOTA status"</th>
+                        <th scope="col">"Group"</th><th scope="col">"Last uplink"</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <Show when=move || { pages() > 1 }>
+                <div class="pager">
+                    <button type="button" class="secondary" data-action="devices-previous"
+                        disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous"</button>
+                    <span>{move || format!("page {} of {}", page.get().min(pages() - 1) + 1, pages())}</span>
+                    <button type="button" class="secondary" data-action="devices-next"
+                        disabled=move || page.get() + 1 >= pages() on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+                </div>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,186 @@
+//! The task list: every FUOTA task of the region (ListFuotaTasks to the last page), each row's
+//! status filled in by GetFuotaTask, at most a few at a time; filter by text and status.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use fuota_core::campaign::{task_list_page, task_status_choices, TaskRow, STATUS_FILL_IN_FLIGHT};
+use fuota_core::{Connection, ConsoleError, FuotaTask, ReadRequest};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web_sys::AbortController;
+
+use super::error_view::ErrorView;
+use super::session::FetchState;
+use crate::browser::request;
+
+/// The list's state: rows as they arrive, whether every page has been read, the error that
+/// stopped it (the rows read before it stay).
+#[derive(Clone, Copy)]
+pub struct TaskListState {
+    pub open: RwSignal<bool>,
+    pub rows: RwSignal<Vec<TaskRow>>,
+    pub complete: RwSignal<bool>,
+    pub error: RwSignal<Option<ConsoleError>>,
+    pub search: RwSignal<String>,
+    pub status: RwSignal<String>,
+    in_flight: StoredValue<Option<AbortController>, LocalStorage>,
+}
+
+impl TaskListState {
+    pub fn new() -> Self {
+        Self {
+            open: RwSignal::new(false),
+            rows: RwSignal::new(Vec::new()),
+            complete: RwSignal::new(false),
+            error: RwSignal::new(None),
+            search: RwSignal::new(String::new()),
+            status: RwSignal::new("all".to_owned()),
+            in_flight: StoredValue::new_local(None),
+        }
+    }
+
+    /// Lists every task through `connection`, then fills in their statuses.
+    pub fn load(self, connection: Connection, fetch: FetchState) {
+        let Ok(controller) = AbortController::new() else { return };
+        self.in_flight.update_value(|c| {
+            if let Some(previous) = c.replace(controller.clone()) {
+                previous.abort();
+            }
+        });
+        self.open.set(true);
+        self.rows.set(Vec::new());
+        self.complete.set(false);
+        self.error.set(None);
+        spawn_local(async move {
+            let listed = request::read_pages(
+                &connection,
+                &|p| Ok(ReadRequest::list_fuota_tasks(p)),
+                task_list_page,
+                &controller,
+                fetch.options(),
+                &mut |page| self.rows.update(|rows| rows.extend(page.into_iter().map(TaskRow::new))),
+                &|p| fetch.hear(p),
+            )
+            .await;
+            match listed {
+                Ok(_) => self.complete.set(true),
+                Err(ConsoleError::Cancelled) => return,
+                Err(e) => self.error.set(Some(e)),
+            }
+            self.fill_statuses(connection, fetch, controller);
+        });
+    }
+
+    /// GetFuotaTask for every row, at most [`STATUS_FILL_IN_FLIGHT`] at once: a few workers take
+    /// ids from one queue. Throttling is retried by the request path and only slows the fill; a
+    /// row whose read fails shows the error's code and the list stands.
+    fn fill_statuses(self, connection: Connection, fetch: FetchState, controller: AbortController) {
+        let ids: VecDeque<String> = self.rows.with_untracked(|rows| rows.iter().filter_map(|r| r.summary.id.clone()).collect());
+        let queue = Rc::new(RefCell::new(ids));
+        let connection = Rc::new(connection);
+        for _ in 0..STATUS_FILL_IN_FLIGHT {
+            let (queue, connection, controller) = (Rc::clone(&queue), Rc::clone(&connection), controller.clone());
+            spawn_local(async move {
+                loop {
+                    let Some(id) = queue.borrow_mut().pop_front() else { return };
+                    let Ok(read) = ReadRequest::get_fuota_task(&id) else { continue };
+                    let answer = request::send(&connection, &read, &controller, fetch.options(), &|p| fetch.hear(p)).await;
+                    let task = answer.and_then(|a| a.parse(FuotaTask::from_value));
+                    if matches!(task, Err(ConsoleError::Cancelled)) {
+                        return;
+                    }
+                    let _ = self.rows.try_update(|rows| {
+                        for row in rows.iter_mut().filter(|r| r.summary.id.as_deref() == Some(id.as_str())) {
+                            match &task {
+                                Ok(t) => row.status = t.value.status.clone(),
+                                Err(e) => row.status_error = Some(e.code().to_owned()),
+                            }
+                        }
+                    });
+                }
+            });
+        }
+    }
+
+    pub fn close(&self) {
+        self.in_flight.try_with_value(|c| c.as_ref().map(AbortController::abort));
+        self.open.set(false);
+    }
+}
+
+impl Default for TaskListState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn row_view(row: TaskRow, on_open: Callback<String>) -> impl IntoView {
+    let id = row.summary.id.clone().unwrap_or_default();
+    let status_value = row.status.as_ref().map(|s| s.as_str().to_owned());
+    let badge = match (&row.status, &row.status_error) {
+        (Some(s), _) => view! { <span class=format!("badge tone-{}", s.tone())>{s.label().to_owned()}</span> }.into_any(),
+        (None, Some(code)) => view! { <span class="badge tone-unknown" title="GetFuotaTask failed">{format!("status unavailable ({code})")}</span> }.into_any(),
+        (None, None) => view! { <span class="badge tone-pending">"…"</span> }.into_any(),
+    };
+    let open_id = id.clone();
+    let name = row.summary.name.clone().unwrap_or_else(|| id.clone());
+    let shown_id = id.clone();
+    view! {
+        <tr data-task-row="" data-task-id=id data-status=status_value>
+            <td>
+                <button type="button" class="link" data-action="open-task" on:click=move |_| on_open.run(open_id.clone())>
+                    {name}
+                </button>
+            </td>
+            <td><code>{shown_id}</code></td>
+            <td>{badge}</td>
+        </tr>
+    }
+}
+
+#[component]
+pub fn TaskList(state: TaskListState, on_open: Callback<String>) -> impl IntoView {
+    let shown = Memo::new(move |_| {
+        let (text, status) = (state.search.get(), state.status.get());
+        state.rows.with(|rows| rows.iter().filter(|r| r.matches(&text, &status)).cloned().collect::<Vec<_>>())
+    });
+    let counts = move || {
+        let total = state.rows.with(Vec::len);
+        let shown = shown.with(Vec::len);
+        let more = if state.complete.get() { "" } else { " (reading more…)" };
+        if shown == total { format!("{total} tasks{more}") } else { format!("{shown} of {total} tasks{more}") }
+    };
+    view! {
+        <section class="tasks" data-view="tasks" aria-labelledby="tasks-title"
+            data-tasks-complete=move || state.complete.get().to_string()>
+            <h2 id="tasks-title">"FUOTA tasks"</h2>
+            <div class="filters">
+                <label class="control">
+                    <span class="label">"Search"</span>
+                    <input type="search" name="task-search" autocomplete="off" placeholder="name, id or ARN"
+                        prop:value=move || state.search.get() on:input=move |ev| state.search.set(event_target_value(&ev)) />
+                </label>
+                <label class="control">
+                    <span class="label">"Status"</span>
+                    <select name="task-status" on:change=move |ev| state.status.set(event_target_value(&ev))>
+                        <option value="all">"All"</option>
+                        {move || state.rows.with(|rows| task_status_choices(rows)).into_iter().map(|s| {
+                            let selected = state.status.get_untracked() == s;
+                            view! { <option value=s.clone() selected=selected>{s.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+            </div>
+            <p class="count" aria-live="polite">{counts}</p>
+            {move || state.error.get().map(|e| view! { <ErrorView error=e /> })}
+            <div class="table-scroll" tabindex="0" role="region" aria-label="FUOTA tasks">
+                <table>
+                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Id"</th><th scope="col">"Status"</th></tr></thead>
+                    <tbody>{move || shown.get().into_iter().map(|r| row_view(r, on_open)).collect_view()}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
