@@ -31,9 +31,12 @@ export async function mount(element, options = {}) {
 
 const STYLESHEET = here('__CSS__');
 
-/** <fuota-task-console region task-id endpoint relay campaign refresh>: the console in its own shadow root. */
+/**
+ * <fuota-task-console region task-id endpoint relay campaign refresh>: the console in its own
+ * shadow root. `campaign` and `refresh` are read when the element connects.
+ */
 class FuotaTaskConsole extends HTMLElement {
-  static observedAttributes = ['region', 'task-id', 'endpoint', 'relay', 'campaign', 'refresh'];
+  static observedAttributes = ['region', 'task-id', 'endpoint', 'relay'];
 
   #handle = null;
   #provider = null;

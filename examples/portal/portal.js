@@ -23,14 +23,19 @@ function wire(element) {
 }
 
 const events = document.getElementById('events');
-for (const type of ['fuota-task-loaded', 'fuota-task-error']) {
+const describe = {
+  'fuota-task-loaded': (d) => `loaded ${d.Id} (${d.Status})`,
+  'fuota-task-error': (d) => `${d.code} ${d.requestId ?? ''}`,
+  // With the campaign attribute: every device read, with the count per status and the verdict.
+  'fuota-devices-loaded': (d) => `${d.total} devices, verdict ${d.verdict}, ${d.byStatus.Successful ?? 0} updated`,
+};
+for (const [type, text] of Object.entries(describe)) {
   document.addEventListener(type, (event) => {
     const item = document.createElement('li');
     item.dataset.event = type;
     item.dataset.source = event.target.id ?? '';
-    item.textContent = type === 'fuota-task-loaded'
-      ? `${event.target.id}: loaded ${event.detail.Id} (${event.detail.Status})`
-      : `${event.target.id}: ${event.detail.code} ${event.detail.requestId ?? ''}`;
+    if (type === 'fuota-devices-loaded') item.dataset.verdict = event.detail.verdict;
+    item.textContent = `${event.target.id}: ${text(event.detail)}`;
     events.append(item);
   });
 }

@@ -151,7 +151,7 @@ pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl Int
                 <p class="duration">{move || plan.with(|p| p.as_ref().ok().map(|p| format!("≈ {}", format_duration(p.session_seconds))))}</p>
             </div>
             {what_if}
-            <Planner plan=plan task=task rf_region=calc.rf_region />
+            <Planner plan=plan task=task rf_region=calc.rf_region session_dr=calc.session_dr />
             <pre class="formula" aria-label="Formula">{move || plan.with(|p| match p {
                 Ok(p) => p.formula_lines().join("\n"),
                 Err(e) => e.sentence(),

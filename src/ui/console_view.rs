@@ -94,6 +94,11 @@ pub fn TaskConsole(
                 arm_refresh(timer, schedule, live, options.refresh, status, throttled);
             });
         });
+        // The planner marks the data rate of the task's multicast session, once it is known.
+        Effect::new(move |_| {
+            let dr = state.groups.with(|groups| groups.iter().find_map(|g| g.session.as_ref().and_then(|s| s.dl_dr)));
+            calc.session_dr.set(dr);
+        });
         // The host hears when the devices are read to the end, with their summary.
         Effect::new(move |_| {
             if state.devices_complete.get() {

@@ -183,6 +183,8 @@ pub struct CalcFields {
     pub fragment_interval_ms: RwSignal<String>,
     /// The band whose data rates the fragment must fit (the task's `LoRaWAN.RfRegion`).
     pub rf_region: RwSignal<String>,
+    /// The downlink data rate of the task's multicast session, when the campaign view has read it.
+    pub session_dr: RwSignal<Option<i64>>,
 }
 
 impl CalcFields {
@@ -195,6 +197,7 @@ impl CalcFields {
             redundancy_percent: text("25"),
             fragment_interval_ms: text("1000"),
             rf_region: text("EU868"),
+            session_dr: RwSignal::new(None),
         }
     }
 

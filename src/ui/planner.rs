@@ -27,19 +27,24 @@ fn warnings_view(plan: Memo<PlanResult>, rf_region: RwSignal<String>) -> impl In
     }
 }
 
-fn fit_table(plan: Memo<PlanResult>, rf_region: RwSignal<String>) -> impl IntoView {
+fn fit_table(plan: Memo<PlanResult>, rf_region: RwSignal<String>, session_dr: RwSignal<Option<i64>>) -> impl IntoView {
     // The table depends on the fragment size alone: a firmware-size keystroke leaves it as it is.
     let fragment_bytes = Memo::new(move |_| plan.with(|p| p.as_ref().ok().map(|p| p.inputs.fragment_bytes)));
     move || {
         let fragment = fragment_bytes.get()?;
         let region = rf_region.with(|r| lorawan::region(r))?;
+        let session = session_dr.get();
         let rows = lorawan::fragment_fits(region, fragment)
             .into_iter()
             .map(|f| {
                 let fits = if f.fits { "fits" } else { "too large" };
+                // The multicast session's own data rate, when the campaign view has read it.
+                let chosen = session == Some(i64::from(f.data_rate.index));
+                let label = if chosen { format!("DR{} (multicast session)", f.data_rate.index) } else { format!("DR{}", f.data_rate.index) };
                 view! {
-                    <tr class:fits=f.fits data-dr=f.data_rate.index.to_string() data-fits=f.fits.to_string()>
-                        <td>{format!("DR{}", f.data_rate.index)}</td>
+                    <tr class:fits=f.fits class:session-dr=chosen data-dr=f.data_rate.index.to_string() data-fits=f.fits.to_string()
+                        data-session-dr=chosen.then_some("true")>
+                        <td>{label}</td>
                         <td>{f.data_rate.modulation}</td>
                         <td>{f.data_rate.max_payload.to_string()}</td>
                         <td>{fits}</td>
@@ -111,7 +116,12 @@ fn timeline(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>) -> impl Int
 }
 
 #[component]
-pub fn Planner(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, rf_region: RwSignal<String>) -> impl IntoView {
+pub fn Planner(
+    plan: Memo<PlanResult>,
+    task: Signal<Option<FuotaTask>>,
+    rf_region: RwSignal<String>,
+    session_dr: RwSignal<Option<i64>>,
+) -> impl IntoView {
     let facts = move || {
         plan.with(|p| {
             let p = p.as_ref().ok()?;
@@ -137,7 +147,7 @@ pub fn Planner(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, rf_regio
             {facts}
             {composition_bar(plan)}
             {timeline(plan, task)}
-            {fit_table(plan, rf_region)}
+            {fit_table(plan, rf_region, session_dr)}
         </section>
     }
 }

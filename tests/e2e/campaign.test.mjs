@@ -91,6 +91,9 @@ test('list the tasks, open one, see its devices with their statuses and verdict,
   assert.equal(await session('SessionStartTime'), '2026-11-26T08:00:00Z');
   assert.equal(await session('SessionTimeout'), '4096');
   assert.equal(await page.getAttribute(`[data-multicast-group-id=mcg-sensors-eu868] [data-session-field=PingSlotPeriod]`, 'data-value'), null);
+  // The planner's fit table marks the session's data rate (DR3), and only that one.
+  await page.waitForSelector('table.fit tr[data-dr="3"][data-session-dr=true]');
+  assert.equal(await page.$$eval('table.fit tr[data-session-dr]', (r) => r.length), 1);
   await page.screenshot({ path: `${ARTIFACTS}campaign.png`, fullPage: true });
 
   // Read-only, and never the call that returns device keys.

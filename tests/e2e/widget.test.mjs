@@ -33,6 +33,21 @@ test('two widgets load their own tasks without a click, with credentials from th
   await page.close();
 });
 
+test('with the campaign attribute the widget shows the devices and groups, and tells the host the summary', async () => {
+  const { page, problems } = await openPortal();
+  await page.waitForSelector('#first [data-view=devices][data-devices-complete=true]');
+  assert.equal(await value(page, 'first', '[data-device-count=total]'), '17');
+  await page.waitForSelector('#first [data-multicast-group-id=mcg-sensors-eu868][data-dl-class=ClassC]');
+  const event = await page.waitForSelector('#events [data-event=fuota-devices-loaded][data-source=first]');
+  assert.equal(await event.getAttribute('data-verdict'), 'in-progress');
+  assert.match(await event.textContent(), /^first: 17 devices, verdict in-progress, 2 updated$/);
+  // The second widget has no campaign attribute: the task and the planner only.
+  await page.waitForSelector('#second [data-field=Id][data-value=demo-done]');
+  assert.equal(await page.$('#second [data-view=devices]'), null);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('the portal stylesheet cannot reach inside, and the widget styles stay inside', async () => {
   const { page } = await openPortal();
   await page.waitForSelector('#first [data-calc=total-fragments]');
