@@ -536,6 +536,63 @@ mod tests {
         assert_eq!(table_page(250, 7), 200..250);
     }
 
+    /// Any JSON value, nested a little: the JSON a hostile or broken page might hold.
+    fn any_json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| json!(f)),
+            "[ -~]{0,12}".prop_map(Value::String),
+            proptest::sample::select(vec!["Successful", "MissingFrag", "2026-11-30 10:00:00Z", "LoRaWAN", "x"]).prop_map(|s| json!(s)),
+        ];
+        leaf.prop_recursive(3, 24, 6, |inner| {
+            let names = proptest::sample::select(vec![
+                "Id", "Arn", "Name", "Type", "LoRaWAN", "DevEui", "FuotaDeviceStatus", "McGroupId", "LastUplinkReceivedAt",
+                "WirelessDeviceList", "NextToken", "FuotaTaskList", "MulticastGroupList", "DlDr", "SessionStartTime",
+                "ParticipatingGateways", "GatewayList", "CreatedAt", "other",
+            ]);
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::vec((names, inner), 0..6)
+                    .prop_map(|members| Value::Object(members.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// Whatever JSON an answer holds, every campaign reader gives a value or an error naming
+        /// what was wrong: never a panic. A device page that reads has every device in the roster.
+        #[test]
+        fn any_answer_reads_or_names_its_problem(value in any_json()) {
+            use crate::campaign::{multicast_group_ids_page, task_list_page, MulticastGroup, MulticastSession};
+            for result in [
+                task_list_page(value.clone()).map(|_| ()),
+                multicast_group_ids_page(value.clone()).map(|_| ()),
+                MulticastGroup::from_value(value.clone()).map(|_| ()),
+                MulticastSession::from_value(value.clone()).map(|_| ()),
+                crate::task::FuotaTask::from_value(value.clone()).map(|_| ()),
+            ] {
+                if let Err(e) = result {
+                    proptest::prop_assert!(!e.is_empty());
+                }
+            }
+            if let Ok(page) = device_page(value) {
+                let mut roster = DeviceRoster::default();
+                let with_id: std::collections::HashSet<_> = page.items.iter().filter_map(|d| d.key().map(str::to_owned)).collect();
+                let without = page.items.iter().filter(|d| d.key().is_none()).count();
+                roster.add(page.items);
+                proptest::prop_assert_eq!(roster.devices().len(), with_id.len() + without);
+                let summary = roster.summary();
+                proptest::prop_assert_eq!(summary.by_status.iter().map(|(_, n)| n).sum::<usize>(), summary.total);
+                proptest::prop_assert_eq!(summary.waiting + summary.succeeded + summary.failed + summary.unknown, summary.total);
+            }
+        }
+    }
+
     proptest::proptest! {
         /// Whatever the devices and the search, the picked ones match, none that match is left
         /// out, and each is picked once.

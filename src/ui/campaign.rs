@@ -57,9 +57,10 @@ impl CampaignState {
 
     /// Reads the campaign of `task_id`. A first read shows each page as it arrives; a refresh of
     /// the same task builds the new roster aside and swaps it in at the end, so that the table
-    /// does not empty and refill under the user. Returns whether any request was throttled.
-    pub async fn load(self, connection: Connection, task_id: String, fetch: FetchState) -> bool {
-        let Ok(controller) = AbortController::new() else { return false };
+    /// does not empty and refill under the user. Returns whether any request was throttled, or
+    /// None when a newer read replaced this one (it then leaves everything to that one).
+    pub async fn load(self, connection: Connection, task_id: String, fetch: FetchState) -> Option<bool> {
+        let controller = AbortController::new().ok()?;
         self.in_flight.update_value(|c| {
             if let Some(previous) = c.replace(controller.clone()) {
                 previous.abort();
@@ -94,7 +95,7 @@ impl CampaignState {
         )
         .await;
         if matches!(groups, Err(ConsoleError::Cancelled)) {
-            return throttled.get();
+            return None;
         }
         self.groups_error.set(groups.err());
 
@@ -125,7 +126,7 @@ impl CampaignState {
             }
         }
         if matches!(devices_error, Some(ConsoleError::Cancelled)) {
-            return throttled.get();
+            return None;
         }
         if refresh && devices_error.is_none() {
             self.roster.set(fresh);
@@ -140,11 +141,14 @@ impl CampaignState {
             let session = read_one(&connection, ReadRequest::get_multicast_group_session(&id), &controller, fetch, &progress).await;
             let session = session.and_then(|j| j.parse(MulticastSession::from_value));
             let error = group.as_ref().err().or(session.as_ref().err()).cloned();
+            if matches!(error, Some(ConsoleError::Cancelled)) {
+                return None;
+            }
             infos.push(GroupInfo { id, group: group.ok().map(|a| a.value), session: session.ok().map(|a| a.value), error });
         }
         self.groups.set(infos);
         self.loading.set(false);
-        throttled.get()
+        Some(throttled.get())
     }
 }
 

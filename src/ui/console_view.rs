@@ -90,8 +90,10 @@ pub fn TaskConsole(
             timer.update_value(clear_timer);
             let status = answer.task.status.clone();
             spawn_local(async move {
-                let throttled = state.load(connection, task_id, fetch).await;
-                arm_refresh(timer, schedule, live, options.refresh, status, throttled);
+                // A read that a newer one replaced arms nothing: the newer one will.
+                if let Some(throttled) = state.load(connection, task_id, fetch).await {
+                    arm_refresh(timer, schedule, live, options.refresh, status, throttled);
+                }
             });
         });
         // The planner marks the data rate of the task's multicast session, once it is known.
