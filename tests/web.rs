@@ -105,7 +105,7 @@ async fn sleep(ms: i32) {
 fn signs_with_the_browser_clock() {
     let now = clock::now_millis();
     let creds = TemporaryCredentials::new(demo::ACCESS_KEY_ID, demo::SECRET_ACCESS_KEY, demo::SESSION_TOKEN).unwrap();
-    let headers = sign_get("https://api.iotwireless.us-east-1.amazonaws.com/fuota-tasks/x", &creds, "us-east-1", time_from_epoch_millis(now).unwrap()).unwrap();
+    let headers = sign_get("https://api.iotwireless.us-east-1.amazonaws.com/fuota-tasks/x", &creds, "us-east-1", time_from_epoch_millis(now).unwrap()).unwrap().headers;
     let date = &headers.iter().find(|h| h.name == "x-amz-date").unwrap().value;
     // x-amz-date is the browser's current UTC time.
     let iso = js_sys::Date::new(&now.into()).to_iso_string().as_string().unwrap();

@@ -1,5 +1,5 @@
-//! SigV4 signing of a GetFuotaTask request with `aws-sigv4`. Time is an input: the browser's
-//! clock is read by the shell, never here (`SystemTime::now()` panics on wasm32).
+//! SigV4 signing of an IoT Wireless GET with `aws-sigv4`. Time is an input: the browser's clock is
+//! read by the shell, never here (`SystemTime::now()` panics on wasm32).
 
 use std::time::{Duration, SystemTime};
 
@@ -18,12 +18,30 @@ pub const SERVICE: &str = "iotwireless";
 pub struct SignedHeader {
     pub name: String,
     pub value: String,
+    /// aws-sigv4's own mark of a header whose value must not be logged (the session token).
+    pub sensitive: bool,
 }
 
 impl std::fmt::Debug for SignedHeader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let shown = if self.name == "x-amz-date" { self.value.as_str() } else { "** redacted **" };
+        // The authorization header is not marked sensitive by aws-sigv4, but it carries the
+        // signature, replayable for minutes: only the date is shown.
+        let shown = if self.name == "x-amz-date" && !self.sensitive { self.value.as_str() } else { "** redacted **" };
         write!(f, "{}: {}", self.name, shown)
+    }
+}
+
+/// A signed GET: the headers to set, and the signature as aws-sigv4 computed it (for redacting an
+/// answer that echoes it; never shown).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignedGet {
+    pub headers: Vec<SignedHeader>,
+    pub signature: String,
+}
+
+impl std::fmt::Debug for SignedGet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedGet").field("headers", &self.headers).field("signature", &"** redacted **").finish()
     }
 }
 
@@ -36,13 +54,14 @@ pub fn time_from_epoch_millis(epoch_millis: f64) -> Result<SystemTime, ConsoleEr
 }
 
 /// Signs `GET url` for `region` at `time`; returns the headers to add (x-amz-date, authorization
-/// and, with temporary credentials, x-amz-security-token). The Host header is signed from the URL.
+/// and, with temporary credentials, x-amz-security-token) and the signature. The Host header is
+/// signed from the URL.
 pub fn sign_get(
     url: &str,
     credentials: &TemporaryCredentials,
     region: &str,
     time: SystemTime,
-) -> Result<Vec<SignedHeader>, ConsoleError> {
+) -> Result<SignedGet, ConsoleError> {
     let failed = |e: &dyn std::fmt::Display| ConsoleError::Signing { detail: e.to_string() };
     let params = v4::SigningParams::builder()
         .identity(credentials.identity())
@@ -54,12 +73,13 @@ pub fn sign_get(
         .map_err(|e| failed(&e))?
         .into();
     let request = SignableRequest::new("GET", url, std::iter::empty(), SignableBody::Bytes(&[])).map_err(|e| failed(&e))?;
-    let (instructions, _signature) = sign(request, &params).map_err(|e| failed(&e))?.into_parts();
+    let (instructions, signature) = sign(request, &params).map_err(|e| failed(&e))?.into_parts();
     let (headers, _query) = instructions.into_parts();
-    Ok(headers
+    let headers = headers
         .into_iter()
-        .map(|h| SignedHeader { name: h.name().to_owned(), value: h.value().to_owned() })
-        .collect())
+        .map(|h| SignedHeader { name: h.name().to_owned(), value: h.value().to_owned(), sensitive: h.sensitive() })
+        .collect();
+    Ok(SignedGet { headers, signature })
 }
 
 #[cfg(test)]
@@ -70,15 +90,21 @@ mod tests {
     fn signs_with_token_and_date() {
         let c = TemporaryCredentials::new("ASIAEXAMPLEEXAMPLE12", "secret-value-9", "tok-value-123").unwrap();
         let t = time_from_epoch_millis(1_700_000_000_000.0).unwrap();
-        let h = sign_get("https://api.iotwireless.us-east-1.amazonaws.com/fuota-tasks/x", &c, "us-east-1", t).unwrap();
+        let signed = sign_get("https://api.iotwireless.us-east-1.amazonaws.com/fuota-tasks/x", &c, "us-east-1", t).unwrap();
+        let h = &signed.headers;
         let names: Vec<&str> = h.iter().map(|h| h.name.as_str()).collect();
         assert!(names.contains(&"x-amz-date"));
         assert!(names.contains(&"authorization"));
         assert!(names.contains(&"x-amz-security-token"));
         let date = &h.iter().find(|h| h.name == "x-amz-date").unwrap().value;
         assert_eq!(date, "20231114T221320Z");
-        let printed = format!("{h:?}");
-        assert!(!printed.contains("tok-value-123") && !printed.contains("Signature="));
+        let printed = format!("{signed:?}");
+        assert!(!printed.contains("tok-value-123") && !printed.contains("Signature=") && !printed.contains(&signed.signature));
+        // The signature is the one in the authorization header, as aws-sigv4 returned it.
+        let authorization = &h.iter().find(|h| h.name == "authorization").unwrap().value;
+        assert!(authorization.ends_with(&format!("Signature={}", signed.signature)));
+        assert_eq!(signed.signature.len(), 64);
+        assert!(h.iter().find(|h| h.name == "x-amz-security-token").unwrap().sensitive);
     }
 
     #[test]

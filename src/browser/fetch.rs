@@ -81,7 +81,7 @@ pub async fn read_once(
     let time = time_from_epoch_millis(now)?;
     let signed = sign_get(&read.url, credentials, &connection.region, time)?;
     let raw_headers = web_sys::Headers::new().map_err(|_| ConsoleError::Signing { detail: "no Headers in this browser".into() })?;
-    for h in &signed {
+    for h in &signed.headers {
         raw_headers
             .set(&h.name, &h.value)
             .map_err(|_| ConsoleError::Signing { detail: format!("the browser refused the {} header", h.name) })?;
@@ -134,8 +134,7 @@ pub async fn read_once(
     }
     let body = response.text().await.map_err(|e| failure(&read.send_url, e.to_string(), timed_out.get(), cancel.aborted()))?;
     // What an echoing endpoint or proxy sends back of the request never reaches the page.
-    let signature = signed.iter().find(|h| h.name == "authorization").and_then(|h| h.value.rsplit_once("Signature=")).map(|(_, s)| s);
-    let secrets: Vec<&str> = [credentials.session_token.as_deref(), Some(credentials.secret_access_key()), signature]
+    let secrets: Vec<&str> = [credentials.session_token.as_deref(), Some(credentials.secret_access_key()), Some(signed.signature.as_str())]
         .into_iter()
         .flatten()
         .collect();
