@@ -66,7 +66,8 @@ impl CampaignState {
                 previous.abort();
             }
         });
-        let refresh = self.task_id.get_untracked().as_deref() == Some(task_id.as_str());
+        // `try_`: the view may be gone (a widget removed) by the time this runs.
+        let refresh = self.task_id.try_get_untracked().flatten().as_deref() == Some(task_id.as_str());
         self.task_id.set(Some(task_id.clone()));
         self.loading.set(true);
         if !refresh {

@@ -77,7 +77,8 @@ impl TaskListState {
     /// ids from one queue. Throttling is retried by the request path and only slows the fill; a
     /// row whose read fails shows the error's code and the list stands.
     fn fill_statuses(self, connection: Connection, fetch: FetchState, controller: AbortController) {
-        let ids: VecDeque<String> = self.rows.with_untracked(|rows| rows.iter().filter_map(|r| r.summary.id.clone()).collect());
+        let ids: VecDeque<String> =
+            self.rows.try_with_untracked(|rows| rows.iter().filter_map(|r| r.summary.id.clone()).collect()).unwrap_or_default();
         let queue = Rc::new(RefCell::new(ids));
         let connection = Rc::new(connection);
         for _ in 0..STATUS_FILL_IN_FLIGHT {
