@@ -298,6 +298,8 @@ async function openIsolatedConsole(browser, ep) {
   page.on('pageerror', (e) => problems.push(errMsg(e)));
   await page.goto(`${ep.isolatedSite}/?demo&endpoint=${encodeURIComponent(ep.api)}`, { timeout: 30000 });
   await page.waitForSelector(FORM_SEL, { timeout: 30000 });
+  // The deep link's endpoint waits for the user's word before anything is sent to it.
+  await page.click('[data-action=confirm-endpoint]', { timeout: 5000 }).catch(() => {});
   const isolated = await page.evaluate(() => self.crossOriginIsolated);
   return { context, page, problems, isolated };
 }

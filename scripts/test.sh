@@ -59,10 +59,11 @@ CHROMEDRIVER=/usr/bin/chromedriver \
 step "release build, and the byte budget of a first visit (deterministic: it may fail CI)"
 trunk build --release
 # Issue 7's goal is 100 KiB brotli. The first visit was 208.9 KiB before the campaign view (task
-# list, devices, groups, live refresh); with it, all in one wasm, it is 267.6 KiB (README,
-# "Performance", says where the bytes went and what was tried). The gate keeps it from growing:
-# lower it as the bytes come down (loading the campaign view on demand is the next step).
-SIZE_BUDGET_KIB=268
+# list, devices, groups, live refresh) and the endpoint confirmation; with them, all in one wasm,
+# it is 271.3 KiB (README, "Performance", says where the bytes went and what was tried). The gate
+# keeps it from growing: lower it as the bytes come down (the campaign view loaded on demand is
+# the next step).
+SIZE_BUDGET_KIB=272
 node bench/size-budget.mjs dist "$SIZE_BUDGET_KIB" --exclude examples/
 
 step "end-to-end: Playwright + Chromium against the release build and the local endpoint"

@@ -96,10 +96,91 @@ impl Connection {
     }
 }
 
+/// The endpoint and relay as a link or this browser's storage filled them in: anyone can send a
+/// link, and any script on this origin can write storage, so such a destination is not used until
+/// the user confirms it once (values the user typed need no confirmation).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OutsideEndpoint {
+    pub endpoint: String,
+    pub relay: String,
+}
+
+impl OutsideEndpoint {
+    /// What needs confirming, if a link or storage gave a non-empty endpoint or relay.
+    pub fn of(endpoint: &str, relay: &str) -> Option<Self> {
+        (!endpoint.trim().is_empty() || !relay.trim().is_empty())
+            .then(|| Self { endpoint: endpoint.trim().to_owned(), relay: relay.trim().to_owned() })
+    }
+}
+
+/// The host part of an `http(s)://host[:port]/…` URL.
+fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
+}
+
+/// Where requests go when that is not the region's own IoT Wireless endpoint (an override, a
+/// relay, FIPS or dual-stack): the host, to name beside the submit control before anything is
+/// sent. None for `https://api.iotwireless.{region}.{partition's suffix}`, or while the form does
+/// not resolve (submitting then says why).
+pub fn unusual_destination(form: &ConnectionForm) -> Option<String> {
+    let config = |custom: Option<String>, fips, dual| EndpointConfig { region: form.region.trim().to_owned(), use_fips: fips, use_dual_stack: dual, custom };
+    let chosen = endpoint::resolve(&config(Some(form.endpoint.clone()), form.use_fips, form.use_dual_stack)).ok()?;
+    if !form.relay.trim().is_empty() {
+        let relay = endpoint::validate_custom_endpoint(&form.relay).ok()?;
+        return Some(host_of(&relay).to_owned());
+    }
+    let own = endpoint::resolve(&config(None, false, false)).ok();
+    (own.as_deref() != Some(chosen.as_str())).then(|| host_of(&chosen).to_owned())
+}
+
+/// Refuses, before anything is signed, a destination that a link or storage chose and the user
+/// has not confirmed. Once the user changes the endpoint or relay, the values are theirs.
+pub fn check_confirmed(form: &ConnectionForm, unconfirmed: Option<&OutsideEndpoint>) -> Result<(), ConsoleError> {
+    let Some(outside) = unconfirmed else { return Ok(()) };
+    let unchanged = form.endpoint.trim() == outside.endpoint && form.relay.trim() == outside.relay;
+    match unusual_destination(form) {
+        Some(host) if unchanged => Err(ConsoleError::EndpointNotConfirmed { host }),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::operation::PageRequest;
+
+    #[test]
+    fn the_destination_is_named_unless_it_is_the_regions_own() {
+        let aws = form();
+        assert_eq!(unusual_destination(&aws), None);
+        let gateway = ConnectionForm { endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com/".into(), ..form() };
+        assert_eq!(unusual_destination(&gateway).as_deref(), Some("abc123.execute-api.us-east-1.amazonaws.com"));
+        let local = ConnectionForm { endpoint: "http://127.0.0.1:8081".into(), ..form() };
+        assert_eq!(unusual_destination(&local).as_deref(), Some("127.0.0.1:8081"));
+        let relayed = ConnectionForm { relay: "https://relay.example.com/iot".into(), ..form() };
+        assert_eq!(unusual_destination(&relayed).as_deref(), Some("relay.example.com"));
+        let fips = ConnectionForm { use_fips: true, ..form() };
+        assert_eq!(unusual_destination(&fips).as_deref(), Some("api.iotwireless-fips.eu-west-1.amazonaws.com"));
+        // The region's own endpoint typed in as an override is still the region's own.
+        let explicit = ConnectionForm { endpoint: "https://api.iotwireless.eu-west-1.amazonaws.com".into(), ..form() };
+        assert_eq!(unusual_destination(&explicit), None);
+    }
+
+    #[test]
+    fn a_linked_destination_waits_for_the_users_word_a_typed_one_does_not() {
+        let link = ConnectionForm { endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com".into(), ..form() };
+        let outside = OutsideEndpoint::of(&link.endpoint, &link.relay).unwrap();
+        let err = check_confirmed(&link, Some(&outside)).unwrap_err();
+        assert_eq!(err.code(), "EndpointNotConfirmed");
+        assert!(err.sentence().contains("abc123.execute-api.us-east-1.amazonaws.com") && err.sentence().contains("Nothing was sent"));
+        assert!(check_confirmed(&link, None).is_ok(), "confirmed");
+        let typed_over = ConnectionForm { endpoint: "http://127.0.0.1:8081".into(), ..link.clone() };
+        assert!(check_confirmed(&typed_over, Some(&outside)).is_ok(), "changed by the user");
+        let own = ConnectionForm { endpoint: "https://api.iotwireless.eu-west-1.amazonaws.com".into(), ..form() };
+        assert!(check_confirmed(&own, OutsideEndpoint::of(&own.endpoint, "").as_ref()).is_ok(), "the region's own host needs no word");
+        assert_eq!(OutsideEndpoint::of(" ", ""), None);
+    }
 
     fn form() -> ConnectionForm {
         ConnectionForm {

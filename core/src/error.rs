@@ -150,6 +150,8 @@ pub enum ConsoleError {
     Parse { operation: Operation, detail: String, excerpt: String, request_id: Option<String> },
     /// A list gave back a page token it had already given: following it would never end.
     PageLoop { operation: Operation, pages_read: u32 },
+    /// A link or storage chose where requests go, and the user has not confirmed it; nothing was sent.
+    EndpointNotConfirmed { host: String },
 }
 
 impl ConsoleError {
@@ -171,6 +173,7 @@ impl ConsoleError {
             ConsoleError::UnexpectedResponse { .. } => "UnexpectedResponse",
             ConsoleError::Parse { .. } => "ParseError",
             ConsoleError::PageLoop { .. } => "PaginationError",
+            ConsoleError::EndpointNotConfirmed { .. } => "EndpointNotConfirmed",
         }
     }
 
@@ -231,6 +234,7 @@ impl ConsoleError {
                 rows.push(("Operation", operation.name().to_owned()));
                 rows.push(("Pages read", pages_read.to_string()));
             }
+            ConsoleError::EndpointNotConfirmed { host } => rows.push(("Host", host.clone())),
         }
         rows
     }
@@ -267,6 +271,12 @@ impl ConsoleError {
                  IoT Wireless; the raw answer is in the details.",
                 operation.name(),
                 operation.answer_noun()
+            ),
+            ConsoleError::EndpointNotConfirmed { host } => format!(
+                "Requests would go to {host}, which came from the link or from this browser's storage, not from \
+                 you: it would receive your access key id, your session token and a signature, and its answers \
+                 would be shown as AWS's. If you trust it, press \u{201c}Use this endpoint\u{201d}; otherwise clear or \
+                 change it. Nothing was sent."
             ),
             ConsoleError::PageLoop { operation, pages_read } => format!(
                 "{} gave a page token it had already given, after {pages_read} pages: the list would never end, \

@@ -153,7 +153,13 @@ fn main() {
         fuota_local::campaign::LIVE_DONE_AT / args.config.live_speed);
     println!("  fault ids: {}", tasks::FAULT_IDS.iter().map(|(id, what)| format!("{id} ({what})")).collect::<Vec<_>>().join(", "));
     if let Some(site) = &site_url {
-        println!("Console: {site}/?demo&endpoint={api_url}");
+        // `?demo` alone uses the console's built-in demo endpoint; another one in the link is
+        // confirmed once in the page (a linked endpoint is never used without the user's word).
+        if api_url == "http://127.0.0.1:8081" {
+            println!("Console: {site}/?demo");
+        } else {
+            println!("Console: {site}/?demo&endpoint={api_url}  (confirm the endpoint once in the page)");
+        }
     }
     if let Some(path) = &args.ready_file {
         let ready = serde_json::json!({"api": api_url, "site": site_url});

@@ -33,7 +33,7 @@ pub fn App() -> impl IntoView {
 
     let outcome = outcome_of(fetch_task);
     let checked = move || -> Result<(Connection, ReadRequest), ConsoleError> {
-        Ok((Connection::from_form(&query.connection())?, ReadRequest::get_fuota_task(&query.task_id.get_untracked())?))
+        Ok((query.checked_connection()?, ReadRequest::get_fuota_task(&query.task_id.get_untracked())?))
     };
     let read = move |read: (Connection, ReadRequest)| {
         connection.set(Some(read.0.clone()));
@@ -49,7 +49,7 @@ pub fn App() -> impl IntoView {
         Err(e) => outcome.set(Some(Err(e))),
     });
     let on_cancel = Callback::new(move |()| fetch.cancel());
-    let on_list = Callback::new(move |()| match Connection::from_form(&query.connection()) {
+    let on_list = Callback::new(move |()| match query.checked_connection() {
         Ok(c) => {
             query.remember_now();
             tasks.load(c, fetch);
@@ -67,12 +67,19 @@ pub fn App() -> impl IntoView {
         }
     });
     if link.view_tasks {
-        // With this tab's remembered or the demo's credentials the list loads at once; without,
-        // it waits for the user to fill the form and press "List tasks".
-        match Connection::from_form(&query.connection()) {
-            Ok(c) => tasks.load(c, fetch),
-            Err(_) => tasks.open.set(true),
-        }
+        // With this tab's remembered or the demo's credentials the list loads at once (or as soon
+        // as the user confirms a linked endpoint); without, it waits for "List tasks".
+        tasks.open.set(true);
+        let started = StoredValue::new(false);
+        Effect::new(move |_| {
+            let confirmed = query.unconfirmed.with(Option::is_none);
+            if confirmed && !started.get_value() {
+                if let Ok(c) = query.checked_connection() {
+                    started.set_value(true);
+                    tasks.load(c, fetch);
+                }
+            }
+        });
     }
     let campaign = CampaignOptions { connection: connection.into(), refresh: on_refresh, refresh_seconds: refresh_seconds(link.refresh.as_deref()) };
 

@@ -3,7 +3,7 @@
 use fuota_core::deeplink::DeepLink;
 use fuota_core::endpoint::SERVICE_REGIONS;
 use fuota_core::fragments::FragmentTexts;
-use fuota_core::connection::ConnectionForm;
+use fuota_core::connection::{check_confirmed, Connection, ConnectionForm, OutsideEndpoint};
 use fuota_core::paste::PastedCredentials;
 use fuota_core::settings::{RememberedCredentials, Settings, CREDENTIALS_KEY, SETTINGS_KEY};
 use fuota_core::task::Timestamp;
@@ -38,6 +38,8 @@ pub struct QueryFields {
     /// The paste area's text (it may hold a secret until it is recognised) and what came of it.
     pub paste_text: RwSignal<String>,
     pub paste_message: RwSignal<Option<Result<String, String>>>,
+    /// An endpoint or relay that a link or storage filled in, until the user confirms it.
+    pub unconfirmed: RwSignal<Option<OutsideEndpoint>>,
 }
 
 impl QueryFields {
@@ -60,6 +62,7 @@ impl QueryFields {
             remember: RwSignal::new(false),
             paste_text: RwSignal::new(String::new()),
             paste_message: RwSignal::new(None),
+            unconfirmed: RwSignal::new(None),
         };
         let settings = storage::local_get(SETTINGS_KEY).map(|j| Settings::from_json(&j)).unwrap_or_default();
         if let Some(region) = &settings.region {
@@ -97,7 +100,21 @@ impl QueryFields {
         if let Some(task_id) = &link.task_id {
             fields.task_id.set(task_id.clone());
         }
+        // `?demo` alone fills the console's own demo endpoint; anything else here came from the
+        // link or from storage and waits for the user's word.
+        let (endpoint, relay) = (fields.endpoint.get_untracked(), fields.relay.get_untracked());
+        let demo_default = link.demo && link.endpoint.is_none() && link.relay.is_none();
+        if !demo_default {
+            fields.unconfirmed.set(OutsideEndpoint::of(&endpoint, &relay));
+        }
         fields
+    }
+
+    /// The connection, checked, if the destination is one the user chose or confirmed.
+    pub fn checked_connection(&self) -> Result<Connection, fuota_core::ConsoleError> {
+        let form = self.connection();
+        self.unconfirmed.with_untracked(|u| check_confirmed(&form, u.as_ref()))?;
+        Connection::from_form(&form)
     }
 
     pub fn set_region(&self, region: &str) {

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use fuota_core::connection::{check_confirmed, unusual_destination};
 use fuota_core::endpoint::SERVICE_REGIONS;
 use fuota_core::paste::{countdown_text, expiry_state, parse_pasted, ExpiryState};
 use leptos::prelude::*;
@@ -94,6 +95,38 @@ fn expiry_notice(fields: QueryFields) -> impl IntoView {
     }
 }
 
+/// Where requests will go when that is not the region's own endpoint, named before anything is
+/// sent; and, for a destination a link or storage chose, the control that confirms it.
+fn destination_notice(fields: QueryFields) -> impl IntoView {
+    let host = Memo::new(move |_| {
+        let form = fuota_core::ConnectionForm {
+            region: fields.region_choice.with(|c| if c == OTHER_REGION { fields.region_other.get() } else { c.clone() }),
+            use_fips: fields.use_fips.get(),
+            use_dual_stack: fields.use_dual_stack.get(),
+            endpoint: fields.endpoint.get(),
+            relay: fields.relay.get(),
+            ..Default::default()
+        };
+        let host = unusual_destination(&form)?;
+        let waiting = fields.unconfirmed.with(|u| check_confirmed(&form, u.as_ref()).is_err());
+        Some((host, waiting))
+    });
+    move || {
+        host.get().map(|(host, waiting)| {
+            view! {
+                <p class="warning" data-warning="custom-endpoint">
+                    {format!("Requests go to {host}, not to AWS's own IoT Wireless endpoint for this region.")}
+                    {waiting.then(|| view! {
+                        " " <span>"It came from the link or from this browser's storage: nothing is sent there until you confirm it."</span>
+                        " " <button type="button" class="secondary" data-action="confirm-endpoint"
+                            on:click=move |_| fields.unconfirmed.set(None)>"Use this endpoint"</button>
+                    })}
+                </p>
+            }
+        })
+    }
+}
+
 #[component]
 pub fn QueryForm(
     fields: QueryFields,
@@ -160,6 +193,7 @@ pub fn QueryForm(
                     </label>
                 </details>
             </fieldset>
+            {destination_notice(fields)}
             <div class="actions">
                 <button type="submit">"Get FUOTA task"</button>
                 <button type="button" class="secondary" data-action="list-tasks" on:click=move |_| on_list.run(())>"List tasks"</button>

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { API, ARTIFACTS, SITE, useBrowser, watch } from './chromium.mjs';
+import { API, ARTIFACTS, SITE, confirmEndpoint, useBrowser, watch } from './chromium.mjs';
 
 const DEMO_SECRET = 'demo/local/endpoint/secret/key/not/a/real/one';
 const DEMO_TOKEN = 'demo-local-session-token';
@@ -22,6 +22,7 @@ async function open(query, api = API) {
   const seen = watch(page);
   await page.goto(`${SITE}/?demo&endpoint=${encodeURIComponent(api)}${query}`);
   await page.waitForSelector('form.query button[type=submit]');
+  await confirmEndpoint(page);
   return { page, ...seen };
 }
 

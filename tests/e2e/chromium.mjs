@@ -40,3 +40,12 @@ export function watch(page) {
   });
   return seen;
 }
+
+/**
+ * A deep link's (or storage's) endpoint waits for the user's word before any request leaves for
+ * it: the tests that open the console with `?endpoint=` give it, as a user would, once per load.
+ */
+export async function confirmEndpoint(page) {
+  const confirm = await page.$('[data-action=confirm-endpoint]');
+  if (confirm) await confirm.click();
+}

@@ -3,7 +3,7 @@
 // FUOTA_SITE / FUOTA_API.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { API, ARTIFACTS, SITE, useBrowser, watch } from './chromium.mjs';
+import { API, ARTIFACTS, SITE, confirmEndpoint, useBrowser, watch } from './chromium.mjs';
 
 const DEMO_SECRET = 'demo/local/endpoint/secret/key/not/a/real/one';
 const DEMO_TOKEN = 'demo-local-session-token';
@@ -15,6 +15,7 @@ async function openDemo() {
   const { problems, logs } = watch(page);
   await page.goto(`${SITE}/?demo&endpoint=${encodeURIComponent(API)}`);
   await page.waitForSelector('form.query button[type=submit]');
+  await confirmEndpoint(page);
   return { page, problems, logs };
 }
 
@@ -97,7 +98,7 @@ test('the planner: limits, fit per data rate, time, loss tolerance, pictures, an
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-field=Id][data-value=demo-in-session]');
   // demo-in-session: EU868, 50 B fragments, 25 %, 1000 ms; a sound plan has no warning.
-  assert.equal(await page.$$eval('[data-warning]', (w) => w.length), 0);
+  assert.equal(await page.$$eval('.calculator [data-warning]', (w) => w.length), 0);
   assert.equal(await page.inputValue('[name=rf-region]'), 'EU868');
   // 50 B + 3 B header: too large for EU868 DR0–DR2 (51 B), fits DR3 and up.
   assert.equal(await page.getAttribute('tr[data-dr="0"]', 'data-fits'), 'false');
@@ -131,4 +132,44 @@ test('the planner: limits, fit per data rate, time, loss tolerance, pictures, an
   await page.screenshot({ path: `${ARTIFACTS}planner.png`, fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('a deep link to a host the user did not choose sends nothing until confirmed, and names the host', async () => {
+  // The scenario: anyone can own an API Gateway host under amazonaws.com, which the CSP allows.
+  const host = 'abc123.execute-api.us-east-1.amazonaws.com';
+  const page = await browser().newPage({ viewport: { width: 1200, height: 1100 } });
+  const sent = [];
+  page.on('request', (r) => { if (new URL(r.url()).host === host) sent.push(r.url()); });
+  await page.goto(`${SITE}/?region=us-east-1&task-id=t1&endpoint=${encodeURIComponent(`https://${host}`)}`);
+  await page.waitForSelector('form.query button[type=submit]');
+  const warning = await page.waitForSelector('[data-warning=custom-endpoint]');
+  assert.match(await warning.textContent(), new RegExp(host.replaceAll('.', '\\.')));
+  await page.fill('[name=access-key-id]', 'ASIADEMOLOCALENDPOINT');
+  await page.fill('[name=secret-access-key]', DEMO_SECRET);
+  await page.fill('[name=session-token]', DEMO_TOKEN);
+  await page.click('button[type=submit]');
+  const refused = await page.waitForSelector('[data-error-code=EndpointNotConfirmed]');
+  assert.match(await refused.textContent(), /Nothing was sent/);
+  await page.click('[data-action=list-tasks]');
+  await page.waitForSelector('[data-error-code=EndpointNotConfirmed]');
+  assert.deepEqual(sent, [], 'nothing left for the linked host before the user confirmed it');
+  // The user's word: now the request goes (and fails here: this machine reaches no such host).
+  await page.click('[data-action=confirm-endpoint]');
+  assert.equal(await page.$('[data-action=confirm-endpoint]'), null);
+  assert.ok(await page.$('[data-warning=custom-endpoint]'), 'the host stays named');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-error-code=NetworkError]', { timeout: 60_000 });
+  assert.ok(sent.length >= 1 && sent[0].startsWith(`https://${host}/fuota-tasks/t1`), sent.join());
+
+  // Typed by the user: no extra step. The region's own endpoint: no warning at all.
+  const typed = await browser().newPage();
+  await typed.goto(`${SITE}/`);
+  await typed.waitForSelector('form.query button[type=submit]');
+  assert.equal(await typed.$('[data-warning=custom-endpoint]'), null);
+  await typed.click('details.advanced summary');
+  await typed.fill('[name=endpoint]', API);
+  await typed.waitForSelector('[data-warning=custom-endpoint]');
+  assert.equal(await typed.$('[data-action=confirm-endpoint]'), null);
+  await page.close();
+  await typed.close();
 });

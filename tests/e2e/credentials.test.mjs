@@ -2,7 +2,7 @@
 // under its Content-Security-Policy. Run by scripts/test.sh (FUOTA_SITE, FUOTA_API).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { API, SITE, useBrowser } from './chromium.mjs';
+import { API, SITE, confirmEndpoint, useBrowser } from './chromium.mjs';
 
 const KEY = 'ASIADEMOLOCALENDPOINT';
 const SECRET = 'demo/local/endpoint/secret/key/not/a/real/one';
@@ -24,6 +24,7 @@ async function open(query = `?endpoint=${encodeURIComponent(API)}&task-id=demo-i
   page.on('request', (r) => seen.requests.push(r.url()));
   await page.goto(`${SITE}/${query}`);
   await page.waitForSelector('form.query button[type=submit]');
+  await confirmEndpoint(page);
   return { page, ctx, seen };
 }
 
@@ -123,6 +124,9 @@ test('storage: nothing by default, this tab only when asked, and forget wipes it
 
   await page.reload();
   await page.waitForSelector('form.query button[type=submit]');
+  // The endpoint now comes from storage: it waits for the user's word again.
+  assert.ok(await page.$('[data-action=confirm-endpoint]'), 'a stored endpoint is confirmed again');
+  await confirmEndpoint(page);
   assert.deepEqual(await inputs(page), { key: KEY, secret: SECRET, token: TOKEN }, 'back after a reload of this tab');
   const otherTab = await ctx.newPage();
   await otherTab.goto(`${SITE}/`);

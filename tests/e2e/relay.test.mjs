@@ -26,7 +26,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { launchChromium } from './chromium.mjs';
+import { confirmEndpoint, launchChromium } from './chromium.mjs';
 
 const SITE = process.env.FUOTA_SITE;
 const RUN_SH = new URL('../relay/run.sh', import.meta.url).pathname;
@@ -100,6 +100,7 @@ async function openConsole(url) {
   page.on('requestfailed', record);
   await page.goto(url);
   await page.waitForSelector('form.query button[type=submit]');
+  await confirmEndpoint(page);
   return { page, problems, requests: async () => Promise.all(requests) };
 }
 
