@@ -20,6 +20,8 @@ struct Partition {
     region_prefixes: &'static [&'static str],
     /// Regions listed by name that the pattern does not cover.
     named_regions: &'static [&'static str],
+    /// Every region partitions.json lists: the hosts the page's Content-Security-Policy allows.
+    regions: &'static [&'static str],
     dns_suffix: &'static str,
     dual_stack_dns_suffix: &'static str,
 }
@@ -30,6 +32,7 @@ const PARTITIONS: &[Partition] = &[
         id: "aws",
         region_prefixes: &["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"],
         named_regions: &["aws-global"],
+        regions: &["af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "aws-global", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2"],
         dns_suffix: "amazonaws.com",
         dual_stack_dns_suffix: "api.aws",
     },
@@ -37,6 +40,7 @@ const PARTITIONS: &[Partition] = &[
         id: "aws-cn",
         region_prefixes: &["cn"],
         named_regions: &["aws-cn-global"],
+        regions: &["aws-cn-global", "cn-north-1", "cn-northwest-1"],
         dns_suffix: "amazonaws.com.cn",
         dual_stack_dns_suffix: "api.amazonwebservices.com.cn",
     },
@@ -44,6 +48,7 @@ const PARTITIONS: &[Partition] = &[
         id: "aws-eusc",
         region_prefixes: &["eusc-de"],
         named_regions: &[],
+        regions: &["eusc-de-east-1"],
         dns_suffix: "amazonaws.eu",
         dual_stack_dns_suffix: "api.amazonwebservices.eu",
     },
@@ -51,6 +56,7 @@ const PARTITIONS: &[Partition] = &[
         id: "aws-iso",
         region_prefixes: &["us-iso"],
         named_regions: &["aws-iso-global"],
+        regions: &["aws-iso-global", "us-iso-east-1", "us-iso-west-1"],
         dns_suffix: "c2s.ic.gov",
         dual_stack_dns_suffix: "api.aws.ic.gov",
     },
@@ -58,6 +64,7 @@ const PARTITIONS: &[Partition] = &[
         id: "aws-iso-b",
         region_prefixes: &["us-isob"],
         named_regions: &["aws-iso-b-global"],
+        regions: &["aws-iso-b-global", "us-isob-east-1", "us-isob-west-1"],
         dns_suffix: "sc2s.sgov.gov",
         dual_stack_dns_suffix: "api.aws.scloud",
     },
@@ -65,6 +72,7 @@ const PARTITIONS: &[Partition] = &[
         id: "aws-iso-e",
         region_prefixes: &["eu-isoe"],
         named_regions: &["aws-iso-e-global"],
+        regions: &["aws-iso-e-global", "eu-isoe-west-1"],
         dns_suffix: "cloud.adc-e.uk",
         dual_stack_dns_suffix: "api.cloud-aws.adc-e.uk",
     },
@@ -72,6 +80,7 @@ const PARTITIONS: &[Partition] = &[
         id: "aws-iso-f",
         region_prefixes: &["us-isof"],
         named_regions: &["aws-iso-f-global"],
+        regions: &["aws-iso-f-global", "us-isof-east-1", "us-isof-south-1"],
         dns_suffix: "csp.hci.ic.gov",
         dual_stack_dns_suffix: "api.aws.hci.ic.gov",
     },
@@ -79,10 +88,36 @@ const PARTITIONS: &[Partition] = &[
         id: "aws-us-gov",
         region_prefixes: &["us-gov"],
         named_regions: &["aws-us-gov-global"],
+        regions: &["aws-us-gov-global", "us-gov-east-1", "us-gov-west-1"],
         dns_suffix: "amazonaws.com",
         dual_stack_dns_suffix: "api.aws",
     },
 ];
+
+/// Every host the resolver gives for a region partitions.json lists, with and without FIPS and
+/// dual-stack: what the page's `connect-src` allows, and nothing else under those domains (an API
+/// Gateway or S3 host under `amazonaws.com` is anyone's).
+pub fn known_hosts() -> Vec<String> {
+    let mut hosts: Vec<String> = PARTITIONS
+        .iter()
+        .flat_map(|p| p.regions.iter())
+        .flat_map(|region| [(false, false), (true, false), (false, true), (true, true)].map(|(fips, dual)| (*region, fips, dual)))
+        .filter_map(|(region, use_fips, use_dual_stack)| {
+            resolve(&EndpointConfig { region: region.to_owned(), use_fips, use_dual_stack, custom: None }).ok()
+        })
+        .map(|url| url.trim_start_matches("https://").to_owned())
+        .collect();
+    hosts.sort();
+    hosts.dedup();
+    hosts
+}
+
+/// The page's `connect-src`: itself, every known IoT Wireless host, and loopback for the local
+/// endpoint of the demo. A deployment with a relay or a private endpoint adds its origin.
+pub fn connect_src() -> String {
+    let hosts: Vec<String> = known_hosts().into_iter().map(|h| format!("https://{h}")).collect();
+    format!("connect-src 'self' {} http://127.0.0.1:* http://localhost:*", hosts.join(" "))
+}
 
 /// The regions that offer IoT Wireless (botocore's endpoints.json), for the region select.
 pub const SERVICE_REGIONS: [&str; 5] = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1", "ap-southeast-2"];

@@ -140,6 +140,10 @@ test('a deep link to a host the user did not choose sends nothing until confirme
   const page = await browser().newPage({ viewport: { width: 1200, height: 1100 } });
   const sent = [];
   page.on('request', (r) => { if (new URL(r.url()).host === host) sent.push(r.url()); });
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   await page.goto(`${SITE}/?region=us-east-1&task-id=t1&endpoint=${encodeURIComponent(`https://${host}`)}`);
   await page.waitForSelector('form.query button[type=submit]');
   const warning = await page.waitForSelector('[data-warning=custom-endpoint]');
@@ -153,13 +157,16 @@ test('a deep link to a host the user did not choose sends nothing until confirme
   await page.click('[data-action=list-tasks]');
   await page.waitForSelector('[data-error-code=EndpointNotConfirmed]');
   assert.deepEqual(sent, [], 'nothing left for the linked host before the user confirmed it');
-  // The user's word: now the request goes (and fails here: this machine reaches no such host).
+  // The user's word: the console now tries, and the page's policy refuses the host (it lists only
+  // the IoT Wireless hosts the resolver knows; no *.amazonaws.com wildcard).
   await page.click('[data-action=confirm-endpoint]');
   assert.equal(await page.$('[data-action=confirm-endpoint]'), null);
   assert.ok(await page.$('[data-warning=custom-endpoint]'), 'the host stays named');
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-error-code=NetworkError]', { timeout: 60_000 });
-  assert.ok(sent.length >= 1 && sent[0].startsWith(`https://${host}/fuota-tasks/t1`), sent.join());
+  const violations = await page.evaluate(() => window.__violations);
+  assert.ok(violations.some((v) => v.startsWith('connect-src') && v.includes(host)), violations.join());
+  assert.deepEqual(sent, [], 'the CSP refused it: nothing reached the network');
 
   // Typed by the user: no extra step. The region's own endpoint: no warning at all.
   const typed = await browser().newPage();
