@@ -159,6 +159,7 @@ impl JsonAnswer {
 /// answer echoes them: in the text, and in every string once parsed. Nothing this returns (value,
 /// error message, excerpt) then holds one.
 pub fn read_answer(operation: Operation, answer: &HttpAnswer, secrets: &[&str]) -> Result<JsonAnswer, ConsoleError> {
+    let raw_body = answer.body;
     let body = redact(answer.body, secrets);
     let answer = &HttpAnswer { body: &body, ..*answer };
     let request_id = answer.request_id.map(str::to_owned);
@@ -172,7 +173,11 @@ pub fn read_answer(operation: Operation, answer: &HttpAnswer, secrets: &[&str]) 
         return Err(too_large(answer, answer.body.len()));
     }
     let looks_like_json = answer.body.trim_start().starts_with('{');
-    let parsed = looks_like_json.then(|| crate::json::parse(answer.body));
+    // The body as received is parsed, and its strings redacted once parsed: replacing a secret in
+    // the text first could cut through a JSON escape that spells it (`\u0030…`) and break a body
+    // that was fine. When it does not parse, the error comes from the redacted text, since a
+    // browser's message may quote the text.
+    let parsed = looks_like_json.then(|| crate::json::parse(raw_body).map_err(|_| crate::json::parse(answer.body).err().unwrap_or_default()));
     let json: Option<Value> = parsed.as_ref().and_then(|p| p.as_ref().ok()).cloned().map(|mut v| {
         redact_value(&mut v, secrets);
         v
