@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use fuota_core::connection::{check_confirmed, unusual_destination};
+use fuota_core::connection::{check_confirmed, unusual_destination, OutsideEndpoint};
 use fuota_core::endpoint::SERVICE_REGIONS;
 use fuota_core::paste::{countdown_text, expiry_state, parse_pasted, ExpiryState};
 use leptos::prelude::*;
@@ -16,6 +16,19 @@ use super::fields::{QueryFields, OTHER_REGION};
 
 /// One labelled text control bound to a signal.
 fn text_control(name: &'static str, label: &'static str, kind: &'static str, hint: &'static str, value: RwSignal<String>) -> impl IntoView {
+    typed_control(name, label, kind, hint, value, None)
+}
+
+/// The same, telling `typed` when the user types into it (the endpoint and relay: a value the
+/// user typed is theirs, and needs no confirmation).
+fn typed_control(
+    name: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    hint: &'static str,
+    value: RwSignal<String>,
+    typed: Option<RwSignal<Option<OutsideEndpoint>>>,
+) -> impl IntoView {
     view! {
         <label class="control">
             <span class="label">{label}</span>
@@ -26,7 +39,12 @@ fn text_control(name: &'static str, label: &'static str, kind: &'static str, hin
                 spellcheck="false"
                 autocapitalize="off"
                 prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    if let Some(unconfirmed) = typed {
+                        unconfirmed.set(None);
+                    }
+                }
             />
             <span class="hint">{hint}</span>
         </label>
@@ -179,8 +197,8 @@ pub fn QueryForm(
                 {text_control("task-id", "FUOTA task id", "text", "The Id of the task, up to 256 characters", fields.task_id)}
                 <details class="advanced">
                     <summary>"Endpoint"</summary>
-                    {text_control("endpoint", "Endpoint override", "url", "Empty: the region's AWS endpoint. A local or private endpoint wins.", fields.endpoint)}
-                    {text_control("relay", "Relay URL", "url", "Signed for the endpoint, sent here: a proxy that forwards with the signed Host and adds CORS. It never sees the secret key.", fields.relay)}
+                    {typed_control("endpoint", "Endpoint override", "url", "Empty: the region's AWS endpoint. A local or private endpoint wins.", fields.endpoint, Some(fields.unconfirmed))}
+                    {typed_control("relay", "Relay URL", "url", "Signed for the endpoint, sent here: a proxy that forwards with the signed Host and adds CORS. It never sees the secret key.", fields.relay, Some(fields.unconfirmed))}
                     <label class="check">
                         <input type="checkbox" name="use-fips" prop:checked=move || fields.use_fips.get()
                             on:change=move |ev| fields.use_fips.set(event_target_checked(&ev)) />
