@@ -326,9 +326,15 @@ async fn the_app_fetches_and_renders_a_task_and_its_fragment_counts() {
     assert_eq!(attr(&root, "[data-calc='redundant-fragments']", "data-value").as_deref(), Some("5"));
     assert_eq!(attr(&root, "[data-calc='total-fragments']", "data-value").as_deref(), Some("15"));
 
-    // Submit the demo query: the task renders and the calculator takes its values.
+    // Submit the demo query: refused until the linked endpoint is confirmed, then the task renders
+    // and the calculator takes its values.
     set_control(&root, "task-id", "demo-done");
-    root.query_selector("button[type=submit]").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>().click();
+    let submit = root.query_selector("button[type=submit]").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>();
+    submit.click();
+    wait_for(&root, "[data-error-code='EndpointNotConfirmed']").await;
+    root.query_selector("[data-action='confirm-endpoint']").unwrap().expect("the confirm control").unchecked_into::<web_sys::HtmlElement>().click();
+    leptos::task::tick().await;
+    submit.click();
     wait_for(&root, "[data-field='Id'][data-value='demo-done']").await;
     assert_eq!(attr(&root, "[data-field='Status']", "data-value").as_deref(), Some("FuotaDone"));
     assert_eq!(attr(&root, "[data-field='CreatedAt']", "data-value").as_deref(), Some("2025-09-27T19:06:40Z"));

@@ -10,7 +10,7 @@ use fuota_core::{Connection, ConsoleError, ReadRequest};
 use leptos::prelude::*;
 use web_sys::AbortController;
 
-use super::session::FetchState;
+use super::session::{supersede, FetchState};
 use crate::browser::request;
 
 /// One multicast group of the task, as far as it has been read.
@@ -60,12 +60,7 @@ impl CampaignState {
     /// does not empty and refill under the user. Returns whether any request was throttled, or
     /// None when a newer read replaced this one (it then leaves everything to that one).
     pub async fn load(self, connection: Connection, task_id: String, fetch: FetchState) -> Option<bool> {
-        let controller = AbortController::new().ok()?;
-        self.in_flight.update_value(|c| {
-            if let Some(previous) = c.replace(controller.clone()) {
-                previous.abort();
-            }
-        });
+        let controller = supersede(self.in_flight)?;
         // `try_`: the view may be gone (a widget removed) by the time this runs.
         let refresh = self.task_id.try_get_untracked().flatten().as_deref() == Some(task_id.as_str());
         self.task_id.set(Some(task_id.clone()));

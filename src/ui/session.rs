@@ -41,13 +41,8 @@ impl FetchState {
     /// Aborts the request in flight, if any, and starts a new one. Call it synchronously in the
     /// action so that a new submit supersedes the previous one at once.
     pub fn begin(&self) -> Result<Started, ConsoleError> {
-        let controller = AbortController::new()
-            .map_err(|_| ConsoleError::Network { url: String::new(), detail: "this browser has no AbortController".into() })?;
-        self.in_flight.update_value(|current| {
-            if let Some(previous) = current.replace(controller.clone()) {
-                previous.abort();
-            }
-        });
+        let controller = supersede(self.in_flight)
+            .ok_or_else(|| ConsoleError::Network { url: String::new(), detail: "this browser has no AbortController".into() })?;
         self.progress.set(None);
         Ok(Started { controller, options: SendOptions { clock_offset_ms: self.clock_offset.get_untracked(), ..SendOptions::default() } })
     }
@@ -87,6 +82,18 @@ impl FetchState {
             }
         });
     }
+}
+
+/// Starts a new request in `slot`, aborting the one it replaces: each view reads one thing at a
+/// time (a new submit, list or campaign read supersedes the last). None without AbortController.
+pub fn supersede(slot: StoredValue<Option<AbortController>, LocalStorage>) -> Option<AbortController> {
+    let controller = AbortController::new().ok()?;
+    slot.try_update_value(|current| {
+        if let Some(previous) = current.replace(controller.clone()) {
+            previous.abort();
+        }
+    });
+    Some(controller)
 }
 
 /// The outcome the view shows: set once per new answer (or form error), so that the view's

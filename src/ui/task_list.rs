@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 use web_sys::AbortController;
 
 use super::error_view::ErrorView;
-use super::session::FetchState;
+use super::session::{supersede, FetchState};
 use crate::browser::request;
 
 /// The list's state: rows as they arrive, whether every page has been read, the error that
@@ -43,12 +43,7 @@ impl TaskListState {
 
     /// Lists every task through `connection`, then fills in their statuses.
     pub fn load(self, connection: Connection, fetch: FetchState) {
-        let Ok(controller) = AbortController::new() else { return };
-        self.in_flight.update_value(|c| {
-            if let Some(previous) = c.replace(controller.clone()) {
-                previous.abort();
-            }
-        });
+        let Some(controller) = supersede(self.in_flight) else { return };
         self.open.set(true);
         self.rows.set(Vec::new());
         self.complete.set(false);
