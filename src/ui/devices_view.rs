@@ -56,8 +56,13 @@ pub fn DevicesView(campaign: CampaignState, task_status: Signal<Option<TaskStatu
     let rows = move || {
         let matching = selected.with(Vec::len);
         let range = table_page(matching, page.get());
+        // `get`, not indexing: the selection is made from this same roster, but a page must never
+        // stop on an out-of-range index.
         selected.with(|picked| {
-            campaign.roster.with(|r| picked[range].iter().map(|&i| device_row(r.devices()[i].clone())).collect_view())
+            campaign.roster.with(|r| {
+                let rows = picked.get(range).unwrap_or_default();
+                rows.iter().filter_map(|&i| r.devices().get(i)).map(|d| device_row(d.clone())).collect_view()
+            })
         })
     };
     let pages = move || selected.with(Vec::len).div_ceil(DEVICES_PER_PAGE).max(1);
