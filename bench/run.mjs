@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The benchmark of issue 7: the console against its JavaScript peers, in one run, on this machine and
+// The benchmark: the console against its JavaScript peers, in one run, on this machine and
 // its headless Debian Chromium. Prints Markdown tables on stdout (progress on stderr) and writes
 // bench/results.json. See bench/README.md for what every number means.
 //

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of issue 7: sets up what is missing, builds the release, then in one run on this
+# The benchmark: sets up what is missing, builds the release, then in one run on this
 # machine and its headless Chromium prints the console's bytes, signing time, cold start,
 # submit-to-render, calculator keystroke and memory next to the AWS SDK for JavaScript v3 and
 # aws4fetch (bench/README.md says how each is measured). Timings never gate anything.

@@ -164,7 +164,7 @@ async fn a_refused_connection_is_a_network_error_that_mentions_cors() {
     assert!(err.sentence().contains("CORS"));
 }
 
-// ---- the request path of issue 3: retries, timeouts, clock skew, cancel ----
+// ---- the request path: retries, timeouts, clock skew, cancel ----
 
 #[wasm_bindgen_test]
 async fn throttling_is_retried_with_backoff_and_then_succeeds() {

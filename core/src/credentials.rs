@@ -9,12 +9,13 @@ use aws_smithy_runtime_api::client::identity::Identity;
 use crate::error::{ConsoleError, Field};
 use crate::task::Timestamp;
 
-/// Credentials for one signature. The secret is wiped from memory when dropped.
+/// Credentials for one signature. The secret and the token are wiped from memory when dropped.
 #[derive(Clone)]
 pub struct TemporaryCredentials {
     pub access_key_id: String,
     secret_access_key: Zeroizing<String>,
-    pub session_token: Option<String>,
+    /// Wiped from memory when dropped, like the secret: it opens the same doors until it expires.
+    pub session_token: Option<Zeroizing<String>>,
     /// When they stop working, if known.
     pub expiration: Option<Timestamp>,
     /// The same, as aws-sigv4 takes them: built once, not at every signature.
@@ -70,7 +71,7 @@ impl TemporaryCredentials {
         Ok(Self {
             access_key_id: access_key_id.to_owned(),
             secret_access_key: Zeroizing::new(secret.to_owned()),
-            session_token,
+            session_token: session_token.map(Zeroizing::new),
             expiration: None,
             identity,
         })

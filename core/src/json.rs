@@ -2,7 +2,7 @@
 //!
 //! With the `browser-json` feature on wasm32 (the page's build), the browser's own `JSON.parse`
 //! reads the text and serde-wasm-bindgen brings the result over as a `Value`, so the wasm carries
-//! no JSON parser: 5.3 KB brotli less (issue 7). Everywhere else (the native tests, the local
+//! no JSON parser: 5.3 KB brotli less. Everywhere else (the native tests, the local
 //! endpoint) serde_json parses.
 //!
 //! What differs between the two, none of it in a well-formed answer:

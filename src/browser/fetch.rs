@@ -134,7 +134,7 @@ pub async fn read_once(
     }
     let body = response.text().await.map_err(|e| failure(&read.send_url, e.to_string(), timed_out.get(), cancel.aborted()))?;
     // What an echoing endpoint or proxy sends back of the request never reaches the page.
-    let secrets: Vec<&str> = [credentials.session_token.as_deref(), Some(credentials.secret_access_key()), Some(signed.signature.as_str())]
+    let secrets: Vec<&str> = [credentials.session_token.as_deref().map(String::as_str), Some(credentials.secret_access_key()), Some(signed.signature.as_str())]
         .into_iter()
         .flatten()
         .collect();

@@ -29,11 +29,14 @@ impl Default for SendOptions {
     }
 }
 
-/// Waits `ms`, or fails with `Cancelled` as soon as `signal` aborts.
+/// Waits `ms`, or fails with `Cancelled` as soon as `signal` aborts. The abort listener is removed
+/// when the wait ends, so that a request retried many times does not pile listeners on the
+/// caller's signal.
 async fn sleep(ms: u64, signal: &AbortSignal) -> Result<(), ConsoleError> {
     if signal.aborted() {
         return Err(ConsoleError::Cancelled);
     }
+    let mut listener = None;
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
         let timer = web_sys::window().map(|w| {
             w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms.min(i32::MAX as u64) as i32)
@@ -42,8 +45,13 @@ async fn sleep(ms: u64, signal: &AbortSignal) -> Result<(), ConsoleError> {
             let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
         }
         let _ = signal.add_event_listener_with_callback("abort", &reject);
+        listener = Some(reject);
     });
-    JsFuture::from(promise).await.map(|_| ()).map_err(|_| ConsoleError::Cancelled)
+    let waited = JsFuture::from(promise).await.map(|_| ()).map_err(|_| ConsoleError::Cancelled);
+    if let Some(reject) = listener {
+        let _ = signal.remove_event_listener_with_callback("abort", &reject);
+    }
+    waited
 }
 
 /// Sends `request` through `connection` until it succeeds, fails for good, or is cancelled.

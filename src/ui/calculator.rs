@@ -13,7 +13,7 @@ use fuota_core::firmware::FirmwareImage;
 
 type PlanResult = Result<FragmentPlan, ConsoleError>;
 
-/// The input the plan refused and why, if any. Speed (issue 7): the controls read this memo, not
+/// The input the plan refused and why, if any. Speed (a keystroke should touch as little as it can): the controls read this memo, not
 /// the plan, so a keystroke that leaves every input valid re-runs none of their effects.
 type Refusal = Memo<Option<(Field, String)>>;
 
@@ -38,7 +38,7 @@ fn number_control(
     }
 }
 
-/// One count: its `data-value` and its text come from one effect (issue 7: one effect a keystroke,
+/// One count: its `data-value` and its text come from one effect (one effect a keystroke,
 /// not two).
 fn output(plan: Memo<PlanResult>, key: &'static str, label: &'static str, get: fn(&FragmentPlan) -> u64) -> impl IntoView {
     view! {

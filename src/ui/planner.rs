@@ -11,7 +11,7 @@ use crate::browser::clock;
 type PlanResult = Result<FragmentPlan, ConsoleError>;
 
 fn warnings_view(plan: Memo<PlanResult>, rf_region: RwSignal<String>) -> impl IntoView {
-    // A memo, so that keystrokes that leave the warnings as they are touch nothing (issue 7).
+    // A memo, so that keystrokes that leave the warnings as they are touch nothing.
     let warnings = Memo::new(move |_| {
         plan.with(|p| match p {
             Ok(p) => rf_region.with(|r| lorawan::warnings(p, Some(r))),
@@ -86,7 +86,7 @@ fn composition_bar(plan: Memo<PlanResult>) -> impl IntoView {
 
 /// From the task's start time to the session's expected end, with "now" when it falls between.
 fn timeline(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>) -> impl IntoView {
-    // The start and its local-time label change with the task, not with a keystroke (issue 7).
+    // The start and its local-time label change with the task, not with a keystroke.
     let start = Memo::new(move |_| {
         let start = task.with(|t| t.as_ref().and_then(|t| t.start_time))?.epoch_millis();
         Some((start, clock::local_time(start)))

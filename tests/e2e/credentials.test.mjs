@@ -1,4 +1,4 @@
-// End-to-end: credentials handled the way their owners expect (issue 4), in the release build
+// End-to-end: credentials handled the way their owners expect, in the release build
 // under its Content-Security-Policy. Run by scripts/test.sh (FUOTA_SITE, FUOTA_API).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
