@@ -89,11 +89,6 @@ impl Connection {
         };
         PreparedRead { operation: request.operation, url, send_url }
     }
-
-    /// The endpoint requests are signed for.
-    pub fn endpoint_url(&self) -> &str {
-        &self.base_url
-    }
 }
 
 /// The endpoint and relay as a link or this browser's storage filled them in: anyone can send a

@@ -69,7 +69,8 @@ impl PageCursor {
         self.pages_read
     }
 
-    pub fn is_done(&self) -> bool {
+    #[cfg(test)]
+    fn is_done(&self) -> bool {
         self.done
     }
 

@@ -99,11 +99,6 @@ impl TaskListState {
             });
         }
     }
-
-    pub fn close(&self) {
-        self.in_flight.try_with_value(|c| c.as_ref().map(AbortController::abort));
-        self.open.set(false);
-    }
 }
 
 impl Default for TaskListState {
