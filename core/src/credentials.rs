@@ -9,6 +9,12 @@ use aws_smithy_runtime_api::client::identity::Identity;
 use crate::error::{ConsoleError, Field};
 use crate::task::Timestamp;
 
+/// An `ASIA…` access key id is temporary (STS issues it) and does not sign without its session
+/// token: one rule for the form and for the paste.
+pub fn needs_session_token(access_key_id: &str) -> bool {
+    access_key_id.trim().starts_with("ASIA")
+}
+
 /// Credentials for one signature. The secret and the token are wiped from memory when dropped.
 #[derive(Clone)]
 pub struct TemporaryCredentials {
@@ -59,7 +65,7 @@ impl TemporaryCredentials {
                 "The session token has spaces or characters a token never has: paste it again.",
             ));
         }
-        if access_key_id.starts_with("ASIA") && token.is_empty() {
+        if needs_session_token(access_key_id) && token.is_empty() {
             return Err(ConsoleError::invalid(
                 Field::SessionToken,
                 "An ASIA… key is temporary and needs its session token.",

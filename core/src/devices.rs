@@ -137,7 +137,7 @@ pub struct LastUplink {
 
 impl LastUplink {
     fn read(text: String) -> Self {
-        let at = Timestamp::parse_iso8601(&text).or_else(|| Timestamp::parse_iso8601(&text.replacen(' ', "T", 1)));
+        let at = Timestamp::parse_iso8601(&text);
         Self { text, at }
     }
 }

@@ -309,8 +309,8 @@ impl ConsoleError {
                      check it, and that the region belongs to the same partition."
                     .to_owned(),
                 ErrorCode::Known(InvalidSignatureException) => {
-                    let expired = e.message.as_deref().is_some_and(|m| m.contains("expired") || m.contains("not yet current"));
-                    if expired {
+                    // One rule for "the clock is off", the one the request path corrects by.
+                    if crate::clock_skew::is_clock_skew_error(self) {
                         "The signature's time is too far from the service's: set your computer's clock right, then try again.".to_owned()
                     } else {
                         "The signature did not match: check the secret access key and the session token.".to_owned()
@@ -393,6 +393,28 @@ mod tests {
             assert!(sentence.contains(&format!("iotwireless:{}", operation.name())), "{sentence}");
             assert!(denied.details().contains(&("Operation", operation.name().to_owned())));
         }
+    }
+
+    #[test]
+    fn the_clock_sentence_follows_the_rule_the_request_path_corrects_by() {
+        let signature = |message: &str| {
+            ConsoleError::Service(ServiceError {
+                operation: Operation::GetFuotaTask,
+                code: ErrorCode::Known(KnownCode::InvalidSignatureException),
+                status: 403,
+                message: Some(message.to_owned()),
+                request_id: None,
+                resource_id: None,
+                resource_type: None,
+                server_date: None,
+            })
+            .sentence()
+        };
+        assert!(signature("Signature expired: 20231114T221320Z is now earlier than 20231114T222920Z (20231114T224420Z - 15 min.)").contains("clock"));
+        assert!(signature("Signature not yet current: 20231114T224000Z is still later than …").contains("clock"));
+        // Where the two old copies disagreed: any "expired" read as a clock problem here, while
+        // the request path did not correct it. Now both say it is not the clock.
+        assert!(signature("The credentials in the signature have expired").contains("did not match"));
     }
 
     #[test]

@@ -2,7 +2,6 @@
 
 use std::fmt;
 
-use aws_smithy_types::date_time::{DateTime, Format};
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
@@ -229,7 +228,7 @@ impl Found {
             missing.push(Field::SecretAccessKey);
         }
         // ASIA… keys come from STS and do not sign without their token.
-        let temporary = self.access_key_id.as_deref().is_some_and(|k| k.starts_with("ASIA"));
+        let temporary = self.access_key_id.as_deref().is_some_and(crate::credentials::needs_session_token);
         if temporary && self.session_token.is_none() {
             missing.push(Field::SessionToken);
         }
@@ -265,19 +264,10 @@ impl RawExpiration {
     }
 }
 
-/// ISO 8601 with `Z` or an offset (`aws` prints Python's `isoformat()`, `+00:00`), to the millisecond.
+/// ISO 8601 with `Z` or an offset (`aws` prints Python's `isoformat()`, `+00:00`): the console's one
+/// timestamp parser.
 fn parse_time_text(s: &str) -> Option<Timestamp> {
-    let s = s.trim();
-    let parsed = DateTime::from_str(s, Format::DateTimeWithOffset).ok().or_else(|| {
-        // Python's str(datetime) writes a space where RFC 3339 wants the `T`.
-        let bytes = s.as_bytes();
-        if bytes.len() > 11 && bytes[10] == b' ' {
-            DateTime::from_str(&format!("{}T{}", &s[..10], &s[11..]), Format::DateTimeWithOffset).ok()
-        } else {
-            None
-        }
-    })?;
-    Timestamp::from_epoch_millis(parsed.to_millis().ok()?)
+    Timestamp::parse_iso8601(s)
 }
 
 // ---------------------------------------------------------------------------------------------

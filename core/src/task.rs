@@ -96,10 +96,21 @@ impl Timestamp {
         Self::from_epoch_millis(millis as i64)
     }
 
-    /// ISO-8601 / RFC 3339, as `timestampFormat: iso8601` members carry it.
+    /// ISO-8601 / RFC 3339, as `timestampFormat: iso8601` members carry it: the console's one
+    /// timestamp parser (task, multicast session, device uplink, pasted and widget expirations).
+    /// `Z` or an offset such as `+00:00` (the AWS CLI writes those), and a space for the `T`, which
+    /// RFC 3339 (section 5.6) allows and Python's `str(datetime)` and the devices' uplink time use.
     pub fn parse_iso8601(s: &str) -> Option<Self> {
-        // DateTimeWithOffset takes `Z` and offsets such as `+00:00` (the AWS CLI writes those).
-        let dt = DateTime::from_str(s.trim(), Format::DateTimeWithOffset).ok()?;
+        let s = s.trim();
+        let with_t;
+        let s = match s.as_bytes().get(10) {
+            Some(b' ') if s.is_char_boundary(10) && s.is_char_boundary(11) => {
+                with_t = format!("{}T{}", &s[..10], &s[11..]);
+                with_t.as_str()
+            }
+            _ => s,
+        };
+        let dt = DateTime::from_str(s, Format::DateTimeWithOffset).ok()?;
         let millis = dt.secs().checked_mul(1000)?.checked_add(i64::from(dt.subsec_nanos() / 1_000_000))?;
         Self::from_epoch_millis(millis)
     }
@@ -244,6 +255,19 @@ impl FieldValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_parser_for_every_timestamp_with_z_an_offset_or_a_space() {
+        let z = Timestamp::parse_iso8601("2026-11-26T12:00:00Z").unwrap();
+        // What the old copies disagreed on: the paste read this, the widget's expiration did not.
+        for same in ["2026-11-26 12:00:00+00:00", "2026-11-26T13:00:00+01:00", " 2026-11-26 12:00:00Z "] {
+            assert_eq!(Timestamp::parse_iso8601(same), Some(z), "{same}");
+        }
+        assert_eq!(Timestamp::parse_iso8601("2026-11-26 12:00:00.250Z").map(Timestamp::epoch_millis), Some(z.epoch_millis() + 250));
+        for bad in ["2026-11-26", "2026-11-26  12:00:00Z", "yesterday", "2026-11-26é12:00:00Z", ""] {
+            assert_eq!(Timestamp::parse_iso8601(bad), None, "{bad}");
+        }
+    }
 
     const FULL: &str = r#"{
         "Arn": "arn:aws:iotwireless:us-east-1:123456789012:FuotaTask/abc",
