@@ -8,8 +8,8 @@
 
 use std::any::Any;
 
-use fuota_core::error::{ErrorCode, KnownCode};
 use fuota_core::connection::ConnectionForm;
+use fuota_core::credentials::{is_expiry_error, provider_credentials_fresh};
 use fuota_core::response::JsonAnswer;
 use fuota_core::task::Timestamp;
 use fuota_core::{Connection, ConsoleError, ReadRequest};
@@ -23,8 +23,6 @@ use crate::ui::console_view::{CampaignOptions, TaskConsole};
 use crate::ui::fields::CalcFields;
 use crate::ui::session::{outcome_of, FetchState, Outcome};
 
-/// Provider credentials are refreshed this long before they expire.
-const EXPIRY_MARGIN_MS: i64 = 60_000;
 
 #[derive(Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -142,7 +140,7 @@ fn read<T>(source: StoredValue<WidgetSource, LocalStorage>, f: impl FnOnce(&Widg
 async fn credentials(source: StoredValue<WidgetSource, LocalStorage>, refresh: bool) -> Result<HeldCredentials, ConsoleError> {
     let (fixed, provider, cached) = read(source, |s| (s.fixed.clone(), s.provider.clone(), s.cached.clone()))?;
     let now = clock::now_millis() as i64;
-    let fresh = |c: &HeldCredentials| c.expires_at.is_none_or(|at| at.saturating_sub(EXPIRY_MARGIN_MS) > now);
+    let fresh = |c: &HeldCredentials| provider_credentials_fresh(c.expires_at, now);
     match (provider, fixed) {
         (Some(provider), _) => {
             if let Some(c) = cached.filter(|c| !refresh && fresh(c)) {
@@ -170,10 +168,6 @@ async fn task_read(source: StoredValue<WidgetSource, LocalStorage>, refresh: boo
     Ok((connection, ReadRequest::get_fuota_task(&options.task_id.unwrap_or_default())?))
 }
 
-fn is_expired_credentials(error: &ConsoleError) -> bool {
-    matches!(error, ConsoleError::ExpiredCredentials { .. })
-        || matches!(error, ConsoleError::Service(e) if e.code == ErrorCode::Known(KnownCode::ExpiredTokenException))
-}
 
 /// The reactive parts the handle drives, created inside the mounted view's owner.
 #[derive(Clone, Copy)]
@@ -258,7 +252,7 @@ pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHa
                 let first = fetch.send(&connection, &request, &started).await;
                 match first {
                     // The service says the credentials expired: ask the provider once more.
-                    Err(e) if is_expired_credentials(&e) && read(source, |s| s.provider.is_some()).unwrap_or(false) => {
+                    Err(e) if is_expiry_error(&e) && read(source, |s| s.provider.is_some()).unwrap_or(false) => {
                         let (connection, request) = task_read(source, true).await?;
                         fetch.send(&connection, &request, &started).await
                     }

@@ -117,9 +117,39 @@ impl fmt::Debug for TemporaryCredentials {
     }
 }
 
+/// A credential provider's answer is used until this long before it expires, then asked for again:
+/// a request signed in the last minute could arrive after the expiry.
+pub const PROVIDER_REFRESH_MARGIN_MS: i64 = 60_000;
+
+/// Whether credentials a provider gave, expiring at `expires_at` (ms; None: not known), may still
+/// sign at `now` (ms), or the provider should be asked again.
+pub fn provider_credentials_fresh(expires_at: Option<i64>, now: i64) -> bool {
+    expires_at.is_none_or(|at| at.saturating_sub(PROVIDER_REFRESH_MARGIN_MS) > now)
+}
+
+/// Whether an error says the credentials expired (the console's own check before signing, or the
+/// service's `ExpiredTokenException`): the provider is then asked once more.
+pub fn is_expiry_error(error: &ConsoleError) -> bool {
+    use crate::error::{ErrorCode, KnownCode};
+    matches!(error, ConsoleError::ExpiredCredentials { .. })
+        || matches!(error, ConsoleError::Service(e) if e.code == ErrorCode::Known(KnownCode::ExpiredTokenException))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn provider_credentials_are_asked_again_a_minute_before_they_expire_or_after_an_expiry_error() {
+        let now = 1_764_000_000_000;
+        assert!(provider_credentials_fresh(None, now), "no expiration known: used until the service says");
+        assert!(provider_credentials_fresh(Some(now + 61_000), now));
+        assert!(!provider_credentials_fresh(Some(now + 60_000), now), "the last minute: ask again");
+        assert!(!provider_credentials_fresh(Some(now - 1), now));
+        assert!(!provider_credentials_fresh(Some(i64::MIN), now), "no overflow");
+        assert!(is_expiry_error(&ConsoleError::ExpiredCredentials { expired_at: String::new() }));
+        assert!(!is_expiry_error(&ConsoleError::Cancelled));
+    }
 
     #[test]
     fn debug_never_shows_the_secret_or_token() {
