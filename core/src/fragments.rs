@@ -18,6 +18,34 @@ pub struct FragmentTexts {
     pub fragment_interval_ms: String,
 }
 
+impl FragmentTexts {
+    /// Where the calculator starts: the published interoperability test's 995 B in 50 B fragments
+    /// with 25 % redundancy, one fragment a second.
+    pub fn starting() -> Self {
+        Self {
+            firmware_size: "995".to_owned(),
+            fragment_size: "50".to_owned(),
+            redundancy_percent: "25".to_owned(),
+            fragment_interval_ms: "1000".to_owned(),
+        }
+    }
+
+    /// What the calculator takes from a task, the one rule for the controls and for the task's own
+    /// plan beside the what-if: each of the task's fragment members as returned, and for a member
+    /// the service did not return, the starting value (never the previous task's). The firmware
+    /// size is the user's: GetFuotaTask does not return it.
+    pub fn from_task(task: &crate::task::FuotaTask, firmware_size: &str) -> Self {
+        let start = Self::starting();
+        let or_start = |value: Option<i64>, start: String| value.map_or(start, |v| v.to_string());
+        Self {
+            firmware_size: firmware_size.to_owned(),
+            fragment_size: or_start(task.fragment_size_bytes, start.fragment_size),
+            redundancy_percent: or_start(task.redundancy_percent, start.redundancy_percent),
+            fragment_interval_ms: or_start(task.fragment_interval_ms, start.fragment_interval_ms),
+        }
+    }
+}
+
 /// The calculator's inputs, checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FragmentInputs {
@@ -184,6 +212,22 @@ pub fn format_duration(seconds: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_task_gives_its_values_and_the_starting_ones_where_it_gave_none() {
+        let full = crate::task::FuotaTask::from_value(serde_json::json!({"FragmentSizeBytes": 10, "RedundancyPercent": 50, "FragmentIntervalMS": 3000})).unwrap();
+        let texts = FragmentTexts::from_task(&full, "100");
+        assert_eq!((texts.firmware_size.as_str(), texts.fragment_size.as_str(), texts.redundancy_percent.as_str(), texts.fragment_interval_ms.as_str()), ("100", "10", "50", "3000"));
+        // Where the old code disagreed: without RedundancyPercent the control kept the previous
+        // task's value and the what-if line vanished. Both now use the starting 25 %.
+        let partial = crate::task::FuotaTask::from_value(serde_json::json!({"FragmentSizeBytes": 10})).unwrap();
+        let texts = FragmentTexts::from_task(&partial, "100");
+        assert_eq!((texts.fragment_size.as_str(), texts.redundancy_percent.as_str(), texts.fragment_interval_ms.as_str()), ("10", "25", "1000"));
+        assert!(texts.parse().and_then(FragmentInputs::plan).is_ok(), "a task missing members still has a plan to compare with");
+        let none = crate::task::FuotaTask::from_value(serde_json::json!({})).unwrap();
+        let start = FragmentTexts::starting();
+        assert_eq!(FragmentTexts::from_task(&none, &start.firmware_size), start);
+    }
     use proptest::prelude::*;
 
     fn plan(firmware: u64, fragment: u64, percent: u64, interval: u64) -> FragmentPlan {

@@ -75,16 +75,7 @@ pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl Int
     // The task's own plan for the same firmware, so that a what-if shows its effect beside it.
     let task_plan = Memo::new(move |_| {
         let firmware_size = calc.firmware_size.get();
-        task.with(|t| {
-            let t = t.as_ref()?;
-            let texts = FragmentTexts {
-                firmware_size,
-                fragment_size: t.fragment_size_bytes?.to_string(),
-                redundancy_percent: t.redundancy_percent?.to_string(),
-                fragment_interval_ms: t.fragment_interval_ms?.to_string(),
-            };
-            texts.parse().and_then(FragmentInputs::plan).ok()
-        })
+        task.with(|t| FragmentTexts::from_task(t.as_ref()?, &firmware_size).parse().and_then(FragmentInputs::plan).ok())
     });
     let what_if = move || {
         let theirs = task_plan.get()?;

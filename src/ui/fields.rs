@@ -205,15 +205,15 @@ pub struct CalcFields {
 }
 
 impl CalcFields {
-    /// Starts on the published interoperability example: 995 B in 50 B fragments, 25 % redundancy.
+    /// Starts on the published interoperability example (`FragmentTexts::starting`).
     pub fn new() -> Self {
-        let text = |s: &str| RwSignal::new(s.to_owned());
+        let start = FragmentTexts::starting();
         Self {
-            firmware_size: text("995"),
-            fragment_size: text("50"),
-            redundancy_percent: text("25"),
-            fragment_interval_ms: text("1000"),
-            rf_region: text("EU868"),
+            firmware_size: RwSignal::new(start.firmware_size),
+            fragment_size: RwSignal::new(start.fragment_size),
+            redundancy_percent: RwSignal::new(start.redundancy_percent),
+            fragment_interval_ms: RwSignal::new(start.fragment_interval_ms),
+            rf_region: RwSignal::new("EU868".to_owned()),
             session_dr: RwSignal::new(None),
         }
     }
@@ -228,20 +228,16 @@ impl CalcFields {
         }
     }
 
-    /// Takes the task's fragment size, redundancy, interval and band (the firmware size is the user's).
+    /// Takes the task's fragment size, redundancy, interval and band, as the core's
+    /// `FragmentTexts::from_task` says (the firmware size is the user's).
     pub fn take_task(&self, task: &FuotaTask) {
         if let Some(band) = &task.rf_region {
             self.rf_region.set(band.clone());
         }
-        for (signal, value) in [
-            (self.fragment_size, task.fragment_size_bytes),
-            (self.redundancy_percent, task.redundancy_percent),
-            (self.fragment_interval_ms, task.fragment_interval_ms),
-        ] {
-            if let Some(v) = value {
-                signal.set(v.to_string());
-            }
-        }
+        let texts = FragmentTexts::from_task(task, "");
+        self.fragment_size.set(texts.fragment_size);
+        self.redundancy_percent.set(texts.redundancy_percent);
+        self.fragment_interval_ms.set(texts.fragment_interval_ms);
     }
 }
 
