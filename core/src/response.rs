@@ -144,9 +144,21 @@ impl JsonAnswer {
         }
     }
 
-    /// GetFuotaTask's reading: the task, and the JSON pretty-printed for the raw view.
+    /// The JSON for the raw view: the body as received (key order and number text kept), secrets
+    /// replaced. Only when the text spells a secret in a way text replacement cannot see (JSON
+    /// escapes) is it shown re-serialised from the redacted value instead.
+    pub fn raw_json(&self) -> String {
+        let text_is_clean = crate::json::parse(&self.body).is_ok_and(|v| v == self.value);
+        if text_is_clean {
+            self.body.clone()
+        } else {
+            serde_json::to_string_pretty(&self.value).unwrap_or_default()
+        }
+    }
+
+    /// GetFuotaTask's reading: the task, and its raw JSON.
     pub fn into_task(self) -> Result<TaskAnswer, ConsoleError> {
-        let raw_json = serde_json::to_string_pretty(&self.value).unwrap_or_else(|_| self.body.clone());
+        let raw_json = self.raw_json();
         match FuotaTask::from_value(self.value.clone()) {
             Ok(task) => Ok(TaskAnswer { task, raw_json, request_id: self.request_id }),
             Err(detail) => Err(self.parse_error(detail)),
@@ -269,11 +281,17 @@ mod tests {
     }
 
     #[test]
-    fn success_gives_task_and_pretty_raw_json() {
-        let ok = read_get_fuota_task(&answer(200, None, r#"{"Id":"abc","Status":"Pending"}"#)).unwrap();
+    fn success_gives_task_and_the_raw_json_as_received() {
+        // Key order and number text as the service wrote them, not sorted or rewritten.
+        let body = r#"{"Status":"Pending","Id":"abc","CreatedAt":1.7000000001E9,"RedundancyPercent":50}"#;
+        let ok = read_get_fuota_task(&answer(200, None, body)).unwrap();
         assert_eq!(ok.task.id.as_deref(), Some("abc"));
-        assert!(ok.raw_json.contains("\n"));
+        assert_eq!(ok.raw_json, body);
         assert_eq!(ok.request_id.as_deref(), Some("req-1"));
+        // A secret the text spells with an escape cannot stay in it: then the redacted value is shown.
+        let echoing = r#"{"Id":"abc","Name":"\u0074oken-123456"}"#;
+        let ok = read_get_fuota_task_redacting(&answer(200, None, echoing), &["token-123456"]).unwrap();
+        assert!(!ok.raw_json.contains("oken-123456") && ok.raw_json.contains("** redacted **"), "{}", ok.raw_json);
     }
 
     proptest::proptest! {
