@@ -259,11 +259,16 @@ async fn hostile_answers_become_typed_errors_and_the_next_request_works() {
         ("fault-empty", "UnexpectedResponse"),
         ("fault-wrong-types", "ParseError"),
         ("fault-huge", "UnexpectedResponse"),
+        // 4 MiB without Content-Length: read as a stream and abandoned past the cap.
+        ("fault-huge-chunked", "UnexpectedResponse"),
         ("fault-validation", "ValidationException"),
     ] {
         assert_eq!(get(demo_query(id)).await.unwrap_err().code(), code, "{id}");
     }
     assert!(get(demo_query("demo-waiting")).await.is_ok());
+    let ConsoleError::UnexpectedResponse { excerpt, .. } = get(demo_query("fault-huge-chunked")).await.unwrap_err() else { panic!("not UnexpectedResponse") };
+    let read: usize = excerpt.trim_start_matches("(a body of ").split(' ').next().unwrap_or("").parse().expect("a byte count");
+    assert!(read > 256 * 1024 && read < 1024 * 1024, "stopped soon after the cap, not after 4 MiB: {excerpt}");
 }
 
 // ---- the mounted app ----

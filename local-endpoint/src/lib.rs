@@ -79,6 +79,8 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// Wait this long before answering (the slow fault).
     pub delay: Option<Duration>,
+    /// Send without Content-Length (chunked), as a proxy streaming an answer does.
+    pub chunked: bool,
 }
 
 impl Reply {
@@ -87,7 +89,7 @@ impl Reply {
     }
 
     fn raw(status: u16, content_type: &str, body: Vec<u8>) -> Self {
-        Reply { status, headers: vec![("Content-Type".into(), content_type.into())], body, delay: None }
+        Reply { status, headers: vec![("Content-Type".into(), content_type.into())], body, delay: None, chunked: false }
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -231,6 +233,7 @@ impl Endpoint {
             "fault-html" => Reply::raw(502, "text/html", b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>".to_vec()),
             "fault-empty" => Reply::raw(503, "application/json", Vec::new()),
             "fault-huge" => Reply::json(200, &json!({"Id": "fault-huge", "Description": "x".repeat(1 << 20)})),
+            "fault-huge-chunked" => Reply { chunked: true, ..Reply::json(200, &json!({"Id": "fault-huge-chunked", "Description": "x".repeat(4 << 20)})) },
             "fault-slow" => {
                 let mut reply = self.get_task("demo-in-session", region, elapsed);
                 reply.delay = Some(self.config.slow_delay);

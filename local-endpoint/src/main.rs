@@ -78,14 +78,19 @@ fn serve_api(endpoint: &Endpoint, mut request: Request) {
         std::thread::sleep(delay);
     }
     let status = reply.status;
-    let mut response = Response::from_data(reply.body).with_status_code(status);
-    for (n, v) in &reply.headers {
-        if let Some(h) = header(n, v) {
+    let headers: Vec<Header> = reply.headers.iter().filter_map(|(n, v)| header(n, v)).collect();
+    eprintln!("{method} {url} -> {status}");
+    if reply.chunked {
+        // No length: tiny_http sends it chunked.
+        let body = std::io::Cursor::new(reply.body);
+        let _ = request.respond(Response::new(tiny_http::StatusCode(status), headers, body, None, None));
+    } else {
+        let mut response = Response::from_data(reply.body).with_status_code(status);
+        for h in headers {
             response.add_header(h);
         }
+        let _ = request.respond(response);
     }
-    eprintln!("{method} {url} -> {status}");
-    let _ = request.respond(response);
 }
 
 fn serve_site(root: &PathBuf, policy: Option<&str>, request: Request) {

@@ -16,6 +16,7 @@ pub const FAULT_IDS: &[(&str, &str)] = &[
     ("fault-html", "502 HTML page from a proxy"),
     ("fault-empty", "503 with an empty body"),
     ("fault-huge", "200 with a 1 MiB body"),
+    ("fault-huge-chunked", "200 with a 4 MiB body and no Content-Length (chunked)"),
     ("fault-slow", "answers after 30 s"),
     ("fault-echo", "400 whose message echoes the request's headers"),
     ("fault-throttle-once-<any>", "429 the first time, then the task"),

@@ -11,6 +11,7 @@ use fuota_core::signing::{sign_get, time_from_epoch_millis};
 use fuota_core::ConsoleError;
 use gloo_net::http::{Headers, Request};
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortController, AbortSignal};
 
@@ -49,6 +50,32 @@ impl Drop for CancelForward {
     fn drop(&mut self) {
         let _ = self.cancel.remove_event_listener_with_callback("abort", self.listener.as_ref().unchecked_ref());
     }
+}
+
+/// Reads the body as a stream, at most [`MAX_BODY_BYTES`]: a body that did not declare its length
+/// (chunked) is abandoned as soon as it passes the cap, not read whole and then refused. Ok(Err(n)):
+/// over the cap after `n` bytes; Err: the browser's own failure, in its words.
+async fn read_capped(response: &gloo_net::http::Response, controller: &AbortController) -> Result<Result<String, usize>, String> {
+    let Some(stream) = response.body() else { return Ok(Ok(String::new())) };
+    let reader: web_sys::ReadableStreamDefaultReader =
+        stream.get_reader().dyn_into().map_err(|_| "this browser gave no stream reader".to_owned())?;
+    let mut bytes = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(|e| js_sys::Error::from(e).message().as_string().unwrap_or_default())?;
+        let done = js_sys::Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true);
+        if done {
+            break;
+        }
+        if let Ok(value) = js_sys::Reflect::get(&chunk, &"value".into()) {
+            bytes.extend(js_sys::Uint8Array::new(&value).to_vec());
+        }
+        if bytes.len() > MAX_BODY_BYTES {
+            let _ = reader.cancel();
+            controller.abort();
+            return Ok(Err(bytes.len()));
+        }
+    }
+    Ok(Ok(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 /// Why a fetch stopped, seen from the outside.
@@ -132,7 +159,11 @@ pub async fn read_once(
         controller.abort();
         return Err(too_large(&answer, length));
     }
-    let body = response.text().await.map_err(|e| failure(&read.send_url, e.to_string(), timed_out.get(), cancel.aborted()))?;
+    let body = match read_capped(&response, &controller).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(read_so_far)) => return Err(too_large(&answer, read_so_far)),
+        Err(e) => return Err(failure(&read.send_url, e, timed_out.get(), cancel.aborted())),
+    };
     // What an echoing endpoint or proxy sends back of the request never reaches the page.
     let secrets: Vec<&str> = [credentials.session_token.as_deref().map(String::as_str), Some(credentials.secret_access_key()), Some(signed.signature.as_str())]
         .into_iter()
