@@ -3,6 +3,7 @@
 // FUOTA_SITE / FUOTA_API.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { API, ARTIFACTS, SITE, confirmEndpoint, useBrowser, watch } from './chromium.mjs';
 
 const DEMO_SECRET = 'demo/local/endpoint/secret/key/not/a/real/one';
@@ -129,6 +130,12 @@ test('the planner: limits, fit per data rate, time, loss tolerance, pictures, an
   const image = await page.waitForSelector('[data-firmware-sha256]');
   assert.equal(await image.getAttribute('data-firmware-sha256'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   assert.equal(await page.inputValue('[name=firmware-size]'), '3');
+  // A larger image is read in 1 MiB slices; the digest is still the whole file's.
+  const big = Buffer.alloc(2.5 * 1024 * 1024, 7);
+  big.write('end', big.length - 3);
+  await page.setInputFiles('[name=firmware-file]', { name: 'big.bin', mimeType: 'application/octet-stream', buffer: big });
+  await page.waitForSelector(`[data-firmware-sha256="${createHash('sha256').update(big).digest('hex')}"]`);
+  assert.equal(await page.inputValue('[name=firmware-size]'), String(big.length));
   await page.screenshot({ path: `${ARTIFACTS}planner.png`, fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
