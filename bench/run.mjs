@@ -141,7 +141,7 @@ function referenceSignature() {
 const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
 function startStaticServer() {
-  const mounts = [['/__bench/page/', join(BENCH, 'page')], ['/__bench/floor/', FLOOR], ['/__bench/out/', OUT], ['/', DIST]];
+  const mounts = [['/__bench/page/', join(BENCH, 'page')], ['/__bench/floor/', FLOOR], ['/__bench/console/', join(OUT, 'console-bench')], ['/__bench/out/', OUT], ['/', DIST]];
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     const [prefix, dir] = mounts.find(([p]) => url.pathname.startsWith(p));
@@ -207,7 +207,7 @@ async function benchSigning(browser, benchOrigin, api, hasStableModule) {
     await page.waitForFunction(() => window.signBenchReady === true, null, { timeout: 20000 });
     const out = await withTimeout(page.evaluate((o) => window.signBench(o),
       { n: P.signN, rounds: P.signRounds, warmupRounds: 2, withWasm: hasStableModule, withFloor: hasFloor() }), 150000, 'signing benchmark');
-    if (!hasStableModule) out.wasmNa = 'dist/fuota-console.js not built yet';
+    if (!hasStableModule) out.wasmNa = 'bench/out/console-bench/fuota-console.js not built yet (scripts/bench.sh builds it)';
     out.peerSmoke = await withTimeout(page.evaluate((a) => window.peerSmoke(a), api), 30000, 'peer smoke test').catch((e) => ({ error: errMsg(e) }));
     out.pageErrors = problems;
     return out;
@@ -640,7 +640,7 @@ async function main() {
   if (!existsSync(DIST)) throw new Error(`${DIST} does not exist: build the console first`);
   const distFiles = listFiles(DIST);
   results.distFiles = distFiles;
-  const hasStableModule = distFiles.includes('fuota-console.js');
+  const hasStableModule = existsSync(join(OUT, 'console-bench', 'fuota-console.js'));
   const indexHtml = existsSync(join(DIST, 'index.html')) ? readFileSync(join(DIST, 'index.html'), 'utf8') : '';
   // Only when the page itself loads /fuota-console.js is `import { memory } from '/fuota-console.js'`
   // the running app's instance (same URL, same module); otherwise it would be a second instance.

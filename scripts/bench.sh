@@ -8,6 +8,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 trunk build --release
+# The signing loop (`benchSign`) is not in the shipped build: a second build with it, aside.
+FUOTA_BENCH_BUILD=1 trunk build --release --features bench --dist bench/out/console-bench
 # The floor of the required stack (bench/floor), built alike into bench/out/floor; one target dir.
 (cd bench/floor && CARGO_TARGET_DIR="$ROOT/target" trunk build --release)
 cargo build --locked --quiet -p fuota-local

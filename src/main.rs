@@ -1,5 +1,6 @@
 //! The wasm entry: mounts the full page where the document has `#console`, and exports the
-//! widget's `mount` and a signing benchmark to the stable module `fuota-console.js`.
+//! widget's `mount` to the stable module `fuota-console.js` (and, in the benchmark's build only, a
+//! signing loop).
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -21,8 +22,9 @@ pub fn mount_widget(element: web_sys::HtmlElement, options: JsValue) -> Result<f
     fuota_console::widget::mount(element, options)
 }
 
-/// Signs `iterations` GetFuotaTask requests (fixed credentials, time and URL) and returns the
+/// Only in the benchmark's build (`--features bench`). Signs `iterations` GetFuotaTask requests (fixed credentials, time and URL) and returns the
 /// milliseconds it took, measured inside wasm: the benchmark's view of signing alone.
+#[cfg(feature = "bench")]
 #[wasm_bindgen(js_name = benchSign)]
 pub fn bench_sign(iterations: u32) -> f64 {
     fuota_console::browser::bench::sign_many(iterations)
