@@ -136,8 +136,16 @@ pub enum ConsoleError {
     ExpiredCredentials { expired_at: String },
     /// The host page's credential provider failed or gave something unusable; nothing was sent.
     CredentialsUnavailable { detail: String },
-    /// fetch() failed: offline, DNS, refused, or blocked by the browser (CORS).
-    Network { url: String, detail: String },
+    /// fetch() failed and nothing else explains it: offline, DNS, connection refused. When the
+    /// page could not rule CORS out (a cross-origin isolated page cannot probe), it says so.
+    Network { url: String, detail: String, cors_ruled_out: bool },
+    /// The page's own Content-Security-Policy refused the URL; nothing was sent.
+    BlockedByPolicy { url: String },
+    /// The host answers, but not to this page: no CORS headers for it (IoT Wireless has none).
+    BlockedByCors { url: String },
+    /// Chromium's local network access: a page on a public origin may not call a private or
+    /// loopback address.
+    LocalNetworkBlocked { url: String, page_origin: String },
     /// The attempt took too long and was aborted.
     Timeout { seconds: u32 },
     /// The user cancelled, or a newer request replaced this one.
@@ -167,6 +175,9 @@ impl ConsoleError {
             ConsoleError::ExpiredCredentials { .. } => "ExpiredCredentials",
             ConsoleError::CredentialsUnavailable { .. } => "CredentialsUnavailable",
             ConsoleError::Network { .. } => "NetworkError",
+            ConsoleError::BlockedByPolicy { .. } => "BlockedByContentSecurityPolicy",
+            ConsoleError::BlockedByCors { .. } => "CorsBlocked",
+            ConsoleError::LocalNetworkBlocked { .. } => "LocalNetworkBlocked",
             ConsoleError::Timeout { .. } => "Timeout",
             ConsoleError::Cancelled => "Cancelled",
             ConsoleError::Service(e) => e.code.as_str(),
@@ -203,9 +214,14 @@ impl ConsoleError {
             ConsoleError::Signing { detail } | ConsoleError::CredentialsUnavailable { detail } => {
                 rows.push(("Detail", detail.clone()))
             }
-            ConsoleError::Network { url, detail } => {
+            ConsoleError::Network { url, detail, .. } => {
                 rows.push(("URL", url.clone()));
                 rows.push(("Browser said", detail.clone()));
+            }
+            ConsoleError::BlockedByPolicy { url } | ConsoleError::BlockedByCors { url } => rows.push(("URL", url.clone())),
+            ConsoleError::LocalNetworkBlocked { url, page_origin } => {
+                rows.push(("URL", url.clone()));
+                rows.push(("This page", page_origin.clone()));
             }
             ConsoleError::Timeout { seconds } => rows.push(("Waited", format!("{seconds} s"))),
             ConsoleError::ExpiredCredentials { expired_at } => rows.push(("Expired at", expired_at.clone())),
@@ -253,10 +269,29 @@ impl ConsoleError {
             ConsoleError::CredentialsUnavailable { detail } => format!(
                 "The page hosting this console gave no usable credentials ({detail}): sign in again in the portal, then refresh."
             ),
+            ConsoleError::Network { url, cors_ruled_out: true, .. } => format!(
+                "The request to {url} got no answer: the host is not reachable from this browser (offline, \
+                 a wrong endpoint, DNS, or a connection refused). Check the endpoint and your network, then try again."
+            ),
             ConsoleError::Network { url, .. } => format!(
-                "The request to {url} failed before any answer could be read: check the endpoint and your \
-                 network. If the endpoint is up, the browser probably blocked the answer (CORS): IoT Wireless \
+                "The request to {url} failed before any answer could be read: the host may not be reachable \
+                 (check the endpoint and your network), or the browser blocked its answer (CORS): IoT Wireless \
                  does not allow calls from web pages on other origins, so send through a relay (see the README)."
+            ),
+            ConsoleError::BlockedByPolicy { url } => format!(
+                "This page's Content-Security-Policy does not allow requests to {url}, so the browser sent \
+                 nothing: it allows IoT Wireless's own hosts and loopback. To use a relay or a private endpoint, \
+                 add its origin to connect-src where the page is hosted (see the README)."
+            ),
+            ConsoleError::BlockedByCors { url } => format!(
+                "The host at {url} answers, but not to web pages on other origins (CORS), so the browser kept \
+                 the answer from this page: IoT Wireless does not allow calls from web pages, so send through a \
+                 relay (see the README)."
+            ),
+            ConsoleError::LocalNetworkBlocked { url, page_origin } => format!(
+                "The browser does not let this page ({page_origin}) call the local or private address {url} \
+                 (Chromium's local network access). Open the console from a local address too, or use a relay \
+                 on a public address, or allow local network access for this site in the browser."
             ),
             ConsoleError::Timeout { seconds } => format!(
                 "No answer within {seconds} s: the endpoint may be down or unreachable; try again or check the endpoint."
@@ -418,9 +453,19 @@ mod tests {
     }
 
     #[test]
-    fn network_error_mentions_cors() {
-        let e = ConsoleError::Network { url: "https://x".into(), detail: "TypeError".into() };
-        assert!(e.sentence().contains("CORS"));
-        assert_eq!(e.code(), "NetworkError");
+    fn each_failure_kind_has_its_own_sentence() {
+        let url = || "https://x".to_owned();
+        let sentences: std::collections::HashSet<String> = [
+            ConsoleError::Network { url: url(), detail: "TypeError".into(), cors_ruled_out: true },
+            ConsoleError::Network { url: url(), detail: "TypeError".into(), cors_ruled_out: false },
+            ConsoleError::BlockedByPolicy { url: url() },
+            ConsoleError::BlockedByCors { url: url() },
+            ConsoleError::LocalNetworkBlocked { url: url(), page_origin: "https://p".into() },
+        ]
+        .iter()
+        .map(ConsoleError::sentence)
+        .collect();
+        assert_eq!(sentences.len(), 5);
+        assert!(ConsoleError::BlockedByCors { url: url() }.sentence().contains("relay"));
     }
 }

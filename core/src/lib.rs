@@ -15,6 +15,7 @@ pub mod descriptor;
 pub mod devices;
 pub mod endpoint;
 pub mod error;
+pub mod failure;
 pub mod firmware;
 pub mod fragments;
 pub mod json;

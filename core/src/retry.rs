@@ -148,7 +148,7 @@ mod tests {
         let html = ConsoleError::UnexpectedResponse { status: 502, content_type: None, excerpt: String::new(), request_id: None };
         assert_eq!(retry_reason(&html), Some(RetryReason::Transient));
         assert_eq!(retry_reason(&ConsoleError::Timeout { seconds: 20 }), Some(RetryReason::Transient));
-        assert_eq!(retry_reason(&ConsoleError::Network { url: String::new(), detail: String::new() }), Some(RetryReason::Transient));
+        assert_eq!(retry_reason(&ConsoleError::Network { url: String::new(), detail: String::new(), cors_ruled_out: false }), Some(RetryReason::Transient));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use fuota_core::connection::{Connection, PreparedRead};
+use fuota_core::failure::{classify, FailedFetch};
 use fuota_core::response::{read_answer, too_large, HttpAnswer, JsonAnswer, MAX_BODY_BYTES};
 use fuota_core::signing::{sign_get, time_from_epoch_millis};
 use fuota_core::ConsoleError;
@@ -78,15 +79,87 @@ async fn read_capped(response: &gloo_net::http::Response, controller: &AbortCont
     Ok(Ok(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
-/// Why a fetch stopped, seen from the outside.
+/// Why a fetch stopped, seen from the outside (the first look: see [`explain`]).
 fn failure(url: &str, detail: String, timed_out: bool, cancelled: bool) -> ConsoleError {
     if timed_out {
         ConsoleError::Timeout { seconds: ATTEMPT_TIMEOUT.as_secs() as u32 }
     } else if cancelled {
         ConsoleError::Cancelled
     } else {
-        ConsoleError::Network { url: url.to_owned(), detail }
+        ConsoleError::Network { url: url.to_owned(), detail, cors_ruled_out: false }
     }
+}
+
+/// Hears the page's Content-Security-Policy refusing `url` while an attempt runs; the listener is
+/// removed with it.
+struct PolicyWatch {
+    document: Option<web_sys::Document>,
+    listener: Closure<dyn FnMut(web_sys::Event)>,
+    refused: Rc<Cell<bool>>,
+}
+
+impl PolicyWatch {
+    fn new(url: &str) -> Self {
+        let refused = Rc::new(Cell::new(false));
+        let (seen, url) = (Rc::clone(&refused), url.to_owned());
+        let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let blocked = js_sys::Reflect::get(&event, &"blockedURI".into()).ok().and_then(|b| b.as_string()).unwrap_or_default();
+            if !blocked.is_empty() && url.starts_with(&blocked) {
+                seen.set(true);
+            }
+        });
+        let document = web_sys::window().and_then(|w| w.document());
+        if let Some(d) = &document {
+            let _ = d.add_event_listener_with_callback("securitypolicyviolation", listener.as_ref().unchecked_ref());
+        }
+        Self { document, listener, refused }
+    }
+}
+
+impl Drop for PolicyWatch {
+    fn drop(&mut self) {
+        if let Some(d) = &self.document {
+            let _ = d.remove_event_listener_with_callback("securitypolicyviolation", self.listener.as_ref().unchecked_ref());
+        }
+    }
+}
+
+/// Whether the host answers a plain `no-cors` GET of `url` (an opaque answer, never read).
+async fn no_cors_answers(url: &str, signal: &AbortSignal) -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    let init = web_sys::RequestInit::new();
+    init.set_mode(web_sys::RequestMode::NoCors);
+    init.set_signal(Some(signal));
+    JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.is_ok()
+}
+
+/// Resolves after the tasks the browser has queued (a policy violation's event among them).
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// A fetch that got no answer, looked at closer: a `no-cors` request to the same URL (unsigned:
+/// nothing of the credentials) tells a host that answers from one that does not, the policy watch
+/// tells a refusal by this page's own CSP, and the page's origin a local-network refusal; the
+/// core decides which.
+async fn explain(url: &str, detail: String, watch: &PolicyWatch, signal: &AbortSignal) -> ConsoleError {
+    // A cross-origin isolated page (COEP) gets no opaque answers from hosts without a CORP
+    // header: there the probe cannot tell, and is not made.
+    let isolated = js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+    let answers = if isolated { None } else { Some(no_cors_answers(url, signal).await) };
+    next_task().await;
+    classify(FailedFetch {
+        url: url.to_owned(),
+        detail,
+        refused_by_policy: watch.refused.get(),
+        answers_without_cors: answers,
+        page_origin: web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default(),
+    })
 }
 
 /// Signs and sends one read once, with `connection`'s credentials. `cancel` lets the caller stop
@@ -117,7 +190,7 @@ pub async fn read_once(
     // This attempt's own controller: the timer aborts it without cancelling the whole request,
     // and the caller's cancel reaches it through a listener that lives as long as the attempt.
     let controller = AbortController::new()
-        .map_err(|_| ConsoleError::Network { url: read.send_url.clone(), detail: "this browser has no AbortController".into() })?;
+        .map_err(|_| ConsoleError::Network { url: read.send_url.clone(), detail: "this browser has no AbortController".into(), cors_ruled_out: false })?;
     let _forward = CancelForward::new(cancel, &controller);
     let timed_out = Rc::new(Cell::new(false));
     let _timer = TimerGuard(leptos::prelude::set_timeout_with_handle(
@@ -133,6 +206,7 @@ pub async fn read_once(
     )
     .ok());
     let signal = controller.signal();
+    let watch = PolicyWatch::new(&read.send_url);
     // Signed for `url`; sent to `send_url` (the same, or a relay that forwards with the signed Host).
     let sent = Request::get(&read.send_url)
         .headers(Headers::from_raw(raw_headers))
@@ -141,7 +215,12 @@ pub async fn read_once(
         .await;
     let response = match sent {
         Ok(r) => r,
-        Err(e) => return Err(failure(&read.send_url, e.to_string(), timed_out.get(), cancel.aborted())),
+        Err(e) => {
+            return Err(match failure(&read.send_url, e.to_string(), timed_out.get(), cancel.aborted()) {
+                ConsoleError::Network { url, detail, .. } => explain(&url, detail, &watch, &signal).await,
+                other => other,
+            })
+        }
     };
     let headers = response.headers();
     let [error_type, request_id, content_type, date] =

@@ -42,7 +42,7 @@ impl FetchState {
     /// action so that a new submit supersedes the previous one at once.
     pub fn begin(&self) -> Result<Started, ConsoleError> {
         let controller = supersede(self.in_flight)
-            .ok_or_else(|| ConsoleError::Network { url: String::new(), detail: "this browser has no AbortController".into() })?;
+            .ok_or_else(|| ConsoleError::Network { url: String::new(), detail: "this browser has no AbortController".into(), cors_ruled_out: false })?;
         self.progress.set(None);
         Ok(Started { controller, options: SendOptions { clock_offset_ms: self.clock_offset.get_untracked(), ..SendOptions::default() } })
     }

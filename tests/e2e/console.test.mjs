@@ -170,10 +170,23 @@ test('a deep link to a host the user did not choose sends nothing until confirme
   assert.equal(await page.$('[data-action=confirm-endpoint]'), null);
   assert.ok(await page.$('[data-warning=custom-endpoint]'), 'the host stays named');
   await page.click('button[type=submit]');
-  await page.waitForSelector('[data-error-code=NetworkError]', { timeout: 60_000 });
+  await page.waitForSelector('[data-error-code=BlockedByContentSecurityPolicy]', { timeout: 60_000 });
   const violations = await page.evaluate(() => window.__violations);
   assert.ok(violations.some((v) => v.startsWith('connect-src') && v.includes(host)), violations.join());
   assert.deepEqual(sent, [], 'the CSP refused it: nothing reached the network');
+
+  // A typed endpoint where nothing listens: not reachable, told apart from CORS (the page is not
+  // cross-origin isolated, so the console probes).
+  const unreachable = await browser().newPage();
+  await unreachable.goto(`${SITE}/?demo`);
+  await unreachable.waitForSelector('form.query button[type=submit]');
+  await unreachable.click('details.advanced summary');
+  await unreachable.fill('[name=endpoint]', 'http://127.0.0.1:9');
+  await unreachable.click('button[type=submit]');
+  const gone = await unreachable.waitForSelector('[data-error-code=NetworkError]', { timeout: 60_000 });
+  assert.match(await gone.textContent(), /not reachable/);
+  assert.doesNotMatch(await gone.textContent(), /CORS/);
+  await unreachable.close();
 
   // Typed by the user: no extra step. The region's own endpoint: no warning at all.
   const typed = await browser().newPage();

@@ -189,7 +189,7 @@ test('through the relay: signed for the AWS host, sent to the relay, the task co
   await page.close();
 });
 
-test('straight to the endpoint without CORS: the browser blocks it, the console says NetworkError and CORS', { timeout: 60_000 }, async (t) => {
+test('straight to the endpoint without CORS: the browser blocks it, the console says CorsBlocked and why', { timeout: 60_000 }, async (t) => {
   const accessLogBefore = readText(ready.relay_access_log);
   const url = `${SITE}/?region=us-east-1&task-id=${TASK}&relay=${encodeURIComponent(ready.relay)}`;
   const { page, problems, requests } = await openConsole(url);
@@ -199,7 +199,7 @@ test('straight to the endpoint without CORS: the browser blocks it, the console 
   await fillCredentials(page);
   await page.click('form.query button[type=submit]');
   // Three attempts with backoff (about 3 s in all) before the error shows.
-  const error = await page.waitForSelector('[data-error-code=NetworkError]', { timeout: 20_000 });
+  const error = await page.waitForSelector('[data-error-code=CorsBlocked]', { timeout: 20_000 });
   assert.match(await error.textContent(), /CORS/);
   await page.screenshot({ path: `${ARTIFACTS}relay-direct-cors.png`, fullPage: true });
 
@@ -209,15 +209,21 @@ test('straight to the endpoint without CORS: the browser blocks it, the console 
   assert.equal(readText(ready.relay_access_log), accessLogBefore, 'the relay was used although it was cleared');
   const all = await requests();
   const toEndpoint = all.filter((r) => r.url.startsWith(`${ready.endpoint}/`));
-  assert.ok(toEndpoint.length >= 1 && toEndpoint.every((r) => r.failure), 'the requests to the endpoint must fail in the browser');
+  const signedOnes = toEndpoint.filter((r) => r.headers.authorization);
+  assert.ok(signedOnes.length >= 1 && signedOnes.every((r) => r.failure), 'the signed requests to the endpoint must fail in the browser');
+  // The console's probe: one plain no-cors GET, unsigned, whose opaque answer shows the host is up.
+  const probes = toEndpoint.filter((r) => r.method === 'GET' && !r.headers.authorization);
+  assert.ok(probes.length >= 1 && probes.every((r) => !r.headers['x-amz-security-token']), 'a no-cors probe without credentials');
   assertNoSecretInRequests(all);
 
   // Chromium itself reports every blocked fetch on the console: "Access to fetch at '<endpoint>/…' from
   // origin '<site>' has been blocked by CORS policy: …" and "Failed to load resource: net::ERR_FAILED".
   // Those are this test's expected outcome; anything else is a problem.
+  // The probe's unsigned GET is answered 403 (no signature), which Chromium logs too.
   const expected = (p) => p.startsWith('console: ')
     && ((p.includes(`Access to fetch at '${ready.endpoint}/fuota-tasks/${TASK}'`) && p.includes('blocked by CORS policy'))
-      || p === 'console: Failed to load resource: net::ERR_FAILED');
+      || p === 'console: Failed to load resource: net::ERR_FAILED'
+      || p === 'console: Failed to load resource: the server responded with a status of 403 (Forbidden)');
   assert.ok(problems.some(expected), `Chromium reported no CORS block: ${JSON.stringify(problems)}`);
   t.diagnostic(`expected console errors from Chromium's CORS block: ${problems.length}, e.g. ${problems[0]}`);
   assert.deepEqual(problems.filter((p) => !expected(p)), []);
