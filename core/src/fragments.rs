@@ -199,13 +199,16 @@ pub fn what_if_sentence(task: &FragmentPlan, what_if: &FragmentPlan) -> Option<S
     ))
 }
 
-/// `3725` → `1 h 2 min 5 s`.
+/// A duration as people read it, the console's one format (session lengths, the credentials'
+/// countdown): "42 s", "4 min 10 s", "1 h 02 min"; the seconds drop out once there are hours.
 pub fn format_duration(seconds: u64) -> String {
-    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
-    match (h, m) {
-        (0, 0) => format!("{s} s"),
-        (0, _) => format!("{m} min {s} s"),
-        _ => format!("{h} h {m} min {s} s"),
+    let (hours, minutes, secs) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    if hours > 0 {
+        format!("{hours} h {minutes:02} min")
+    } else if minutes > 0 {
+        format!("{minutes} min {secs:02} s")
+    } else {
+        format!("{secs} s")
     }
 }
 
@@ -322,7 +325,15 @@ mod tests {
     #[test]
     fn durations_read_like_people_say_them() {
         assert_eq!(format_duration(25), "25 s");
-        assert_eq!(format_duration(3725), "1 h 2 min 5 s");
+        // Where the two old formats disagreed: "1 h 2 min 5 s" here, "1 h 02 min" in the countdown.
+        assert_eq!(format_duration(3725), "1 h 02 min");
+        assert_eq!(format_duration(3720), "1 h 02 min");
+        assert_eq!(format_duration(3600), "1 h 00 min");
+        assert_eq!(format_duration(3 * 3600 + 59 * 60 + 59), "3 h 59 min");
+        assert_eq!(format_duration(250), "4 min 10 s");
+        assert_eq!(format_duration(65), "1 min 05 s");
+        assert_eq!(format_duration(60), "1 min 00 s");
+        assert_eq!(format_duration(0), "0 s");
     }
 
     proptest! {

@@ -612,17 +612,6 @@ pub fn expiry_state(expiration: Option<Timestamp>, now_epoch_millis: i64) -> Exp
     }
 }
 
-/// "1 h 02 min", "4 min 10 s", "42 s": the seconds drop out once there are hours.
-pub fn countdown_text(remaining_seconds: u64) -> String {
-    let (hours, minutes, seconds) = (remaining_seconds / 3600, remaining_seconds % 3600 / 60, remaining_seconds % 60);
-    if hours > 0 {
-        format!("{hours} h {minutes:02} min")
-    } else if minutes > 0 {
-        format!("{minutes} min {seconds:02} s")
-    } else {
-        format!("{seconds} s")
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -937,17 +926,6 @@ mod tests {
         assert_eq!(ExpiryState::Expired.remaining_seconds(), None);
     }
 
-    #[test]
-    fn countdown_reads_like_a_clock() {
-        assert_eq!(countdown_text(3720), "1 h 02 min");
-        assert_eq!(countdown_text(3600), "1 h 00 min");
-        assert_eq!(countdown_text(3 * 3600 + 59 * 60 + 59), "3 h 59 min");
-        assert_eq!(countdown_text(250), "4 min 10 s");
-        assert_eq!(countdown_text(65), "1 min 05 s");
-        assert_eq!(countdown_text(60), "1 min 00 s");
-        assert_eq!(countdown_text(59), "59 s");
-        assert_eq!(countdown_text(0), "0 s");
-    }
 
     /// Pieces of every shape, so random pastes get deep into the parsers, not just past the first check.
     fn credential_soup() -> impl Strategy<Value = String> {
@@ -1030,7 +1008,7 @@ mod tests {
                 ExpiryState::Unknown => prop_assert!(false, "a given expiration is never unknown"),
             }
             if let Some(seconds) = state.remaining_seconds() {
-                prop_assert!(!countdown_text(seconds).is_empty());
+                prop_assert!(!crate::fragments::format_duration(seconds).is_empty());
             }
         }
     }

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use fuota_core::connection::{check_confirmed, unusual_destination, OutsideEndpoint};
 use fuota_core::endpoint::SERVICE_REGIONS;
-use fuota_core::paste::{countdown_text, expiry_state, parse_pasted, ExpiryState};
+use fuota_core::fragments::format_duration;
+use fuota_core::paste::{expiry_state, parse_pasted, ExpiryState};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use zeroize::Zeroize;
@@ -102,10 +103,10 @@ fn expiry_notice(fields: QueryFields) -> impl IntoView {
     move || match expiry_state(fields.expiration.get(), now.get()) {
         ExpiryState::Unknown => None,
         ExpiryState::Valid { remaining_seconds } => {
-            Some(view! { <p class="expiry" data-expiry="valid">{format!("Expire in {}", countdown_text(remaining_seconds))}</p> }.into_any())
+            Some(view! { <p class="expiry" data-expiry="valid">{format!("Expire in {}", format_duration(remaining_seconds))}</p> }.into_any())
         }
         ExpiryState::ExpiringSoon { remaining_seconds } => Some(view! {
-            <p class="expiry warning" data-expiry="expiring">{format!("Expire in {}: get fresh credentials before a long session.", countdown_text(remaining_seconds))}</p>
+            <p class="expiry warning" data-expiry="expiring">{format!("Expire in {}: get fresh credentials before a long session.", format_duration(remaining_seconds))}</p>
         }.into_any()),
         ExpiryState::Expired => Some(view! {
             <p class="expiry problem" data-expiry="expired">"Expired: the console will not sign with them. Paste fresh ones."</p>
