@@ -4,6 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { API, ARTIFACTS, SITE, confirmEndpoint, useBrowser, watch } from './chromium.mjs';
 
 const DEMO_SECRET = 'demo/local/endpoint/secret/key/not/a/real/one';
@@ -199,4 +202,25 @@ test('a deep link to a host the user did not choose sends nothing until confirme
   assert.equal(await typed.$('[data-action=confirm-endpoint]'), null);
   await page.close();
   await typed.close();
+});
+
+test('a page on a public origin calling a loopback endpoint is told LocalNetworkBlocked', async () => {
+  // Chromium treats a page Playwright fulfils itself as public: its local network access then
+  // refuses calls to 127.0.0.1, as it would for a portal on the internet calling a local relay.
+  const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+  const page = await browser().newPage();
+  await page.route('https://console.example/**', async (route) => {
+    const path = new URL(route.request().url()).pathname;
+    const file = join(dist, path === '/' ? 'index.html' : decodeURIComponent(path.slice(1)));
+    if (!existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
+    await route.fulfill({ body: readFileSync(file), contentType: types[extname(file)] ?? 'application/octet-stream' });
+  });
+  await page.goto(`https://console.example/?demo&endpoint=${encodeURIComponent(API)}`);
+  await page.waitForSelector('form.query button[type=submit]');
+  await confirmEndpoint(page);
+  await page.click('button[type=submit]');
+  const refused = await page.waitForSelector('[data-error-code=LocalNetworkBlocked]', { timeout: 60_000 });
+  assert.match(await refused.textContent(), /local network access/);
+  await page.close();
 });
