@@ -81,14 +81,9 @@ mod tests {
 
     fn invalid_signature_at(message: &str, date: Option<&str>) -> ConsoleError {
         ConsoleError::Service(ServiceError {
-            operation: crate::operation::Operation::GetFuotaTask,
-            code: ErrorCode::Known(KnownCode::InvalidSignatureException),
-            status: 403,
             message: Some(message.to_owned()),
-            request_id: None,
-            resource_id: None,
-            resource_type: None,
             server_date: date.map(str::to_owned),
+            ..ServiceError::for_test(crate::operation::Operation::GetFuotaTask, ErrorCode::Known(KnownCode::InvalidSignatureException), 403)
         })
     }
 

@@ -125,6 +125,14 @@ pub struct ServiceError {
     pub server_date: Option<String>,
 }
 
+#[cfg(test)]
+impl ServiceError {
+    /// The tests' shorthand: an error of `operation` with `code` and `status`, nothing else set.
+    pub(crate) fn for_test(operation: Operation, code: ErrorCode, status: u16) -> Self {
+        Self { operation, code, status, message: None, request_id: None, resource_id: None, resource_type: None, server_date: None }
+    }
+}
+
 /// Everything that can go wrong between the form and the rendered task.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConsoleError {
@@ -395,16 +403,7 @@ mod tests {
         let sentences: std::collections::HashSet<String> = KnownCode::ALL
             .into_iter()
             .map(|k| {
-                ConsoleError::Service(ServiceError {
-                    operation: Operation::GetFuotaTask,
-                    code: ErrorCode::Known(k),
-                    status: 400,
-                    message: None,
-                    request_id: None,
-                    resource_id: None,
-                    resource_type: None,
-                    server_date: None,
-                })
+                ConsoleError::Service(ServiceError::for_test(Operation::GetFuotaTask, ErrorCode::Known(k), 400))
                 .sentence()
             })
             .collect();
@@ -414,16 +413,7 @@ mod tests {
     #[test]
     fn a_refusal_names_the_operation_and_its_iam_action() {
         for operation in Operation::ALL {
-            let denied = ConsoleError::Service(ServiceError {
-                operation,
-                code: ErrorCode::Known(KnownCode::AccessDeniedException),
-                status: 403,
-                message: None,
-                request_id: None,
-                resource_id: None,
-                resource_type: None,
-                server_date: None,
-            });
+            let denied = ConsoleError::Service(ServiceError::for_test(operation, ErrorCode::Known(KnownCode::AccessDeniedException), 403));
             let sentence = denied.sentence();
             assert!(sentence.contains(&format!("iotwireless:{}", operation.name())), "{sentence}");
             assert!(denied.details().contains(&("Operation", operation.name().to_owned())));
@@ -434,14 +424,8 @@ mod tests {
     fn the_clock_sentence_follows_the_rule_the_request_path_corrects_by() {
         let signature = |message: &str| {
             ConsoleError::Service(ServiceError {
-                operation: Operation::GetFuotaTask,
-                code: ErrorCode::Known(KnownCode::InvalidSignatureException),
-                status: 403,
                 message: Some(message.to_owned()),
-                request_id: None,
-                resource_id: None,
-                resource_type: None,
-                server_date: None,
+                ..ServiceError::for_test(Operation::GetFuotaTask, ErrorCode::Known(KnownCode::InvalidSignatureException), 403)
             })
             .sentence()
         };

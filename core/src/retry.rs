@@ -127,16 +127,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn service(code: &str, status: u16) -> ConsoleError {
-        ConsoleError::Service(ServiceError {
-            operation: crate::operation::Operation::GetFuotaTask,
-            code: ErrorCode::parse(code),
-            status,
-            message: None,
-            request_id: None,
-            resource_id: None,
-            resource_type: None,
-            server_date: None,
-        })
+        ConsoleError::Service(ServiceError::for_test(crate::operation::Operation::GetFuotaTask, ErrorCode::parse(code), status))
     }
 
     #[test]
