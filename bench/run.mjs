@@ -22,7 +22,7 @@ import { buildInProgress, listFiles, sizesOf, tools } from './lib/compress.mjs';
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH, '..');
 const DIST = resolve(process.env.FUOTA_DIST ?? join(ROOT, 'dist'));
-const FUOTA_LOCAL = resolve(process.env.FUOTA_LOCAL ?? join(ROOT, 'target/debug/fuota-local'));
+const FUOTA_LOCAL = resolve(process.env.FUOTA_LOCAL ?? join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug/fuota-local'));
 const OUT = join(BENCH, 'out');
 // The floor of the required stack (bench/floor/, built by scripts/bench.sh with Trunk like the console).
 const FLOOR = resolve(process.env.FUOTA_FLOOR_DIST ?? join(OUT, 'floor'));

@@ -11,7 +11,7 @@ trunk build --release
 # The signing loop (`benchSign`) is not in the shipped build: a second build with it, aside.
 FUOTA_BENCH_BUILD=1 trunk build --release --features bench --dist bench/out/console-bench
 # The floor of the required stack (bench/floor), built alike into bench/out/floor; one target dir.
-(cd bench/floor && CARGO_TARGET_DIR="$ROOT/target" trunk build --release)
+(cd bench/floor && trunk build --release)
 cargo build --locked --quiet -p fuota-local
 npm ci --prefix bench --no-audit --no-fund --loglevel=error
 node bench/run.mjs "$@"

@@ -49,7 +49,8 @@ if [[ -n $SERVE_READY || -n $SERVE_ORIGIN ]]; then
     }
     rm -f "$SERVE_READY"
 fi
-ENDPOINT_BIN=${FUOTA_LOCAL:-$ROOT/target/debug/fuota-local}
+# The cargo target dir the rest of the test command uses (scripts/setup.sh), when one is set.
+ENDPOINT_BIN=${FUOTA_LOCAL:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/fuota-local}
 TEMPLATE=${RELAY_TEMPLATE:-$ROOT/relay/nginx.conf.template}
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 AWS_REGION=us-east-1
