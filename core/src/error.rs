@@ -18,6 +18,12 @@ pub enum Field {
     FragmentSize,
     RedundancyPercent,
     FragmentInterval,
+    DataRate,
+    DownlinkFrequency,
+    MulticastClass,
+    SessionTimeout,
+    PingSlotPeriod,
+    DeviceMaxFragment,
     /// Not a control: a multicast group id the service named, checked before it is sent.
     MulticastGroupId,
 }
@@ -36,6 +42,12 @@ impl Field {
             Field::FragmentSize => "fragment-size",
             Field::RedundancyPercent => "redundancy-percent",
             Field::FragmentInterval => "fragment-interval-ms",
+            Field::DataRate => "data-rate",
+            Field::DownlinkFrequency => "downlink-frequency-hz",
+            Field::MulticastClass => "multicast-class",
+            Field::SessionTimeout => "session-timeout-s",
+            Field::PingSlotPeriod => "ping-slot-period",
+            Field::DeviceMaxFragment => "device-max-fragment-bytes",
             Field::MulticastGroupId => "multicast-group-id",
         }
     }

@@ -8,6 +8,7 @@
 //!   total fragments × that interval.
 
 use crate::error::{ConsoleError, Field};
+use crate::numbers::NumberRule;
 
 /// The calculator's inputs as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -68,29 +69,60 @@ pub struct FragmentPlan {
     pub session_seconds: u64,
 }
 
-fn parse_number(field: Field, text: &str, what: &str, min: u64, max: u64) -> Result<u64, ConsoleError> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err(ConsoleError::invalid(field, &format!("Enter the {what}.")));
-    }
-    if !t.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ConsoleError::invalid(field, &format!("The {what} is a whole number, digits only.")));
-    }
-    match t.parse::<u64>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ if max == u64::MAX => Err(ConsoleError::invalid(field, &format!("The {what} must be at least {min}."))),
-        _ => Err(ConsoleError::invalid(field, &format!("The {what} must be between {min} and {max}."))),
-    }
-}
+/// The largest firmware image one fragmentation session can carry: 16,383 fragments of 255 bytes
+/// (TS004's 14-bit fragment number and one-byte FragSize, see `lorawan`). AWS's own limit is
+/// lower (1 MB, which the radio planner warns about); this bound only refuses what no session
+/// could ever send.
+pub const MAX_FIRMWARE_BYTES: u64 = crate::lorawan::MAX_FRAGMENT_SIZE * crate::lorawan::MAX_FRAGMENTS;
+
+/// The longest multicast session AWS accepts (`SessionTimeout` ≤ 172,800 s, botocore's model):
+/// one fragment interval longer than that could never be waited for.
+pub const MAX_FRAGMENT_INTERVAL_MS: u64 = 172_800 * 1000;
+
+pub const FIRMWARE_SIZE: NumberRule = NumberRule {
+    field: Field::FirmwareSize,
+    what: "firmware size",
+    unit: "bytes",
+    min: 1,
+    max: MAX_FIRMWARE_BYTES,
+    why_max: "the most one LoRaWAN fragmentation session can carry (16,383 fragments of 255 bytes)",
+};
+
+pub const FRAGMENT_SIZE: NumberRule = NumberRule {
+    field: Field::FragmentSize,
+    what: "fragment size",
+    unit: "bytes",
+    min: 1,
+    max: MAX_FIRMWARE_BYTES,
+    why_max: "no fragment is larger than the largest image one session can carry",
+};
+
+pub const REDUNDANCY_PERCENT: NumberRule = NumberRule {
+    field: Field::RedundancyPercent,
+    what: "redundancy",
+    unit: "%",
+    min: 0,
+    max: 100,
+    why_max: "the service takes a percentage of the data fragments, 0 to 100",
+};
+
+pub const FRAGMENT_INTERVAL_MS: NumberRule = NumberRule {
+    field: Field::FragmentInterval,
+    what: "fragment interval",
+    unit: "ms",
+    min: 1,
+    max: MAX_FRAGMENT_INTERVAL_MS,
+    why_max: "longer than the longest multicast session AWS accepts (172,800 s)",
+};
 
 impl FragmentTexts {
     /// Checks every input; the first wrong one is reported.
     pub fn parse(&self) -> Result<FragmentInputs, ConsoleError> {
         Ok(FragmentInputs {
-            firmware_bytes: parse_number(Field::FirmwareSize, &self.firmware_size, "firmware size in bytes", 1, u64::MAX)?,
-            fragment_bytes: parse_number(Field::FragmentSize, &self.fragment_size, "fragment size in bytes", 1, u64::MAX)?,
-            redundancy_percent: parse_number(Field::RedundancyPercent, &self.redundancy_percent, "redundancy percentage", 0, 100)?,
-            interval_ms: parse_number(Field::FragmentInterval, &self.fragment_interval_ms, "fragment interval in ms", 1, u64::MAX)?,
+            firmware_bytes: FIRMWARE_SIZE.parse(&self.firmware_size)?,
+            fragment_bytes: FRAGMENT_SIZE.parse(&self.fragment_size)?,
+            redundancy_percent: REDUNDANCY_PERCENT.parse(&self.redundancy_percent)?,
+            interval_ms: FRAGMENT_INTERVAL_MS.parse(&self.fragment_interval_ms)?,
         })
     }
 }

@@ -52,8 +52,7 @@ pub const TS004_MIN_DATA_FRAGMENTS: u64 = 20;
 pub struct DataRate {
     /// DR index as RP002 numbers it.
     pub index: u8,
-    /// e.g. `SF12/125kHz`, `SF12/500kHz`, `FSK 50kbps`.
-    pub modulation: &'static str,
+    pub modulation: Modulation,
     /// RP002's N: the FRMPayload bound with an empty FOpts, repeater-compatible table.
     pub max_payload: u16,
 }
@@ -72,30 +71,54 @@ pub struct Region {
     pub downlink: &'static [DataRate],
 }
 
-const fn dr(index: u8, modulation: &'static str, max_payload: u16) -> DataRate {
+/// How a data rate modulates: LoRa with a spreading factor and bandwidth, or RP002's FSK.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Modulation {
+    Lora { spreading_factor: u8, bandwidth_khz: u16 },
+    Fsk { kbps: u16 },
+}
+
+impl Modulation {
+    /// As RP002's tables write it: `SF12/125kHz`, `FSK 50kbps`.
+    pub fn label(&self) -> String {
+        match self {
+            Modulation::Lora { spreading_factor, bandwidth_khz } => format!("SF{spreading_factor}/{bandwidth_khz}kHz"),
+            Modulation::Fsk { kbps } => format!("FSK {kbps}kbps"),
+        }
+    }
+}
+
+const fn lora(spreading_factor: u8, bandwidth_khz: u16) -> Modulation {
+    Modulation::Lora { spreading_factor, bandwidth_khz }
+}
+
+/// The one FSK data rate RP002 defines (EU868 DR7 and its kin): 50 kbps.
+const FSK_50KBPS: Modulation = Modulation::Fsk { kbps: 50 };
+
+const fn dr(index: u8, modulation: Modulation, max_payload: u16) -> DataRate {
     DataRate { index, modulation, max_payload }
 }
 
 /// EU868 DR0–DR7 (DR8–DR11 are LR-FHSS, uplink only).
 const EU868_DOWNLINK: &[DataRate] = &[
-    dr(0, "SF12/125kHz", 51),
-    dr(1, "SF11/125kHz", 51),
-    dr(2, "SF10/125kHz", 51),
-    dr(3, "SF9/125kHz", 115),
-    dr(4, "SF8/125kHz", 222),
-    dr(5, "SF7/125kHz", 222),
-    dr(6, "SF7/250kHz", 222),
-    dr(7, "FSK 50kbps", 222),
+    dr(0, lora(12, 125), 51),
+    dr(1, lora(11, 125), 51),
+    dr(2, lora(10, 125), 51),
+    dr(3, lora(9, 125), 115),
+    dr(4, lora(8, 125), 222),
+    dr(5, lora(7, 125), 222),
+    dr(6, lora(7, 250), 222),
+    dr(7, FSK_50KBPS, 222),
 ];
 
 /// US915 and AU915 send downlinks on DR8–DR13 only (500 kHz channels).
 const US_AU_915_DOWNLINK: &[DataRate] = &[
-    dr(8, "SF12/500kHz", 53),
-    dr(9, "SF11/500kHz", 129),
-    dr(10, "SF10/500kHz", 222),
-    dr(11, "SF9/500kHz", 222),
-    dr(12, "SF8/500kHz", 222),
-    dr(13, "SF7/500kHz", 222),
+    dr(8, lora(12, 500), 53),
+    dr(9, lora(11, 500), 129),
+    dr(10, lora(10, 500), 222),
+    dr(11, lora(9, 500), 222),
+    dr(12, lora(8, 500), 222),
+    dr(13, lora(7, 500), 222),
 ];
 
 /// AS923 with DownlinkDwellTime = 0. RP002 says the end-device "SHALL only enforce the maximum
@@ -103,49 +126,49 @@ const US_AU_915_DOWNLINK: &[DataRate] = &[
 /// setting" (RP002-1.0.5 §3.10.6, after Table 73). A network that keeps the 400 ms dwell time on
 /// downlinks sends less: DR0–DR1 nothing, DR2 11, DR3 53, DR4 125 (Table 73, DwellTime=1).
 const AS923_DOWNLINK: &[DataRate] = &[
-    dr(0, "SF12/125kHz", 51),
-    dr(1, "SF11/125kHz", 51),
-    dr(2, "SF10/125kHz", 115),
-    dr(3, "SF9/125kHz", 115),
-    dr(4, "SF8/125kHz", 222),
-    dr(5, "SF7/125kHz", 222),
-    dr(6, "SF7/250kHz", 222),
-    dr(7, "FSK 50kbps", 222),
+    dr(0, lora(12, 125), 51),
+    dr(1, lora(11, 125), 51),
+    dr(2, lora(10, 125), 115),
+    dr(3, lora(9, 125), 115),
+    dr(4, lora(8, 125), 222),
+    dr(5, lora(7, 125), 222),
+    dr(6, lora(7, 250), 222),
+    dr(7, FSK_50KBPS, 222),
 ];
 
 /// CN470 DR1–DR7. DR0 (SF12/125kHz) has no maximum payload in RP002-1.0.1 and later, so no
 /// DataFragment can use it.
 const CN470_DOWNLINK: &[DataRate] = &[
-    dr(1, "SF11/125kHz", 23),
-    dr(2, "SF10/125kHz", 86),
+    dr(1, lora(11, 125), 23),
+    dr(2, lora(10, 125), 86),
     // Sources disagree (TTN RP002-1.0.4: M 172 → N 164; ChirpStack RP002-1.0.2/1.0.3: 184;
     // LoRaMac-node RP002-1.0.1 repeater table: 164); not confirmed in the spec text: the smaller.
-    dr(3, "SF9/125kHz", 164),
-    dr(4, "SF8/125kHz", 222),
-    dr(5, "SF7/125kHz", 222),
-    dr(6, "SF7/500kHz", 222),
-    dr(7, "FSK 50kbps", 222),
+    dr(3, lora(9, 125), 164),
+    dr(4, lora(8, 125), 222),
+    dr(5, lora(7, 125), 222),
+    dr(6, lora(7, 500), 222),
+    dr(7, FSK_50KBPS, 222),
 ];
 
 /// KR920 has DR0–DR5 only.
 const KR920_DOWNLINK: &[DataRate] = &[
-    dr(0, "SF12/125kHz", 51),
-    dr(1, "SF11/125kHz", 51),
-    dr(2, "SF10/125kHz", 51),
-    dr(3, "SF9/125kHz", 115),
-    dr(4, "SF8/125kHz", 222),
-    dr(5, "SF7/125kHz", 222),
+    dr(0, lora(12, 125), 51),
+    dr(1, lora(11, 125), 51),
+    dr(2, lora(10, 125), 51),
+    dr(3, lora(9, 125), 115),
+    dr(4, lora(8, 125), 222),
+    dr(5, lora(7, 125), 222),
 ];
 
 /// IN865: DR6 is reserved, DR7 is FSK.
 const IN865_DOWNLINK: &[DataRate] = &[
-    dr(0, "SF12/125kHz", 51),
-    dr(1, "SF11/125kHz", 51),
-    dr(2, "SF10/125kHz", 51),
-    dr(3, "SF9/125kHz", 115),
-    dr(4, "SF8/125kHz", 222),
-    dr(5, "SF7/125kHz", 222),
-    dr(7, "FSK 50kbps", 222),
+    dr(0, lora(12, 125), 51),
+    dr(1, lora(11, 125), 51),
+    dr(2, lora(10, 125), 51),
+    dr(3, lora(9, 125), 115),
+    dr(4, lora(8, 125), 222),
+    dr(5, lora(7, 125), 222),
+    dr(7, FSK_50KBPS, 222),
 ];
 
 /// Downlink data rates and payload sizes of the thirteen IoT Wireless RF regions.
@@ -228,6 +251,22 @@ pub enum Warning {
     FragmentCountLimit { total_fragments: u64 },
     /// No downlink data rate of the region carries the fragment with its header.
     PayloadTooLarge { region: &'static str, fragment_bytes: u64, max_fragment_bytes: u64 },
+    /// The chosen data rate does not carry the fragment (another rate of the region may).
+    FragmentTooLargeForDataRate { data_rate: u8, fragment_bytes: u64, max_fragment_bytes: u64 },
+    /// Larger than the devices' firmware accepts, as the user said.
+    FragmentTooLargeForDevice { fragment_bytes: u64, device_max_bytes: u64 },
+    /// The chosen data rate is not a downlink data rate of the region.
+    DataRateNotInRegion { region: &'static str, data_rate: u8 },
+    /// The frequency is in none of the region's duty-cycle bands: a gateway may not send there.
+    FrequencyOutsideBands { region: &'static str, frequency_hz: u64 },
+    /// The fragments come faster than one frame lasts.
+    IntervalShorterThanAirtime { data_rate: u8, airtime_us: u64, interval_seconds: u64 },
+    /// The fragments come faster than the sub-band's duty cycle lets a gateway send.
+    DutyCycle { data_rate: u8, airtime_us: u64, frequency_hz: u64, duty_cycle: String, min_interval_ms: u64, spacing_ms: u64 },
+    /// The multicast session ends before the last fragment.
+    SessionTimeout { class: &'static str, total_fragments: u64, needed_s: Option<u64>, timeout_s: u64, covering_timeout_s: Option<u64> },
+    /// Above the image size AWS accepts.
+    ImageTooLarge { firmware_bytes: u64 },
 }
 
 impl Warning {
@@ -237,6 +276,14 @@ impl Warning {
             Warning::FragmentSizeLimit { .. } => "fragment-size-limit",
             Warning::FragmentCountLimit { .. } => "fragment-count-limit",
             Warning::PayloadTooLarge { .. } => "payload-too-large",
+            Warning::FragmentTooLargeForDataRate { .. } => "fragment-too-large-for-data-rate",
+            Warning::FragmentTooLargeForDevice { .. } => "fragment-too-large-for-device",
+            Warning::DataRateNotInRegion { .. } => "data-rate-not-in-region",
+            Warning::FrequencyOutsideBands { .. } => "frequency-outside-bands",
+            Warning::IntervalShorterThanAirtime { .. } => "interval-shorter-than-airtime",
+            Warning::DutyCycle { .. } => "duty-cycle",
+            Warning::SessionTimeout { .. } => "session-timeout",
+            Warning::ImageTooLarge { .. } => "image-too-large",
         }
     }
 
@@ -259,6 +306,61 @@ impl Warning {
                  {max_fragment_bytes} bytes.",
                 u128::from(*fragment_bytes) + u128::from(DATA_FRAGMENT_HEADER_BYTES),
                 u128::from(*max_fragment_bytes) + u128::from(DATA_FRAGMENT_HEADER_BYTES),
+            ),
+            Warning::FragmentTooLargeForDataRate { data_rate, fragment_bytes, max_fragment_bytes } => format!(
+                "DR{data_rate} does not carry a {fragment_bytes}-byte fragment: with its \
+                 {DATA_FRAGMENT_HEADER_BYTES}-byte header it needs {} bytes, and DR{data_rate} carries {} bytes. \
+                 Use fragments of at most {max_fragment_bytes} bytes, or a faster data rate.",
+                u128::from(*fragment_bytes) + u128::from(DATA_FRAGMENT_HEADER_BYTES),
+                u128::from(*max_fragment_bytes) + u128::from(DATA_FRAGMENT_HEADER_BYTES),
+            ),
+            Warning::FragmentTooLargeForDevice { fragment_bytes, device_max_bytes } => format!(
+                "The devices accept fragments of at most {device_max_bytes} bytes, and this plan sends \
+                 {fragment_bytes}-byte ones. Use a fragment size of {device_max_bytes} bytes or less."
+            ),
+            Warning::DataRateNotInRegion { region, data_rate } => format!(
+                "DR{data_rate} is not a downlink data rate of {region}: choose one of the region's."
+            ),
+            Warning::FrequencyOutsideBands { region, frequency_hz } => format!(
+                "{} is outside every {region} band a gateway may send on: check the downlink frequency.",
+                crate::radio::megahertz(*frequency_hz)
+            ),
+            Warning::IntervalShorterThanAirtime { data_rate, airtime_us, interval_seconds } => format!(
+                "At DR{data_rate} a fragment is {} on air, and this task sends one every {interval_seconds} s \
+                 (its interval rounded to whole seconds, as the service rounds it): a gateway cannot. \
+                 Use an interval of at least {} s.",
+                crate::radio::airtime_words(*airtime_us),
+                airtime_us.div_ceil(1_000_000).max(1),
+            ),
+            Warning::DutyCycle { data_rate, airtime_us, frequency_hz, duty_cycle, min_interval_ms, spacing_ms } => format!(
+                "At DR{data_rate} a fragment is {} on air; {} allows {duty_cycle}, so one every {} at most; \
+                 this task sends one every {}. Fragments will be delayed or dropped: use an interval of at \
+                 least {} s, or a faster data rate.",
+                crate::radio::airtime_words(*airtime_us),
+                crate::radio::megahertz(*frequency_hz),
+                crate::radio::seconds_words(*min_interval_ms),
+                crate::radio::seconds_words(*spacing_ms),
+                min_interval_ms.div_ceil(1000),
+            ),
+            Warning::SessionTimeout { class, total_fragments, needed_s, timeout_s, covering_timeout_s } => {
+                let needed = needed_s.map_or_else(|| "longer than the console counts".to_owned(), |s| format!("{s} s"));
+                let fix = match covering_timeout_s {
+                    Some(t) => format!("Use a session timeout of at least {t} s."),
+                    None => "No timeout a device can be told (TS005: at most 2^15 units) covers them: send fewer \
+                             or faster fragments."
+                        .to_owned(),
+                };
+                format!(
+                    "The {class} session ends after {timeout_s} s, but its {total_fragments} fragments need \
+                     {needed} (one more slot than fragments, as ChirpStack counts): the last ones would be \
+                     sent after the devices stopped listening. {fix}"
+                )
+            }
+            Warning::ImageTooLarge { firmware_bytes } => format!(
+                "This image is {} bytes; AWS accepts firmware images of at most 1 MB, read here as {} bytes. \
+                 Use a smaller image or a delta update.",
+                crate::numbers::grouped(*firmware_bytes),
+                crate::numbers::grouped(crate::radio::AWS_IMAGE_LIMIT_BYTES),
             ),
         }
     }
@@ -421,7 +523,7 @@ mod tests {
         assert_eq!((n("US915", 8), n("US915", 9), n("US915", 13)), (53, 129, 222));
         assert_eq!(region("US915").unwrap().downlink.iter().map(|d| d.index).collect::<Vec<_>>(), [8, 9, 10, 11, 12, 13]);
         assert_eq!(region("AU915").unwrap().downlink, region("US915").unwrap().downlink);
-        assert_eq!(region("US915").unwrap().downlink[0].modulation, "SF12/500kHz");
+        assert_eq!(region("US915").unwrap().downlink[0].modulation.label(), "SF12/500kHz");
         // AS923 with DwellTime=0 (RP002-1.0.5 Table 73, repeater-capped): DR2 115.
         assert_eq!((n("AS923-1", 0), n("AS923-3", 2), n("AS923-4", 4)), (51, 115, 222));
         // CN470 has no DR0 payload; KR920 stops at DR5; IN865 skips DR6.
@@ -440,7 +542,8 @@ mod tests {
         assert_eq!(fits(219), [false, false, false, false, true, true, true, true]);
         assert_eq!(fits(220), [false; 8]);
         assert_eq!(fits(u64::MAX), [false; 8]);
-        assert_eq!(fragment_fits(eu, 50)[0].data_rate.modulation, "SF12/125kHz");
+        assert_eq!(fragment_fits(eu, 50)[0].data_rate.modulation.label(), "SF12/125kHz");
+        assert_eq!(eu.downlink[7].modulation.label(), "FSK 50kbps");
         assert_eq!(region("US915").unwrap().max_fragment_bytes(), Some(219));
         assert_eq!(region("KR920").unwrap().downlink[0].max_fragment_bytes(), 48);
     }
