@@ -60,10 +60,11 @@ step "release build, and the byte budget of a first visit (deterministic: it may
 trunk build --release
 # The goal is 100 KiB brotli (README, "Performance"). The first visit was 208.9 KiB before the campaign view (task
 # list, devices, groups, live refresh) and the endpoint confirmation; with them, all in one wasm,
-# it is 276.0 KiB (README, "Performance", says where the bytes went and what was tried). The gate
-# keeps it from growing: lower it as the bytes come down (the campaign view loaded on demand is
-# the next step).
-SIZE_BUDGET_KIB=277
+# it was 276.0 KiB, and the radio planner (time on air, duty cycle, session timeout, the fastest
+# sound plan and its controls) adds 16.3 KiB: 291.8 KiB (README, "Performance", says where the
+# bytes went and what was tried). The gate keeps it from growing: lower it as the bytes come down
+# (loading the campaign view and the planner on demand is the next step).
+SIZE_BUDGET_KIB=292
 node bench/size-budget.mjs dist "$SIZE_BUDGET_KIB" --exclude examples/
 
 step "end-to-end: Playwright + Chromium against the release build and the local endpoint"

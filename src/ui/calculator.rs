@@ -7,35 +7,16 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::fields::CalcFields;
+use super::controls::{number_control, Refusal};
 use super::planner::Planner;
 use crate::browser::file;
 use fuota_core::firmware::FirmwareImage;
 
 type PlanResult = Result<FragmentPlan, ConsoleError>;
 
-/// The input the plan refused and why, if any. Speed (a keystroke should touch as little as it can): the controls read this memo, not
-/// the plan, so a keystroke that leaves every input valid re-runs none of their effects.
-type Refusal = Memo<Option<(Field, String)>>;
-
-fn number_control(
-    name: &'static str,
-    label: &'static str,
-    value: RwSignal<String>,
-    task_value: Signal<Option<i64>>,
-    refusal: Refusal,
-    field: Field,
-) -> impl IntoView {
-    let problem = Memo::new(move |_| refusal.with(|r| r.as_ref().filter(|(f, _)| *f == field).map(|(_, reason)| reason.clone())));
-    view! {
-        <label class="control" class:invalid=move || problem.with(Option::is_some)>
-            <span class="label">{label}</span>
-            <input type="text" inputmode="numeric" name=name autocomplete="off"
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev)) />
-            {move || task_value.get().map(|v| view! { <span class="task-value">"task: " {v.to_string()}</span> })}
-            {move || problem.get().map(|p| view! { <span class="problem" data-input-error=name>{p}</span> })}
-        </label>
-    }
+/// The task's own value beside a control, as its hint.
+fn task_hint(value: Signal<Option<i64>>) -> Signal<Option<String>> {
+    Signal::derive(move || value.get().map(|v| format!("task: {v}")))
 }
 
 /// One count: its `data-value` and its text come from one effect (one effect a keystroke,
@@ -102,7 +83,7 @@ pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl Int
             take_file(file);
         }
     };
-    let task_value = move |get: fn(&FuotaTask) -> Option<i64>| Signal::derive(move || task.with(|t| t.as_ref().and_then(get)));
+    let task_value = move |get: fn(&FuotaTask) -> Option<i64>| task_hint(Signal::derive(move || task.with(|t| t.as_ref().and_then(get))));
     view! {
         <section class="calculator" aria-labelledby="calc-title" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
             <h2 id="calc-title">"Fragment session"</h2>
@@ -142,7 +123,7 @@ pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl Int
                 <p class="duration">{move || plan.with(|p| p.as_ref().ok().map(|p| format!("≈ {}", format_duration(p.session_seconds))))}</p>
             </div>
             {what_if}
-            <Planner plan=plan task=task rf_region=calc.rf_region session_dr=calc.session_dr />
+            <Planner plan=plan task=task calc=calc />
             <pre class="formula" aria-label="Formula">{move || plan.with(|p| match p {
                 Ok(p) => p.formula_lines().join("\n"),
                 Err(e) => e.sentence(),

@@ -3,6 +3,7 @@
 //! puts the query form beside it; the widget shows it alone.
 
 use fuota_core::live::RefreshSchedule;
+use fuota_core::radio::RadioTexts;
 use fuota_core::task::{TaskStatus, Timestamp};
 use fuota_core::Connection;
 use leptos::html::Div;
@@ -96,10 +97,27 @@ pub fn TaskConsole(
                 }
             });
         });
-        // The planner marks the data rate of the task's multicast session, once it is known.
+        // The planner takes the radio values of the task's multicast session once it is known,
+        // and again only when they change: a live refresh leaves the user's what-if values alone.
+        let session_radio = Memo::new(move |_| {
+            state.groups.with(|groups| {
+                groups.iter().find_map(|g| {
+                    let session = g.session.as_ref()?;
+                    let group = g.group.as_ref();
+                    let region = group.and_then(|g| g.rf_region.clone()).unwrap_or_else(|| calc.rf_region.get_untracked());
+                    let class = group.and_then(|g| g.dl_class.as_deref());
+                    Some((session.dl_dr, region.clone(), RadioTexts::from_session(&region, class, session)))
+                })
+            })
+        });
         Effect::new(move |_| {
-            let dr = state.groups.with(|groups| groups.iter().find_map(|g| g.session.as_ref().and_then(|s| s.dl_dr)));
-            calc.session_dr.set(dr);
+            if let Some((dr, region, radio)) = session_radio.get() {
+                calc.session_dr.set(dr);
+                calc.rf_region.set(region);
+                calc.take_radio(radio);
+            } else {
+                calc.session_dr.set(None);
+            }
         });
         // The host hears when the devices are read to the end, with their summary.
         Effect::new(move |_| {

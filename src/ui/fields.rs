@@ -5,6 +5,7 @@ use fuota_core::endpoint::SERVICE_REGIONS;
 use fuota_core::fragments::FragmentTexts;
 use fuota_core::connection::{check_confirmed, Connection, ConnectionForm, OutsideEndpoint};
 use fuota_core::paste::PastedCredentials;
+use fuota_core::radio::RadioTexts;
 use fuota_core::settings::{RememberedCredentials, Settings, CREDENTIALS_KEY, SETTINGS_KEY};
 use fuota_core::task::Timestamp;
 use fuota_core::{demo, FuotaTask};
@@ -202,20 +203,63 @@ pub struct CalcFields {
     pub rf_region: RwSignal<String>,
     /// The downlink data rate of the task's multicast session, when the campaign view has read it.
     pub session_dr: RwSignal<Option<i64>>,
+    /// The radio planner's what-if values (`fuota_core::radio::RadioTexts`).
+    pub data_rate: RwSignal<String>,
+    pub downlink_frequency_hz: RwSignal<String>,
+    pub multicast_class: RwSignal<String>,
+    pub session_timeout_s: RwSignal<String>,
+    pub ping_slot_period: RwSignal<String>,
+    pub device_max_fragment_bytes: RwSignal<String>,
 }
 
 impl CalcFields {
     /// Starts on the published interoperability example (`FragmentTexts::starting`).
     pub fn new() -> Self {
         let start = FragmentTexts::starting();
+        let region = "EU868";
+        let radio = RadioTexts::for_region(region);
         Self {
             firmware_size: RwSignal::new(start.firmware_size),
             fragment_size: RwSignal::new(start.fragment_size),
             redundancy_percent: RwSignal::new(start.redundancy_percent),
             fragment_interval_ms: RwSignal::new(start.fragment_interval_ms),
-            rf_region: RwSignal::new("EU868".to_owned()),
+            rf_region: RwSignal::new(region.to_owned()),
             session_dr: RwSignal::new(None),
+            data_rate: RwSignal::new(radio.data_rate),
+            downlink_frequency_hz: RwSignal::new(radio.downlink_frequency_hz),
+            multicast_class: RwSignal::new(radio.multicast_class),
+            session_timeout_s: RwSignal::new(radio.session_timeout_s),
+            ping_slot_period: RwSignal::new(radio.ping_slot_period),
+            device_max_fragment_bytes: RwSignal::new(radio.device_max_fragment_bytes),
         }
+    }
+
+    /// Read reactively, like `texts`.
+    pub fn radio_texts(&self) -> RadioTexts {
+        RadioTexts {
+            data_rate: self.data_rate.get(),
+            downlink_frequency_hz: self.downlink_frequency_hz.get(),
+            multicast_class: self.multicast_class.get(),
+            session_timeout_s: self.session_timeout_s.get(),
+            ping_slot_period: self.ping_slot_period.get(),
+            device_max_fragment_bytes: self.device_max_fragment_bytes.get(),
+        }
+    }
+
+    /// Takes a region's or a session's radio values. The devices' largest fragment is the
+    /// user's, not the session's: it stays.
+    pub fn take_radio(&self, radio: RadioTexts) {
+        self.data_rate.set(radio.data_rate);
+        self.downlink_frequency_hz.set(radio.downlink_frequency_hz);
+        self.multicast_class.set(radio.multicast_class);
+        self.session_timeout_s.set(radio.session_timeout_s);
+        self.ping_slot_period.set(radio.ping_slot_period);
+    }
+
+    /// Another region: its data rates and RX2 defaults.
+    pub fn take_region(&self, rf_region: &str) {
+        self.rf_region.set(rf_region.to_owned());
+        self.take_radio(RadioTexts::for_region(rf_region));
     }
 
     /// Read reactively: the plan follows every keystroke.
@@ -232,7 +276,7 @@ impl CalcFields {
     /// `FragmentTexts::from_task` says (the firmware size is the user's).
     pub fn take_task(&self, task: &FuotaTask) {
         if let Some(band) = &task.rf_region {
-            self.rf_region.set(band.clone());
+            self.take_region(band);
         }
         let texts = FragmentTexts::from_task(task, "");
         self.fragment_size.set(texts.fragment_size);

@@ -4,6 +4,7 @@ pub mod app;
 pub mod calculator;
 pub mod campaign;
 pub mod console_view;
+pub mod controls;
 pub mod devices_view;
 pub mod error_view;
 pub mod fields;

@@ -1,63 +1,93 @@
-//! The fragment planner: what the plan means on the air — limits, fit per data rate, time on the
-//! network, loss tolerance — and pictures of it. Every number comes from `fuota_core`.
+//! The fragment planner: what the plan means on the air — limits, fit and time on air per data
+//! rate, duty cycle, the multicast session, loss tolerance, the fastest sound plan — and pictures
+//! of it. Every number and every sentence comes from `fuota_core`; this file only lays them out.
 
+use fuota_core::error::Field;
 use fuota_core::fragments::{format_duration, FragmentPlan};
-use fuota_core::lorawan::{self, REGIONS};
+use fuota_core::lorawan::{self, Warning, REGIONS};
+use fuota_core::radio::{self, NoSoundPlan, Proposal, RadioAssessment, RadioInputs};
 use fuota_core::{ConsoleError, FuotaTask};
 use leptos::prelude::*;
 
+use super::controls::{number_control, unique_id, Refusal};
+use super::fields::CalcFields;
 use crate::browser::clock;
 
 type PlanResult = Result<FragmentPlan, ConsoleError>;
+type RadioResult = Result<RadioInputs, ConsoleError>;
 
-fn warnings_view(plan: Memo<PlanResult>, rf_region: RwSignal<String>) -> impl IntoView {
-    // A memo, so that keystrokes that leave the warnings as they are touch nothing.
-    let warnings = Memo::new(move |_| {
-        plan.with(|p| match p {
-            Ok(p) => rf_region.with(|r| lorawan::warnings(p, Some(r))),
-            Err(_) => Vec::new(),
-        })
-    });
+fn warnings_view(warnings: Memo<Vec<Warning>>) -> impl IntoView {
     move || {
         warnings
             .get()
             .into_iter()
-            .map(|w| view! { <p class="warning" role="status" data-warning=w.code()>{w.sentence()}</p> })
+            .map(|w| view! { <p class="warning" data-warning=w.code()>{w.sentence()}</p> })
             .collect_view()
     }
 }
 
-fn fit_table(plan: Memo<PlanResult>, rf_region: RwSignal<String>, session_dr: RwSignal<Option<i64>>) -> impl IntoView {
-    // The table depends on the fragment size alone: a firmware-size keystroke leaves it as it is.
+fn fit_table(plan: Memo<PlanResult>, calc: CalcFields, radio: Memo<RadioResult>) -> impl IntoView {
+    // The table depends on the fragment size, not the firmware size: a firmware-size keystroke
+    // leaves it as it is.
     let fragment_bytes = Memo::new(move |_| plan.with(|p| p.as_ref().ok().map(|p| p.inputs.fragment_bytes)));
+    let chosen = Memo::new(move |_| radio.with(|r| r.as_ref().ok().map(|r| (r.data_rate, r.frequency_hz))));
     move || {
         let fragment = fragment_bytes.get()?;
-        let region = rf_region.with(|r| lorawan::region(r))?;
-        let session = session_dr.get();
-        let rows = lorawan::fragment_fits(region, fragment)
+        let region = calc.rf_region.with(|r| lorawan::region(r))?;
+        let (chosen_dr, frequency) = match chosen.get() {
+            Some((dr, hz)) => (Some(dr), hz),
+            None => (None, radio::region_radio(region).map_or(0, |r| r.rx2_frequency_hz)),
+        };
+        let session = calc.session_dr.get();
+        let rows = radio::rate_rows(region, fragment, frequency)
             .into_iter()
-            .map(|f| {
-                let fits = if f.fits { "fits" } else { "too large" };
+            .map(|row| {
+                let index = row.data_rate.index;
+                let fits = if row.fits { "fits" } else { "too large" };
+                let is_chosen = chosen_dr == Some(index);
                 // The multicast session's own data rate, when the campaign view has read it.
-                let chosen = session == Some(i64::from(f.data_rate.index));
-                let label = if chosen { format!("DR{} (multicast session)", f.data_rate.index) } else { format!("DR{}", f.data_rate.index) };
+                let is_session = session == Some(i64::from(index));
+                let label = match (is_chosen, is_session) {
+                    (true, true) => format!("DR{index} (multicast session, chosen)"),
+                    (true, false) => format!("DR{index} (chosen)"),
+                    (false, true) => format!("DR{index} (multicast session)"),
+                    (false, false) => format!("DR{index}"),
+                };
                 view! {
-                    <tr class:fits=f.fits class:session-dr=chosen data-dr=f.data_rate.index.to_string() data-fits=f.fits.to_string()
-                        data-session-dr=chosen.then_some("true")>
-                        <td>{label}</td>
-                        <td>{f.data_rate.modulation}</td>
-                        <td>{f.data_rate.max_payload.to_string()}</td>
-                        <td>{fits}</td>
+                    <tr class:fits=row.fits class:chosen=is_chosen class:session-dr=is_session
+                        data-dr=index.to_string() data-fits=row.fits.to_string()
+                        data-chosen=is_chosen.then_some("true") data-session-dr=is_session.then_some("true")
+                        data-airtime-us=row.airtime_us.map(|t| t.to_string())
+                        data-min-interval-ms=row.min_interval_ms.map(|t| t.to_string())>
+                        <th scope="row">{label}</th>
+                        <td>{row.data_rate.modulation.label()}</td>
+                        <td>{row.data_rate.max_payload.to_string()}</td>
+                        <td class="fit-cell">{fits}</td>
+                        <td>{row.airtime_us.map(radio::airtime_words).unwrap_or_else(|| "—".into())}</td>
+                        <td>{row.min_interval_ms.map(radio::seconds_words).unwrap_or_else(|| "no limit".into())}</td>
                     </tr>
                 }
             })
             .collect_view();
+        let caption = format!(
+            "{} downlink on {}: a data fragment is {} B + {} B of header, {} B with its LoRaWAN frame (RP002-1.0.4, TS004)",
+            region.name,
+            radio::megahertz(frequency),
+            fragment,
+            lorawan::DATA_FRAGMENT_HEADER_BYTES,
+            radio::data_fragment_phy_bytes(fragment).map_or_else(|| "—".to_owned(), |b| b.to_string()),
+        );
         Some(view! {
-            <table class="fit">
-                <caption>{format!("{} downlink: a data fragment is {} B + {} B of header (RP002-1.0.4, TS004)", region.name, fragment, lorawan::DATA_FRAGMENT_HEADER_BYTES)}</caption>
-                <thead><tr><th>"Data rate"</th><th>"Modulation"</th><th>"Max payload (B)"</th><th>"Fragment"</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Data rates">
+                <table class="fit">
+                    <caption>{caption}</caption>
+                    <thead><tr>
+                        <th scope="col">"Data rate"</th><th scope="col">"Modulation"</th><th scope="col">"Max payload (B)"</th>
+                        <th scope="col">"Fragment"</th><th scope="col">"On air"</th><th scope="col">"Shortest interval"</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
         })
     }
 }
@@ -84,52 +114,248 @@ fn composition_bar(plan: Memo<PlanResult>) -> impl IntoView {
     }
 }
 
-/// From the task's start time to the session's expected end, with "now" when it falls between.
-fn timeline(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>) -> impl IntoView {
+/// From the task's start time to the fragments' expected end, with the multicast session's end
+/// and "now" where they fall.
+fn timeline(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, assessment: Memo<Option<RadioAssessment>>) -> impl IntoView {
     // The start and its local-time label change with the task, not with a keystroke.
     let start = Memo::new(move |_| {
         let start = task.with(|t| t.as_ref().and_then(|t| t.start_time))?.epoch_millis();
         Some((start, clock::local_time(start)))
     });
+    let x = |at: i64, start: i64, span: f64| 20.0 + 960.0 * at.saturating_sub(start) as f64 / span;
     move || {
         let (start, start_label) = start.get()?;
         let end = plan.with(|p| p.as_ref().ok().and_then(|p| lorawan::session_end(start, p)))?;
+        let session_end = assessment.with(|a| a.as_ref().map(|a| start.saturating_add(a.effective_timeout_s.saturating_mul(1000).min(i64::MAX as u64) as i64)));
+        let last = session_end.map_or(end, |s| s.max(end));
         let now = clock::now_millis() as i64;
-        let span = end.saturating_sub(start).max(1) as f64;
-        let now_x = (start..=end).contains(&now).then(|| 20.0 + 960.0 * now.saturating_sub(start) as f64 / span);
+        let span = last.saturating_sub(start).max(1) as f64;
+        let now_x = (start..=last).contains(&now).then(|| x(now, start, span));
+        let end_x = x(end, start, span);
+        let session_x = session_end.map(|s| x(s, start, span));
+        let stamp = |at: i64| fuota_core::task::Timestamp::from_epoch_millis(at).map(|t| t.rfc3339());
         Some(view! {
-            <figure class="timeline" data-session-end=fuota_core::task::Timestamp::from_epoch_millis(end).map(|t| t.rfc3339())>
+            <figure class="timeline" data-session-end=stamp(end) data-multicast-end=session_end.and_then(stamp)>
                 <svg viewBox="0 0 1000 36" role="img" aria-label="Session timeline">
                     <line class="axis" x1="20" y1="18" x2="980" y2="18" />
                     <circle class="mark" cx="20" cy="18" r="6" />
-                    <circle class="mark" cx="980" cy="18" r="6" />
-                    {now_x.map(|x| view! { <line class="now" x1=x y1="2" x2=x y2="34" /> })}
+                    <circle class="mark" cx=end_x cy="18" r="6" />
+                    {session_x.map(|sx| view! { <line class="session-end" x1=sx y1="2" x2=sx y2="34" /> })}
+                    {now_x.map(|nx| view! { <line class="now" x1=nx y1="2" x2=nx y2="34" /> })}
                 </svg>
                 <figcaption>
                     <span>{format!("start {start_label}")}</span>
                     {now_x.map(|_| view! { <span class="now-key">"now"</span> })}
-                    <span>{format!("expected end {}", clock::local_time(end))}</span>
+                    <span>{format!("last fragment {}", clock::local_time(end))}</span>
+                    {session_end.map(|s| view! { <span class="session-end-key">{format!("multicast session ends {}", clock::local_time(s))}</span> })}
                 </figcaption>
             </figure>
         })
     }
 }
 
-#[component]
-pub fn Planner(
+/// What the radio makes of the plan, in sentences.
+fn radio_facts(plan: &FragmentPlan, a: &RadioAssessment, class: &str) -> impl IntoView {
+    let on_air = match (a.data_rate, a.airtime_us) {
+        (Some(d), Some(t)) => {
+            let all = a.session_airtime_us.map_or_else(|| "more than the console counts".to_owned(), radio::airtime_words);
+            let share = a.channel_per_mille().map(|p| format!(", {}.{} % of the channel while it runs", p / 10, p % 10)).unwrap_or_default();
+            format!(
+                "On air: one fragment is {} at DR{} ({}); all {} together {all}{share}.",
+                radio::airtime_words(t),
+                d.index,
+                d.modulation.label(),
+                plan.total_fragments
+            )
+        }
+        _ => "On air: the chosen data rate is not one of the region's.".to_owned(),
+    };
+    let limit = match a.duty_cycle {
+        Some(radio::DutyCycle::Limited(b)) => format!(
+            "Duty cycle: {} on {}–{}{}.",
+            b.percent(),
+            radio::megahertz(b.low_hz),
+            radio::megahertz(b.high_hz),
+            a.min_interval_ms.map(|m| format!(", so one fragment every {} at most", radio::seconds_words(m))).unwrap_or_default()
+        ),
+        Some(radio::DutyCycle::NoLimit(why)) => format!("Duty cycle: none applies ({why})."),
+        Some(radio::DutyCycle::OutsideBands) => "Duty cycle: the frequency is in none of the region's bands.".to_owned(),
+        None => String::new(),
+    };
+    let session = format!(
+        "Multicast session: {class}, the devices listen for {} ({} s, the session timeout rounded up to a power of two); the fragments need {}, one every {}.",
+        format_duration(a.effective_timeout_s),
+        a.effective_timeout_s,
+        a.needed_session_s.map_or_else(|| "more than the console counts".to_owned(), format_duration),
+        radio::seconds_words(a.spacing_ms),
+    );
+    view! {
+        <li data-airtime-us=a.airtime_us.map(|t| t.to_string())>{on_air}</li>
+        <li>{limit}</li>
+        <li data-session-timeout-s=a.effective_timeout_s.to_string() data-needed-session-s=a.needed_session_s.map(|s| s.to_string())>{session}</li>
+    }
+}
+
+fn proposal_view(
+    proposal: Memo<Option<Result<Proposal, NoSoundPlan>>>,
     plan: Memo<PlanResult>,
-    task: Signal<Option<FuotaTask>>,
-    rf_region: RwSignal<String>,
-    session_dr: RwSignal<Option<i64>>,
+    assessment: Memo<Option<RadioAssessment>>,
+    calc: CalcFields,
 ) -> impl IntoView {
+    let apply = move |p: Proposal| {
+        calc.data_rate.set(p.data_rate.to_string());
+        calc.fragment_size.set(p.plan.inputs.fragment_bytes.to_string());
+        calc.fragment_interval_ms.set(p.plan.inputs.interval_ms.to_string());
+    };
+    move || match proposal.get()? {
+        Err(none) => Some(view! { <p class="warning" data-no-sound-plan="">{none.sentence()}</p> }.into_any()),
+        Ok(p) => {
+            let current = plan.with(|c| c.as_ref().ok().map(|c| c.total_fragments));
+            let current_ms = assessment.with(|a| a.as_ref().and_then(|a| a.radio_session_ms));
+            let same = plan.with(|c| c.as_ref().ok() == Some(&p.plan)) && calc.data_rate.with(|d| d.trim() == p.data_rate.to_string());
+            let seconds = p.radio_session_ms.div_ceil(1000);
+            let modulation = calc
+                .rf_region
+                .with(|r| lorawan::region(r))
+                .and_then(|r| r.downlink.iter().find(|d| d.index == p.data_rate))
+                .map(|d| d.modulation.label())
+                .unwrap_or_default();
+            let now = match (current, current_ms) {
+                (Some(n), Some(ms)) => format!(" This plan: {n} fragments over {}.", format_duration(ms.div_ceil(1000))),
+                _ => String::new(),
+            };
+            let sentence = if same {
+                "This plan is the fastest sound one for this image, redundancy and session.".to_owned()
+            } else {
+                format!(
+                    "Fastest sound plan: DR{} ({modulation}), {}-byte fragments, one every {} s: {} fragments over {} on the radio.{now} \
+                     A faster data rate reaches less far: check that every device of the group hears DR{}.",
+                    p.data_rate,
+                    p.plan.inputs.fragment_bytes,
+                    p.plan.interval_seconds,
+                    p.plan.total_fragments,
+                    format_duration(seconds),
+                    p.data_rate,
+                )
+            };
+            Some(view! {
+                <div class="recommendation" data-recommendation="" data-data-rate=p.data_rate.to_string()
+                    data-fragment-size=p.plan.inputs.fragment_bytes.to_string() data-interval-ms=p.plan.inputs.interval_ms.to_string()
+                    data-session-seconds=seconds.to_string()>
+                    <p>{sentence}</p>
+                    <Show when=move || !same>
+                        <button type="button" class="secondary" data-action="apply-recommendation" on:click=move |_| apply(p)>
+                            "Use this plan"
+                        </button>
+                    </Show>
+                </div>
+            }.into_any())
+        }
+    }
+}
+
+/// A select with its label tied to it.
+fn select_control(
+    name: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    options: impl Fn() -> Vec<(String, String)> + Send + Sync + 'static,
+    on_change: impl Fn(String) + 'static,
+) -> impl IntoView {
+    let id = unique_id(name);
+    view! {
+        <div class="control">
+            <label class="label" for=id.clone()>{label}</label>
+            <select name=name id=id on:change=move |ev| on_change(event_target_value(&ev))>
+                {move || options()
+                    .into_iter()
+                    .map(|(v, text)| {
+                        let selected = value.with(|x| x.trim().eq_ignore_ascii_case(&v));
+                        view! { <option value=v selected=selected>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+fn radio_controls(calc: CalcFields, refusal: Refusal) -> impl IntoView {
+    let region_options = || REGIONS.iter().map(|r| (r.name.to_owned(), r.name.to_owned())).collect::<Vec<_>>();
+    let rate_options = move || {
+        let mut options: Vec<(String, String)> = calc
+            .rf_region
+            .with(|r| lorawan::region(r))
+            .map(|r| r.downlink.iter().map(|d| (d.index.to_string(), format!("DR{} · {}", d.index, d.modulation.label()))).collect())
+            .unwrap_or_default();
+        // A session's data rate the region does not have stays visible (and is warned about).
+        let current = calc.data_rate.get();
+        if !current.trim().is_empty() && !options.iter().any(|(v, _)| *v == current.trim()) {
+            options.push((current.trim().to_owned(), format!("DR{} (not a downlink rate of the region)", current.trim())));
+        }
+        options
+    };
+    let class_options = || vec![("ClassC".to_owned(), "Class C".to_owned()), ("ClassB".to_owned(), "Class B".to_owned())];
+    let none = || Signal::derive(|| None::<String>);
+    let class_b_hint = Signal::derive(|| Some("Class B: a ping slot every N × 30 ms (32 to 4096)".to_owned()));
+    let device_hint = Signal::derive(|| Some("Optional: device firmware often caps fragments below the radio's limit".to_owned()));
+    view! {
+        <fieldset class="radio-controls">
+            <legend>"Radio (what-if; a multicast session's values when the campaign view has read one)"</legend>
+            <div class="inputs">
+                {select_control("rf-region", "RF region", calc.rf_region, region_options, move |v| calc.take_region(&v))}
+                {select_control("data-rate", "Data rate", calc.data_rate, rate_options, move |v| calc.data_rate.set(v))}
+                {number_control("downlink-frequency-hz", "Downlink frequency (Hz)", calc.downlink_frequency_hz, none(), refusal, Field::DownlinkFrequency)}
+                {select_control("multicast-class", "Multicast class", calc.multicast_class, class_options, move |v| calc.multicast_class.set(v))}
+                {number_control("session-timeout-s", "Session timeout (s)", calc.session_timeout_s, none(), refusal, Field::SessionTimeout)}
+                {number_control("ping-slot-period", "Ping slot period (slots)", calc.ping_slot_period, class_b_hint, refusal, Field::PingSlotPeriod)}
+                {number_control("device-max-fragment-bytes", "Largest fragment the devices accept (bytes)", calc.device_max_fragment_bytes, device_hint, refusal, Field::DeviceMaxFragment)}
+            </div>
+        </fieldset>
+    }
+}
+
+#[component]
+pub fn Planner(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, calc: CalcFields) -> impl IntoView {
+    let radio_inputs: Memo<RadioResult> = Memo::new(move |_| calc.radio_texts().parse());
+    let refusal: Refusal = Memo::new(move |_| {
+        radio_inputs.with(|r| match r {
+            Err(ConsoleError::InvalidInput { field, reason }) => Some((*field, reason.clone())),
+            _ => None,
+        })
+    });
+    // Memos, so that keystrokes that leave an answer as it is touch nothing downstream.
+    let warnings = Memo::new(move |_| {
+        plan.with(|p| {
+            let Ok(p) = p else { return Vec::new() };
+            calc.rf_region.with(|region| {
+                radio_inputs.with(|r| match r {
+                    Ok(radio) => radio::warnings(p, region, radio),
+                    Err(_) => lorawan::warnings(p, Some(region)),
+                })
+            })
+        })
+    });
+    let assessment = Memo::new(move |_| {
+        let region = calc.rf_region.with(|r| lorawan::region(r))?;
+        plan.with(|p| radio_inputs.with(|r| Some(radio::assess(p.as_ref().ok()?, region, r.as_ref().ok()?))))
+    });
+    let proposal = Memo::new(move |_| {
+        plan.with(|p| {
+            let inputs = p.as_ref().ok()?.inputs;
+            radio_inputs.with(|r| calc.rf_region.with(|region| Some(radio::fastest_sound_plan(inputs, region, r.as_ref().ok()?))))
+        })
+    });
     let facts = move || {
         plan.with(|p| {
             let p = p.as_ref().ok()?;
             let bytes = lorawan::bytes_on_air(p).map(|b| format!("{b} B")).unwrap_or_else(|| "more than the console counts".into());
+            let class = radio_inputs.with(|r| r.as_ref().ok().map(|r| if r.class == radio::MulticastClass::ClassB { "Class B" } else { "Class C" }));
+            let radio_lines = assessment.with(|a| a.as_ref().map(|a| radio_facts(p, a, class.unwrap_or("Class C"))));
             Some(view! {
                 <ul class="facts">
                     <li>{format!("Time on the network: {} ({} fragments, one every {} s)", format_duration(p.session_seconds), p.total_fragments, p.interval_seconds)}</li>
                     <li data-bytes-on-air=lorawan::bytes_on_air(p).map(|b| b.to_string())>{format!("Sent in all: {bytes} of data-fragment payload")}</li>
+                    {radio_lines}
                     <li class="loss" data-loss-tolerance=lorawan::loss_tolerance(p).lost_fragments.to_string()>{lorawan::loss_tolerance(p).sentence()}</li>
                 </ul>
             })
@@ -137,17 +363,13 @@ pub fn Planner(
     };
     view! {
         <section class="planner" aria-label="Session plan">
-            {warnings_view(plan, rf_region)}
-            <label class="control region">
-                <span class="label">"RF region"</span>
-                <select name="rf-region" on:change=move |ev| rf_region.set(event_target_value(&ev))>
-                    {REGIONS.iter().map(|r| view! { <option value=r.name selected=move || rf_region.with(|x| x.eq_ignore_ascii_case(r.name))>{r.name}</option> }).collect_view()}
-                </select>
-            </label>
+            {radio_controls(calc, refusal)}
+            {warnings_view(warnings)}
+            {proposal_view(proposal, plan, assessment, calc)}
             {facts}
             {composition_bar(plan)}
-            {timeline(plan, task)}
-            {fit_table(plan, rf_region, session_dr)}
+            {timeline(plan, task, assessment)}
+            {fit_table(plan, calc, radio_inputs)}
         </section>
     }
 }

@@ -101,8 +101,6 @@ test('the planner: limits, fit per data rate, time, loss tolerance, pictures, an
   const { page, problems } = await openDemo();
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-field=Id][data-value=demo-in-session]');
-  // demo-in-session: EU868, 50 B fragments, 25 %, 1000 ms; a sound plan has no warning.
-  assert.equal(await page.$$eval('.calculator [data-warning]', (w) => w.length), 0);
   assert.equal(await page.inputValue('[name=rf-region]'), 'EU868');
   // 50 B + 3 B header: too large for EU868 DR0–DR2 (51 B), fits DR3 and up.
   assert.equal(await page.getAttribute('tr[data-dr="0"]', 'data-fits'), 'false');
@@ -112,6 +110,66 @@ test('the planner: limits, fit per data rate, time, loss tolerance, pictures, an
   // 25 fragments × 1 s after 2026-11-26T08:00:00.250Z.
   assert.equal(await page.getAttribute('[data-session-end]', 'data-session-end'), '2026-11-26T08:00:25.250Z');
   assert.equal(await page.$$eval('figure.bar rect', (r) => r.length), 3);
+
+  // The campaign view reads the group's session (Class C, DR3 on 869.525 MHz, 4096 s): the
+  // planner takes it, and the demo task breaks the 10 % duty cycle of that sub-band.
+  await page.waitForSelector('tr[data-dr="3"][data-session-dr=true][data-chosen=true]');
+  assert.equal(await page.inputValue('[name=data-rate]'), '3');
+  assert.equal(await page.inputValue('[name=downlink-frequency-hz]'), '869525000');
+  assert.equal(await page.inputValue('[name=multicast-class]'), 'ClassC');
+  assert.equal(await page.inputValue('[name=session-timeout-s]'), '4096');
+  const codes = () => page.$$eval('.calculator [data-warning]', (ws) => ws.map((w) => w.dataset.warning));
+  assert.deepEqual(await codes(), ['duty-cycle']);
+  // The core's numbers (core/src/radio.rs tests; time on air checked there against lora-modulation).
+  assert.equal(
+    await page.textContent('[data-warning=duty-cycle]'),
+    'At DR3 a fragment is 390 ms on air; 869.525 MHz allows 10 %, so one every 4 s at most; this task sends one every 1 s. '
+      + 'Fragments will be delayed or dropped: use an interval of at least 4 s, or a faster data rate.',
+  );
+  assert.equal(await page.getAttribute('tr[data-dr="3"]', 'data-airtime-us'), '390144');
+  assert.equal(await page.getAttribute('tr[data-dr="3"]', 'data-min-interval-ms'), '3902');
+  assert.equal(await page.getAttribute('tr[data-dr="5"]', 'data-airtime-us'), '118016');
+  assert.equal(await page.getAttribute('tr[data-dr="5"]', 'data-min-interval-ms'), '1181');
+  assert.equal(await page.getAttribute('tr[data-dr="7"]', 'data-airtime-us'), '12320');
+  await page.screenshot({ path: `${ARTIFACTS}planner-duty-cycle.png`, fullPage: true });
+
+  // The fastest sound plan: FSK, 5 + 2 fragments of 199 B, one a second; applying it clears every warning.
+  const proposal = await page.waitForSelector('[data-recommendation]');
+  assert.deepEqual(
+    await proposal.evaluate((e) => [e.dataset.dataRate, e.dataset.fragmentSize, e.dataset.intervalMs, e.dataset.sessionSeconds]),
+    ['7', '199', '1000', '7'],
+  );
+  await page.click('[data-action=apply-recommendation]');
+  await page.waitForFunction(() => document.querySelectorAll('.calculator [data-warning]').length === 0);
+  assert.deepEqual(
+    [await page.inputValue('[name=data-rate]'), await page.inputValue('[name=fragment-size]'), await page.inputValue('[name=fragment-interval-ms]')],
+    ['7', '199', '1000'],
+  );
+  assert.equal(await dataValue(page, '[data-calc=total-fragments]'), '7');
+  assert.match(await page.textContent('[data-recommendation]'), /This plan is the fastest sound one/);
+  assert.equal(await page.$('[data-action=apply-recommendation]'), null, 'nothing left to apply');
+
+  // Back at DR3 with 4 s: sound. A 60 s session is too short for 25 fragments.
+  await page.selectOption('[name=data-rate]', '3');
+  await page.fill('[name=fragment-size]', '50');
+  await page.fill('[name=fragment-interval-ms]', '4000');
+  await page.waitForFunction(() => document.querySelectorAll('.calculator [data-warning]').length === 0);
+  await page.fill('[name=session-timeout-s]', '60');
+  await page.waitForSelector('[data-warning=session-timeout]');
+  assert.match(await page.textContent('[data-warning=session-timeout]'), /ends after 64 s.*need 104 s.*at least 128 s/);
+  await page.fill('[name=session-timeout-s]', '4096');
+  // Above AWS's 1 MB, typed with grouping; the largest value a session carries is said plainly.
+  await page.fill('[name=firmware-size]', '1,000,001');
+  await page.waitForSelector('[data-warning=image-too-large]');
+  await page.waitForSelector('[data-no-sound-plan]');
+  await page.fill('[name=firmware-size]', '99999999999999999999');
+  assert.match(await page.textContent('[data-input-error=firmware-size]'), /at most 4,177,665 bytes/);
+  assert.equal(await page.getAttribute('[name=firmware-size]', 'aria-invalid'), 'true');
+  await page.fill('[name=firmware-size]', '995');
+  // A fragment the chosen rate does not carry, although DR4 and up would.
+  await page.selectOption('[name=data-rate]', '0');
+  await page.waitForSelector('[data-warning=fragment-too-large-for-data-rate]');
+  await page.selectOption('[name=data-rate]', '3');
 
   // 250 B fits no EU868 data rate; 300 B is over TS004's 1-byte FragSize; 16384 fragments over 14 bits.
   await page.fill('[name=fragment-size]', '250');
