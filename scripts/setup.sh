@@ -47,9 +47,10 @@ if ! wasm-pack --version 2>/dev/null | grep -qx "wasm-pack $WASM_PACK_VERSION"; 
   cargo install --locked wasm-pack --version "$WASM_PACK_VERSION" --force
 fi
 
-# npm: binaryen 132 (wasm-opt for Trunk), esbuild (the build hook minifies with it) and
-# playwright-core, exactly as package-lock.json says.
+# npm: binaryen 132 (wasm-opt for Trunk), esbuild (the build hook minifies with it),
+# playwright-core and axe-core (the accessibility checks), exactly as package-lock.json says.
 if [ ! -x "$ROOT/node_modules/.bin/wasm-opt" ] || [ ! -x "$ROOT/node_modules/.bin/esbuild" ] || [ ! -d "$ROOT/node_modules/playwright-core" ] \
+   || [ ! -f "$ROOT/node_modules/axe-core/axe.min.js" ] \
    || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
   say "npm ci"
   (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)

@@ -193,6 +193,15 @@ impl FuotaTask {
         })
     }
 
+    /// What a screen reader hears when the task arrives, instead of the whole card: its name
+    /// (or id) and status, e.g. "Loaded task sensor-fw-2.4.1, in session". Names are cut at 80
+    /// characters: the card has the rest.
+    pub fn loaded_status(&self) -> String {
+        let name = self.name.as_deref().filter(|n| !n.trim().is_empty()).or(self.id.as_deref()).unwrap_or("without a name");
+        let status = self.status.as_ref().map(|s| format!(", {:.40}", s.label().to_lowercase())).unwrap_or_default();
+        format!("Loaded task {name:.80}{status}")
+    }
+
     /// Every member, in the API's order, for a view to render.
     pub fn fields(&self) -> Vec<TaskField> {
         use FieldValue as V;
@@ -254,6 +263,16 @@ impl FieldValue {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_short_status_names_the_task() {
+        let t = FuotaTask::from_json(r#"{"Id":"t1","Name":"sensor-fw-2.4.1","Status":"In_FuotaSession"}"#).unwrap();
+        assert_eq!(t.loaded_status(), "Loaded task sensor-fw-2.4.1, in session");
+        let t = FuotaTask::from_json(r#"{"Id":"t1","Name":" "}"#).unwrap();
+        assert_eq!(t.loaded_status(), "Loaded task t1");
+        let long = FuotaTask::from_json(&format!(r#"{{"Name":"{}"}}"#, "n".repeat(300))).unwrap();
+        assert_eq!(long.loaded_status().len(), "Loaded task ".len() + 80);
+    }
+
     use super::*;
 
     #[test]

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod events;
 pub mod fetch;
 pub mod file;
+pub mod focus;
 pub mod location;
 pub mod request;
 pub mod storage;

@@ -11,7 +11,7 @@ use super::fields::{CalcFields, QueryFields};
 use super::query_form::QueryForm;
 use super::session::{outcome_of, FetchState};
 use super::task_list::{TaskList, TaskListState};
-use crate::browser::location;
+use crate::browser::{focus, location};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -40,13 +40,30 @@ pub fn App() -> impl IntoView {
         last_read.set_value(Some(read.clone()));
         fetch_task.dispatch(read);
     };
+    let refuse = move |e: ConsoleError| {
+        let field = match &e {
+            ConsoleError::InvalidInput { field, .. } => Some(field.name()),
+            _ => None,
+        };
+        outcome.set(Some(Err(e)));
+        if let Some(name) = field {
+            // After the error view is in: the field's description names the problem.
+            request_animation_frame(move || focus::form_field(name));
+        }
+    };
+    let refusal = Signal::derive(move || {
+        outcome.with(|o| match o {
+            Some(Err(ConsoleError::InvalidInput { field, reason })) => Some((*field, reason.clone())),
+            _ => None,
+        })
+    });
     let on_submit = Callback::new(move |()| match checked() {
         Ok(r) => {
             query.remember_now();
             read(r);
         }
-        // A form error shows until the next answer; nothing was sent.
-        Err(e) => outcome.set(Some(Err(e))),
+        // A form error shows until the next answer; nothing was sent. Focus goes to the field.
+        Err(e) => refuse(e),
     });
     let on_cancel = Callback::new(move |()| fetch.cancel());
     let on_list = Callback::new(move |()| match query.checked_connection() {
@@ -54,7 +71,7 @@ pub fn App() -> impl IntoView {
             query.remember_now();
             tasks.load(c, fetch);
         }
-        Err(e) => outcome.set(Some(Err(e))),
+        Err(e) => refuse(e),
     });
     let on_open = Callback::new(move |id: String| {
         query.task_id.set(id);
@@ -89,7 +106,7 @@ pub fn App() -> impl IntoView {
                 <h1>"FUOTA task console"</h1>
                 <p class="tagline">"AWS IoT Wireless · signed in your browser · tasks, devices, multicast sessions · fragment session planner"</p>
             </header>
-            <QueryForm fields=query pending=pending.into() on_submit=on_submit on_cancel=on_cancel on_list=on_list />
+            <QueryForm fields=query pending=pending.into() on_submit=on_submit on_cancel=on_cancel on_list=on_list refusal=refusal />
             <Show when=move || tasks.open.get()>
                 <TaskList state=tasks on_open=on_open />
             </Show>

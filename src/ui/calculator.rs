@@ -114,6 +114,9 @@ pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl Int
                     </button>
                 </Show>
             </div>
+            // A screen reader hears what is wrong, once, as it becomes wrong; the field itself
+            // carries aria-invalid and is described by the same sentence.
+            <p class="visually-hidden" role="status">{move || refusal.with(|r| r.as_ref().map(|(_, reason)| reason.clone()))}</p>
             <div class="outputs">
                 {output(plan, "data-fragments", "Data fragments", |p| p.data_fragments)}
                 {output(plan, "redundant-fragments", "Redundant fragments", |p| p.redundant_fragments)}
@@ -124,7 +127,7 @@ pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl Int
             </div>
             {what_if}
             <Planner plan=plan task=task calc=calc />
-            <pre class="formula" aria-label="Formula">{move || plan.with(|p| match p {
+            <pre class="formula">{move || plan.with(|p| match p {
                 Ok(p) => p.formula_lines().join("\n"),
                 Err(e) => e.sentence(),
             })}</pre>

@@ -134,6 +134,11 @@ pub fn TaskConsole(
             timer.update_value(clear_timer);
         });
     }
+    // A memo: a live refresh of the same task says nothing new, so nothing is announced again.
+    let status = Memo::new(move |_| outcome.with(|o| match o {
+        Some(Ok(answer)) => answer.task.loaded_status(),
+        _ => String::new(),
+    }));
     let live_line = move || {
         let at = updated_at.get().and_then(Timestamp::from_epoch_millis)?;
         let seconds = campaign.map(|c| c.refresh_seconds).unwrap_or_default();
@@ -147,7 +152,10 @@ pub fn TaskConsole(
     view! {
         <div class=class node_ref=root>
             {children.map(|c| c())}
-            <section class="result" aria-live="polite" aria-busy=move || if pending.get() { "true" } else { "false" }>
+            // The whole card is not a live region (a screen reader would read all of it on every
+            // answer): a short status says what arrived, and an error announces itself (role=alert).
+            <p class="visually-hidden" role="status" data-status="">{move || status.get()}</p>
+            <section class="result" aria-busy=move || if pending.get() { "true" } else { "false" }>
                 <Show when=move || pending.get()>
                     <p class="progress" data-progress="">
                         {move || fetch.progress.get().unwrap_or_else(|| "Fetching the task…".to_owned())}

@@ -133,7 +133,8 @@ pub fn DevicesView(campaign: CampaignState, task_status: Signal<Option<TaskStatu
                 </label>
             </div>
             <p class="count">{range_text}</p>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Devices">
+            // No device, no table: headers without rows say nothing (the count above says why).
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Devices" hidden=move || selected.with(Vec::is_empty)>
                 <table>
                     <thead><tr>
                         <th scope="col">"Name"</th><th scope="col">"DevEui"</th><th scope="col">"FUOTA status"</th>

@@ -9,13 +9,16 @@ pub fn ErrorView(error: ConsoleError) -> impl IntoView {
     let code = error.code().to_owned();
     let shown_code = code.clone();
     let request_id = error.request_id().map(str::to_owned);
+    // A refused input is the console's own finding: its code (InvalidInput) means nothing to the
+    // user, and the field it names is marked at the field.
+    let is_input = matches!(error, ConsoleError::InvalidInput { .. });
     // The code and the request id are in sight already.
     let details: Vec<_> = error.details().into_iter().filter(|(label, _)| *label != "Code").collect();
     view! {
         <div class="error" role="alert" data-error-code=code>
             <p class="sentence">{error.sentence()}</p>
             {error.service_message().map(|m| view! { <p class="service-message">"The service said: " <q>{m.to_owned()}</q></p> })}
-            <p class="ids">
+            <p class="ids" hidden=is_input>
                 <code class="code">{shown_code}</code>
                 {request_id.map(|id| {
                     let shown = id.clone();

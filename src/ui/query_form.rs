@@ -13,15 +13,29 @@ use zeroize::Zeroize;
 
 use crate::browser::{clock, storage};
 
+use super::controls::unique_id;
 use super::fields::{QueryFields, OTHER_REGION};
+use fuota_core::error::Field;
+
+/// The field a submit refused and why, if any: the field says so itself (aria-invalid, and the
+/// sentence linked by aria-describedby), next to the error shown in the result.
+pub type FormRefusal = Signal<Option<(Field, String)>>;
 
 /// One labelled text control bound to a signal.
-fn text_control(name: &'static str, label: &'static str, kind: &'static str, hint: &'static str, value: RwSignal<String>) -> impl IntoView {
-    typed_control(name, label, kind, hint, value, None)
+fn text_control(
+    name: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    hint: &'static str,
+    value: RwSignal<String>,
+    refusal: FormRefusal,
+) -> impl IntoView {
+    typed_control(name, label, kind, hint, value, None, refusal)
 }
 
 /// The same, telling `typed` when the user types into it (the endpoint and relay: a value the
-/// user typed is theirs, and needs no confirmation).
+/// user typed is theirs, and needs no confirmation). The hint and the problem sit outside the
+/// label, linked by aria-describedby, so the field's name is its label alone.
 fn typed_control(
     name: &'static str,
     label: &'static str,
@@ -29,16 +43,27 @@ fn typed_control(
     hint: &'static str,
     value: RwSignal<String>,
     typed: Option<RwSignal<Option<OutsideEndpoint>>>,
+    refusal: FormRefusal,
 ) -> impl IntoView {
+    let id = unique_id(name);
+    let (hint_id, problem_id) = (format!("{id}-hint"), format!("{id}-problem"));
+    let problem = Memo::new(move |_| refusal.with(|r| r.as_ref().filter(|(f, _)| f.name() == name).map(|(_, why)| why.clone())));
+    let described = {
+        let (hint_id, problem_id) = (hint_id.clone(), problem_id.clone());
+        move || if problem.with(Option::is_some) { format!("{hint_id} {problem_id}") } else { hint_id.clone() }
+    };
     view! {
-        <label class="control">
-            <span class="label">{label}</span>
+        <div class="control" class:invalid=move || problem.with(Option::is_some)>
+            <label class="label" for=id.clone()>{label}</label>
             <input
                 type=kind
                 name=name
+                id=id
                 autocomplete="off"
                 spellcheck="false"
                 autocapitalize="off"
+                aria-describedby=described
+                aria-invalid=move || problem.with(Option::is_some).then_some("true")
                 prop:value=move || value.get()
                 on:input=move |ev| {
                     value.set(event_target_value(&ev));
@@ -47,8 +72,9 @@ fn typed_control(
                     }
                 }
             />
-            <span class="hint">{hint}</span>
-        </label>
+            <span class="hint" id=hint_id>{hint}</span>
+            {move || problem.get().map(|p| view! { <span class="problem" id=problem_id.clone() data-input-error=name>{p}</span> })}
+        </div>
     }
 }
 
@@ -80,17 +106,28 @@ fn paste_control(fields: QueryFields) -> impl IntoView {
             }
         }
     };
+    let id = unique_id("credentials-paste");
+    let message_id = format!("{id}-message");
+    let described = {
+        let message_id = message_id.clone();
+        move || message.with(Option::is_some).then(|| message_id.clone())
+    };
     view! {
-        <label class="control paste">
-            <span class="label">"Paste credentials"</span>
-            <textarea name="credentials-paste" rows="2" spellcheck="false" autocomplete="off"
+        <div class="control paste">
+            <label class="label" for=id.clone()>"Paste credentials"</label>
+            <textarea name="credentials-paste" id=id rows="2" spellcheck="false" autocomplete="off"
                 placeholder="aws sts assume-role / export-credentials output, export lines, or a [profile] block"
+                aria-describedby=described
+                aria-invalid=move || message.with(|m| matches!(m, Some(Err(_)))).then_some("true")
                 prop:value=move || text.get() on:input=on_input></textarea>
-            {move || message.get().map(|m| match m {
-                Ok(done) => view! { <span class="hint ok" data-paste="filled">{done}</span> }.into_any(),
-                Err(why) => view! { <span class="problem" data-paste="unrecognised">{why}</span> }.into_any(),
-            })}
-        </label>
+            // Said as it happens (filled, or what was expected), once.
+            <span id=message_id role="status">
+                {move || message.get().map(|m| match m {
+                    Ok(done) => view! { <span class="hint ok" data-paste="filled">{done}</span> }.into_any(),
+                    Err(why) => view! { <span class="problem" data-paste="unrecognised">{why}</span> }.into_any(),
+                })}
+            </span>
+        </div>
     }
 }
 
@@ -154,14 +191,16 @@ pub fn QueryForm(
     on_cancel: Callback<()>,
     /// Opens the task list with this form's connection.
     on_list: Callback<()>,
+    refusal: FormRefusal,
 ) -> impl IntoView {
+    let region_id = unique_id("region");
     view! {
         <form class="query" on:submit=move |ev| { ev.prevent_default(); on_submit.run(()); }>
             <fieldset>
                 <legend>"Temporary credentials"</legend>
-                {text_control("access-key-id", "Access key id", "text", "ASIA… from STS, SSO or Cognito", fields.access_key_id)}
-                {text_control("secret-access-key", "Secret access key", "password", "Stays in this page: it signs, it is never sent", fields.secret_access_key)}
-                {text_control("session-token", "Session token", "password", "Needed with ASIA… keys", fields.session_token)}
+                {text_control("access-key-id", "Access key id", "text", "ASIA… from STS, SSO or Cognito", fields.access_key_id, refusal)}
+                {text_control("secret-access-key", "Secret access key", "password", "Stays in this page: it signs, it is never sent", fields.secret_access_key, refusal)}
+                {text_control("session-token", "Session token", "password", "Needed with ASIA… keys", fields.session_token, refusal)}
                 {expiry_notice(fields)}
                 {paste_control(fields)}
                 <div class="credential-actions">
@@ -182,24 +221,24 @@ pub fn QueryForm(
             </fieldset>
             <fieldset>
                 <legend>"Task"</legend>
-                <label class="control">
-                    <span class="label">"Region"</span>
-                    <select name="region" on:change=move |ev| fields.region_choice.set(event_target_value(&ev))>
+                <div class="control">
+                    <label class="label" for=region_id.clone()>"Region"</label>
+                    <select name="region" id=region_id on:change=move |ev| fields.region_choice.set(event_target_value(&ev))>
                         {SERVICE_REGIONS
                             .iter()
                             .map(|r| view! { <option value=*r selected=move || fields.region_choice.get() == *r>{*r}</option> })
                             .collect_view()}
                         <option value=OTHER_REGION selected=move || fields.region_choice.get() == OTHER_REGION>"other…"</option>
                     </select>
-                </label>
+                </div>
                 <Show when=move || fields.region_choice.get() == OTHER_REGION>
-                    {text_control("region-other", "Other region", "text", "e.g. cn-north-1, us-gov-west-1", fields.region_other)}
+                    {text_control("region-other", "Other region", "text", "e.g. cn-north-1, us-gov-west-1", fields.region_other, refusal)}
                 </Show>
-                {text_control("task-id", "FUOTA task id", "text", "The Id of the task, up to 256 characters", fields.task_id)}
+                {text_control("task-id", "FUOTA task id", "text", "The Id of the task, up to 256 characters", fields.task_id, refusal)}
                 <details class="advanced">
                     <summary>"Endpoint"</summary>
-                    {typed_control("endpoint", "Endpoint override", "url", "Empty: the region's AWS endpoint. A local or private endpoint wins.", fields.endpoint, Some(fields.unconfirmed))}
-                    {typed_control("relay", "Relay URL", "url", "Signed for the endpoint, sent here: a proxy that forwards with the signed Host and adds CORS. It never sees the secret key.", fields.relay, Some(fields.unconfirmed))}
+                    {typed_control("endpoint", "Endpoint override", "url", "Empty: the region's AWS endpoint. A local or private endpoint wins.", fields.endpoint, Some(fields.unconfirmed), refusal)}
+                    {typed_control("relay", "Relay URL", "url", "Signed for the endpoint, sent here: a proxy that forwards with the signed Host and adds CORS. It never sees the secret key.", fields.relay, Some(fields.unconfirmed), refusal)}
                     <label class="check">
                         <input type="checkbox" name="use-fips" prop:checked=move || fields.use_fips.get()
                             on:change=move |ev| fields.use_fips.set(event_target_checked(&ev)) />

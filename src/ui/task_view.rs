@@ -69,7 +69,7 @@ pub fn TaskView(answer: TaskAnswer) -> impl IntoView {
             <dl class="fields">{answer.task.fields().into_iter().map(field_row).collect_view()}</dl>
             <details class="raw">
                 <summary>"Raw JSON"</summary>
-                <pre data-raw-json="">{answer.raw_json}</pre>
+                <pre data-raw-json="" tabindex="0" role="region" aria-label="Raw JSON of the answer">{answer.raw_json}</pre>
             </details>
             {answer.request_id.map(|id| view! { <p class="request-id">"Request id " <code>{id}</code></p> })}
         </article>
