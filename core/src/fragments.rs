@@ -112,7 +112,7 @@ pub const FRAGMENT_INTERVAL_MS: NumberRule = NumberRule {
     unit: "ms",
     min: 1,
     max: MAX_FRAGMENT_INTERVAL_MS,
-    why_max: "longer than the longest multicast session AWS accepts (172,800 s)",
+    why_max: "one interval longer would outlast the longest multicast session AWS accepts (172,800 s)",
 };
 
 impl FragmentTexts {

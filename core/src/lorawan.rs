@@ -346,14 +346,14 @@ impl Warning {
                 let needed = needed_s.map_or_else(|| "longer than the console counts".to_owned(), |s| format!("{s} s"));
                 let fix = match covering_timeout_s {
                     Some(t) => format!("Use a session timeout of at least {t} s."),
-                    None => "No timeout a device can be told (TS005: at most 2^15 units) covers them: send fewer \
-                             or faster fragments."
+                    None => "No session timeout the service accepts covers them: send fewer or faster fragments."
                         .to_owned(),
                 };
+                let margin = if *class == "Class B" { "one beacon period more than they take" } else { "one interval more than fragments" };
                 format!(
                     "The {class} session ends after {timeout_s} s, but its {total_fragments} fragments need \
-                     {needed} (one more slot than fragments, as ChirpStack counts): the last ones would be \
-                     sent after the devices stopped listening. {fix}"
+                     {needed} ({margin}, as ChirpStack counts): the last ones would be sent after the \
+                     devices stopped listening. {fix}"
                 )
             }
             Warning::ImageTooLarge { firmware_bytes } => format!(

@@ -15,7 +15,7 @@ pub struct NumberRule {
     pub field: Field,
     /// "firmware size", as the sentence names it.
     pub what: &'static str,
-    /// "bytes", "ms", "%", "Hz", … after the number.
+    /// "bytes", "ms", "%", "Hz", … after the number; empty for a plain count.
     pub unit: &'static str,
     pub min: u64,
     pub max: u64,
@@ -64,13 +64,18 @@ impl NumberRule {
     /// The value typed into this control, or the sentence that says what to type instead.
     pub fn parse(&self, text: &str) -> Result<u64, ConsoleError> {
         let t = text.trim();
-        let (what, unit) = (self.what, self.unit);
+        let what = self.what;
+        // " (bytes)" / " bytes" after a number; nothing for a unitless count such as a DR index.
+        let (in_unit, of_unit, unit) = match self.unit {
+            "" => (String::new(), String::new(), String::new()),
+            u => (format!(" ({u})"), format!(" of {u}"), format!(" {u}")),
+        };
         if t.is_empty() {
-            return Err(self.refuse(format!("Enter the {what} ({unit}).")));
+            return Err(self.refuse(format!("Enter the {what}{in_unit}.")));
         }
         let Some(digits) = ungrouped(t) else {
             return Err(self.refuse(format!(
-                "The {what} is a whole number of {unit}: digits only, optionally grouped by thousands (250,000 or 250 000)."
+                "The {what} is a whole number{of_unit}: digits only, optionally grouped by thousands (250,000 or 250 000)."
             )));
         };
         // Digits only now: a parse failure can only be a number too large for u64, which is
@@ -78,7 +83,7 @@ impl NumberRule {
         match digits.parse::<u64>().ok() {
             Some(n) if n < self.min => Err(self.refuse(format!("The {what} must be at least {}.", grouped(self.min)))),
             Some(n) if n <= self.max => Ok(n),
-            _ => Err(self.refuse(format!("The {what} can be at most {} {unit}: {}.", grouped(self.max), self.why_max))),
+            _ => Err(self.refuse(format!("The {what} can be at most {}{unit}: {}.", grouped(self.max), self.why_max))),
         }
     }
 

@@ -67,9 +67,10 @@ impl LoraFrame {
     /// n_payload = 8 + max(⌈(8·PL − 4·SF + 28 + 16·CRC − 20·IH) / (4·(SF − 2·DE))⌉ · (CR + 4), 0).
     ///
     /// Counted in quarter symbols so that the 4.25 stays whole. None for settings the formula
-    /// does not cover (spreading factor outside 5..=12, a zero bandwidth, coding rate outside 1..=4).
+    /// does not cover: spreading factors outside 7..=12 (SF5 and SF6 use other terms on the SX126x,
+    /// and no LoRaWAN region uses them), a zero bandwidth, a coding rate outside 1..=4.
     pub fn time_on_air_us(&self) -> Option<u64> {
-        if !(5..=12).contains(&self.spreading_factor) || self.bandwidth_hz == 0 || !(1..=4).contains(&self.coding_rate) {
+        if !(7..=12).contains(&self.spreading_factor) || self.bandwidth_hz == 0 || !(1..=4).contains(&self.coding_rate) {
             return None;
         }
         let sf = i128::from(self.spreading_factor);
@@ -313,6 +314,14 @@ pub fn covering_timeout_s(class: MulticastClass, needed_s: u64) -> Option<u64> {
     (0..=MAX_TIMEOUT_EXPONENT).map(|n| (1u64 << n) * unit).find(|&t| t >= needed_s)
 }
 
+/// The `SessionTimeout` to enter so that the session lasts `needed_s`: the covering power of two
+/// within what the service accepts (60 to 172,800 s, which it rounds up). None when no accepted
+/// value lasts that long (Class C: 2^15 s; Class B: 172,800 s rounds up to 2^11 beacon periods).
+pub fn advised_session_timeout_s(class: MulticastClass, needed_s: u64) -> Option<u64> {
+    let advised = covering_timeout_s(class, needed_s.max(SESSION_TIMEOUT.min))?.min(SESSION_TIMEOUT.max);
+    (effective_timeout_s(class, advised) >= needed_s).then_some(advised)
+}
+
 /// How far apart the fragments go out on the radio. Class C sends one every interval (rounded to
 /// seconds as the service rounds it). Class B can only send in a ping slot of the group, one every
 /// `PingSlotPeriod` × 30 ms, so each fragment waits for the next slot after its interval.
@@ -413,8 +422,8 @@ pub struct RadioInputs {
 // SessionTimeout 60..172800, PingSlotPeriod 32..4096) and TS004's one-byte FragSize.
 pub const DATA_RATE: NumberRule = NumberRule {
     field: Field::DataRate,
-    what: "data rate",
-    unit: "(DR index)",
+    what: "data rate index",
+    unit: "",
     min: 0,
     max: 15,
     why_max: "a LoRaWAN data rate index is 0 to 15",
@@ -452,6 +461,20 @@ pub const DEVICE_MAX_FRAGMENT: NumberRule = NumberRule {
     why_max: "no session announces a larger fragment (TS004's FragSize is one byte)",
 };
 
+/// A ping slot period is 2^(5 + periodicity) slots, periodicity 0..=7 (TS005
+/// McClassBSessionReq's 3-bit PingSlotPeriodicity; LoRaWAN L2 1.0.4 §13, pingPeriod): any other
+/// number in 32..4096 has no ping slots to count.
+fn ping_slot_period(text: &str) -> Result<u64, ConsoleError> {
+    let period = PING_SLOT_PERIOD.parse(text)?;
+    if !period.is_power_of_two() {
+        return Err(ConsoleError::invalid(
+            Field::PingSlotPeriod,
+            "The ping slot period is a power of two: 32, 64, 128, 256, 512, 1024, 2048 or 4096 slots.",
+        ));
+    }
+    Ok(period)
+}
+
 impl RadioTexts {
     pub fn parse(&self) -> Result<RadioInputs, ConsoleError> {
         let class = match self.multicast_class.trim() {
@@ -465,7 +488,7 @@ impl RadioTexts {
             frequency_hz: DOWNLINK_FREQUENCY.parse(&self.downlink_frequency_hz)?,
             class,
             session_timeout_s: SESSION_TIMEOUT.parse(&self.session_timeout_s)?,
-            ping_slot_period: PING_SLOT_PERIOD.parse(&self.ping_slot_period)?,
+            ping_slot_period: ping_slot_period(&self.ping_slot_period)?,
             device_max_fragment_bytes: DEVICE_MAX_FRAGMENT.parse_optional(&self.device_max_fragment_bytes)?,
         })
     }
@@ -521,6 +544,7 @@ pub struct RadioAssessment {
     pub session_airtime_us: Option<u64>,
     pub needed_session_s: Option<u64>,
     pub effective_timeout_s: u64,
+    /// The `SessionTimeout` that would cover the fragments ([`advised_session_timeout_s`]).
     pub covering_timeout_s: Option<u64>,
     pub warnings: Vec<Warning>,
 }
@@ -546,7 +570,7 @@ pub fn assess(plan: &FragmentPlan, region: &'static Region, radio: &RadioInputs)
     let spacing_ms = fragment_spacing_ms(radio.class, plan.interval_seconds, radio.ping_slot_period);
     let needed = needed_session_s(radio.class, plan.total_fragments, spacing_ms);
     let effective = effective_timeout_s(radio.class, radio.session_timeout_s);
-    let covering = needed.and_then(|n| covering_timeout_s(radio.class, n));
+    let covering = needed.and_then(|n| advised_session_timeout_s(radio.class, n));
     let mut warnings = Vec::new();
 
     match data_rate {
@@ -607,17 +631,26 @@ pub fn assess(plan: &FragmentPlan, region: &'static Region, radio: &RadioInputs)
     }
 }
 
-/// Every warning of a plan: TS004's limits, the region's payloads, the AWS image limit and the
-/// radio's. Empty is what the console calls a sound plan.
-pub fn warnings(plan: &FragmentPlan, rf_region: &str, radio: &RadioInputs) -> Vec<Warning> {
+/// Every warning of a plan: TS004's limits, the region's payloads, the AWS image limit and, when
+/// the radio inputs are valid, the radio's. Empty is what the console calls a sound plan.
+pub fn warnings(plan: &FragmentPlan, rf_region: &str, radio: Option<&RadioInputs>) -> Vec<Warning> {
     let mut all = lorawan::warnings(plan, Some(rf_region));
     if plan.inputs.firmware_bytes > AWS_IMAGE_LIMIT_BYTES {
         all.push(Warning::ImageTooLarge { firmware_bytes: plan.inputs.firmware_bytes });
     }
-    if let Some(region) = lorawan::region(rf_region) {
+    if let (Some(region), Some(radio)) = (lorawan::region(rf_region), radio) {
         all.extend(assess(plan, region, radio).warnings);
     }
     all
+}
+
+impl RadioAssessment {
+    /// When the last fragment goes out and when the multicast session ends, for a session that
+    /// starts at `start_ms` (Unix milliseconds); None where the sum does not fit.
+    pub fn ends(&self, start_ms: i64) -> (Option<i64>, Option<i64>) {
+        let after = |ms: Option<u64>| ms.and_then(|ms| i64::try_from(ms).ok()).and_then(|ms| start_ms.checked_add(ms));
+        (after(self.radio_session_ms), after(self.effective_timeout_s.checked_mul(1000)))
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -630,6 +663,19 @@ pub struct Proposal {
     pub plan: FragmentPlan,
     /// From the first fragment to the last on the radio.
     pub radio_session_ms: u64,
+}
+
+impl Proposal {
+    /// Whether applying the proposal gains anything over the plan in use: not when that plan is
+    /// already sound and at least as fast on the radio (a plan that differs only in a tie-break,
+    /// or in an interval that rounds to the same seconds, is no better).
+    pub fn improves_on(&self, current: &FragmentPlan, rf_region: &str, radio: &RadioInputs) -> bool {
+        let Some(region) = lorawan::region(rf_region) else { return true };
+        if !warnings(current, rf_region, Some(radio)).is_empty() {
+            return true;
+        }
+        assess(current, region, radio).radio_session_ms.is_none_or(|ms| self.radio_session_ms < ms)
+    }
 }
 
 /// Why no plan is sound.
@@ -723,7 +769,7 @@ pub fn fastest_sound_plan(inputs: FragmentInputs, rf_region: &str, radio: &Radio
             let spacing = fragment_spacing_ms(radio.class, plan.interval_seconds, radio.ping_slot_period);
             let Some(session_ms) = plan.total_fragments.checked_mul(spacing) else { continue };
             // The one rule of soundness: no warning at all.
-            let found = warnings(&plan, region.name, &candidate_radio);
+            let found = warnings(&plan, region.name, Some(&candidate_radio));
             if let Some(first) = found.into_iter().next() {
                 if closest.as_ref().is_none_or(|(ms, _)| session_ms < *ms) {
                     closest = Some((session_ms, first));
@@ -756,20 +802,22 @@ pub fn megahertz(hz: u64) -> String {
 /// A time in microseconds as the sentences show it: "390 ms", "2.47 s", "118 ms".
 pub fn airtime_words(us: u64) -> String {
     if us < 1_000_000 {
-        format!("{} ms", (us + 500) / 1000)
+        format!("{} ms", us.saturating_add(500) / 1000)
     } else {
-        let centis = (us + 5_000) / 10_000;
+        let centis = us.saturating_add(5_000) / 10_000;
         format!("{}.{:02} s", centis / 100, centis % 100)
     }
 }
 
-/// Milliseconds as seconds with one decimal when it matters: "3.9 s", "1 s", "24 s".
+/// Milliseconds as seconds, to the hundredth, rounded up and without trailing zeros: "3.91 s",
+/// "1 s", "0.6 s". Up, because the sentences use it for the shortest allowed interval.
 pub fn seconds_words(ms: u64) -> String {
-    let tenths = ms.div_ceil(100);
-    if tenths % 10 == 0 || tenths >= 600 {
-        format!("{} s", tenths.div_ceil(10))
-    } else {
-        format!("{}.{} s", tenths / 10, tenths % 10)
+    let centis = ms.div_ceil(10);
+    let (whole, rest) = (centis / 100, centis % 100);
+    match rest {
+        0 => format!("{whole} s"),
+        r if r % 10 == 0 => format!("{whole}.{} s", r / 10),
+        r => format!("{whole}.{r:02} s"),
     }
 }
 
@@ -813,8 +861,6 @@ mod tests {
     /// Semtech's formula. Its `time_on_air_us` always counts a payload CRC.
     fn referee_us(sf: u8, bandwidth_khz: u16, coding_rate: u8, preamble: u8, explicit: bool, len: u8) -> u64 {
         let sf = match sf {
-            5 => SpreadingFactor::_5,
-            6 => SpreadingFactor::_6,
             7 => SpreadingFactor::_7,
             8 => SpreadingFactor::_8,
             9 => SpreadingFactor::_9,
@@ -955,6 +1001,13 @@ mod tests {
         assert_eq!(effective_timeout_s(MulticastClass::ClassB, 60), 128);
         assert_eq!(effective_timeout_s(MulticastClass::ClassB, 172_800), 2048 * 128);
         assert_eq!(covering_timeout_s(MulticastClass::ClassC, 27), Some(32));
+        // What to enter: within the service's 60..=172,800 s.
+        assert_eq!(advised_session_timeout_s(MulticastClass::ClassC, 27), Some(64));
+        assert_eq!(advised_session_timeout_s(MulticastClass::ClassC, 32_768), Some(32_768));
+        assert_eq!(advised_session_timeout_s(MulticastClass::ClassC, 32_769), None);
+        // Class B: 1501 periods need 2048 = 262,144 s, reached by entering 172,800 (rounded up).
+        assert_eq!(advised_session_timeout_s(MulticastClass::ClassB, 1501 * 128), Some(172_800));
+        assert_eq!(advised_session_timeout_s(MulticastClass::ClassB, 2049 * 128), None);
         assert_eq!(covering_timeout_s(MulticastClass::ClassC, 32_769), None);
         assert_eq!(covering_timeout_s(MulticastClass::ClassB, 129), Some(256));
     }
@@ -1006,16 +1059,16 @@ mod tests {
     #[test]
     fn the_demo_task_breaks_the_duty_cycle_with_the_numbers() {
         let p = plan(995, 50, 25, 1000);
-        let ws = warnings(&p, "EU868", &demo_radio());
+        let ws = warnings(&p, "EU868", Some(&demo_radio()));
         assert_eq!(codes(&ws), ["duty-cycle"]);
         assert_eq!(
             ws[0].sentence(),
-            "At DR3 a fragment is 390 ms on air; 869.525 MHz allows 10 %, so one every 4 s at most; this task \
+            "At DR3 a fragment is 390 ms on air; 869.525 MHz allows 10 %, so one every 3.91 s at most; this task \
              sends one every 1 s. Fragments will be delayed or dropped: use an interval of at least 4 s, or a \
              faster data rate."
         );
         // 4 s is enough.
-        assert!(warnings(&plan(995, 50, 25, 4000), "EU868", &demo_radio()).is_empty());
+        assert!(warnings(&plan(995, 50, 25, 4000), "EU868", Some(&demo_radio())).is_empty());
         let a = assess(&p, eu868(), &demo_radio());
         assert_eq!((a.airtime_us, a.min_interval_ms, a.spacing_ms), (Some(390_144), Some(3_902), 1_000));
         assert_eq!(a.session_airtime_us, Some(25 * 390_144));
@@ -1026,31 +1079,31 @@ mod tests {
     fn the_chosen_rate_must_carry_the_fragment() {
         // At RX2's DR0 a 50-byte fragment does not fit (48 at most), although DR3 carries it.
         let radio = RadioInputs { data_rate: 0, ..demo_radio() };
-        let ws = warnings(&plan(995, 50, 25, 30_000), "EU868", &radio);
+        let ws = warnings(&plan(995, 50, 25, 30_000), "EU868", Some(&radio));
         assert!(codes(&ws).contains(&"fragment-too-large-for-data-rate"), "{ws:?}");
         assert!(ws[0].sentence().contains("at most 48 bytes"), "{}", ws[0].sentence());
         assert!(lorawan::warnings(&plan(995, 50, 25, 30_000), Some("EU868")).is_empty(), "the region as a whole carries it");
-        let ws = warnings(&plan(995, 50, 25, 4000), "EU868", &RadioInputs { data_rate: 9, ..demo_radio() });
+        let ws = warnings(&plan(995, 50, 25, 4000), "EU868", Some(&RadioInputs { data_rate: 9, ..demo_radio() }));
         assert_eq!(codes(&ws), ["data-rate-not-in-region"]);
     }
 
     #[test]
     fn session_timeout_and_image_and_device_limits() {
         let short = RadioInputs { session_timeout_s: 60, ..demo_radio() };
-        let ws = warnings(&plan(995, 50, 25, 4000), "EU868", &short);
+        let ws = warnings(&plan(995, 50, 25, 4000), "EU868", Some(&short));
         assert_eq!(codes(&ws), ["session-timeout"]);
         let s = ws[0].sentence();
         assert!(s.contains("ends after 64 s") && s.contains("need 104 s") && s.contains("at least 128 s"), "{s}");
-        assert_eq!(codes(&warnings(&plan(1_000_001, 200, 0, 4000), "EU868", &RadioInputs { data_rate: 5, session_timeout_s: 172_800, ..demo_radio() })), ["image-too-large"]);
-        assert!(warnings(&plan(1_000_000, 200, 0, 4000), "EU868", &RadioInputs { data_rate: 5, session_timeout_s: 172_800, ..demo_radio() }).is_empty());
+        assert_eq!(codes(&warnings(&plan(1_000_001, 200, 0, 4000), "EU868", Some(&RadioInputs { data_rate: 5, session_timeout_s: 172_800, ..demo_radio() }))), ["image-too-large"]);
+        assert!(warnings(&plan(1_000_000, 200, 0, 4000), "EU868", Some(&RadioInputs { data_rate: 5, session_timeout_s: 172_800, ..demo_radio() })).is_empty());
         let capped = RadioInputs { device_max_fragment_bytes: Some(40), ..demo_radio() };
-        assert_eq!(codes(&warnings(&plan(995, 50, 25, 4000), "EU868", &capped)), ["fragment-too-large-for-device"]);
+        assert_eq!(codes(&warnings(&plan(995, 50, 25, 4000), "EU868", Some(&capped))), ["fragment-too-large-for-device"]);
         let outside = RadioInputs { frequency_hz: 868_650_000, ..demo_radio() };
-        assert_eq!(codes(&warnings(&plan(995, 50, 25, 4000), "EU868", &outside)), ["frequency-outside-bands"]);
+        assert_eq!(codes(&warnings(&plan(995, 50, 25, 4000), "EU868", Some(&outside))), ["frequency-outside-bands"]);
         // No duty cycle in US915, but a frame still takes its time: 0 s is too fast.
         let us = RadioInputs { data_rate: 8, frequency_hz: 923_300_000, ..demo_radio() };
-        assert!(warnings(&plan(995, 40, 25, 1000), "US915", &us).is_empty());
-        assert_eq!(codes(&warnings(&plan(995, 40, 25, 400), "US915", &us)), ["interval-shorter-than-airtime"]);
+        assert!(warnings(&plan(995, 40, 25, 1000), "US915", Some(&us)).is_empty());
+        assert_eq!(codes(&warnings(&plan(995, 40, 25, 400), "US915", Some(&us))), ["interval-shorter-than-airtime"]);
     }
 
     // --- The fastest sound plan -----------------------------------------------------------------
@@ -1059,7 +1112,7 @@ mod tests {
     fn the_demo_proposal_is_sound_and_faster() {
         let inputs = plan(995, 50, 25, 1000).inputs;
         let p = fastest_sound_plan(inputs, "EU868", &demo_radio()).unwrap();
-        assert!(warnings(&p.plan, "EU868", &RadioInputs { data_rate: p.data_rate, ..demo_radio() }).is_empty());
+        assert!(warnings(&p.plan, "EU868", Some(&RadioInputs { data_rate: p.data_rate, ..demo_radio() })).is_empty());
         // At 10 % FSK sends a fragment in well under 100 ms, so one a second: 5 + 2 fragments of
         // 199 bytes (995 B in 5 with no padding; 219-byte ones would also need 5, padded).
         assert_eq!((p.data_rate, p.plan.inputs.fragment_bytes, p.plan.inputs.interval_ms, p.radio_session_ms), (7, 199, 1000, 7000));
@@ -1086,16 +1139,46 @@ mod tests {
     }
 
     #[test]
+    fn ping_slot_periods_are_powers_of_two() {
+        let texts = |p: &str| RadioTexts { ping_slot_period: p.to_owned(), ..RadioTexts::for_region("EU868") };
+        for ok in ["32", "64", "128", "4096", "4,096"] {
+            assert!(texts(ok).parse().is_ok(), "{ok}");
+        }
+        for bad in ["100", "33", "4095", "16", "8192"] {
+            assert!(matches!(texts(bad).parse(), Err(ConsoleError::InvalidInput { field: Field::PingSlotPeriod, .. })), "{bad}");
+        }
+        let unitless = RadioTexts { data_rate: "x".into(), ..RadioTexts::for_region("EU868") }.parse();
+        assert!(matches!(&unitless, Err(ConsoleError::InvalidInput { reason, .. }) if reason == "The data rate index is a whole number: digits only, optionally grouped by thousands (250,000 or 250 000)."), "{unitless:?}");
+    }
+
+    #[test]
+    fn a_proposal_improves_only_on_a_slower_or_unsound_plan() {
+        let inputs = plan(995, 50, 25, 1000).inputs;
+        let p = fastest_sound_plan(inputs, "EU868", &demo_radio()).unwrap();
+        let chosen = RadioInputs { data_rate: p.data_rate, ..demo_radio() };
+        assert!(p.improves_on(&plan(995, 50, 25, 1000), "EU868", &demo_radio()), "the demo plan breaks the duty cycle");
+        assert!(!p.improves_on(&p.plan, "EU868", &chosen));
+        // 1400 ms rounds to the same 1 s; 219-byte fragments make as many fragments: no gain.
+        assert!(!p.improves_on(&plan(995, 199, 25, 1400), "EU868", &chosen));
+        assert!(!p.improves_on(&plan(995, 219, 25, 1000), "EU868", &chosen));
+        assert!(p.improves_on(&plan(995, 199, 25, 2000), "EU868", &chosen));
+    }
+
+    #[test]
     fn words() {
         assert_eq!(megahertz(869_525_000), "869.525 MHz");
         assert_eq!(megahertz(923_300_000), "923.3 MHz");
         assert_eq!(megahertz(786_000_000), "786 MHz");
         assert_eq!(airtime_words(390_144), "390 ms");
         assert_eq!(airtime_words(2_465_792), "2.47 s");
-        assert_eq!(seconds_words(3_902), "4 s");
-        assert_eq!(seconds_words(1_181), "1.2 s");
+        assert_eq!(seconds_words(3_902), "3.91 s");
+        assert_eq!(seconds_words(1_181), "1.19 s");
         assert_eq!(seconds_words(1_000), "1 s");
-        assert_eq!(seconds_words(39_015), "39.1 s");
+        assert_eq!(seconds_words(600), "0.6 s");
+        assert_eq!(seconds_words(39_015), "39.02 s");
+        // Class B spacing against a minimum a few ms longer: the sentence tells them apart.
+        assert_ne!(seconds_words(3_840), seconds_words(3_850));
+        assert_eq!(airtime_words(u64::MAX), format!("{}.{:02} s", u64::MAX / 10_000 / 100, u64::MAX / 10_000 % 100));
     }
 
     fn any_radio() -> impl Strategy<Value = (String, RadioInputs)> {
@@ -1130,11 +1213,11 @@ mod tests {
             match fastest_sound_plan(inputs, &region, &radio) {
                 Ok(p) => {
                     let chosen = RadioInputs { data_rate: p.data_rate, ..radio };
-                    prop_assert!(warnings(&p.plan, &region, &chosen).is_empty(), "{:?}", p);
+                    prop_assert!(warnings(&p.plan, &region, Some(&chosen)).is_empty(), "{:?}", p);
                     prop_assert_eq!(p.plan.inputs.firmware_bytes, firmware);
                     prop_assert_eq!(p.plan.inputs.redundancy_percent, percent);
                     prop_assert!(p.plan.inputs.fragment_bytes <= radio.device_max_fragment_bytes.unwrap_or(255));
-                    if let Some(c) = current.filter(|c| warnings(c, &region, &radio).is_empty()) {
+                    if let Some(c) = current.filter(|c| warnings(c, &region, Some(&radio)).is_empty()) {
                         let ours = assess(&c, lorawan::region(&region).unwrap(), &radio).radio_session_ms.unwrap_or(u64::MAX);
                         prop_assert!(p.radio_session_ms <= ours, "proposal {} ms, current {} ms", p.radio_session_ms, ours);
                     }
@@ -1142,7 +1225,7 @@ mod tests {
                 Err(e) => {
                     prop_assert!(!e.sentence().is_empty());
                     if let Some(c) = current {
-                        prop_assert!(!warnings(&c, &region, &radio).is_empty(), "a sound plan exists, the search found none: {:?}", e);
+                        prop_assert!(!warnings(&c, &region, Some(&radio)).is_empty(), "a sound plan exists, the search found none: {:?}", e);
                     }
                 }
             }
@@ -1175,7 +1258,7 @@ mod tests {
             let region = &lorawan::REGIONS[region];
             let a = assess(&p, region, &radio);
             let _ = a.channel_per_mille();
-            for w in warnings(&p, region.name, &radio) {
+            for w in warnings(&p, region.name, Some(&radio)) {
                 prop_assert!(!w.sentence().is_empty());
             }
             for row in rate_rows(region, fragment, freq) {

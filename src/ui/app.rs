@@ -7,7 +7,8 @@ use fuota_core::{Connection, ConsoleError, ReadRequest};
 use leptos::prelude::*;
 
 use super::console_view::{CampaignOptions, TaskConsole};
-use super::fields::{CalcFields, QueryFields};
+use super::fields::{CalcFields, QueryFields, OTHER_REGION};
+use fuota_core::error::Field;
 use super::query_form::QueryForm;
 use super::session::{outcome_of, FetchState};
 use super::task_list::{TaskList, TaskListState};
@@ -42,6 +43,10 @@ pub fn App() -> impl IntoView {
     };
     let refuse = move |e: ConsoleError| {
         let field = match &e {
+            // A refused region is the free-text one when "other…" is chosen.
+            ConsoleError::InvalidInput { field: Field::Region, .. } if query.region_choice.with_untracked(|c| c == OTHER_REGION) => {
+                Some("region-other")
+            }
             ConsoleError::InvalidInput { field, .. } => Some(field.name()),
             _ => None,
         };

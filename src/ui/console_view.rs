@@ -73,6 +73,8 @@ pub fn TaskConsole(
             match o {
                 Some(Ok(answer)) => {
                     if taken.get_value().as_ref() != Some(&answer.task.id) {
+                        // Another task: the previous one's session is not this one's.
+                        calc.session_radio.set(None);
                         calc.take_task(&answer.task);
                         taken.set_value(Some(answer.task.id.clone()));
                     }
@@ -114,9 +116,11 @@ pub fn TaskConsole(
             if let Some((dr, region, radio)) = session_radio.get() {
                 calc.session_dr.set(dr);
                 calc.rf_region.set(region);
+                calc.session_radio.set(Some(radio.clone()));
                 calc.take_radio(radio);
             } else {
                 calc.session_dr.set(None);
+                calc.session_radio.set(None);
             }
         });
         // The host hears when the devices are read to the end, with their summary.

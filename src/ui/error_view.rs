@@ -15,7 +15,9 @@ pub fn ErrorView(error: ConsoleError) -> impl IntoView {
     // The code and the request id are in sight already.
     let details: Vec<_> = error.details().into_iter().filter(|(label, _)| *label != "Code").collect();
     view! {
-        <div class="error" role="alert" data-error-code=code>
+        // An error announces itself once (role=alert); a refused input does not, because the focus
+        // moves to the field, whose description is the same sentence.
+        <div class="error" role=(!is_input).then_some("alert") data-error-code=code>
             <p class="sentence">{error.sentence()}</p>
             {error.service_message().map(|m| view! { <p class="service-message">"The service said: " <q>{m.to_owned()}</q></p> })}
             <p class="ids" hidden=is_input>

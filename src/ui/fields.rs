@@ -203,6 +203,9 @@ pub struct CalcFields {
     pub rf_region: RwSignal<String>,
     /// The downlink data rate of the task's multicast session, when the campaign view has read it.
     pub session_dr: RwSignal<Option<i64>>,
+    /// The radio values of the task's multicast session, once the campaign view has read it:
+    /// what "Use the task's values" goes back to.
+    pub session_radio: RwSignal<Option<RadioTexts>>,
     /// The radio planner's what-if values (`fuota_core::radio::RadioTexts`).
     pub data_rate: RwSignal<String>,
     pub downlink_frequency_hz: RwSignal<String>,
@@ -225,6 +228,7 @@ impl CalcFields {
             fragment_interval_ms: RwSignal::new(start.fragment_interval_ms),
             rf_region: RwSignal::new(region.to_owned()),
             session_dr: RwSignal::new(None),
+            session_radio: RwSignal::new(None),
             data_rate: RwSignal::new(radio.data_rate),
             downlink_frequency_hz: RwSignal::new(radio.downlink_frequency_hz),
             multicast_class: RwSignal::new(radio.multicast_class),
@@ -273,10 +277,14 @@ impl CalcFields {
     }
 
     /// Takes the task's fragment size, redundancy, interval and band, as the core's
-    /// `FragmentTexts::from_task` says (the firmware size is the user's).
+    /// `FragmentTexts::from_task` says (the firmware size is the user's), and its multicast
+    /// session's radio values when they are known (else the band's defaults).
     pub fn take_task(&self, task: &FuotaTask) {
         if let Some(band) = &task.rf_region {
             self.take_region(band);
+        }
+        if let Some(radio) = self.session_radio.get_untracked() {
+            self.take_radio(radio);
         }
         let texts = FragmentTexts::from_task(task, "");
         self.fragment_size.set(texts.fragment_size);

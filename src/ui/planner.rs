@@ -64,7 +64,7 @@ fn fit_table(plan: Memo<PlanResult>, calc: CalcFields, radio: Memo<RadioResult>)
                         <td>{row.data_rate.max_payload.to_string()}</td>
                         <td class="fit-cell">{fits}</td>
                         <td>{row.airtime_us.map(radio::airtime_words).unwrap_or_else(|| "—".into())}</td>
-                        <td>{row.min_interval_ms.map(radio::seconds_words).unwrap_or_else(|| "no limit".into())}</td>
+                        <td>{row.min_interval_ms.map(radio::seconds_words).unwrap_or_else(|| "none".into())}</td>
                     </tr>
                 }
             })
@@ -83,7 +83,7 @@ fn fit_table(plan: Memo<PlanResult>, calc: CalcFields, radio: Memo<RadioResult>)
                     <caption>{caption}</caption>
                     <thead><tr>
                         <th scope="col">"Data rate"</th><th scope="col">"Modulation"</th><th scope="col">"Max payload (B)"</th>
-                        <th scope="col">"Fragment"</th><th scope="col">"On air"</th><th scope="col">"Shortest interval"</th>
+                        <th scope="col">"Fragment"</th><th scope="col">"On air"</th><th scope="col">"Duty-cycle spacing"</th>
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
@@ -125,8 +125,10 @@ fn timeline(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, assessment:
     let x = |at: i64, start: i64, span: f64| 20.0 + 960.0 * at.saturating_sub(start) as f64 / span;
     move || {
         let (start, start_label) = start.get()?;
-        let end = plan.with(|p| p.as_ref().ok().and_then(|p| lorawan::session_end(start, p)))?;
-        let session_end = assessment.with(|a| a.as_ref().map(|a| start.saturating_add(a.effective_timeout_s.saturating_mul(1000).min(i64::MAX as u64) as i64)));
+        // The last fragment as the radio sends it (Class B waits for ping slots), else as the
+        // calculator counts it; the multicast session's end when the planner knows the session.
+        let (radio_end, session_end) = assessment.with(|a| a.as_ref().map_or((None, None), |a| a.ends(start)));
+        let end = radio_end.or_else(|| plan.with(|p| p.as_ref().ok().and_then(|p| lorawan::session_end(start, p))))?;
         let last = session_end.map_or(end, |s| s.max(end));
         let now = clock::now_millis() as i64;
         let span = last.saturating_sub(start).max(1) as f64;
@@ -183,7 +185,7 @@ fn radio_facts(plan: &FragmentPlan, a: &RadioAssessment, class: &str) -> impl In
         None => String::new(),
     };
     let session = format!(
-        "Multicast session: {class}, the devices listen for {} ({} s, the session timeout rounded up to a power of two); the fragments need {}, one every {}.",
+        "Multicast session: {class}, the devices listen for {} ({} s: the session timeout as a power of two, as the devices are told it); the fragments need {}, one every {}.",
         format_duration(a.effective_timeout_s),
         a.effective_timeout_s,
         a.needed_session_s.map_or_else(|| "more than the console counts".to_owned(), format_duration),
@@ -200,6 +202,7 @@ fn proposal_view(
     proposal: Memo<Option<Result<Proposal, NoSoundPlan>>>,
     plan: Memo<PlanResult>,
     assessment: Memo<Option<RadioAssessment>>,
+    radio_inputs: Memo<RadioResult>,
     calc: CalcFields,
 ) -> impl IntoView {
     let apply = move |p: Proposal| {
@@ -212,7 +215,10 @@ fn proposal_view(
         Ok(p) => {
             let current = plan.with(|c| c.as_ref().ok().map(|c| c.total_fragments));
             let current_ms = assessment.with(|a| a.as_ref().and_then(|a| a.radio_session_ms));
-            let same = plan.with(|c| c.as_ref().ok() == Some(&p.plan)) && calc.data_rate.with(|d| d.trim() == p.data_rate.to_string());
+            let same = !plan.with(|c| {
+                let Ok(current) = c else { return true };
+                radio_inputs.with(|r| r.as_ref().ok().is_none_or(|r| calc.rf_region.with(|region| p.improves_on(current, region, r))))
+            });
             let seconds = p.radio_session_ms.div_ceil(1000);
             let modulation = calc
                 .rf_region
@@ -225,7 +231,7 @@ fn proposal_view(
                 _ => String::new(),
             };
             let sentence = if same {
-                "This plan is the fastest sound one for this image, redundancy and session.".to_owned()
+                "This plan is sound and as fast as any sound one for this image, redundancy and session.".to_owned()
             } else {
                 format!(
                     "Fastest sound plan: DR{} ({modulation}), {}-byte fragments, one every {} s: {} fragments over {} on the radio.{now} \
@@ -254,19 +260,32 @@ fn proposal_view(
     }
 }
 
-/// A select with its label tied to it.
+/// A select with its label tied to it, and its problem (a session's value the console cannot
+/// use) said at it like a text control's.
 fn select_control(
     name: &'static str,
     label: &'static str,
     value: RwSignal<String>,
     options: impl Fn() -> Vec<(String, String)> + Send + Sync + 'static,
     on_change: impl Fn(String) + 'static,
+    refusal: Refusal,
+    field: Field,
 ) -> impl IntoView {
     let id = unique_id(name);
+    let problem_id = format!("{id}-problem");
+    let problem = Memo::new(move |_| refusal.with(|r| r.as_ref().filter(|(f, _)| *f == field).map(|(_, why)| why.clone())));
+    let described = {
+        let problem_id = problem_id.clone();
+        move || problem.with(Option::is_some).then(|| problem_id.clone())
+    };
     view! {
-        <div class="control">
+        <div class="control" class:invalid=move || problem.with(Option::is_some)>
             <label class="label" for=id.clone()>{label}</label>
-            <select name=name id=id on:change=move |ev| on_change(event_target_value(&ev))>
+            // `selected` sets the first choice; the value property follows later changes (once the
+            // user has picked an option, the browser ignores changes to `selected` attributes).
+            <select name=name id=id on:change=move |ev| on_change(event_target_value(&ev))
+                prop:value=move || value.get()
+                aria-invalid=move || problem.with(Option::is_some).then_some("true") aria-describedby=described>
                 {move || options()
                     .into_iter()
                     .map(|(v, text)| {
@@ -275,6 +294,7 @@ fn select_control(
                     })
                     .collect_view()}
             </select>
+            {move || problem.get().map(|p| view! { <span class="problem" id=problem_id.clone() data-input-error=name>{p}</span> })}
         </div>
     }
 }
@@ -302,10 +322,10 @@ fn radio_controls(calc: CalcFields, refusal: Refusal) -> impl IntoView {
         <fieldset class="radio-controls">
             <legend>"Radio (what-if; a multicast session's values when the campaign view has read one)"</legend>
             <div class="inputs">
-                {select_control("rf-region", "RF region", calc.rf_region, region_options, move |v| calc.take_region(&v))}
-                {select_control("data-rate", "Data rate", calc.data_rate, rate_options, move |v| calc.data_rate.set(v))}
+                {select_control("rf-region", "RF region", calc.rf_region, region_options, move |v| calc.take_region(&v), refusal, Field::Region)}
+                {select_control("data-rate", "Data rate", calc.data_rate, rate_options, move |v| calc.data_rate.set(v), refusal, Field::DataRate)}
                 {number_control("downlink-frequency-hz", "Downlink frequency (Hz)", calc.downlink_frequency_hz, none(), refusal, Field::DownlinkFrequency)}
-                {select_control("multicast-class", "Multicast class", calc.multicast_class, class_options, move |v| calc.multicast_class.set(v))}
+                {select_control("multicast-class", "Multicast class", calc.multicast_class, class_options, move |v| calc.multicast_class.set(v), refusal, Field::MulticastClass)}
                 {number_control("session-timeout-s", "Session timeout (s)", calc.session_timeout_s, none(), refusal, Field::SessionTimeout)}
                 {number_control("ping-slot-period", "Ping slot period (slots)", calc.ping_slot_period, class_b_hint, refusal, Field::PingSlotPeriod)}
                 {number_control("device-max-fragment-bytes", "Largest fragment the devices accept (bytes)", calc.device_max_fragment_bytes, device_hint, refusal, Field::DeviceMaxFragment)}
@@ -327,12 +347,7 @@ pub fn Planner(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, calc: Ca
     let warnings = Memo::new(move |_| {
         plan.with(|p| {
             let Ok(p) = p else { return Vec::new() };
-            calc.rf_region.with(|region| {
-                radio_inputs.with(|r| match r {
-                    Ok(radio) => radio::warnings(p, region, radio),
-                    Err(_) => lorawan::warnings(p, Some(region)),
-                })
-            })
+            calc.rf_region.with(|region| radio_inputs.with(|r| radio::warnings(p, region, r.as_ref().ok())))
         })
     });
     let assessment = Memo::new(move |_| {
@@ -365,7 +380,7 @@ pub fn Planner(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, calc: Ca
         <section class="planner" aria-label="Session plan">
             {radio_controls(calc, refusal)}
             {warnings_view(warnings)}
-            {proposal_view(proposal, plan, assessment, calc)}
+            {proposal_view(proposal, plan, assessment, radio_inputs, calc)}
             {facts}
             {composition_bar(plan)}
             {timeline(plan, task, assessment)}

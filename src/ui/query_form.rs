@@ -28,7 +28,7 @@ fn text_control(
     kind: &'static str,
     hint: &'static str,
     value: RwSignal<String>,
-    refusal: FormRefusal,
+    refusal: (FormRefusal, Field),
 ) -> impl IntoView {
     typed_control(name, label, kind, hint, value, None, refusal)
 }
@@ -43,11 +43,11 @@ fn typed_control(
     hint: &'static str,
     value: RwSignal<String>,
     typed: Option<RwSignal<Option<OutsideEndpoint>>>,
-    refusal: FormRefusal,
+    (refusal, field): (FormRefusal, Field),
 ) -> impl IntoView {
     let id = unique_id(name);
     let (hint_id, problem_id) = (format!("{id}-hint"), format!("{id}-problem"));
-    let problem = Memo::new(move |_| refusal.with(|r| r.as_ref().filter(|(f, _)| f.name() == name).map(|(_, why)| why.clone())));
+    let problem = Memo::new(move |_| refusal.with(|r| r.as_ref().filter(|(f, _)| *f == field).map(|(_, why)| why.clone())));
     let described = {
         let (hint_id, problem_id) = (hint_id.clone(), problem_id.clone());
         move || if problem.with(Option::is_some) { format!("{hint_id} {problem_id}") } else { hint_id.clone() }
@@ -198,9 +198,9 @@ pub fn QueryForm(
         <form class="query" on:submit=move |ev| { ev.prevent_default(); on_submit.run(()); }>
             <fieldset>
                 <legend>"Temporary credentials"</legend>
-                {text_control("access-key-id", "Access key id", "text", "ASIA… from STS, SSO or Cognito", fields.access_key_id, refusal)}
-                {text_control("secret-access-key", "Secret access key", "password", "Stays in this page: it signs, it is never sent", fields.secret_access_key, refusal)}
-                {text_control("session-token", "Session token", "password", "Needed with ASIA… keys", fields.session_token, refusal)}
+                {text_control("access-key-id", "Access key id", "text", "ASIA… from STS, SSO or Cognito", fields.access_key_id, (refusal, Field::AccessKeyId))}
+                {text_control("secret-access-key", "Secret access key", "password", "Stays in this page: it signs, it is never sent", fields.secret_access_key, (refusal, Field::SecretAccessKey))}
+                {text_control("session-token", "Session token", "password", "Needed with ASIA… keys", fields.session_token, (refusal, Field::SessionToken))}
                 {expiry_notice(fields)}
                 {paste_control(fields)}
                 <div class="credential-actions">
@@ -232,13 +232,13 @@ pub fn QueryForm(
                     </select>
                 </div>
                 <Show when=move || fields.region_choice.get() == OTHER_REGION>
-                    {text_control("region-other", "Other region", "text", "e.g. cn-north-1, us-gov-west-1", fields.region_other, refusal)}
+                    {text_control("region-other", "Other region", "text", "e.g. cn-north-1, us-gov-west-1", fields.region_other, (refusal, Field::Region))}
                 </Show>
-                {text_control("task-id", "FUOTA task id", "text", "The Id of the task, up to 256 characters", fields.task_id, refusal)}
+                {text_control("task-id", "FUOTA task id", "text", "The Id of the task, up to 256 characters", fields.task_id, (refusal, Field::TaskId))}
                 <details class="advanced">
                     <summary>"Endpoint"</summary>
-                    {typed_control("endpoint", "Endpoint override", "url", "Empty: the region's AWS endpoint. A local or private endpoint wins.", fields.endpoint, Some(fields.unconfirmed), refusal)}
-                    {typed_control("relay", "Relay URL", "url", "Signed for the endpoint, sent here: a proxy that forwards with the signed Host and adds CORS. It never sees the secret key.", fields.relay, Some(fields.unconfirmed), refusal)}
+                    {typed_control("endpoint", "Endpoint override", "url", "Empty: the region's AWS endpoint. A local or private endpoint wins.", fields.endpoint, Some(fields.unconfirmed), (refusal, Field::Endpoint))}
+                    {typed_control("relay", "Relay URL", "url", "Signed for the endpoint, sent here: a proxy that forwards with the signed Host and adds CORS. It never sees the secret key.", fields.relay, Some(fields.unconfirmed), (refusal, Field::Relay))}
                     <label class="check">
                         <input type="checkbox" name="use-fips" prop:checked=move || fields.use_fips.get()
                             on:change=move |ev| fields.use_fips.set(event_target_checked(&ev)) />

@@ -123,7 +123,7 @@ test('the planner: limits, fit per data rate, time, loss tolerance, pictures, an
   // The core's numbers (core/src/radio.rs tests; time on air checked there against lora-modulation).
   assert.equal(
     await page.textContent('[data-warning=duty-cycle]'),
-    'At DR3 a fragment is 390 ms on air; 869.525 MHz allows 10 %, so one every 4 s at most; this task sends one every 1 s. '
+    'At DR3 a fragment is 390 ms on air; 869.525 MHz allows 10 %, so one every 3.91 s at most; this task sends one every 1 s. '
       + 'Fragments will be delayed or dropped: use an interval of at least 4 s, or a faster data rate.',
   );
   assert.equal(await page.getAttribute('tr[data-dr="3"]', 'data-airtime-us'), '390144');
@@ -146,7 +146,7 @@ test('the planner: limits, fit per data rate, time, loss tolerance, pictures, an
     ['7', '199', '1000'],
   );
   assert.equal(await dataValue(page, '[data-calc=total-fragments]'), '7');
-  assert.match(await page.textContent('[data-recommendation]'), /This plan is the fastest sound one/);
+  assert.match(await page.textContent('[data-recommendation]'), /This plan is sound and as fast as any sound one/);
   assert.equal(await page.$('[data-action=apply-recommendation]'), null, 'nothing left to apply');
 
   // Back at DR3 with 4 s: sound. A 60 s session is too short for 25 fragments.
@@ -182,9 +182,12 @@ test('the planner: limits, fit per data rate, time, loss tolerance, pictures, an
   await page.fill('[name=redundancy-percent]', '0');
   await page.fill('[name=firmware-size]', String(16384 * 10));
   await page.waitForSelector('[data-warning=fragment-count-limit]');
-  // Reset to the task's values.
+  // Reset to the task's values: its fragment values and its multicast session's radio values.
+  await page.selectOption('[name=data-rate]', '5');
   await page.click('text=Use the task\'s values');
   assert.equal(await page.inputValue('[name=fragment-size]'), '50');
+  assert.equal(await page.inputValue('[name=data-rate]'), '3');
+  assert.equal(await page.inputValue('[name=session-timeout-s]'), '4096');
 
   // A firmware image picked from disk: its size and SHA-256, computed in the page.
   await page.setInputFiles('[name=firmware-file]', { name: 'fw.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('abc') });
