@@ -183,6 +183,15 @@ pub enum ConsoleError {
 }
 
 impl ConsoleError {
+    /// The field a refused input names and why, for the control to mark itself; None for any
+    /// other error.
+    pub fn refusal(&self) -> Option<(Field, String)> {
+        match self {
+            ConsoleError::InvalidInput { field, reason } => Some((*field, reason.clone())),
+            _ => None,
+        }
+    }
+
     pub fn invalid(field: Field, reason: &str) -> Self {
         ConsoleError::InvalidInput { field, reason: reason.to_owned() }
     }

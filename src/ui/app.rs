@@ -56,12 +56,7 @@ pub fn App() -> impl IntoView {
             request_animation_frame(move || focus::form_field(name));
         }
     };
-    let refusal = Signal::derive(move || {
-        outcome.with(|o| match o {
-            Some(Err(ConsoleError::InvalidInput { field, reason })) => Some((*field, reason.clone())),
-            _ => None,
-        })
-    });
+    let refusal = Signal::derive(move || outcome.with(|o| o.as_ref().and_then(|o| o.as_ref().err()).and_then(ConsoleError::refusal)));
     let on_submit = Callback::new(move |()| match checked() {
         Ok(r) => {
             query.remember_now();

@@ -47,12 +47,7 @@ fn dropped_file(ev: &leptos::ev::DragEvent) -> Option<web_sys::File> {
 #[component]
 pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl IntoView {
     let plan = Memo::new(move |_| calc.texts().parse().and_then(FragmentInputs::plan));
-    let refusal: Refusal = Memo::new(move |_| {
-        plan.with(|p| match p {
-            Err(ConsoleError::InvalidInput { field, reason }) => Some((*field, reason.clone())),
-            _ => None,
-        })
-    });
+    let refusal: Refusal = Memo::new(move |_| plan.with(|p| p.as_ref().err().and_then(ConsoleError::refusal))).into();
     // The task's own plan for the same firmware, so that a what-if shows its effect beside it.
     let task_plan = Memo::new(move |_| {
         let firmware_size = calc.firmware_size.get();

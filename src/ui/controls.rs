@@ -21,15 +21,40 @@ pub fn unique_id(name: &str) -> String {
     format!("fc-{name}-{n}")
 }
 
-/// The input a plan refused and why, if any. Speed (a keystroke should touch as little as it
-/// can): the controls read this memo, not the plan, so a keystroke that leaves every input valid
-/// re-runs none of their effects.
-pub type Refusal = Memo<Option<(Field, String)>>;
+/// The input a plan or a submit refused and why, if any. Speed (a keystroke should touch as
+/// little as it can): the controls read a memo of this, not the plan, so a keystroke that leaves
+/// every input valid re-runs none of their effects.
+pub type Refusal = Signal<Option<(Field, String)>>;
 
-/// The ids an input is described by: its hint when there is one, its problem when there is one.
-fn described_by(hint: Option<&str>, problem: Option<&str>) -> Option<String> {
-    let ids: Vec<&str> = [hint, problem].into_iter().flatten().collect();
-    (!ids.is_empty()).then(|| ids.join(" "))
+/// What every control says about itself besides its label, the one rule for all of them: its id,
+/// its problem (the refusal when it names this control's field), and the ids that describe it —
+/// the hint's when it has one, the problem's while there is one.
+pub struct Described {
+    pub id: String,
+    pub hint_id: String,
+    pub problem_id: String,
+    pub problem: Memo<Option<String>>,
+}
+
+impl Described {
+    pub fn new(name: &str, refusal: Refusal, field: Field) -> Self {
+        let id = unique_id(name);
+        let (hint_id, problem_id) = (format!("{id}-hint"), format!("{id}-problem"));
+        let problem = Memo::new(move |_| refusal.with(|r| r.as_ref().filter(|(f, _)| *f == field).map(|(_, why)| why.clone())));
+        Self { id, hint_id, problem_id, problem }
+    }
+
+    /// `aria-describedby`'s value, following the hint and the problem as they come and go.
+    pub fn described_by(&self, hint: Signal<bool>) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+        let (hint_id, problem_id, problem) = (self.hint_id.clone(), self.problem_id.clone(), self.problem);
+        move || {
+            let ids: Vec<&str> = [hint.get().then_some(hint_id.as_str()), problem.with(Option::is_some).then_some(problem_id.as_str())]
+                .into_iter()
+                .flatten()
+                .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    }
 }
 
 /// A numeric text input: `inputmode="numeric"` brings the digit keyboard on phones, while the
@@ -42,17 +67,9 @@ pub fn number_control(
     refusal: Refusal,
     field: Field,
 ) -> impl IntoView {
-    let id = unique_id(name);
-    let (hint_id, problem_id) = (format!("{id}-hint"), format!("{id}-problem"));
-    let problem = Memo::new(move |_| refusal.with(|r| r.as_ref().filter(|(f, _)| *f == field).map(|(_, reason)| reason.clone())));
-    let described = {
-        let (hint_id, problem_id) = (hint_id.clone(), problem_id.clone());
-        move || {
-            let has_hint = hint.with(Option::is_some);
-            let has_problem = problem.with(Option::is_some);
-            described_by(has_hint.then_some(hint_id.as_str()), has_problem.then_some(problem_id.as_str()))
-        }
-    };
+    let d = Described::new(name, refusal, field);
+    let described = d.described_by(Signal::derive(move || hint.with(Option::is_some)));
+    let Described { id, hint_id, problem_id, problem } = d;
     view! {
         <div class="control" class:invalid=move || problem.with(Option::is_some)>
             <label class="label" for=id.clone()>{label}</label>

@@ -9,7 +9,7 @@ use fuota_core::radio::{self, NoSoundPlan, Proposal, RadioAssessment, RadioInput
 use fuota_core::{ConsoleError, FuotaTask};
 use leptos::prelude::*;
 
-use super::controls::{number_control, unique_id, Refusal};
+use super::controls::{number_control, Described, Refusal};
 use super::fields::CalcFields;
 use crate::browser::clock;
 
@@ -271,13 +271,9 @@ fn select_control(
     refusal: Refusal,
     field: Field,
 ) -> impl IntoView {
-    let id = unique_id(name);
-    let problem_id = format!("{id}-problem");
-    let problem = Memo::new(move |_| refusal.with(|r| r.as_ref().filter(|(f, _)| *f == field).map(|(_, why)| why.clone())));
-    let described = {
-        let problem_id = problem_id.clone();
-        move || problem.with(Option::is_some).then(|| problem_id.clone())
-    };
+    let d = Described::new(name, refusal, field);
+    let described = d.described_by(Signal::stored(false));
+    let Described { id, problem_id, problem, .. } = d;
     view! {
         <div class="control" class:invalid=move || problem.with(Option::is_some)>
             <label class="label" for=id.clone()>{label}</label>
@@ -337,12 +333,7 @@ fn radio_controls(calc: CalcFields, refusal: Refusal) -> impl IntoView {
 #[component]
 pub fn Planner(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, calc: CalcFields) -> impl IntoView {
     let radio_inputs: Memo<RadioResult> = Memo::new(move |_| calc.radio_texts().parse());
-    let refusal: Refusal = Memo::new(move |_| {
-        radio_inputs.with(|r| match r {
-            Err(ConsoleError::InvalidInput { field, reason }) => Some((*field, reason.clone())),
-            _ => None,
-        })
-    });
+    let refusal: Refusal = Memo::new(move |_| radio_inputs.with(|r| r.as_ref().err().and_then(ConsoleError::refusal))).into();
     // Memos, so that keystrokes that leave an answer as it is touch nothing downstream.
     let warnings = Memo::new(move |_| {
         plan.with(|p| {

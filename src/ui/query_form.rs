@@ -13,13 +13,13 @@ use zeroize::Zeroize;
 
 use crate::browser::{clock, storage};
 
-use super::controls::unique_id;
+use super::controls::{unique_id, Described, Refusal};
 use super::fields::{QueryFields, OTHER_REGION};
 use fuota_core::error::Field;
 
 /// The field a submit refused and why, if any: the field says so itself (aria-invalid, and the
 /// sentence linked by aria-describedby), next to the error shown in the result.
-pub type FormRefusal = Signal<Option<(Field, String)>>;
+pub type FormRefusal = Refusal;
 
 /// One labelled text control bound to a signal.
 fn text_control(
@@ -45,13 +45,9 @@ fn typed_control(
     typed: Option<RwSignal<Option<OutsideEndpoint>>>,
     (refusal, field): (FormRefusal, Field),
 ) -> impl IntoView {
-    let id = unique_id(name);
-    let (hint_id, problem_id) = (format!("{id}-hint"), format!("{id}-problem"));
-    let problem = Memo::new(move |_| refusal.with(|r| r.as_ref().filter(|(f, _)| *f == field).map(|(_, why)| why.clone())));
-    let described = {
-        let (hint_id, problem_id) = (hint_id.clone(), problem_id.clone());
-        move || if problem.with(Option::is_some) { format!("{hint_id} {problem_id}") } else { hint_id.clone() }
-    };
+    let d = Described::new(name, refusal, field);
+    let described = d.described_by(Signal::stored(true));
+    let Described { id, hint_id, problem_id, problem } = d;
     view! {
         <div class="control" class:invalid=move || problem.with(Option::is_some)>
             <label class="label" for=id.clone()>{label}</label>
