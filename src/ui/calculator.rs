@@ -14,6 +14,9 @@ use fuota_core::firmware::FirmwareImage;
 
 type PlanResult = Result<FragmentPlan, ConsoleError>;
 
+/// How long the typing must pause before a problem is announced.
+const ANNOUNCE_AFTER: std::time::Duration = std::time::Duration::from_millis(800);
+
 /// The task's own value beside a control, as its hint.
 fn task_hint(value: Signal<Option<i64>>) -> Signal<Option<String>> {
     Signal::derive(move || value.get().map(|v| format!("task: {v}")))
@@ -48,6 +51,29 @@ fn dropped_file(ev: &leptos::ev::DragEvent) -> Option<web_sys::File> {
 pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl IntoView {
     let plan = Memo::new(move |_| calc.texts().parse().and_then(FragmentInputs::plan));
     let refusal: Refusal = Memo::new(move |_| plan.with(|p| p.as_ref().err().and_then(ConsoleError::refusal))).into();
+    // A problem is announced after a pause in the typing, not at every keystroke: "250," on the
+    // way to "250,000" would otherwise talk over the user.
+    let announced = RwSignal::new(None::<String>);
+    let timer = StoredValue::new_local(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let reason = refusal.with(|r| r.as_ref().map(|(_, why)| why.clone()));
+        if let Some(pending) = timer.try_update_value(Option::take).flatten() {
+            pending.clear();
+        }
+        match reason {
+            None => announced.set(None),
+            Some(why) => {
+                if let Ok(handle) = set_timeout_with_handle(move || announced.set(Some(why)), ANNOUNCE_AFTER) {
+                    timer.set_value(Some(handle));
+                }
+            }
+        }
+    });
+    on_cleanup(move || {
+        if let Some(pending) = timer.try_update_value(Option::take).flatten() {
+            pending.clear();
+        }
+    });
     // The task's own plan for the same firmware, so that a what-if shows its effect beside it.
     let task_plan = Memo::new(move |_| {
         let firmware_size = calc.firmware_size.get();
@@ -109,9 +135,9 @@ pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl Int
                     </button>
                 </Show>
             </div>
-            // A screen reader hears what is wrong, once, as it becomes wrong; the field itself
-            // carries aria-invalid and is described by the same sentence.
-            <p class="visually-hidden" role="status">{move || refusal.with(|r| r.as_ref().map(|(_, reason)| reason.clone()))}</p>
+            // A screen reader hears what is wrong once the typing pauses; the field itself carries
+            // aria-invalid and is described by the same sentence.
+            <p class="visually-hidden" role="status">{move || announced.get()}</p>
             <div class="outputs">
                 {output(plan, "data-fragments", "Data fragments", |p| p.data_fragments)}
                 {output(plan, "redundant-fragments", "Redundant fragments", |p| p.redundant_fragments)}

@@ -49,6 +49,10 @@ pub fn DevicesView(campaign: CampaignState, task_status: Signal<Option<TaskStatu
     let verdict = move || {
         campaign.devices_complete.get().then(|| task_status.with(|s| TaskVerdict::of(s.as_ref(), &summary.get())))
     };
+    let verdict_status = Memo::new(move |previous: Option<&Option<String>>| match verdict() {
+        Some(v) => Some(summary.with(|s| v.sentence(s))),
+        None => previous.cloned().flatten(),
+    });
     let set_query = move |change: fn(&mut DeviceQuery, String), value: String| {
         query.update(|q| change(q, value));
         page.set(0);
@@ -84,8 +88,11 @@ pub fn DevicesView(campaign: CampaignState, task_status: Signal<Option<TaskStatu
                 Some(v) => view! {
                     <p class=format!("verdict verdict-{}", v.as_str()) data-task-verdict="" data-value=v.as_str()>{summary.with(|s| v.sentence(s))}</p>
                 }.into_any(),
-                None => view! { <p class="verdict" aria-live="polite">{move || format!("Reading devices… {} so far.", summary.with(|s| s.total))}</p> }.into_any(),
+                None => view! { <p class="verdict">{move || format!("Reading devices… {} so far.", summary.with(|s| s.total))}</p> }.into_any(),
             }}
+            // Said once the devices are read, and again only when the verdict changes: a screen
+            // reader does not hear every page of a long list, nor every live refresh.
+            <p class="visually-hidden" role="status">{move || verdict_status.get()}</p>
             {move || campaign.devices_error.get().map(|e| view! { <ErrorView error=e /> })}
             <ul class="counts">
                 <li data-device-count="total" data-value=move || summary.with(|s| s.total.to_string())>

@@ -207,6 +207,9 @@ test('screen readers: short statuses, fields described and marked, focus on the 
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-field=Id][data-value=demo-in-session]');
   assert.equal(await page.textContent('[role=status][data-status]'), 'Loaded task sensor-fw-2.4.1, in session');
+  // The devices are announced once they are all read, with the verdict, not page by page.
+  await page.waitForSelector('[data-view=devices][data-devices-complete=true]');
+  assert.match(await page.textContent('[data-view=devices] [role=status]'), /2 of 17 devices/);
   assert.equal(await taskId.getAttribute('aria-invalid'), null);
 
   // A calculator problem: announced once by a status, and the field carries it.
@@ -215,7 +218,8 @@ test('screen readers: short statuses, fields described and marked, focus on the 
   const firmware = page.locator('[name=firmware-size]');
   assert.equal(await firmware.getAttribute('aria-invalid'), 'true');
   assert.ok((await firmware.getAttribute('aria-describedby')).includes(await problem.getAttribute('id')));
-  assert.match(await page.textContent('.calculator [role=status]'), /digits only, optionally grouped by thousands/);
+  // Announced once the typing pauses (not at every keystroke).
+  await page.waitForFunction(() => /digits only, optionally grouped by thousands/.test(document.querySelector('.calculator [role=status]').textContent));
   // Typed as people write it, the size is taken.
   await page.fill('[name=firmware-size]', '250 000');
   await page.waitForSelector('[data-calc=data-fragments][data-value="5000"]');
