@@ -258,7 +258,7 @@ pub enum Warning {
     /// The chosen data rate is not a downlink data rate of the region.
     DataRateNotInRegion { region: &'static str, data_rate: u8 },
     /// The frequency is in none of the region's duty-cycle bands: a gateway may not send there.
-    FrequencyOutsideBands { region: &'static str, frequency_hz: u64 },
+    FrequencyOutsideBands { region: &'static str, frequency_hz: u64, half_width_hz: u64 },
     /// The fragments come faster than one frame lasts.
     IntervalShorterThanAirtime { data_rate: u8, airtime_us: u64, interval_seconds: u64 },
     /// The fragments come faster than the sub-band's duty cycle lets a gateway send.
@@ -321,10 +321,13 @@ impl Warning {
             Warning::DataRateNotInRegion { region, data_rate } => format!(
                 "DR{data_rate} is not a downlink data rate of {region}: choose one of the region's."
             ),
-            Warning::FrequencyOutsideBands { region, frequency_hz } => format!(
-                "{} is outside every {region} band a gateway may send on: check the downlink frequency.",
-                crate::radio::megahertz(*frequency_hz)
-            ),
+            Warning::FrequencyOutsideBands { region, frequency_hz, half_width_hz } => {
+                let channel = match half_width_hz {
+                    0 => crate::radio::megahertz(*frequency_hz),
+                    w => format!("A {} kHz channel on {}", w / 500, crate::radio::megahertz(*frequency_hz)),
+                };
+                format!("{channel} is not inside any {region} band a gateway may send on: check the downlink frequency.")
+            }
             Warning::IntervalShorterThanAirtime { data_rate, airtime_us, interval_seconds } => format!(
                 "At DR{data_rate} a fragment is {} on air, and this task sends one every {interval_seconds} s \
                  (its interval rounded to whole seconds, as the service rounds it): a gateway cannot. \

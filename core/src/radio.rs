@@ -237,15 +237,32 @@ pub enum DutyCycle {
     NoLimit(&'static str),
 }
 
-pub fn duty_cycle(radio: &RegionRadio, frequency_hz: u64) -> DutyCycle {
+/// The duty cycle for a channel `half_width_hz` either side of `frequency_hz`: the whole channel
+/// must lie in one band (a 125 kHz channel on 869.6 MHz reaches past 869.65 MHz into an alarm
+/// band). A half width of 0 asks about the centre frequency alone.
+pub fn duty_cycle(radio: &RegionRadio, frequency_hz: u64, half_width_hz: u64) -> DutyCycle {
+    let (low, high) = (frequency_hz.saturating_sub(half_width_hz), frequency_hz.saturating_add(half_width_hz));
     match radio.duty_cycle {
         DutyCycleRules::None(why) => DutyCycle::NoLimit(why),
         DutyCycleRules::Bands(bands) => bands
             .iter()
-            .find(|b| (b.low_hz..=b.high_hz).contains(&frequency_hz))
+            .find(|b| b.low_hz <= low && high <= b.high_hz)
             .map_or(DutyCycle::OutsideBands, |b| DutyCycle::Limited(*b)),
     }
 }
+
+/// Half the width a downlink at this data rate occupies: half the LoRa bandwidth; for RP002's FSK
+/// (50 kbps, ±25 kHz deviation as LoRaMac-node's `SetTxConfig(MODEM_FSK, …, 25000, …, 50000, …)`
+/// sends it) half of Carson's bandwidth 2 × (Δf + R/2) = 100 kHz.
+pub fn half_width_hz(data_rate: &DataRate) -> u64 {
+    match data_rate.modulation {
+        Modulation::Lora { bandwidth_khz, .. } => u64::from(bandwidth_khz) * 500,
+        Modulation::Fsk { kbps } => FSK_DEVIATION_HZ + u64::from(kbps) * 500,
+    }
+}
+
+/// RP002's FSK frequency deviation.
+const FSK_DEVIATION_HZ: u64 = 25_000;
 
 /// The shortest time from one transmission's start to the next that a duty cycle allows:
 /// T_on / duty cycle, in whole milliseconds rounded up. ETSI measures the duty cycle over an
@@ -514,10 +531,11 @@ pub struct RateRow {
 
 /// The fit table: every downlink data rate of the region for this fragment on this frequency.
 pub fn rate_rows(region: &Region, fragment_bytes: u64, frequency_hz: u64) -> Vec<RateRow> {
-    let limit = region_radio(region).map(|r| duty_cycle(r, frequency_hz));
+    let radio = region_radio(region);
     lorawan::fragment_fits(region, fragment_bytes)
         .into_iter()
         .map(|fit| {
+            let limit = radio.map(|r| duty_cycle(r, frequency_hz, half_width_hz(&fit.data_rate)));
             let airtime_us = data_fragment_airtime_us(&fit.data_rate, fragment_bytes);
             let min_interval_ms = match (limit, airtime_us) {
                 (Some(DutyCycle::Limited(b)), Some(t)) => min_interval_ms(t, b.duty_cycle_per_mille),
@@ -561,7 +579,8 @@ impl RadioAssessment {
 pub fn assess(plan: &FragmentPlan, region: &'static Region, radio: &RadioInputs) -> RadioAssessment {
     let fragment = plan.inputs.fragment_bytes;
     let data_rate = region.downlink.iter().find(|d| d.index == radio.data_rate).copied();
-    let limit = region_radio(region).map(|r| duty_cycle(r, radio.frequency_hz));
+    let width = data_rate.as_ref().map_or(0, half_width_hz);
+    let limit = region_radio(region).map(|r| duty_cycle(r, radio.frequency_hz, width));
     let airtime_us = data_rate.and_then(|d| data_fragment_airtime_us(&d, fragment));
     let min_interval = match (limit, airtime_us) {
         (Some(DutyCycle::Limited(b)), Some(t)) => min_interval_ms(t, b.duty_cycle_per_mille),
@@ -588,7 +607,7 @@ pub fn assess(plan: &FragmentPlan, region: &'static Region, radio: &RadioInputs)
         warnings.push(Warning::FragmentTooLargeForDevice { fragment_bytes: fragment, device_max_bytes: device_max });
     }
     if limit == Some(DutyCycle::OutsideBands) {
-        warnings.push(Warning::FrequencyOutsideBands { region: region.name, frequency_hz: radio.frequency_hz });
+        warnings.push(Warning::FrequencyOutsideBands { region: region.name, frequency_hz: radio.frequency_hz, half_width_hz: width });
     }
     if let (Some(d), Some(t)) = (data_rate, airtime_us) {
         if u128::from(plan.interval_seconds) * 1_000_000 < u128::from(t) {
@@ -745,8 +764,8 @@ pub fn fastest_sound_plan(inputs: FragmentInputs, rf_region: &str, radio: &Radio
     if inputs.firmware_bytes > AWS_IMAGE_LIMIT_BYTES {
         return Err(NoSoundPlan::ImageTooLarge { firmware_bytes: inputs.firmware_bytes });
     }
-    let limit = region_radio(region).map(|r| duty_cycle(r, radio.frequency_hz));
-    if limit == Some(DutyCycle::OutsideBands) {
+    let centre = region_radio(region).map(|r| duty_cycle(r, radio.frequency_hz, 0));
+    if centre == Some(DutyCycle::OutsideBands) {
         return Err(NoSoundPlan::FrequencyOutsideBands { region: region.name, frequency_hz: radio.frequency_hz });
     }
     let mut best: Option<Proposal> = None;
@@ -757,6 +776,7 @@ pub fn fastest_sound_plan(inputs: FragmentInputs, rf_region: &str, radio: &Radio
             .min(lorawan::MAX_FRAGMENT_SIZE)
             .min(radio.device_max_fragment_bytes.unwrap_or(u64::MAX));
         let candidate_radio = RadioInputs { data_rate: data_rate.index, ..*radio };
+        let limit = region_radio(region).map(|r| duty_cycle(r, radio.frequency_hz, half_width_hz(data_rate)));
         for fragment_bytes in 1..=largest {
             let Some(airtime) = data_fragment_airtime_us(data_rate, fragment_bytes) else { continue };
             let min_ms = match limit {
@@ -957,12 +977,21 @@ mod tests {
     #[test]
     fn duty_cycle_minimums() {
         let eu = region_radio(eu868()).unwrap();
-        assert_eq!(duty_cycle(eu, 869_525_000), DutyCycle::Limited(band(869_400, 869_650, 100)));
-        assert_eq!(duty_cycle(eu, 868_100_000), DutyCycle::Limited(band(868_000, 868_600, 10)));
-        assert_eq!(duty_cycle(eu, 868_650_000), DutyCycle::OutsideBands, "an alarm band");
-        assert_eq!(duty_cycle(eu, 915_000_000), DutyCycle::OutsideBands);
-        assert!(matches!(duty_cycle(region_radio(lorawan::region("US915").unwrap()).unwrap(), 923_300_000), DutyCycle::NoLimit(_)));
+        assert_eq!(duty_cycle(eu, 869_525_000, 62_500), DutyCycle::Limited(band(869_400, 869_650, 100)));
+        assert_eq!(duty_cycle(eu, 868_100_000, 62_500), DutyCycle::Limited(band(868_000, 868_600, 10)));
+        assert_eq!(duty_cycle(eu, 868_650_000, 0), DutyCycle::OutsideBands, "an alarm band");
+        assert_eq!(duty_cycle(eu, 915_000_000, 0), DutyCycle::OutsideBands);
+        assert!(matches!(duty_cycle(region_radio(lorawan::region("US915").unwrap()).unwrap(), 923_300_000, 250_000), DutyCycle::NoLimit(_)));
         // 390.144 ms at 10 %: one every 3.902 s; at 1 %: 39.015 s; at 0.1 %: 390.144 s.
+        // The whole channel must fit: 125 kHz on 869.6 MHz reaches 869.6625 MHz, past the 10 %
+        // band's 869.65; 250 kHz (DR6) on 869.525 fits exactly; FSK takes ±50 kHz.
+        assert_eq!(duty_cycle(eu, 869_600_000, 62_500), DutyCycle::OutsideBands);
+        assert_eq!(duty_cycle(eu, 869_600_000, 0), DutyCycle::Limited(band(869_400, 869_650, 100)));
+        assert_eq!(duty_cycle(eu, 869_525_000, half_width_hz(&rate("EU868", 6))), DutyCycle::Limited(band(869_400, 869_650, 100)));
+        assert_eq!(half_width_hz(&rate("EU868", 7)), 50_000);
+        assert_eq!(half_width_hz(&rate("US915", 8)), 250_000);
+        let spill = RadioInputs { frequency_hz: 869_600_000, ..demo_radio() };
+        assert_eq!(codes(&warnings(&plan(995, 50, 25, 4000), "EU868", Some(&spill))), ["frequency-outside-bands"]);
         assert_eq!(min_interval_ms(390_144, 100), Some(3_902));
         assert_eq!(min_interval_ms(390_144, 10), Some(39_015));
         assert_eq!(min_interval_ms(390_144, 1), Some(390_144));
@@ -981,7 +1010,10 @@ mod tests {
         for region in lorawan::REGIONS {
             let radio = region_radio(region).unwrap_or_else(|| panic!("{}", region.name));
             assert!(region.downlink.iter().any(|d| d.index == radio.rx2_data_rate), "{} RX2 DR{}", region.name, radio.rx2_data_rate);
-            assert!(!matches!(duty_cycle(radio, radio.rx2_frequency_hz), DutyCycle::OutsideBands), "{} RX2 frequency", region.name);
+            // RX2, and every downlink data rate's channel on it, inside a band.
+            for d in region.downlink {
+                assert!(!matches!(duty_cycle(radio, radio.rx2_frequency_hz, half_width_hz(d)), DutyCycle::OutsideBands), "{} RX2 at DR{}", region.name, d.index);
+            }
             assert!((DOWNLINK_FREQUENCY.min..=DOWNLINK_FREQUENCY.max).contains(&radio.rx2_frequency_hz));
         }
         let texts = RadioTexts::for_region("eu868");
