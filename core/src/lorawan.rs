@@ -267,6 +267,8 @@ pub enum Warning {
     SessionTimeout { class: &'static str, total_fragments: u64, needed_s: Option<u64>, timeout_s: u64, covering_timeout_s: Option<u64> },
     /// Above the image size AWS accepts.
     ImageTooLarge { firmware_bytes: u64 },
+    /// An RF region the console has no radio facts for: nothing of the radio can be checked.
+    RegionUnknown { rf_region: String },
 }
 
 impl Warning {
@@ -284,6 +286,7 @@ impl Warning {
             Warning::DutyCycle { .. } => "duty-cycle",
             Warning::SessionTimeout { .. } => "session-timeout",
             Warning::ImageTooLarge { .. } => "image-too-large",
+            Warning::RegionUnknown { .. } => "region-unknown",
         }
     }
 
@@ -359,6 +362,10 @@ impl Warning {
                      devices stopped listening. {fix}"
                 )
             }
+            Warning::RegionUnknown { rf_region } => format!(
+                "The console does not know the RF region {rf_region:.32}, so it cannot check the radio: choose \
+                 the region the devices use."
+            ),
             Warning::ImageTooLarge { firmware_bytes } => format!(
                 "This image is {} bytes; AWS accepts firmware images of at most 1 MB, read here as {} bytes. \
                  Use a smaller image or a delta update.",

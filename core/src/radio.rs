@@ -657,8 +657,10 @@ pub fn warnings(plan: &FragmentPlan, rf_region: &str, radio: Option<&RadioInputs
     if plan.inputs.firmware_bytes > AWS_IMAGE_LIMIT_BYTES {
         all.push(Warning::ImageTooLarge { firmware_bytes: plan.inputs.firmware_bytes });
     }
-    if let (Some(region), Some(radio)) = (lorawan::region(rf_region), radio) {
-        all.extend(assess(plan, region, radio).warnings);
+    match (lorawan::region(rf_region), radio) {
+        (Some(region), Some(radio)) => all.extend(assess(plan, region, radio).warnings),
+        (None, _) => all.push(Warning::RegionUnknown { rf_region: rf_region.to_owned() }),
+        (Some(_), None) => {}
     }
     all
 }
@@ -1160,6 +1162,8 @@ mod tests {
         assert!(matches!(fastest_sound_plan(big, "EU868", &demo_radio()), Err(NoSoundPlan::ImageTooLarge { .. })));
         let inputs = plan(995, 50, 25, 1000).inputs;
         assert!(matches!(fastest_sound_plan(inputs, "XX1", &demo_radio()), Err(NoSoundPlan::RegionUnknown { .. })));
+        // Not sound either: the radio cannot be checked.
+        assert_eq!(codes(&warnings(&plan(995, 50, 25, 1000), "XX1", Some(&demo_radio()))), ["region-unknown"]);
         let outside = RadioInputs { frequency_hz: 868_650_000, ..demo_radio() };
         assert!(fastest_sound_plan(inputs, "EU868", &outside).unwrap_err().sentence().contains("868.65 MHz"));
         // 1 MB at 0.1 % in 64 s: nothing fits the session.

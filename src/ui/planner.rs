@@ -296,7 +296,15 @@ fn select_control(
 }
 
 fn radio_controls(calc: CalcFields, refusal: Refusal) -> impl IntoView {
-    let region_options = || REGIONS.iter().map(|r| (r.name.to_owned(), r.name.to_owned())).collect::<Vec<_>>();
+    let region_options = move || {
+        let mut options: Vec<(String, String)> = REGIONS.iter().map(|r| (r.name.to_owned(), r.name.to_owned())).collect();
+        // A task's region the console does not know stays visible (and is warned about).
+        let current = calc.rf_region.get();
+        if lorawan::region(&current).is_none() {
+            options.push((current.clone(), format!("{current:.32} (unknown to the console)")));
+        }
+        options
+    };
     let rate_options = move || {
         let mut options: Vec<(String, String)> = calc
             .rf_region
