@@ -230,18 +230,23 @@ fn proposal_view(
                 (Some(n), Some(ms)) => format!(" This plan: {n} fragments over {}.", format_duration(ms.div_ceil(1000))),
                 _ => String::new(),
             };
+            // A higher DR index is a faster, shorter-reaching rate in every RP002 region.
+            let faster = radio_inputs.with(|r| r.as_ref().is_ok_and(|r| p.data_rate > r.data_rate));
+            let reach = if faster {
+                format!(" A faster data rate reaches less far: check that every device of the group hears DR{}.", p.data_rate)
+            } else {
+                String::new()
+            };
             let sentence = if same {
                 "This plan is sound and as fast as any sound one for this image, redundancy and session.".to_owned()
             } else {
                 format!(
-                    "Fastest sound plan: DR{} ({modulation}), {}-byte fragments, one every {} s: {} fragments over {} on the radio.{now} \
-                     A faster data rate reaches less far: check that every device of the group hears DR{}.",
+                    "Fastest sound plan: DR{} ({modulation}), {}-byte fragments, one every {} s: {} fragments over {} on the radio.{now}{reach}",
                     p.data_rate,
                     p.plan.inputs.fragment_bytes,
                     p.plan.interval_seconds,
                     p.plan.total_fragments,
                     format_duration(seconds),
-                    p.data_rate,
                 )
             };
             Some(view! {
