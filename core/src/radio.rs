@@ -7,7 +7,7 @@
 //! however absurd, panics.
 
 use crate::error::{ConsoleError, Field};
-use crate::fragments::{FragmentInputs, FragmentPlan};
+use crate::fragments::{format_duration, FragmentInputs, FragmentPlan};
 use crate::lorawan::{self, DataRate, Modulation, Region, Warning};
 use crate::numbers::{grouped, NumberRule};
 
@@ -699,6 +699,75 @@ impl Proposal {
     }
 }
 
+impl Proposal {
+    /// The proposal in words, beside the plan in use: what to change and what it gains, or that
+    /// the plan in use is already as fast as any sound one.
+    pub fn sentence(&self, current: &FragmentPlan, rf_region: &str, radio: &RadioInputs) -> String {
+        if !self.improves_on(current, rf_region, radio) {
+            return "This plan is sound and as fast as any sound one for this image, redundancy and session.".to_owned();
+        }
+        let region = lorawan::region(rf_region);
+        let modulation = region
+            .and_then(|r| r.downlink.iter().find(|d| d.index == self.data_rate))
+            .map(|d| format!(" ({})", d.modulation.label()))
+            .unwrap_or_default();
+        let now = region
+            .and_then(|r| assess(current, r, radio).radio_session_ms)
+            .map(|ms| format!(" This plan: {} fragments over {}.", current.total_fragments, format_duration(ms.div_ceil(1000))))
+            .unwrap_or_default();
+        // A higher DR index is a faster, shorter-reaching rate in every RP002 region.
+        let reach = if self.data_rate > radio.data_rate {
+            format!(" A faster data rate reaches less far: check that every device of the group hears DR{}.", self.data_rate)
+        } else {
+            String::new()
+        };
+        format!(
+            "Fastest sound plan: DR{}{modulation}, {}-byte fragments, one every {} s: {} fragments over {} on the radio.{now}{reach}",
+            self.data_rate,
+            self.plan.inputs.fragment_bytes,
+            self.plan.interval_seconds,
+            self.plan.total_fragments,
+            format_duration(self.radio_session_ms.div_ceil(1000)),
+        )
+    }
+}
+
+impl RadioAssessment {
+    /// The planner's facts about the radio, in words: on air, the duty cycle, the session.
+    pub fn sentences(&self, total_fragments: u64, class: MulticastClass) -> [String; 3] {
+        let counted = |value: Option<String>| value.unwrap_or_else(|| "more than the console counts".to_owned());
+        let on_air = match (self.data_rate, self.airtime_us) {
+            (Some(d), Some(t)) => {
+                let all = counted(self.session_airtime_us.map(airtime_words));
+                let share = self.channel_per_mille().map(|p| format!(", {}.{} % of the channel while it runs", p / 10, p % 10)).unwrap_or_default();
+                format!("On air: one fragment is {} at DR{} ({}); all {total_fragments} together {all}{share}.", airtime_words(t), d.index, d.modulation.label())
+            }
+            _ => "On air: the chosen data rate is not one of the region's.".to_owned(),
+        };
+        let limit = match self.duty_cycle {
+            Some(DutyCycle::Limited(b)) => format!(
+                "Duty cycle: {} on {}–{}{}.",
+                b.percent(),
+                megahertz(b.low_hz),
+                megahertz(b.high_hz),
+                self.min_interval_ms.map(|m| format!(", so one fragment every {} at most", seconds_words(m))).unwrap_or_default()
+            ),
+            Some(DutyCycle::NoLimit(why)) => format!("Duty cycle: none applies ({why})."),
+            Some(DutyCycle::OutsideBands) => "Duty cycle: the channel is in none of the region's bands.".to_owned(),
+            None => String::new(),
+        };
+        let session = format!(
+            "Multicast session: {}, the devices listen for {} ({} s: the session timeout as a power of two, as the devices are told it); the fragments need {}, one every {}.",
+            class.words(),
+            format_duration(self.effective_timeout_s),
+            self.effective_timeout_s,
+            counted(self.needed_session_s.map(format_duration)),
+            seconds_words(self.spacing_ms),
+        );
+        [on_air, limit, session]
+    }
+}
+
 /// Why no plan is sound.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NoSoundPlan {
@@ -1185,6 +1254,26 @@ mod tests {
         }
         let unitless = RadioTexts { data_rate: "x".into(), ..RadioTexts::for_region("EU868") }.parse();
         assert!(matches!(&unitless, Err(ConsoleError::InvalidInput { reason, .. }) if reason == "The data rate index is a whole number: digits only, optionally grouped by thousands (250,000 or 250 000)."), "{unitless:?}");
+    }
+
+    #[test]
+    fn the_planner_says_it_in_words() {
+        let current = plan(995, 50, 25, 1000);
+        let p = fastest_sound_plan(current.inputs, "EU868", &demo_radio()).unwrap();
+        assert_eq!(
+            p.sentence(&current, "EU868", &demo_radio()),
+            "Fastest sound plan: DR7 (FSK 50kbps), 199-byte fragments, one every 1 s: 7 fragments over 7 s on the radio. \
+             This plan: 25 fragments over 25 s. A faster data rate reaches less far: check that every device of the group hears DR7."
+        );
+        let chosen = RadioInputs { data_rate: 7, ..demo_radio() };
+        assert!(p.sentence(&p.plan, "EU868", &chosen).starts_with("This plan is sound"));
+        let [on_air, limit, session] = assess(&current, eu868(), &demo_radio()).sentences(25, MulticastClass::ClassC);
+        assert_eq!(on_air, "On air: one fragment is 390 ms at DR3 (SF9/125kHz); all 25 together 9.75 s, 39.1 % of the channel while it runs.");
+        assert_eq!(limit, "Duty cycle: 10 % on 869.4 MHz–869.65 MHz, so one fragment every 3.91 s at most.");
+        assert_eq!(
+            session,
+            "Multicast session: Class C, the devices listen for 1 h 08 min (4096 s: the session timeout as a power of two, as the devices are told it); the fragments need 26 s, one every 1 s."
+        );
     }
 
     #[test]

@@ -156,41 +156,9 @@ fn timeline(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, assessment:
     }
 }
 
-/// What the radio makes of the plan, in sentences.
-fn radio_facts(plan: &FragmentPlan, a: &RadioAssessment, class: &str) -> impl IntoView {
-    let on_air = match (a.data_rate, a.airtime_us) {
-        (Some(d), Some(t)) => {
-            let all = a.session_airtime_us.map_or_else(|| "more than the console counts".to_owned(), radio::airtime_words);
-            let share = a.channel_per_mille().map(|p| format!(", {}.{} % of the channel while it runs", p / 10, p % 10)).unwrap_or_default();
-            format!(
-                "On air: one fragment is {} at DR{} ({}); all {} together {all}{share}.",
-                radio::airtime_words(t),
-                d.index,
-                d.modulation.label(),
-                plan.total_fragments
-            )
-        }
-        _ => "On air: the chosen data rate is not one of the region's.".to_owned(),
-    };
-    let limit = match a.duty_cycle {
-        Some(radio::DutyCycle::Limited(b)) => format!(
-            "Duty cycle: {} on {}–{}{}.",
-            b.percent(),
-            radio::megahertz(b.low_hz),
-            radio::megahertz(b.high_hz),
-            a.min_interval_ms.map(|m| format!(", so one fragment every {} at most", radio::seconds_words(m))).unwrap_or_default()
-        ),
-        Some(radio::DutyCycle::NoLimit(why)) => format!("Duty cycle: none applies ({why})."),
-        Some(radio::DutyCycle::OutsideBands) => "Duty cycle: the frequency is in none of the region's bands.".to_owned(),
-        None => String::new(),
-    };
-    let session = format!(
-        "Multicast session: {class}, the devices listen for {} ({} s: the session timeout as a power of two, as the devices are told it); the fragments need {}, one every {}.",
-        format_duration(a.effective_timeout_s),
-        a.effective_timeout_s,
-        a.needed_session_s.map_or_else(|| "more than the console counts".to_owned(), format_duration),
-        radio::seconds_words(a.spacing_ms),
-    );
+/// What the radio makes of the plan, in the core's sentences.
+fn radio_facts(plan: &FragmentPlan, a: &RadioAssessment, class: radio::MulticastClass) -> impl IntoView {
+    let [on_air, limit, session] = a.sentences(plan.total_fragments, class);
     view! {
         <li data-airtime-us=a.airtime_us.map(|t| t.to_string())>{on_air}</li>
         <li>{limit}</li>
@@ -201,7 +169,6 @@ fn radio_facts(plan: &FragmentPlan, a: &RadioAssessment, class: &str) -> impl In
 fn proposal_view(
     proposal: Memo<Option<Result<Proposal, NoSoundPlan>>>,
     plan: Memo<PlanResult>,
-    assessment: Memo<Option<RadioAssessment>>,
     radio_inputs: Memo<RadioResult>,
     calc: CalcFields,
 ) -> impl IntoView {
@@ -213,42 +180,14 @@ fn proposal_view(
     move || match proposal.get()? {
         Err(none) => Some(view! { <p class="warning" data-no-sound-plan="">{none.sentence()}</p> }.into_any()),
         Ok(p) => {
-            let current = plan.with(|c| c.as_ref().ok().map(|c| c.total_fragments));
-            let current_ms = assessment.with(|a| a.as_ref().and_then(|a| a.radio_session_ms));
-            let same = !plan.with(|c| {
-                let Ok(current) = c else { return true };
-                radio_inputs.with(|r| r.as_ref().ok().is_none_or(|r| calc.rf_region.with(|region| p.improves_on(current, region, r))))
-            });
+            let (sentence, same) = plan.with(|c| {
+                let current = c.as_ref().ok()?;
+                radio_inputs.with(|r| {
+                    let r = r.as_ref().ok()?;
+                    calc.rf_region.with(|region| Some((p.sentence(current, region, r), !p.improves_on(current, region, r))))
+                })
+            })?;
             let seconds = p.radio_session_ms.div_ceil(1000);
-            let modulation = calc
-                .rf_region
-                .with(|r| lorawan::region(r))
-                .and_then(|r| r.downlink.iter().find(|d| d.index == p.data_rate))
-                .map(|d| d.modulation.label())
-                .unwrap_or_default();
-            let now = match (current, current_ms) {
-                (Some(n), Some(ms)) => format!(" This plan: {n} fragments over {}.", format_duration(ms.div_ceil(1000))),
-                _ => String::new(),
-            };
-            // A higher DR index is a faster, shorter-reaching rate in every RP002 region.
-            let faster = radio_inputs.with(|r| r.as_ref().is_ok_and(|r| p.data_rate > r.data_rate));
-            let reach = if faster {
-                format!(" A faster data rate reaches less far: check that every device of the group hears DR{}.", p.data_rate)
-            } else {
-                String::new()
-            };
-            let sentence = if same {
-                "This plan is sound and as fast as any sound one for this image, redundancy and session.".to_owned()
-            } else {
-                format!(
-                    "Fastest sound plan: DR{} ({modulation}), {}-byte fragments, one every {} s: {} fragments over {} on the radio.{now}{reach}",
-                    p.data_rate,
-                    p.plan.inputs.fragment_bytes,
-                    p.plan.interval_seconds,
-                    p.plan.total_fragments,
-                    format_duration(seconds),
-                )
-            };
             Some(view! {
                 <div class="recommendation" data-recommendation="" data-data-rate=p.data_rate.to_string()
                     data-fragment-size=p.plan.inputs.fragment_bytes.to_string() data-interval-ms=p.plan.inputs.interval_ms.to_string()
@@ -368,8 +307,8 @@ pub fn Planner(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, calc: Ca
         plan.with(|p| {
             let p = p.as_ref().ok()?;
             let bytes = lorawan::bytes_on_air(p).map(|b| format!("{b} B")).unwrap_or_else(|| "more than the console counts".into());
-            let class = radio_inputs.with(|r| r.as_ref().ok().map(|r| if r.class == radio::MulticastClass::ClassB { "Class B" } else { "Class C" }));
-            let radio_lines = assessment.with(|a| a.as_ref().map(|a| radio_facts(p, a, class.unwrap_or("Class C"))));
+            let class = radio_inputs.with(|r| r.as_ref().map_or(radio::MulticastClass::ClassC, |r| r.class));
+            let radio_lines = assessment.with(|a| a.as_ref().map(|a| radio_facts(p, a, class)));
             Some(view! {
                 <ul class="facts">
                     <li>{format!("Time on the network: {} ({} fragments, one every {} s)", format_duration(p.session_seconds), p.total_fragments, p.interval_seconds)}</li>
@@ -384,7 +323,7 @@ pub fn Planner(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, calc: Ca
         <section class="planner" aria-label="Session plan">
             {radio_controls(calc, refusal)}
             {warnings_view(warnings)}
-            {proposal_view(proposal, plan, assessment, radio_inputs, calc)}
+            {proposal_view(proposal, plan, radio_inputs, calc)}
             {facts}
             {composition_bar(plan)}
             {timeline(plan, task, assessment)}
