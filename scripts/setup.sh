@@ -6,6 +6,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WASM_SPLIT_VERSION="0.2.3"    # the splitter the build hook runs (the one cargo-leptos --split uses)
 TRUNK_VERSION="0.21.14"        # 0.22 needs a newer rustc than these machines have
 WASM_PACK_VERSION="0.15.1"
 BOTOCORE_VERSION="1.43.11"     # the SigV4 and endpoint referee; its vectors are committed
@@ -41,6 +42,11 @@ fi
 if ! trunk --version 2>/dev/null | grep -qx "trunk $TRUNK_VERSION"; then
   say "cargo install trunk $TRUNK_VERSION"
   cargo install --locked trunk --version "$TRUNK_VERSION" --force
+fi
+# It has no --version: cargo's own list of installed binaries says which one is there.
+if ! command -v wasm-split-cli >/dev/null || ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  say "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (wasm-split-cli)"
+  cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --force
 fi
 if ! wasm-pack --version 2>/dev/null | grep -qx "wasm-pack $WASM_PACK_VERSION"; then
   say "cargo install wasm-pack $WASM_PACK_VERSION"

@@ -58,15 +58,15 @@ CHROMEDRIVER=/usr/bin/chromedriver \
 
 step "release build, and the byte budget of a first visit (deterministic: it may fail CI)"
 trunk build --release
-# The goal is 100 KiB brotli (README, "Performance"). The first visit was 208.9 KiB before the campaign view (task
-# list, devices, groups, live refresh) and the endpoint confirmation; with them, all in one wasm,
-# it was 276.0 KiB, and the radio planner (time on air, duty cycle, session timeout, the fastest
-# sound plan and its controls) adds 16.3 KiB: 291.8 KiB; the accessibility work (described and
-# marked fields, statuses, focus, reflow), the review's fixes and the unknown-region warning 8.4 KiB more: 300.2 KiB (README, "Performance", says
-# where the bytes went and what was tried). The gate keeps it from growing: lower it as the bytes
-# come down (loading the campaign view and the planner on demand is the next step).
-SIZE_BUDGET_KIB=301
-node bench/size-budget.mjs dist "$SIZE_BUDGET_KIB" --exclude examples/
+# Two budgets (README, "Performance", says where the bytes went and what was tried). First
+# interactive: what a visit loads before the query form works — everything but the parts that load
+# on demand (split_*.wasm, chunk_*.wasm; src/parts.rs); the goal is 100 KiB. All: every file the
+# console can load, whatever the user does; the goal is 209 KiB. The gates keep both from
+# growing: lower them as the bytes come down.
+FIRST_INTERACTIVE_KIB=169
+ALL_FILES_KIB=349
+node bench/size-budget.mjs dist "$FIRST_INTERACTIVE_KIB" --exclude examples/ --exclude split_ --exclude chunk_
+node bench/size-budget.mjs dist "$ALL_FILES_KIB" --exclude examples/
 
 step "end-to-end: Playwright + Chromium against the release build and the local endpoint"
 SITE_READY="$(start_endpoint --api 127.0.0.1:0 --site dist --site-addr 127.0.0.1:0)"

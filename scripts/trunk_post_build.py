@@ -11,15 +11,27 @@ Trunk 0.21 neither minifies wasm-bindgen's JS glue nor the CSS. esbuild (npm, in
 scripts/setup.sh) does, in place; the Subresource Integrity hashes Trunk wrote into index.html are
 then recomputed, so the browser still checks each file against what is served. A release build
 without esbuild is an error: the byte budget counts on it.
+
+The console is cut into parts (src/parts.rs): when the linked wasm has split points, this hook runs
+`wasm-split-cli` (crates.io `wasm_split_cli_support`, the splitter cargo-leptos uses; installed by
+scripts/setup.sh) on it, then wasm-bindgen on the main part and wasm-opt on every part, and puts
+them where Trunk's single wasm was: the glue and the main wasm keep Trunk's names, the parts sit
+beside them (`split_*.wasm`, `chunk_*.wasm`, and their loader `__wasm_split.js`). Trunk has no
+such step of its own (trunk-rs/trunk#1022), so index.html turns Trunk's wasm-opt off
+(data-wasm-opt="0") and this hook optimises instead: Trunk's would only optimise a wasm that is
+then replaced.
 """
 import base64
 import hashlib
+import json
 import os
 import pathlib
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 
 def minify(path: pathlib.Path, loader: str) -> None:
@@ -33,6 +45,61 @@ def minify(path: pathlib.Path, loader: str) -> None:
     if out.returncode != 0:
         sys.exit(f"post-build: esbuild failed on {path.name}: {out.stderr.decode(errors='replace')}")
     path.write_bytes(out.stdout)
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        sys.exit(f"post-build: {name} is not on PATH; run scripts/setup.sh (it installs it)")
+    return found
+
+
+def run(*command: str) -> None:
+    out = subprocess.run(command, capture_output=True, check=False)
+    if out.returncode != 0:
+        sys.exit(f"post-build: {pathlib.Path(command[0]).name} failed: {out.stderr.decode(errors='replace')[-2000:]}")
+
+
+def linked_wasm() -> pathlib.Path:
+    """The wasm cargo linked for this build (before wasm-bindgen): the splitter needs its relocations."""
+    meta = subprocess.run(["cargo", "metadata", "--format-version", "1", "--no-deps", "--offline"],
+                          capture_output=True, check=False)
+    if meta.returncode != 0:
+        sys.exit(f"post-build: cargo metadata failed: {meta.stderr.decode(errors='replace')}")
+    target = pathlib.Path(json.loads(meta.stdout)["target_directory"])
+    profile = "release" if os.environ.get("TRUNK_PROFILE") == "release" else "debug"
+    return target / "wasm32-unknown-unknown" / profile / "fuota-console.wasm"
+
+
+def split(staging: pathlib.Path, glue: str, wasm: str) -> list[str]:
+    """Cuts the console into its parts; returns the wasm files now in staging (main first)."""
+    linked = linked_wasm()
+    if b"__wasm_split_00" not in linked.read_bytes():
+        return [wasm]  # a build without the `split` feature: Trunk's one wasm is the console
+    stem = glue.removesuffix(".js")
+    with tempfile.TemporaryDirectory() as tmp:
+        parts, bound = pathlib.Path(tmp) / "parts", pathlib.Path(tmp) / "bound"
+        # --out-name: the loader imports the main part's glue by this name (Trunk's, with its hash).
+        run(tool("wasm-split-cli"), str(linked), str(parts), "--target", "web", "--out-name", stem)
+        # --keep-lld-exports: the parts reach the main part's functions through exports the
+        # splitter added, which wasm-bindgen would otherwise remove.
+        run(tool("wasm-bindgen"), "--target", "web", "--no-typescript", "--keep-lld-exports",
+            "--out-dir", str(bound), "--out-name", stem, str(parts / f"{stem}.wasm"))
+        shutil.copyfile(bound / f"{stem}.js", staging / glue)
+        shutil.copyfile(bound / f"{stem}_bg.wasm", staging / wasm)
+        names = [wasm]
+        for part in sorted(parts.glob("*.wasm")):
+            if part.name != f"{stem}.wasm":
+                shutil.copyfile(part, staging / part.name)
+                names.append(part.name)
+        shutil.copyfile(parts / "__wasm_split.js", staging / "__wasm_split.js")
+    return names
+
+
+def optimise(path: pathlib.Path) -> None:
+    # The flags Trunk would pass for data-wasm-opt="z" plus the features rustc's wasm32 target emits.
+    run(tool("wasm-opt"), "-Oz", "--converge", "--enable-bulk-memory", "--enable-nontrapping-float-to-int",
+        str(path), "-o", str(path))
 
 
 def sri(path: pathlib.Path) -> str:
@@ -57,9 +124,14 @@ def main() -> None:
     if os.environ.get("FUOTA_BENCH_BUILD") != "1":
         module = "".join(line for line in module.splitlines(keepends=True) if not line.rstrip().endswith("// bench-only"))
     (staging / "fuota-console.js").write_text(module)
+    wasm_files = split(staging, glue, wasm)
     if os.environ.get("TRUNK_PROFILE") == "release":
-        for name, loader in ((glue, "js"), ("fuota-console.js", "js"), (css, "css")):
+        scripts = [glue, "fuota-console.js"] + (["__wasm_split.js"] if len(wasm_files) > 1 else [])
+        for name, loader in [(name, "js") for name in scripts] + [(css, "css")]:
             minify(staging / name, loader)
+        # Two cores: one wasm-opt per core.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(optimise, [staging / name for name in wasm_files]))
 
     index = staging / "index.html"
     html = index.read_text()

@@ -4,6 +4,7 @@
 //! intents. Every rule lives in `fuota_core`.
 
 pub mod browser;
+pub mod parts;
 pub mod ui;
 pub mod widget;
 

@@ -18,8 +18,8 @@ fn main() {
 
 /// Mounts the task console widget into `element`; see `fuota_console::widget`.
 #[wasm_bindgen(js_name = mount)]
-pub fn mount_widget(element: web_sys::HtmlElement, options: JsValue) -> Result<fuota_console::widget::WidgetHandle, JsError> {
-    fuota_console::widget::mount(element, options)
+pub async fn mount_widget(element: web_sys::HtmlElement, options: JsValue) -> Result<fuota_console::widget::WidgetHandle, JsError> {
+    fuota_console::widget::mount(element, options).await
 }
 
 /// Only in the benchmark's build (`--features bench`). Signs `iterations` GetFuotaTask requests (fixed credentials, time and URL) and returns the

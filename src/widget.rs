@@ -230,8 +230,19 @@ impl WidgetHandle {
     }
 }
 
-/// Mounts the widget into `element` (a plain element or a shadow root's child).
-pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHandle, JsError> {
+/// Mounts the widget into `element` (a plain element or a shadow root's child). The widget is a
+/// part of its own: the console page never loads it, and a portal loads it with its first mount.
+pub async fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHandle, JsError> {
+    mount_loaded(element, options).await.map_err(|e| JsError::new(&e.sentence()))?
+}
+
+crate::on_demand! {
+    fn mount_loaded / mount_part [widget, "widget"] (element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHandle, JsError> {
+        mount_now(element, options)
+    }
+}
+
+fn mount_now(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHandle, JsError> {
     let initial = read_options(&options).map_err(|e| JsError::new(&e.sentence()))?;
     let controls = std::rc::Rc::new(std::cell::Cell::new(None::<Controls>));
     let exported = std::rc::Rc::clone(&controls);

@@ -65,7 +65,8 @@ fn demo_connection() -> Connection {
 /// One attempt of any read, no retries.
 async fn read_once(connection: &Connection, request: &ReadRequest, offset: i64) -> Result<JsonAnswer, ConsoleError> {
     let controller = AbortController::new().expect("AbortController");
-    fetch::read_once(connection, &connection.prepare(request), &controller.signal(), fetch::ATTEMPT_TIMEOUT, offset).await
+    let read = connection.prepare(request);
+    fetch::read_once(connection.clone(), read, controller.signal(), fetch::ATTEMPT_TIMEOUT, offset).await?.await
 }
 
 /// One attempt of GetFuotaTask, no retries.

@@ -68,10 +68,14 @@ class FuotaTaskConsole extends HTMLElement {
     host.className = 'fc-host';
     root.append(style, host);
     const generation = ++this.#generation;
+    // Removed (or re-added) while the wasm or the widget's part loaded: that connection no longer counts.
+    const stale = () => generation !== this.#generation || !this.isConnected;
     ready.then(() => {
-      // Removed (or re-added) while the wasm loaded: that connection no longer counts.
-      if (generation !== this.#generation || !this.isConnected) return;
-      this.#handle = mountWidget(host, this.#options());
+      if (stale()) return undefined;
+      return mountWidget(host, this.#options()).then((handle) => {
+        if (stale()) { handle.unmount(); handle.free(); return; }
+        this.#handle = handle;
+      });
     }).catch((error) => this.#fail(error));
   }
 

@@ -180,6 +180,9 @@ pub enum ConsoleError {
     PageLoop { operation: Operation, pages_read: u32 },
     /// A link or storage chose where requests go, and the user has not confirmed it; nothing was sent.
     EndpointNotConfirmed { host: String },
+    /// A part of the console that loads on demand (its signer, a view) did not arrive: the
+    /// network or the server failed while fetching it; nothing was sent.
+    PartNotLoaded { part: String },
 }
 
 impl ConsoleError {
@@ -214,6 +217,7 @@ impl ConsoleError {
             ConsoleError::Parse { .. } => "ParseError",
             ConsoleError::PageLoop { .. } => "PaginationError",
             ConsoleError::EndpointNotConfirmed { .. } => "EndpointNotConfirmed",
+            ConsoleError::PartNotLoaded { .. } => "PartNotLoaded",
         }
     }
 
@@ -280,6 +284,7 @@ impl ConsoleError {
                 rows.push(("Pages read", pages_read.to_string()));
             }
             ConsoleError::EndpointNotConfirmed { host } => rows.push(("Host", host.clone())),
+            ConsoleError::PartNotLoaded { part } => rows.push(("Part", part.clone())),
         }
         rows
     }
@@ -341,6 +346,10 @@ impl ConsoleError {
                  you: it would receive your access key id, your session token and a signature, and its answers \
                  would be shown as AWS's. If you trust it, press \u{201c}Use this endpoint\u{201d}; otherwise clear or \
                  change it. Nothing was sent."
+            ),
+            ConsoleError::PartNotLoaded { part } => format!(
+                "The console could not load its {part} from the server it came from (the network or that \
+                 server failed): check your connection and reload the page. Nothing was sent."
             ),
             ConsoleError::PageLoop { operation, pages_read } => format!(
                 "{} gave a page token it had already given, after {pages_read} pages: the list would never end, \
@@ -466,11 +475,12 @@ mod tests {
             ConsoleError::BlockedByPolicy { url: url() },
             ConsoleError::BlockedByCors { url: url() },
             ConsoleError::LocalNetworkBlocked { url: url(), page_origin: "https://p".into() },
+            ConsoleError::PartNotLoaded { part: "signer".into() },
         ]
         .iter()
         .map(ConsoleError::sentence)
         .collect();
-        assert_eq!(sentences.len(), 5);
+        assert_eq!(sentences.len(), 6);
         assert!(ConsoleError::BlockedByCors { url: url() }.sentence().contains("relay"));
     }
 }

@@ -162,10 +162,26 @@ async fn explain(url: &str, detail: String, watch: &PolicyWatch, signal: &AbortS
     })
 }
 
-/// Signs and sends one read once, with `connection`'s credentials. `cancel` lets the caller stop
-/// it; a timer aborts the attempt after `timeout`; `clock_offset_ms` corrects a browser clock known
-/// to be off.
-pub async fn read_once(
+/// One attempt under way: what the signer's part hands back.
+pub type Attempt = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsonAnswer, ConsoleError>>>>;
+
+crate::on_demand! {
+    /// Signs and sends one read once, with `connection`'s credentials. `cancel` lets the caller
+    /// stop it; a timer aborts the attempt after `timeout`; `clock_offset_ms` corrects a browser
+    /// clock known to be off. The signer (aws-sigv4, SHA-256, the HTTP types) is a part of its own:
+    /// the form does not wait for it, and the first submit finds it loaded.
+    pub fn read_once / read_once_part [signer, "signer", preload_signer] (
+        connection: Connection,
+        read: PreparedRead,
+        cancel: AbortSignal,
+        timeout: Duration,
+        clock_offset_ms: i64,
+    ) -> Attempt {
+        Box::pin(async move { attempt(&connection, &read, &cancel, timeout, clock_offset_ms).await })
+    }
+}
+
+async fn attempt(
     connection: &Connection,
     read: &PreparedRead,
     cancel: &AbortSignal,

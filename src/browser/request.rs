@@ -71,9 +71,14 @@ pub async fn send(
     let mut skew_corrected = false;
     let mut attempt = 1;
     loop {
-        let error = match fetch::read_once(connection, &read, &signal, options.attempt_timeout, offset).await {
-            Ok(answer) => return Ok(answer),
-            Err(e) => e,
+        let sent = fetch::read_once(connection.clone(), read.clone(), signal.clone(), options.attempt_timeout, offset).await;
+        let error = match sent {
+            Ok(attempt) => match attempt.await {
+                Ok(answer) => return Ok(answer),
+                Err(e) => e,
+            },
+            // The signer's part did not load: no attempt was made, and another would fail alike.
+            Err(e) => return Err(e),
         };
         if !skew_corrected {
             if let Some(learned) = learn_offset(&error, clock::now_millis() as i64) {

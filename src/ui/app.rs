@@ -11,7 +11,8 @@ use super::fields::{CalcFields, QueryFields, OTHER_REGION};
 use fuota_core::error::Field;
 use super::query_form::QueryForm;
 use super::session::{outcome_of, FetchState};
-use super::task_list::{TaskList, TaskListState};
+use super::part_view::part_view;
+use super::task_list::{task_list, TaskListState};
 use crate::browser::{focus, location};
 
 #[component]
@@ -98,6 +99,13 @@ pub fn App() -> impl IntoView {
             }
         });
     }
+    // Once the form is up, the signer loads while the user types: the first submit does not wait
+    // for it. A failure here is said by that submit (the part is asked for again then).
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async {
+            let _ = crate::browser::fetch::preload_signer().await;
+        })
+    });
     let campaign = CampaignOptions { connection: connection.into(), refresh: on_refresh, refresh_seconds: refresh_seconds(link.refresh.as_deref()) };
 
     view! {
@@ -108,7 +116,7 @@ pub fn App() -> impl IntoView {
             </header>
             <QueryForm fields=query pending=pending.into() on_submit=on_submit on_cancel=on_cancel on_list=on_list refusal=refusal />
             <Show when=move || tasks.open.get()>
-                <TaskList state=tasks on_open=on_open />
+                {part_view(task_list(tasks, on_open))}
             </Show>
         </TaskConsole>
     }

@@ -16,6 +16,7 @@ use super::devices_view::DevicesView;
 use super::error_view::ErrorView;
 use super::fields::CalcFields;
 use super::groups_view::GroupsView;
+use super::part_view::part_view;
 use super::session::{FetchState, Outcome};
 use super::task_view::TaskView;
 use crate::browser::{clock, events};
@@ -43,6 +44,8 @@ fn tab_visible() -> bool {
     web_sys::window().and_then(|w| w.document()).is_none_or(|d| !d.hidden())
 }
 
+/// The console's frame: its `children` (the page's query form) at once, the rest (progress, the
+/// task or the error, the campaign, the calculator) as a part that loads on demand.
 #[component]
 pub fn TaskConsole(
     outcome: Signal<Option<Outcome>>,
@@ -54,6 +57,33 @@ pub fn TaskConsole(
     #[prop(default = "fuota-console")] class: &'static str,
 ) -> impl IntoView {
     let root = NodeRef::<Div>::new();
+    let body = ConsoleBody { root, outcome, pending, fetch, calc, campaign };
+    view! {
+        <div class=class node_ref=root>
+            {children.map(|c| c())}
+            {part_view(console_body(body))}
+        </div>
+    }
+}
+
+/// What the console's body is drawn from.
+pub struct ConsoleBody {
+    /// The frame: events for the host page are dispatched on it.
+    root: NodeRef<Div>,
+    outcome: Signal<Option<Outcome>>,
+    pending: Signal<bool>,
+    fetch: FetchState,
+    calc: CalcFields,
+    campaign: Option<CampaignOptions>,
+}
+
+crate::on_demand! {
+    fn console_body / console_body_part [console, "task view"] (body: ConsoleBody) -> AnyView {
+        console_body_view(body)
+    }
+}
+
+fn console_body_view(ConsoleBody { root, outcome, pending, fetch, calc, campaign }: ConsoleBody) -> AnyView {
     let task = Signal::derive(move || outcome.with(|o| o.as_ref().and_then(|o| o.as_ref().ok()).map(|a| a.task.clone())));
     let task_status = Signal::derive(move || task.with(|t| t.as_ref().and_then(|t| t.status.clone())));
     let state = CampaignState::new();
@@ -154,35 +184,33 @@ pub fn TaskConsole(
     };
 
     view! {
-        <div class=class node_ref=root>
-            {children.map(|c| c())}
-            // The whole card is not a live region (a screen reader would read all of it on every
-            // answer): a short status says what arrived, and an error announces itself (role=alert).
-            <p class="visually-hidden" role="status" data-status="">{move || status.get()}</p>
-            <section class="result" aria-busy=move || if pending.get() { "true" } else { "false" }>
-                <Show when=move || pending.get()>
-                    <p class="progress" data-progress="">
-                        {move || fetch.progress.get().unwrap_or_else(|| "Fetching the task…".to_owned())}
-                    </p>
-                </Show>
-                {move || fetch.clock_notice.get().map(|n| view! { <p class="notice" data-notice="clock-skew">{n}</p> })}
-                {live_line}
-                {move || outcome.get().map(|o| match o {
-                    Ok(answer) => view! { <TaskView answer=answer /> }.into_any(),
-                    Err(error) => view! { <ErrorView error=error /> }.into_any(),
-                })}
-            </section>
-            {campaign.map(|_| view! {
-                <Show when=move || task.with(Option::is_some) && state.task_id.with(Option::is_some)>
-                    <div class="campaign">
-                        <DevicesView campaign=state task_status=task_status />
-                        <GroupsView campaign=state />
-                    </div>
-                </Show>
+        // The whole card is not a live region (a screen reader would read all of it on every
+        // answer): a short status says what arrived, and an error announces itself (role=alert).
+        <p class="visually-hidden" role="status" data-status="">{move || status.get()}</p>
+        <section class="result" aria-busy=move || if pending.get() { "true" } else { "false" }>
+            <Show when=move || pending.get()>
+                <p class="progress" data-progress="">
+                    {move || fetch.progress.get().unwrap_or_else(|| "Fetching the task…".to_owned())}
+                </p>
+            </Show>
+            {move || fetch.clock_notice.get().map(|n| view! { <p class="notice" data-notice="clock-skew">{n}</p> })}
+            {live_line}
+            {move || outcome.get().map(|o| match o {
+                Ok(answer) => view! { <TaskView answer=answer /> }.into_any(),
+                Err(error) => view! { <ErrorView error=error /> }.into_any(),
             })}
-            <Calculator calc=calc task=task />
-        </div>
+        </section>
+        {campaign.map(|_| view! {
+            <Show when=move || task.with(Option::is_some) && state.task_id.with(Option::is_some)>
+                <div class="campaign">
+                    <DevicesView campaign=state task_status=task_status />
+                    <GroupsView campaign=state />
+                </div>
+            </Show>
+        })}
+        <Calculator calc=calc task=task />
     }
+    .into_any()
 }
 
 /// After a read of the campaign: while the task is live, reads it again when the schedule says

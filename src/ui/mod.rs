@@ -10,6 +10,7 @@ pub mod error_view;
 pub mod fields;
 pub mod groups_view;
 pub mod planner;
+pub mod part_view;
 pub mod query_form;
 pub mod session;
 pub mod task_list;

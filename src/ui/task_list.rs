@@ -131,6 +131,13 @@ fn row_view(row: TaskRow, on_open: Callback<String>) -> impl IntoView {
     }
 }
 
+crate::on_demand! {
+    /// The task list as a part of its own: a first visit that never lists tasks never loads it.
+    pub fn task_list / task_list_part [tasks, "task list"] (state: TaskListState, on_open: Callback<String>) -> AnyView {
+        view! { <TaskList state=state on_open=on_open /> }.into_any()
+    }
+}
+
 #[component]
 pub fn TaskList(state: TaskListState, on_open: Callback<String>) -> impl IntoView {
     let shown = Memo::new(move |_| {
