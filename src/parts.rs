@@ -24,9 +24,14 @@ impl From<leptos::wasm_split::SplitLoaderError> for Missing {
     }
 }
 
-/// What the user reads when a part did not arrive.
-pub fn not_loaded(part: &str) -> ConsoleError {
-    ConsoleError::PartNotLoaded { part: part.to_owned() }
+/// A part that did not arrive, by the name the user reads ("signer", "task list").
+#[derive(Clone, Copy, Debug)]
+pub struct NotLoaded(pub &'static str);
+
+impl From<NotLoaded> for ConsoleError {
+    fn from(NotLoaded(part): NotLoaded) -> Self {
+        ConsoleError::PartNotLoaded { part: part.to_owned() }
+    }
 }
 
 /// `on_demand! { /// docs  pub fn name / inner [split, "part as the user reads it"] (args) -> T { body } }`
@@ -45,12 +50,12 @@ macro_rules! on_demand {
         }
 
         $(#[$doc])*
-        $vis async fn $name($($arg: $ty),*) -> Result<$ret, ::fuota_core::ConsoleError> {
+        $vis async fn $name($($arg: $ty),*) -> Result<$ret, $crate::parts::NotLoaded> {
             #[cfg(feature = "split")]
             let part = $inner($($arg),*).await;
             #[cfg(not(feature = "split"))]
             let part = $inner($($arg),*);
-            part.map_err(|_| $crate::parts::not_loaded($label))
+            part.map_err(|_| $crate::parts::NotLoaded($label))
         }
 
         $(

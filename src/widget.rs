@@ -177,55 +177,90 @@ struct Controls {
     fetch: FetchState,
 }
 
-/// What `mount` returns to the host page.
+/// What `mount` returns to the host page. Its methods call into the widget's part through
+/// `Mounted` (a trait object made there), so their code loads with the widget, not with the page.
 #[wasm_bindgen]
 pub struct WidgetHandle {
-    mounted: Option<Box<dyn Any>>,
-    controls: Controls,
+    mounted: Option<Box<dyn Mounted>>,
+}
+
+/// A mounted widget, as its handle drives it.
+trait Mounted {
+    fn refresh(&self);
+    fn set_task_id(&self, task_id: String);
+    fn set_options(&self, options: JsValue) -> Result<(), JsError>;
+    /// Stops any request and lets go of what the widget holds.
+    fn stop(&self);
 }
 
 #[wasm_bindgen]
 impl WidgetHandle {
     /// Stops any request, removes the widget and frees what it holds.
     pub fn unmount(&mut self) {
-        if self.mounted.is_some() {
-            self.controls.fetch.cancel();
-            self.controls.source.update_value(|s| *s = WidgetSource::default());
+        if let Some(mounted) = self.mounted.take() {
+            mounted.stop();
         }
-        self.mounted = None;
     }
 
     /// Loads the task again.
     pub fn refresh(&self) {
-        if self.mounted.is_some() {
-            self.controls.load.dispatch(());
+        if let Some(mounted) = &self.mounted {
+            mounted.refresh();
         }
     }
 
     /// Shows another task.
     #[wasm_bindgen(js_name = setTaskId)]
     pub fn set_task_id(&self, task_id: String) {
-        if self.mounted.is_some() {
-            self.controls.source.update_value(|s| s.options.task_id = Some(task_id));
-            self.load_if_complete();
+        if let Some(mounted) = &self.mounted {
+            mounted.set_task_id(task_id);
         }
     }
 
     /// Replaces the options (region, task id, endpoint, relay, credentials, provider) and reloads.
     #[wasm_bindgen(js_name = setOptions)]
     pub fn set_options(&self, options: JsValue) -> Result<(), JsError> {
-        if self.mounted.is_none() {
-            return Ok(());
+        match &self.mounted {
+            Some(mounted) => mounted.set_options(options),
+            None => Ok(()),
         }
+    }
+}
+
+/// The mounted view (dropping it unmounts) and the reactive parts the handle drives, created
+/// inside the mounted view's owner.
+struct MountedWidget {
+    _view: Box<dyn Any>,
+    controls: Controls,
+}
+
+impl Mounted for MountedWidget {
+    fn refresh(&self) {
+        self.controls.load.dispatch(());
+    }
+
+    fn set_task_id(&self, task_id: String) {
+        self.controls.source.update_value(|s| s.options.task_id = Some(task_id));
+        self.controls.load_if_complete();
+    }
+
+    fn set_options(&self, options: JsValue) -> Result<(), JsError> {
         let source = read_options(&options).map_err(|e| JsError::new(&e.sentence()))?;
         self.controls.source.update_value(|s| *s = source);
-        self.load_if_complete();
+        self.controls.load_if_complete();
         Ok(())
     }
 
+    fn stop(&self) {
+        self.controls.fetch.cancel();
+        self.controls.source.update_value(|s| *s = WidgetSource::default());
+    }
+}
+
+impl Controls {
     fn load_if_complete(&self) {
-        if self.controls.source.try_with_value(WidgetSource::is_complete).unwrap_or(false) {
-            self.controls.load.dispatch(());
+        if self.source.try_with_value(WidgetSource::is_complete).unwrap_or(false) {
+            self.load.dispatch(());
         }
     }
 }
@@ -233,7 +268,8 @@ impl WidgetHandle {
 /// Mounts the widget into `element` (a plain element or a shadow root's child). The widget is a
 /// part of its own: the console page never loads it, and a portal loads it with its first mount.
 pub async fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHandle, JsError> {
-    mount_loaded(element, options).await.map_err(|e| JsError::new(&e.sentence()))?
+    // The sentence alone: the rest of the error machinery stays out of the page's first part.
+    mount_loaded(element, options).await.map_err(|_| JsError::new(&fuota_core::error::part_not_loaded("widget")))?
 }
 
 crate::on_demand! {
@@ -284,7 +320,6 @@ fn mount_now(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHa
         view! { <TaskConsole outcome=outcome.into() pending=load.pending().into() fetch=fetch calc=calc campaign=campaign class="fuota-console widget" /> }
     });
     let controls = controls.get().ok_or_else(|| JsError::new("the widget did not mount"))?;
-    let handle = WidgetHandle { mounted: Some(Box::new(handle)), controls };
-    handle.load_if_complete();
-    Ok(handle)
+    controls.load_if_complete();
+    Ok(WidgetHandle { mounted: Some(Box::new(MountedWidget { _view: Box::new(handle), controls })) })
 }

@@ -185,6 +185,15 @@ pub enum ConsoleError {
     PartNotLoaded { part: String },
 }
 
+/// The sentence of `PartNotLoaded`, also for a page that shows it without the rest of the
+/// error machinery (the part that failed to load may be the one that has it).
+pub fn part_not_loaded(part: &str) -> String {
+    format!(
+        "The console could not load its {part} from the server it came from (the network or that server \
+         failed): check your connection and reload the page. Nothing was sent."
+    )
+}
+
 impl ConsoleError {
     /// The field a refused input names and why, for the control to mark itself; None for any
     /// other error.
@@ -347,10 +356,7 @@ impl ConsoleError {
                  would be shown as AWS's. If you trust it, press \u{201c}Use this endpoint\u{201d}; otherwise clear or \
                  change it. Nothing was sent."
             ),
-            ConsoleError::PartNotLoaded { part } => format!(
-                "The console could not load its {part} from the server it came from (the network or that \
-                 server failed): check your connection and reload the page. Nothing was sent."
-            ),
+            ConsoleError::PartNotLoaded { part } => part_not_loaded(part),
             ConsoleError::PageLoop { operation, pages_read } => format!(
                 "{} gave a page token it had already given, after {pages_read} pages: the list would never end, \
                  so the console stopped; the pages already read are kept.",

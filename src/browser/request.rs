@@ -78,7 +78,7 @@ pub async fn send(
                 Err(e) => e,
             },
             // The signer's part did not load: no attempt was made, and another would fail alike.
-            Err(e) => return Err(e),
+            Err(missing) => return Err(missing.into()),
         };
         if !skew_corrected {
             if let Some(learned) = learn_offset(&error, clock::now_millis() as i64) {

@@ -2,7 +2,6 @@
 
 use fuota_core::deeplink::DeepLink;
 use fuota_core::live::refresh_seconds;
-use fuota_core::response::JsonAnswer;
 use fuota_core::{Connection, ConsoleError, ReadRequest};
 use leptos::prelude::*;
 
@@ -10,7 +9,7 @@ use super::console_view::{CampaignOptions, TaskConsole};
 use super::fields::{CalcFields, QueryFields, OTHER_REGION};
 use fuota_core::error::Field;
 use super::query_form::QueryForm;
-use super::session::{outcome_of, FetchState};
+use super::session::{outcome_of, read_task, FetchState};
 use super::part_view::part_view;
 use super::task_list::{task_list, TaskListState};
 use crate::browser::{focus, location};
@@ -29,7 +28,7 @@ pub fn App() -> impl IntoView {
     let fetch_task = Action::new_unsync(move |(connection, request): &(Connection, ReadRequest)| {
         let (connection, request) = (connection.clone(), request.clone());
         let started = fetch.begin();
-        async move { fetch.send(&connection, &request, &started?).await.and_then(JsonAnswer::into_task) }
+        async move { read_task(fetch, connection, request, started?).await?.await }
     });
     let pending = fetch_task.pending();
 

@@ -15,7 +15,10 @@ use crate::browser::{clock, storage};
 
 use super::controls::{unique_id, Described, Refusal};
 use super::fields::{QueryFields, OTHER_REGION};
-use fuota_core::error::Field;
+use fuota_core::error::{part_not_loaded, Field};
+use leptos::task::spawn_local;
+
+use crate::parts::NotLoaded;
 
 /// The field a submit refused and why, if any: the field says so itself (aria-invalid, and the
 /// sentence linked by aria-describedby), next to the error shown in the result.
@@ -79,28 +82,46 @@ fn textarea_value(ev: &leptos::ev::Event) -> String {
     ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()).map(|t| t.value()).unwrap_or_default()
 }
 
-/// Paste-to-fill: all three fields from one paste, or none and a sentence of what was expected.
+crate::on_demand! {
+    /// Reads pasted credentials into the form. The readers of every format are a part of their
+    /// own: most visits never paste, and the form is usable before they arrive.
+    fn read_paste / read_paste_part [paste, "credentials reader"] (fields: QueryFields, pasted: String) -> () {
+        take_paste(fields, pasted)
+    }
+}
+
+/// All three fields from one paste, or none and a sentence of what was expected.
+fn take_paste(fields: QueryFields, mut pasted: String) {
+    let (text, message) = (fields.paste_text, fields.paste_message);
+    match parse_pasted(&pasted) {
+        Ok(credentials) => {
+            fields.fill_from(&credentials);
+            message.set(Some(Ok(format!("Filled from {}.", credentials.format.label()))));
+            pasted.zeroize();
+            text.update(|t| t.zeroize());
+        }
+        Err(e) => {
+            message.set(Some(Err(e.sentence())));
+            text.set(pasted);
+        }
+    }
+}
+
+/// Paste-to-fill.
 fn paste_control(fields: QueryFields) -> impl IntoView {
     let (text, message) = (fields.paste_text, fields.paste_message);
     let on_input = move |ev: leptos::ev::Event| {
-        let mut pasted = textarea_value(&ev);
+        let pasted = textarea_value(&ev);
         if pasted.trim().is_empty() {
             // White space alone (the tail of a paste that already filled the fields) changes nothing.
             text.set(pasted);
             return;
         }
-        match parse_pasted(&pasted) {
-            Ok(credentials) => {
-                fields.fill_from(&credentials);
-                message.set(Some(Ok(format!("Filled from {}.", credentials.format.label()))));
-                pasted.zeroize();
-                text.update(|t| t.zeroize());
+        spawn_local(async move {
+            if let Err(NotLoaded(part)) = read_paste(fields, pasted).await {
+                let _ = message.try_set(Some(Err(part_not_loaded(part))));
             }
-            Err(e) => {
-                message.set(Some(Err(e.sentence())));
-                text.set(pasted);
-            }
-        }
+        });
     };
     let id = unique_id("credentials-paste");
     let message_id = format!("{id}-message");

@@ -84,6 +84,17 @@ impl FetchState {
     }
 }
 
+/// A read under way, as a part hands it back.
+pub type Pending<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
+
+crate::on_demand! {
+    /// Reads a task through `fetch` and types the answer: in the signer's part, with the rest of
+    /// a request's machinery, so that the page's first part has none of it.
+    pub fn read_task / read_task_part [signer, "signer"] (fetch: FetchState, connection: Connection, request: ReadRequest, started: Started) -> Pending<Outcome> {
+        Box::pin(async move { fetch.send(&connection, &request, &started).await.and_then(JsonAnswer::into_task) })
+    }
+}
+
 /// Starts a new request in `slot`, aborting the one it replaces: each view reads one thing at a
 /// time (a new submit, list or campaign read supersedes the last). None without AbortController.
 pub fn supersede(slot: StoredValue<Option<AbortController>, LocalStorage>) -> Option<AbortController> {

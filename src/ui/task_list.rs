@@ -41,8 +41,17 @@ impl TaskListState {
         }
     }
 
-    /// Lists every task through `connection`, then fills in their statuses.
+    /// Lists every task through `connection`, then fills in their statuses (in the task list's
+    /// part: a visit that never lists tasks never loads it).
     pub fn load(self, connection: Connection, fetch: FetchState) {
+        spawn_local(async move {
+            if let Err(missing) = start_loading(self, connection, fetch).await {
+                let _ = self.error.try_set(Some(missing.into()));
+            }
+        });
+    }
+
+    fn start(self, connection: Connection, fetch: FetchState) {
         let Some(controller) = supersede(self.in_flight) else { return };
         self.open.set(true);
         self.rows.set(Vec::new());
@@ -128,6 +137,12 @@ fn row_view(row: TaskRow, on_open: Callback<String>) -> impl IntoView {
             <td><code>{shown_id}</code></td>
             <td>{badge}</td>
         </tr>
+    }
+}
+
+crate::on_demand! {
+    fn start_loading / start_loading_part [tasks, "task list"] (state: TaskListState, connection: Connection, fetch: FetchState) -> () {
+        state.start(connection, fetch)
     }
 }
 
