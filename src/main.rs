@@ -5,6 +5,12 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// talc in place of Rust's default dlmalloc: made for wasm, fewer bytes, and it grows the memory
+/// only as needed (the page has one thread, which its wasm cell requires).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 fn main() {
     // Only the console page has #console; a portal that loads the module gets the widget alone.
     let page_host = web_sys::window()

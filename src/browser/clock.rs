@@ -2,6 +2,17 @@
 
 use wasm_bindgen::JsValue;
 
+/// Resolves after the tasks the browser has already queued (a policy violation's event, the
+/// rest of a page's first render).
+pub async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Milliseconds since the epoch, from `Date.now()`.
 pub fn now_millis() -> f64 {
     js_sys::Date::now()

@@ -16,7 +16,7 @@ use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortController, AbortSignal};
 
-use super::clock;
+use super::clock::{self, next_task};
 
 /// How long one attempt may take before it is aborted.
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -131,16 +131,6 @@ async fn no_cors_answers(url: &str, signal: &AbortSignal) -> bool {
     init.set_mode(web_sys::RequestMode::NoCors);
     init.set_signal(Some(signal));
     JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.is_ok()
-}
-
-/// Resolves after the tasks the browser has queued (a policy violation's event among them).
-async fn next_task() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
 }
 
 /// A fetch that got no answer, looked at closer: a `no-cors` request to the same URL (unsigned:

@@ -16,7 +16,7 @@ use super::devices_view::DevicesView;
 use super::error_view::ErrorView;
 use super::fields::CalcFields;
 use super::groups_view::GroupsView;
-use super::part_view::part_view;
+use super::part_view::{part_view, PartView};
 use super::session::{FetchState, Outcome};
 use super::task_view::TaskView;
 use crate::browser::{clock, events};
@@ -78,8 +78,8 @@ pub struct ConsoleBody {
 }
 
 crate::on_demand! {
-    fn console_body / console_body_part [console, "task view"] (body: ConsoleBody) -> AnyView {
-        console_body_view(body)
+    fn console_body / console_body_part [console, "task view"] (body: ConsoleBody) -> PartView {
+        Box::new(move || console_body_view(body))
     }
 }
 

@@ -65,7 +65,7 @@ impl QueryFields {
             paste_message: RwSignal::new(None),
             unconfirmed: RwSignal::new(None),
         };
-        let settings = storage::local_get(SETTINGS_KEY).map(|j| Settings::from_json(&j)).unwrap_or_default();
+        let settings = storage::local_get(SETTINGS_KEY).map(|j| Settings::from_fields(&storage::record_reader(&j))).unwrap_or_default();
         if let Some(region) = &settings.region {
             fields.set_region(region);
         }
@@ -74,7 +74,7 @@ impl QueryFields {
                 signal.set(v);
             }
         }
-        if let Some(remembered) = storage::session_get(CREDENTIALS_KEY).and_then(|j| RememberedCredentials::from_json(&j)) {
+        if let Some(remembered) = storage::session_get(CREDENTIALS_KEY).and_then(|j| RememberedCredentials::from_fields(&storage::record_reader(&j))) {
             fields.access_key_id.set(remembered.access_key_id.clone());
             fields.secret_access_key.set(remembered.secret_access_key.clone());
             fields.session_token.set(remembered.session_token.clone());
@@ -165,7 +165,9 @@ impl QueryFields {
             relay: Some(self.relay.get_untracked()),
             task_id: Some(self.task_id.get_untracked()),
         };
-        storage::local_set(SETTINGS_KEY, &settings.to_json());
+        if let Some(json) = storage::record_json(&settings.fields()) {
+            storage::local_set(SETTINGS_KEY, &json);
+        }
         if self.remember.get_untracked() {
             let remembered = RememberedCredentials {
                 access_key_id: self.access_key_id.get_untracked(),
@@ -173,7 +175,11 @@ impl QueryFields {
                 session_token: self.session_token.get_untracked(),
                 expiration_millis: self.expiration.get_untracked().map(Timestamp::epoch_millis),
             };
-            storage::session_set(CREDENTIALS_KEY, &remembered.to_json());
+            match storage::record_json(&remembered.fields()) {
+                Some(json) => storage::session_set(CREDENTIALS_KEY, &json),
+                // Not remembered rather than an old copy kept.
+                None => storage::session_remove(CREDENTIALS_KEY),
+            }
         } else {
             storage::session_remove(CREDENTIALS_KEY);
         }

@@ -2,27 +2,48 @@
 
 use fuota_core::error::part_not_loaded;
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 
+use crate::browser::clock::next_task;
 use crate::parts::NotLoaded;
+
+/// What a view's part hands back: the view, built when the page calls it, under the owner of the
+/// place that holds it (so the part's signals and effects go when that place goes).
+pub type PartView = Box<dyn FnOnce() -> AnyView>;
 
 /// Nothing while the part loads (the rest of the page stays usable), then the part, or the
 /// sentence that says it did not arrive. That sentence is written here, not by the error view:
 /// the error view may be in the part that failed.
-pub fn part_view(load: impl std::future::Future<Output = Result<AnyView, NotLoaded>> + 'static) -> impl IntoView {
-    // Suspense takes only `Send` futures; a wasm page has one thread, so this one never moves.
-    let load = SendWrapper::new(load);
-    view! {
-        <Suspense>
-            {Suspend::new(async move {
-                match load.await {
-                    Ok(part) => part,
-                    Err(NotLoaded(part)) => view! {
-                        <p class="error" role="alert" data-error-code="PartNotLoaded">{part_not_loaded(part)}</p>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+///
+/// A signal and a slot rather than `<Suspense>`: a view that arrives once needs none of
+/// Suspense's machinery, and this code is in the part every visit loads first.
+pub fn part_view(load: impl std::future::Future<Output = Result<PartView, NotLoaded>> + 'static) -> impl IntoView {
+    // The owner of the place that holds the part: it lives as long as that place.
+    let owner = Owner::current();
+    let arrived = RwSignal::new(false);
+    let slot = StoredValue::new_local(None::<AnyView>);
+    leptos::task::spawn_local(async move {
+        // Asked for once the page that holds the part is up: the first part's form is usable
+        // before any other part is fetched, and nothing competes with its bytes.
+        next_task().await;
+        let loaded = load.await;
+        if arrived.is_disposed() {
+            return; // the place that held the part is gone
+        }
+        let view = match loaded {
+            Ok(build) => match &owner {
+                Some(owner) => owner.with(build),
+                None => build(),
+            },
+            Err(NotLoaded(part)) => view! {
+                <p class="error" role="alert" data-error-code="PartNotLoaded">{part_not_loaded(part)}</p>
+            }
+            .into_any(),
+        };
+        slot.set_value(Some(view));
+        arrived.set(true);
+    });
+    move || {
+        arrived.track();
+        slot.try_update_value(Option::take).flatten()
     }
 }

@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 use web_sys::AbortController;
 
 use super::error_view::ErrorView;
+use super::part_view::PartView;
 use super::session::{supersede, FetchState};
 use crate::browser::request;
 
@@ -148,8 +149,8 @@ crate::on_demand! {
 
 crate::on_demand! {
     /// The task list as a part of its own: a first visit that never lists tasks never loads it.
-    pub fn task_list / task_list_part [tasks, "task list"] (state: TaskListState, on_open: Callback<String>) -> AnyView {
-        view! { <TaskList state=state on_open=on_open /> }.into_any()
+    pub fn task_list / task_list_part [tasks, "task list"] (state: TaskListState, on_open: Callback<String>) -> PartView {
+        Box::new(move || view! { <TaskList state=state on_open=on_open /> }.into_any())
     }
 }
 
