@@ -34,6 +34,11 @@ impl From<NotLoaded> for ConsoleError {
     }
 }
 
+/// The answer of a part that answers with a result: a part that did not load is one more error.
+pub fn settle<T>(answer: Result<Result<T, ConsoleError>, NotLoaded>) -> Result<T, ConsoleError> {
+    answer?
+}
+
 /// `on_demand! { /// docs  pub fn name / inner [split, "part as the user reads it"] (args) -> T { body } }`
 /// declares `inner`, the split point holding `body`, and `name`, an async fn that loads its part
 /// (once; later calls find it loaded) and runs it. Arguments are passed by value: a split point

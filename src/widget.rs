@@ -20,7 +20,6 @@ use wasm_bindgen::JsCast;
 
 use crate::browser::clock;
 use crate::ui::console_view::{CampaignOptions, TaskConsole};
-use crate::ui::fields::CalcFields;
 use crate::ui::session::{outcome_of, FetchState, Outcome};
 
 
@@ -283,7 +282,6 @@ fn mount_now(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHa
     let controls = std::rc::Rc::new(std::cell::Cell::new(None::<Controls>));
     let exported = std::rc::Rc::clone(&controls);
     let handle = leptos::mount::mount_to(element, move || {
-        let calc = CalcFields::new();
         let fetch = FetchState::new();
         let with_campaign = initial.options.campaign.unwrap_or(false);
         let seconds = fuota_core::live::refresh_seconds(initial.options.refresh.as_deref());
@@ -317,7 +315,7 @@ fn mount_now(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHa
             }),
             refresh_seconds: seconds,
         });
-        view! { <TaskConsole outcome=outcome.into() pending=load.pending().into() fetch=fetch calc=calc campaign=campaign class="fuota-console widget" /> }
+        view! { <TaskConsole outcome=outcome.into() pending=load.pending().into() fetch=fetch campaign=campaign class="fuota-console widget" /> }
     });
     let controls = controls.get().ok_or_else(|| JsError::new("the widget did not mount"))?;
     controls.load_if_complete();

@@ -6,19 +6,20 @@ use fuota_core::{Connection, ConsoleError, ReadRequest};
 use leptos::prelude::*;
 
 use super::console_view::{CampaignOptions, TaskConsole};
-use super::fields::{CalcFields, QueryFields, OTHER_REGION};
+use super::fields::{checked_connection, checked_task_read, QueryFields, OTHER_REGION};
 use fuota_core::error::Field;
 use super::query_form::QueryForm;
 use super::session::{outcome_of, read_task, FetchState};
 use super::part_view::part_view;
 use super::task_list::{task_list, TaskListState};
 use crate::browser::{focus, location};
+use crate::parts::settle;
+use leptos::task::spawn_local;
 
 #[component]
 pub fn App() -> impl IntoView {
     let link = DeepLink::parse(&location::search());
     let query = QueryFields::from_link(&link);
-    let calc = CalcFields::new();
     let fetch = FetchState::new();
     let tasks = TaskListState::new();
     // The connection the shown task was read through, and that read, for the live refresh.
@@ -33,9 +34,6 @@ pub fn App() -> impl IntoView {
     let pending = fetch_task.pending();
 
     let outcome = outcome_of(fetch_task);
-    let checked = move || -> Result<(Connection, ReadRequest), ConsoleError> {
-        Ok((query.checked_connection()?, ReadRequest::get_fuota_task(&query.task_id.get_untracked())?))
-    };
     let read = move |read: (Connection, ReadRequest)| {
         connection.set(Some(read.0.clone()));
         last_read.set_value(Some(read.clone()));
@@ -57,21 +55,29 @@ pub fn App() -> impl IntoView {
         }
     };
     let refusal = Signal::derive(move || outcome.with(|o| o.as_ref().and_then(|o| o.as_ref().err()).and_then(ConsoleError::refusal)));
-    let on_submit = Callback::new(move |()| match checked() {
-        Ok(r) => {
-            query.remember_now();
-            read(r);
-        }
-        // A form error shows until the next answer; nothing was sent. Focus goes to the field.
-        Err(e) => refuse(e),
+    let on_submit = Callback::new(move |()| {
+        spawn_local(async move {
+            match settle(checked_task_read(query).await) {
+                Ok(r) => {
+                    query.remember_now();
+                    read(r);
+                }
+                // A form error shows until the next answer; nothing was sent. Focus goes to the field.
+                Err(e) => refuse(e),
+            }
+        })
     });
     let on_cancel = Callback::new(move |()| fetch.cancel());
-    let on_list = Callback::new(move |()| match query.checked_connection() {
-        Ok(c) => {
-            query.remember_now();
-            tasks.load(c, fetch);
-        }
-        Err(e) => refuse(e),
+    let on_list = Callback::new(move |()| {
+        spawn_local(async move {
+            match settle(checked_connection(query).await) {
+                Ok(c) => {
+                    query.remember_now();
+                    tasks.load(c, fetch);
+                }
+                Err(e) => refuse(e),
+            }
+        })
     });
     let on_open = Callback::new(move |id: String| {
         query.task_id.set(id);
@@ -91,10 +97,14 @@ pub fn App() -> impl IntoView {
         Effect::new(move |_| {
             let confirmed = query.unconfirmed.with(Option::is_none);
             if confirmed && !started.get_value() {
-                if let Ok(c) = query.checked_connection() {
-                    started.set_value(true);
-                    tasks.load(c, fetch);
-                }
+                started.set_value(true);
+                spawn_local(async move {
+                    match settle(checked_connection(query).await) {
+                        Ok(c) => tasks.load(c, fetch),
+                        // Not yet: "List tasks" (or a confirmation) tries again.
+                        Err(_) => started.set_value(false),
+                    }
+                });
             }
         });
     }
@@ -108,7 +118,7 @@ pub fn App() -> impl IntoView {
     let campaign = CampaignOptions { connection: connection.into(), refresh: on_refresh, refresh_seconds: refresh_seconds(link.refresh.as_deref()) };
 
     view! {
-        <TaskConsole outcome=outcome.into() pending=pending.into() fetch=fetch calc=calc campaign=Some(campaign) class="fuota-console page">
+        <TaskConsole outcome=outcome.into() pending=pending.into() fetch=fetch campaign=Some(campaign) class="fuota-console page">
             <header>
                 <h1>"FUOTA task console"</h1>
                 <p class="tagline">"AWS IoT Wireless · signed in your browser · tasks, devices, multicast sessions · fragment session planner"</p>

@@ -51,13 +51,12 @@ pub fn TaskConsole(
     outcome: Signal<Option<Outcome>>,
     pending: Signal<bool>,
     fetch: FetchState,
-    calc: CalcFields,
     #[prop(optional_no_strip)] campaign: Option<CampaignOptions>,
     #[prop(optional)] children: Option<Children>,
     #[prop(default = "fuota-console")] class: &'static str,
 ) -> impl IntoView {
     let root = NodeRef::<Div>::new();
-    let body = ConsoleBody { root, outcome, pending, fetch, calc, campaign };
+    let body = ConsoleBody { root, outcome, pending, fetch, campaign };
     view! {
         <div class=class node_ref=root>
             {children.map(|c| c())}
@@ -73,7 +72,6 @@ pub struct ConsoleBody {
     outcome: Signal<Option<Outcome>>,
     pending: Signal<bool>,
     fetch: FetchState,
-    calc: CalcFields,
     campaign: Option<CampaignOptions>,
 }
 
@@ -83,7 +81,9 @@ crate::on_demand! {
     }
 }
 
-fn console_body_view(ConsoleBody { root, outcome, pending, fetch, calc, campaign }: ConsoleBody) -> AnyView {
+fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: ConsoleBody) -> AnyView {
+    // The calculator's fields are the body's own: the page's first part has none of the planner.
+    let calc = CalcFields::new();
     let task = Signal::derive(move || outcome.with(|o| o.as_ref().and_then(|o| o.as_ref().ok()).map(|a| a.task.clone())));
     let task_status = Signal::derive(move || task.with(|t| t.as_ref().and_then(|t| t.status.clone())));
     let state = CampaignState::new();

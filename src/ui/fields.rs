@@ -8,7 +8,7 @@ use fuota_core::paste::PastedCredentials;
 use fuota_core::radio::RadioTexts;
 use fuota_core::settings::{RememberedCredentials, Settings, CREDENTIALS_KEY, SETTINGS_KEY};
 use fuota_core::task::Timestamp;
-use fuota_core::{demo, FuotaTask};
+use fuota_core::{demo, ConsoleError, FuotaTask, ReadRequest};
 use leptos::prelude::*;
 use zeroize::Zeroize;
 
@@ -112,10 +112,14 @@ impl QueryFields {
     }
 
     /// The connection, checked, if the destination is one the user chose or confirmed.
-    pub fn checked_connection(&self) -> Result<Connection, fuota_core::ConsoleError> {
+    fn checked_connection(&self) -> Result<Connection, ConsoleError> {
         let form = self.connection();
         self.unconfirmed.with_untracked(|u| check_confirmed(&form, u.as_ref()))?;
         Connection::from_form(&form)
+    }
+
+    fn checked_task_read(&self) -> Result<(Connection, ReadRequest), ConsoleError> {
+        Ok((self.checked_connection()?, ReadRequest::get_fuota_task(&self.task_id.get_untracked())?))
     }
 
     pub fn set_region(&self, region: &str) {
@@ -302,5 +306,21 @@ impl CalcFields {
 impl Default for CalcFields {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+// The checks of a submit are in the signer's part: the rules behind them (the endpoint resolver,
+// the credentials' checks) are not needed before the first submit, which loads that part anyway.
+crate::on_demand! {
+    /// The connection the form describes, checked.
+    pub fn checked_connection / checked_connection_part [signer, "signer"] (query: QueryFields) -> Result<Connection, ConsoleError> {
+        query.checked_connection()
+    }
+}
+
+crate::on_demand! {
+    /// The connection and the task read a submit asks for, checked.
+    pub fn checked_task_read / checked_task_read_part [signer, "signer"] (query: QueryFields) -> Result<(Connection, ReadRequest), ConsoleError> {
+        query.checked_task_read()
     }
 }
