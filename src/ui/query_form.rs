@@ -15,6 +15,7 @@ use crate::browser::{clock, storage};
 
 use super::controls::{unique_id, Described, Refusal};
 use super::fields::{QueryFields, OTHER_REGION};
+use super::part_view::{part_view, PartView};
 use fuota_core::error::{part_not_loaded, Field};
 use leptos::task::spawn_local;
 
@@ -148,6 +149,20 @@ fn paste_control(fields: QueryFields) -> impl IntoView {
     }
 }
 
+// The form's two notices are a part of their own: the form is usable without them, and the
+// rules behind them (the expiry's clock, the endpoint resolver) are not needed before they show.
+crate::on_demand! {
+    fn expiry_part / expiry_part_inner [notices, "form notices"] (fields: QueryFields) -> PartView {
+        Box::new(move || expiry_notice(fields).into_any())
+    }
+}
+
+crate::on_demand! {
+    fn destination_part / destination_part_inner [notices, "form notices"] (fields: QueryFields) -> PartView {
+        Box::new(move || destination_notice(fields).into_any())
+    }
+}
+
 /// The credentials' countdown: shown when an expiration is known, a warning in the last 5 minutes.
 fn expiry_notice(fields: QueryFields) -> impl IntoView {
     let now = RwSignal::new(clock::now_millis() as i64);
@@ -184,7 +199,9 @@ fn destination_notice(fields: QueryFields) -> impl IntoView {
         let waiting = fields.unconfirmed.with(|u| check_confirmed(&form, u.as_ref()).is_err());
         Some((host, waiting))
     });
-    move || {
+    // `data-destination-checked`: the check has run (this notice arrives with its part), so a
+    // page without the warning is one where there is nothing to warn about.
+    let notice = move || {
         host.get().map(|(host, waiting)| {
             view! {
                 <p class="warning" data-warning="custom-endpoint">
@@ -197,7 +214,8 @@ fn destination_notice(fields: QueryFields) -> impl IntoView {
                 </p>
             }
         })
-    }
+    };
+    view! { <div class="destination" data-destination-checked="">{notice}</div> }
 }
 
 #[component]
@@ -218,7 +236,7 @@ pub fn QueryForm(
                 {text_control("access-key-id", "Access key id", "text", "ASIA… from STS, SSO or Cognito", fields.access_key_id, (refusal, Field::AccessKeyId))}
                 {text_control("secret-access-key", "Secret access key", "password", "Stays in this page: it signs, it is never sent", fields.secret_access_key, (refusal, Field::SecretAccessKey))}
                 {text_control("session-token", "Session token", "password", "Needed with ASIA… keys", fields.session_token, (refusal, Field::SessionToken))}
-                {expiry_notice(fields)}
+                {part_view(expiry_part(fields))}
                 {paste_control(fields)}
                 <div class="credential-actions">
                     <label class="check">
@@ -268,7 +286,7 @@ pub fn QueryForm(
                     </label>
                 </details>
             </fieldset>
-            {destination_notice(fields)}
+            {part_view(destination_part(fields))}
             <div class="actions">
                 <button type="submit">"Get FUOTA task"</button>
                 <button type="button" class="secondary" data-action="list-tasks" on:click=move |_| on_list.run(())>"List tasks"</button>

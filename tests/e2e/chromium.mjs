@@ -46,6 +46,8 @@ export function watch(page) {
  * it: the tests that open the console with `?endpoint=` give it, as a user would, once per load.
  */
 export async function confirmEndpoint(page) {
+  // The destination's notice arrives with its part, a moment after the form.
+  await page.waitForSelector('[data-destination-checked]', { state: 'attached' });
   const confirm = await page.$('[data-action=confirm-endpoint]');
   if (confirm) await confirm.click();
 }

@@ -255,7 +255,7 @@ test('a deep link to a host the user did not choose sends nothing until confirme
   // Typed by the user: no extra step. The region's own endpoint: no warning at all.
   const typed = await browser().newPage();
   await typed.goto(`${SITE}/`);
-  await typed.waitForSelector('form.query button[type=submit]');
+  await typed.waitForSelector('[data-destination-checked]', { state: 'attached' });
   assert.equal(await typed.$('[data-warning=custom-endpoint]'), null);
   await typed.click('details.advanced summary');
   await typed.fill('[name=endpoint]', API);

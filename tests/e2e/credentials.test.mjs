@@ -125,6 +125,7 @@ test('storage: nothing by default, this tab only when asked, and forget wipes it
   await page.reload();
   await page.waitForSelector('form.query button[type=submit]');
   // The endpoint now comes from storage: it waits for the user's word again.
+  await page.waitForSelector('[data-destination-checked]', { state: 'attached' });
   assert.ok(await page.$('[data-action=confirm-endpoint]'), 'a stored endpoint is confirmed again');
   await confirmEndpoint(page);
   assert.deepEqual(await inputs(page), { key: KEY, secret: SECRET, token: TOKEN }, 'back after a reload of this tab');
