@@ -152,15 +152,15 @@ async fn explain(url: &str, detail: String, watch: &PolicyWatch, signal: &AbortS
     })
 }
 
-/// One attempt under way: what the signer's part hands back.
+/// One attempt under way: what the console's part hands back.
 pub type Attempt = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsonAnswer, ConsoleError>>>>;
 
 crate::on_demand! {
     /// Signs and sends one read once, with `connection`'s credentials. `cancel` lets the caller
     /// stop it; a timer aborts the attempt after `timeout`; `clock_offset_ms` corrects a browser
-    /// clock known to be off. The signer (aws-sigv4, SHA-256, the HTTP types) is a part of its own:
-    /// the form does not wait for it, and the first submit finds it loaded.
-    pub fn read_once / read_once_part [signer, "signer", preload_signer] (
+    /// clock known to be off. The signer (aws-sigv4, SHA-256, the HTTP types) is in the console's
+    /// part: the form does not wait for it.
+    pub fn read_once / read_once_part [console, "signer"] (
         connection: Connection,
         read: PreparedRead,
         cancel: AbortSignal,

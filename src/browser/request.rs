@@ -77,7 +77,7 @@ pub async fn send(
                 Ok(answer) => return Ok(answer),
                 Err(e) => e,
             },
-            // The signer's part did not load: no attempt was made, and another would fail alike.
+            // The console's part (with the signer) did not load: no attempt was made, and another would fail alike.
             Err(missing) => return Err(missing.into()),
         };
         if !skew_corrected {

@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
     let refusal = Signal::derive(move || outcome.with(|o| o.as_ref().and_then(|o| o.as_ref().err()).and_then(ConsoleError::refusal)));
     let on_submit = Callback::new(move |()| {
         spawn_local(async move {
+            query.pastes_read().await;
             match settle(checked_task_read(query).await) {
                 Ok(r) => {
                     query.remember_now();
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
     let on_cancel = Callback::new(move |()| fetch.cancel());
     let on_list = Callback::new(move |()| {
         spawn_local(async move {
+            query.pastes_read().await;
             match settle(checked_connection(query).await) {
                 Ok(c) => {
                     query.remember_now();
@@ -108,13 +110,6 @@ pub fn App() -> impl IntoView {
             }
         });
     }
-    // Once the form is up, the signer loads while the user types: the first submit does not wait
-    // for it. A failure here is said by that submit (the part is asked for again then).
-    Effect::new(move |_| {
-        leptos::task::spawn_local(async {
-            let _ = crate::browser::fetch::preload_signer().await;
-        })
-    });
     let campaign = CampaignOptions { connection: connection.into(), refresh: on_refresh, refresh_seconds: refresh_seconds(link.refresh.as_deref()) };
 
     view! {

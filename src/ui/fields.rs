@@ -39,6 +39,9 @@ pub struct QueryFields {
     /// The paste area's text (it may hold a secret until it is recognised) and what came of it.
     pub paste_text: RwSignal<String>,
     pub paste_message: RwSignal<Option<Result<String, String>>>,
+    /// Pastes whose reading has not finished (the readers load on demand): a submit waits for
+    /// them, so that it never signs with the credentials a paste is replacing.
+    pub pastes_reading: RwSignal<u32>,
     /// An endpoint or relay that a link or storage filled in, until the user confirms it.
     pub unconfirmed: RwSignal<Option<OutsideEndpoint>>,
 }
@@ -63,6 +66,7 @@ impl QueryFields {
             remember: RwSignal::new(false),
             paste_text: RwSignal::new(String::new()),
             paste_message: RwSignal::new(None),
+            pastes_reading: RwSignal::new(0),
             unconfirmed: RwSignal::new(None),
         };
         let settings = storage::local_get(SETTINGS_KEY).map(|j| Settings::from_fields(&storage::record_reader(&j))).unwrap_or_default();
@@ -109,6 +113,13 @@ impl QueryFields {
             fields.unconfirmed.set(OutsideEndpoint::of(&endpoint, &relay));
         }
         fields
+    }
+
+    /// Resolves once every paste has been read into the fields.
+    pub async fn pastes_read(&self) {
+        while self.pastes_reading.try_get_untracked().is_some_and(|n| n > 0) {
+            crate::browser::clock::next_task().await;
+        }
     }
 
     /// The connection, checked, if the destination is one the user chose or confirmed.
@@ -309,18 +320,18 @@ impl Default for CalcFields {
     }
 }
 
-// The checks of a submit are in the signer's part: the rules behind them (the endpoint resolver,
+// The checks of a submit are in the console's part: the rules behind them (the endpoint resolver,
 // the credentials' checks) are not needed before the first submit, which loads that part anyway.
 crate::on_demand! {
     /// The connection the form describes, checked.
-    pub fn checked_connection / checked_connection_part [signer, "signer"] (query: QueryFields) -> Result<Connection, ConsoleError> {
+    pub fn checked_connection / checked_connection_part [console, "signer"] (query: QueryFields) -> Result<Connection, ConsoleError> {
         query.checked_connection()
     }
 }
 
 crate::on_demand! {
     /// The connection and the task read a submit asks for, checked.
-    pub fn checked_task_read / checked_task_read_part [signer, "signer"] (query: QueryFields) -> Result<(Connection, ReadRequest), ConsoleError> {
+    pub fn checked_task_read / checked_task_read_part [console, "signer"] (query: QueryFields) -> Result<(Connection, ReadRequest), ConsoleError> {
         query.checked_task_read()
     }
 }

@@ -118,10 +118,12 @@ fn paste_control(fields: QueryFields) -> impl IntoView {
             text.set(pasted);
             return;
         }
+        fields.pastes_reading.update(|n| *n += 1);
         spawn_local(async move {
             if let Err(NotLoaded(part)) = read_paste(fields, pasted).await {
                 let _ = message.try_set(Some(Err(part_not_loaded(part))));
             }
+            let _ = fields.pastes_reading.try_update(|n| *n -= 1);
         });
     };
     let id = unique_id("credentials-paste");
@@ -149,16 +151,16 @@ fn paste_control(fields: QueryFields) -> impl IntoView {
     }
 }
 
-// The form's two notices are a part of their own: the form is usable without them, and the
+// The form's two notices are in the console's part: the form is usable without them, and the
 // rules behind them (the expiry's clock, the endpoint resolver) are not needed before they show.
 crate::on_demand! {
-    fn expiry_part / expiry_part_inner [notices, "form notices"] (fields: QueryFields) -> PartView {
+    fn expiry_part / expiry_part_inner [console, "form notices"] (fields: QueryFields) -> PartView {
         Box::new(move || expiry_notice(fields).into_any())
     }
 }
 
 crate::on_demand! {
-    fn destination_part / destination_part_inner [notices, "form notices"] (fields: QueryFields) -> PartView {
+    fn destination_part / destination_part_inner [console, "form notices"] (fields: QueryFields) -> PartView {
         Box::new(move || destination_notice(fields).into_any())
     }
 }

@@ -88,9 +88,9 @@ impl FetchState {
 pub type Pending<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
 
 crate::on_demand! {
-    /// Reads a task through `fetch` and types the answer: in the signer's part, with the rest of
+    /// Reads a task through `fetch` and types the answer: in the console's part, with the rest of
     /// a request's machinery, so that the page's first part has none of it.
-    pub fn read_task / read_task_part [signer, "signer"] (fetch: FetchState, connection: Connection, request: ReadRequest, started: Started) -> Pending<Outcome> {
+    pub fn read_task / read_task_part [console, "signer"] (fetch: FetchState, connection: Connection, request: ReadRequest, started: Started) -> Pending<Outcome> {
         Box::pin(async move { fetch.send(&connection, &request, &started).await.and_then(JsonAnswer::into_task) })
     }
 }
