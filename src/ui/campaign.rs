@@ -3,7 +3,7 @@
 //! rules (de-duplication, counts, verdict) are the core's; this reads and holds.
 
 use fuota_core::campaign::{multicast_group_ids_page, MulticastGroup, MulticastSession};
-use fuota_core::devices::{device_page, DeviceRoster};
+use fuota_core::devices::{device_page, DeviceRoster, Rereading};
 use fuota_core::operation::DeviceSource;
 use fuota_core::retry::{Progress, RetryReason};
 use fuota_core::{Connection, ConsoleError, ReadRequest};
@@ -56,8 +56,9 @@ impl CampaignState {
     }
 
     /// Reads the campaign of `task_id`. A first read shows each page as it arrives; a refresh of
-    /// the same task builds the new roster aside and swaps it in at the end, so that the table
-    /// does not empty and refill under the user. Returns whether any request was throttled, or
+    /// the same task is read into the roster in place (no second roster: megabytes at 10,000
+    /// devices) and shown once at the end, so that the table does not empty and refill under the
+    /// user. Returns whether any request was throttled, or
     /// None when a newer read replaced this one (it then leaves everything to that one).
     pub async fn load(self, connection: Connection, task_id: String, fetch: FetchState) -> Option<bool> {
         let controller = supersede(self.in_flight)?;
@@ -95,7 +96,7 @@ impl CampaignState {
         }
         self.groups_error.set(groups.err());
 
-        let mut fresh = DeviceRoster::default();
+        let mut reading = Rereading::default();
         let mut sources = vec![DeviceSource::FuotaTask(task_id.clone())];
         sources.extend(group_ids.iter().cloned().map(DeviceSource::MulticastGroup));
         let mut devices_error = None;
@@ -108,7 +109,7 @@ impl CampaignState {
                 fetch.options(),
                 &mut |page| {
                     if refresh {
-                        fresh.add(page);
+                        self.roster.update_untracked(|r| r.reread(&mut reading, page));
                     } else {
                         self.roster.update(|r| r.add(page));
                     }
@@ -124,8 +125,12 @@ impl CampaignState {
         if matches!(devices_error, Some(ConsoleError::Cancelled)) {
             return None;
         }
-        if refresh && devices_error.is_none() {
-            self.roster.set(fresh);
+        if refresh {
+            // A refresh cut short keeps every device, those it reached with their new state.
+            if devices_error.is_none() {
+                self.roster.update_untracked(|r| r.finish_rereading(reading));
+            }
+            self.roster.notify();
         }
         self.devices_complete.set(devices_error.is_none());
         self.devices_error.set(devices_error);
