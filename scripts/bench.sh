@@ -9,7 +9,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 trunk build --release
 # The signing loop (`benchSign`) is not in the shipped build: a second build with it, aside.
-FUOTA_BENCH_BUILD=1 trunk build --release --features bench --dist bench/out/console-bench
+FUOTA_BENCH_BUILD=1 trunk build --release --dist bench/out/console-bench
 # The floor of the required stack (bench/floor), built alike into bench/out/floor; one target dir.
 (cd bench/floor && trunk build --release)
 cargo build --locked --quiet -p fuota-local

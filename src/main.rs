@@ -28,9 +28,9 @@ pub async fn mount_widget(element: web_sys::HtmlElement, options: JsValue) -> Re
     fuota_console::widget::mount(element, options).await
 }
 
-/// Only in the benchmark's build (`--features bench`). Signs `iterations` GetFuotaTask requests (fixed credentials, time and URL) and returns the
+/// Only in the benchmark's build (`FUOTA_BENCH_BUILD=1`, build.rs). Signs `iterations` GetFuotaTask requests (fixed credentials, time and URL) and returns the
 /// milliseconds it took, measured inside wasm: the benchmark's view of signing alone.
-#[cfg(feature = "bench")]
+#[cfg(fuota_bench)]
 #[wasm_bindgen(js_name = benchSign)]
 pub fn bench_sign(iterations: u32) -> f64 {
     fuota_console::browser::bench::sign_many(iterations)

@@ -1,6 +1,6 @@
 //! The browser shell: each piece small and replaceable; failures become typed errors, never panics.
 
-#[cfg(feature = "bench")]
+#[cfg(fuota_bench)]
 pub mod bench;
 pub mod clock;
 pub mod events;
