@@ -274,8 +274,11 @@ impl DeviceRoster {
     /// Ends a new reading: drops the devices it did not list and puts the rest in the order it
     /// listed them. The roster is then what a roster built from the new reading alone would be.
     pub fn finish_rereading(&mut self, reading: Rereading) {
-        let Rereading { order, mut seen } = reading;
-        seen.resize(self.devices.len(), false);
+        let Rereading { mut order, .. } = reading;
+        // Only positions this roster has, each once: a reading taken over another roster (one
+        // replaced meanwhile) leaves it consistent, never a panic.
+        let mut seen = vec![false; self.devices.len()];
+        order.retain(|&old| old < seen.len() && !std::mem::replace(&mut seen[old], true));
         // Where each listed device ends up, for the index.
         let mut moved_to = vec![None; seen.len()];
         for (new, &old) in order.iter().enumerate() {
@@ -697,6 +700,24 @@ mod tests {
             }
             proptest::prop_assert_eq!(roster, fresh);
         }
+    }
+
+    #[test]
+    fn a_reading_of_a_roster_replaced_meanwhile_does_no_harm() {
+        let mut roster = DeviceRoster::default();
+        roster.add((0..6).map(|i| device(&format!("d{i}"), None)));
+        let mut reading = Rereading::default();
+        roster.reread(&mut reading, (0..6).rev().map(|i| device(&format!("d{i}"), Some("Successful"))));
+        let mut replaced = DeviceRoster::default();
+        replaced.add([device("d9", None)]);
+        replaced.finish_rereading(reading);
+        // Whatever it kept, its index still matches its devices: a device seen again is not doubled.
+        let kept = replaced.devices().len();
+        assert!(kept <= 1);
+        replaced.add([device("d9", None)]);
+        assert_eq!(replaced.devices().len(), 1);
+        replaced.add([device("d1", None)]);
+        assert_eq!(replaced.devices().len(), 2);
     }
 
     /// A device of a few ids (so that readings overlap), or none; some fields set, some not.

@@ -9,7 +9,7 @@ use fuota_core::fragments::format_duration;
 use fuota_core::paste::{expiry_state, parse_pasted, ExpiryState};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::browser::{clock, storage};
 
@@ -86,24 +86,24 @@ fn textarea_value(ev: &leptos::ev::Event) -> String {
 crate::on_demand! {
     /// Reads pasted credentials into the form. The readers of every format are a part of their
     /// own: most visits never paste, and the form is usable before they arrive.
-    fn read_paste / read_paste_part [paste, "credentials reader"] (fields: QueryFields, pasted: String) -> () {
+    // `Zeroizing`: a paste that never reaches its reader (the part did not load) is wiped too.
+    fn read_paste / read_paste_part [paste, "credentials reader"] (fields: QueryFields, pasted: Zeroizing<String>) -> () {
         take_paste(fields, pasted)
     }
 }
 
 /// All three fields from one paste, or none and a sentence of what was expected.
-fn take_paste(fields: QueryFields, mut pasted: String) {
+fn take_paste(fields: QueryFields, pasted: Zeroizing<String>) {
     let (text, message) = (fields.paste_text, fields.paste_message);
     match parse_pasted(&pasted) {
         Ok(credentials) => {
             fields.fill_from(&credentials);
             message.set(Some(Ok(format!("Filled from {}.", credentials.format.label()))));
-            pasted.zeroize();
             text.update(|t| t.zeroize());
         }
         Err(e) => {
             message.set(Some(Err(e.sentence())));
-            text.set(pasted);
+            text.set(pasted.to_string());
         }
     }
 }
@@ -120,7 +120,7 @@ fn paste_control(fields: QueryFields) -> impl IntoView {
         }
         fields.pastes_reading.update(|n| *n += 1);
         spawn_local(async move {
-            if let Err(NotLoaded(part)) = read_paste(fields, pasted).await {
+            if let Err(NotLoaded(part)) = read_paste(fields, Zeroizing::new(pasted)).await {
                 let _ = message.try_set(Some(Err(part_not_loaded(part))));
             }
             let _ = fields.pastes_reading.try_update(|n| *n -= 1);
