@@ -326,7 +326,9 @@ async fn the_app_fetches_and_renders_a_task_and_its_fragment_counts() {
     web_sys::window().unwrap().history().unwrap().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&link)).unwrap();
     let root = fresh_root();
     let _handle = fuota_console::mount_console(root.clone());
-    leptos::task::tick().await;
+    // The form first, then the task console with its calculator (it follows the first render).
+    wait_for(&root, "form.query button[type=submit]").await;
+    wait_for(&root, "[data-calc='total-fragments'][data-value]").await;
 
     // The calculator works before any fetch, and follows keystrokes.
     assert_eq!(attr(&root, "[data-calc='total-fragments']", "data-value").as_deref(), Some("25"));
@@ -344,7 +346,7 @@ async fn the_app_fetches_and_renders_a_task_and_its_fragment_counts() {
     let submit = root.query_selector("button[type=submit]").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>();
     submit.click();
     wait_for(&root, "[data-error-code='EndpointNotConfirmed']").await;
-    root.query_selector("[data-action='confirm-endpoint']").unwrap().expect("the confirm control").unchecked_into::<web_sys::HtmlElement>().click();
+    wait_for(&root, "[data-action='confirm-endpoint']").await.unchecked_into::<web_sys::HtmlElement>().click();
     leptos::task::tick().await;
     submit.click();
     wait_for(&root, "[data-field='Id'][data-value='demo-done']").await;
