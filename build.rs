@@ -4,8 +4,9 @@
 fn main() {
     // The Trunk post-build hook's splitter (wasm-split-cli) cuts the linked wasm into the parts of
     // `src/parts.rs`; it needs the linker's relocations to know what calls what. A link argument
-    // of the page's binary only: the code compiled is the same.
-    if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32") {
+    // of the page's binary only, with the `split` feature only: the code compiled is the same.
+    let wasm = std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32");
+    if wasm && std::env::var_os("CARGO_FEATURE_SPLIT").is_some() {
         println!("cargo::rustc-link-arg-bins=--emit-relocs");
     }
     // The benchmark's build (scripts/bench.sh sets FUOTA_BENCH_BUILD=1, as it does for the hook)
