@@ -16,14 +16,15 @@ cleanup() {
 trap cleanup EXIT
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-# Starts the local endpoint in the background with the given flags; prints its ready JSON path.
+# Starts the local endpoint in the background with the given flags; sets READY to its ready JSON
+# path. Called directly, never inside $(…): a subshell's PIDS+= would never reach the trap, and the
+# endpoints would outlive the run.
 start_endpoint() {
-  local ready="$WORK/ready-$RANDOM.json"
-  "$CARGO_TARGET_DIR/debug/fuota-local" --ready-file "$ready" "$@" >"$WORK/endpoint-$RANDOM.log" 2>&1 &
+  READY="$WORK/ready-$RANDOM.json"
+  "$CARGO_TARGET_DIR/debug/fuota-local" --ready-file "$READY" "$@" >"$WORK/endpoint-$RANDOM.log" 2>&1 &
   PIDS+=("$!")
-  for _ in $(seq 1 100); do [ -s "$ready" ] && break; sleep 0.1; done
-  [ -s "$ready" ] || { echo "the local endpoint did not start" >&2; exit 1; }
-  echo "$ready"
+  for _ in $(seq 1 100); do [ -s "$READY" ] && break; sleep 0.1; done
+  [ -s "$READY" ] || { echo "the local endpoint did not start" >&2; exit 1; }
 }
 json_field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
 
@@ -35,24 +36,30 @@ python3 tests/vectors/gen_sigv4_vectors.py >"$WORK/sigv4.json"
 diff -u tests/vectors/sigv4.json "$WORK/sigv4.json"
 python3 tests/vectors/gen_endpoints.py >"$WORK/endpoints.json"
 diff -u tests/vectors/endpoints.json "$WORK/endpoints.json"
-echo "sigv4 and endpoint vectors: identical to botocore $(python3 -c 'import botocore; print(botocore.__version__)')"
+python3 tests/vectors/gen_canonical_vectors.py >"$WORK/canonical.json"
+diff -u tests/vectors/canonical.json "$WORK/canonical.json"
+echo "sigv4, canonical-request and endpoint vectors: identical to botocore $(python3 -c 'import botocore; print(botocore.__version__)')"
 
 cargo build --locked --quiet -p fuota-local
 
 step "a real AWS client: botocore reads every answer of the local endpoint, following NextToken"
-BOTO_READY="$(start_endpoint --api 127.0.0.1:0)"
-python3 tests/botocore/read_local_endpoint.py "$(json_field "$BOTO_READY" api)"
+start_endpoint --api 127.0.0.1:0
+python3 tests/botocore/read_local_endpoint.py "$(json_field "$READY" api)"
 
 step "relay: a real nginx in front of the local endpoint forwards signed requests with the signed Host"
 tests/relay/run.sh
 
 step "browser tests: wasm-pack test --headless --chrome against the local endpoint"
-API_READY="$(start_endpoint --api 127.0.0.1:0 --slow-seconds 3)"
-NO_CORS_READY="$(start_endpoint --api 127.0.0.1:0 --no-cors)"
-SKEWED_READY="$(start_endpoint --api 127.0.0.1:0 --clock-skew-seconds 7200 --no-expose-date)"
+start_endpoint --api 127.0.0.1:0 --slow-seconds 3; API_READY="$READY"
+start_endpoint --api 127.0.0.1:0 --no-cors; NO_CORS_READY="$READY"
+# 30 min ahead: past SigV4's 15 minutes, within the hour the console corrects by.
+start_endpoint --api 127.0.0.1:0 --clock-skew-seconds 1800 --no-expose-date; SKEWED_READY="$READY"
+# 6 h ahead: a host whose time the console must not sign for.
+start_endpoint --api 127.0.0.1:0 --clock-skew-seconds 21600; LYING_READY="$READY"
 FUOTA_TEST_ENDPOINT="$(json_field "$API_READY" api)" \
 FUOTA_TEST_NO_CORS_ENDPOINT="$(json_field "$NO_CORS_READY" api)" \
 FUOTA_TEST_SKEWED_ENDPOINT="$(json_field "$SKEWED_READY" api)" \
+FUOTA_TEST_LYING_ENDPOINT="$(json_field "$LYING_READY" api)" \
 CHROMEDRIVER=/usr/bin/chromedriver \
   wasm-pack test --headless --chrome --mode no-install
 
@@ -69,7 +76,7 @@ node bench/size-budget.mjs dist "$FIRST_INTERACTIVE_KIB" --exclude examples/ --e
 node bench/size-budget.mjs dist "$ALL_FILES_KIB" --exclude examples/
 
 step "end-to-end: Playwright + Chromium against the release build and the local endpoint"
-SITE_READY="$(start_endpoint --api 127.0.0.1:0 --site dist --site-addr 127.0.0.1:0)"
+start_endpoint --api 127.0.0.1:0 --site dist --site-addr 127.0.0.1:0; SITE_READY="$READY"
 FUOTA_SITE="$(json_field "$SITE_READY" site)" FUOTA_API="$(json_field "$SITE_READY" api)" \
 FUOTA_LOCAL="$CARGO_TARGET_DIR/debug/fuota-local" \
-  node --test --test-reporter=spec tests/e2e/
+  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/

@@ -9,10 +9,10 @@
 use std::any::Any;
 
 use fuota_core::connection::ConnectionForm;
-use fuota_core::credentials::{is_expiry_error, provider_credentials_fresh};
+use fuota_core::credentials::{is_expiry_error, provider_credentials_fresh, CredentialSession};
 use fuota_core::response::JsonAnswer;
 use fuota_core::task::Timestamp;
-use fuota_core::{Connection, ConsoleError, ReadRequest};
+use fuota_core::{Connection, ConsoleError, Request};
 use leptos::prelude::*;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -58,6 +58,9 @@ struct WidgetSource {
     fixed: Option<HeldCredentials>,
     provider: Option<js_sys::Function>,
     cached: Option<HeldCredentials>,
+    /// The widget's one owner of the credentials: credentials asked for again serve every read
+    /// after them (the campaign's included); unmounting ends it.
+    session: CredentialSession,
 }
 
 fn unavailable(detail: impl Into<String>) -> ConsoleError {
@@ -109,7 +112,7 @@ fn read_options(options: &JsValue) -> Result<WidgetSource, ConsoleError> {
     let credentials = get("credentials");
     let fixed = if credentials.is_object() { Some(held_from_js(&credentials)?) } else { None };
     let provider = get("credentialProvider").dyn_into::<js_sys::Function>().ok();
-    Ok(WidgetSource { options: plain, fixed, provider, cached: None })
+    Ok(WidgetSource { options: plain, fixed, provider, cached: None, session: CredentialSession::new() })
 }
 
 impl WidgetSource {
@@ -155,16 +158,19 @@ async fn credentials(source: StoredValue<WidgetSource, LocalStorage>, refresh: b
 }
 
 /// The widget's connection (options and credentials) and the task it shows.
-async fn task_read(source: StoredValue<WidgetSource, LocalStorage>, refresh: bool) -> Result<(Connection, ReadRequest), ConsoleError> {
+async fn task_read(source: StoredValue<WidgetSource, LocalStorage>, refresh: bool) -> Result<(Connection, Request), ConsoleError> {
     let held = credentials(source, refresh).await?;
-    let options = read(source, |s| s.options.clone())?;
-    let connection = Connection::from_form(&ConnectionForm {
-        region: options.region.unwrap_or_default(),
-        endpoint: options.endpoint.unwrap_or_default(),
-        relay: options.relay.unwrap_or_default(),
-        ..held.form
-    })?;
-    Ok((connection, ReadRequest::get_fuota_task(&options.task_id.unwrap_or_default())?))
+    let (options, session) = read(source, |s| (s.options.clone(), s.session.clone()))?;
+    let connection = Connection::open(
+        &ConnectionForm {
+            region: options.region.unwrap_or_default(),
+            endpoint: options.endpoint.unwrap_or_default(),
+            relay: options.relay.unwrap_or_default(),
+            ..held.form
+        },
+        &session,
+    )?;
+    Ok((connection, Request::get_fuota_task(&options.task_id.unwrap_or_default())?))
 }
 
 
@@ -245,14 +251,21 @@ impl Mounted for MountedWidget {
 
     fn set_options(&self, options: JsValue) -> Result<(), JsError> {
         let source = read_options(&options).map_err(|e| JsError::new(&e.sentence()))?;
-        self.controls.source.update_value(|s| *s = source);
+        // New options may name other credentials: nothing of the old ones signs again.
+        self.controls.source.update_value(|s| {
+            s.session.forget();
+            *s = source;
+        });
         self.controls.load_if_complete();
         Ok(())
     }
 
     fn stop(&self) {
         self.controls.fetch.cancel();
-        self.controls.source.update_value(|s| *s = WidgetSource::default());
+        self.controls.source.update_value(|s| {
+            s.session.forget();
+            *s = WidgetSource::default();
+        });
     }
 }
 

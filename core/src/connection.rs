@@ -1,10 +1,10 @@
 //! The connection: as whom and where the console reads (credentials, region, endpoint, relay),
 //! kept apart from what is being looked at, so that every operation goes the same way.
 
-use crate::credentials::TemporaryCredentials;
+use crate::credentials::{CredentialSession, TemporaryCredentials};
 use crate::endpoint::{self, EndpointConfig};
 use crate::error::{ConsoleError, Field};
-use crate::operation::{Operation, ReadRequest};
+use crate::operation::{Method, Operation, Request};
 use crate::task::Timestamp;
 
 /// The connection as typed, before any check. `Debug` never shows the secret or the token.
@@ -36,11 +36,13 @@ impl std::fmt::Debug for ConnectionForm {
     }
 }
 
-/// A checked connection: every read is signed with these credentials for this region, for the
-/// service's URL, and sent there or to the relay.
+/// A checked connection: every request is signed with its session's current credentials (refused
+/// once the session forgot them) for this region, for the service's URL, and sent there or to the
+/// relay.
 #[derive(Clone, Debug)]
 pub struct Connection {
-    pub credentials: TemporaryCredentials,
+    session: CredentialSession,
+    epoch: u64,
     /// The signing region (a custom endpoint does not change it).
     pub region: String,
     /// The endpoint that is signed for, without a trailing slash.
@@ -49,18 +51,32 @@ pub struct Connection {
     relay_url: Option<String>,
 }
 
-/// One read with its URLs: signed for `url`, fetched from `send_url`.
+/// One request with its URLs: signed for `url`, fetched from `send_url` (the same path and query,
+/// byte for byte), with the method and the exact body that are signed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PreparedRead {
+pub struct PreparedRequest {
     pub operation: Operation,
+    pub method: Method,
     /// The URL that is signed: the service's.
     pub url: String,
     /// The URL that is fetched: the same, or the relay's with the same path and query.
     pub send_url: String,
+    /// The JSON text that is signed and sent, if the operation has a body.
+    pub body: Option<String>,
+}
+
+impl PreparedRequest {
+    /// The host the request is sent to (the relay's, behind a relay): what a learned clock
+    /// offset belongs to.
+    pub fn destination(&self) -> &str {
+        host_of(&self.send_url)
+    }
 }
 
 impl Connection {
-    pub fn from_form(form: &ConnectionForm) -> Result<Self, ConsoleError> {
+    /// Checks the form and opens a connection through `session`: the form's credentials become the
+    /// session's current ones (every connection of its epoch signs with them from now on).
+    pub fn open(form: &ConnectionForm, session: &CredentialSession) -> Result<Self, ConsoleError> {
         let credentials = TemporaryCredentials::new(&form.access_key_id, &form.secret_access_key, &form.session_token)?
             .with_expiration(form.expiration);
         let region = endpoint::validate_region(&form.region)?.to_owned();
@@ -76,18 +92,30 @@ impl Connection {
                 ConsoleError::invalid(Field::Relay, "A relay URL is http(s)://host[:port][/path], with no query.")
             })?),
         };
-        Ok(Self { credentials, region, base_url, relay_url })
+        let epoch = session.replace(credentials);
+        Ok(Self { session: session.clone(), epoch, region, base_url, relay_url })
+    }
+
+    /// The host requests are sent to (the relay's, behind a relay): what a learned clock offset
+    /// belongs to.
+    pub fn destination(&self) -> &str {
+        host_of(self.relay_url.as_deref().unwrap_or(&self.base_url))
+    }
+
+    /// The credentials to sign with now: refused once the session forgot them.
+    pub fn credentials(&self) -> Result<std::sync::Arc<TemporaryCredentials>, ConsoleError> {
+        self.session.current(self.epoch)
     }
 
     /// Gives `request` this connection's host (and relay).
-    pub fn prepare(&self, request: &ReadRequest) -> PreparedRead {
+    pub fn prepare(&self, request: &Request) -> PreparedRequest {
         let path = request.path_and_query();
         let url = format!("{}{path}", self.base_url);
         let send_url = match &self.relay_url {
             Some(relay) => format!("{relay}{path}"),
             None => url.clone(),
         };
-        PreparedRead { operation: request.operation, url, send_url }
+        PreparedRequest { operation: request.operation, method: request.method(), url, send_url, body: request.body().map(str::to_owned) }
     }
 }
 
@@ -130,14 +158,25 @@ pub fn unusual_destination(form: &ConnectionForm) -> Option<String> {
 }
 
 /// Refuses, before anything is signed, a destination that a link or storage chose and the user
-/// has not confirmed. Once the user changes the endpoint or relay, the values are theirs.
+/// has not confirmed. Each value stands on its own: the user changing the endpoint makes the
+/// endpoint theirs, not a linked relay beside it (requests would still go to that relay), and the
+/// other way round.
 pub fn check_confirmed(form: &ConnectionForm, unconfirmed: Option<&OutsideEndpoint>) -> Result<(), ConsoleError> {
     let Some(outside) = unconfirmed else { return Ok(()) };
-    let unchanged = form.endpoint.trim() == outside.endpoint && form.relay.trim() == outside.relay;
-    match unusual_destination(form) {
-        Some(host) if unchanged => Err(ConsoleError::EndpointNotConfirmed { host }),
-        _ => Ok(()),
+    let still = |typed: &str, linked: &str| !linked.is_empty() && typed.trim() == linked;
+    if still(&form.relay, &outside.relay) {
+        if let Ok(relay) = endpoint::validate_custom_endpoint(&form.relay) {
+            return Err(ConsoleError::EndpointNotConfirmed { host: host_of(&relay).to_owned() });
+        }
     }
+    if still(&form.endpoint, &outside.endpoint) {
+        // The endpoint alone (the host that is signed for, and sent to without a relay).
+        let without_relay = ConnectionForm { relay: String::new(), ..form.clone() };
+        if let Some(host) = unusual_destination(&without_relay) {
+            return Err(ConsoleError::EndpointNotConfirmed { host });
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -177,6 +216,29 @@ mod tests {
         assert_eq!(OutsideEndpoint::of(" ", ""), None);
     }
 
+    /// `?relay=…&endpoint=…`: one keystroke in Endpoint makes the endpoint the user's, not the
+    /// linked relay, which still waits for their word (and the other way round).
+    #[test]
+    fn each_linked_value_waits_for_its_own_confirmation() {
+        let linked = ConnectionForm {
+            endpoint: "https://abc123.execute-api.us-east-1.amazonaws.com".into(),
+            relay: "https://relay.evil.example".into(),
+            ..form()
+        };
+        let outside = OutsideEndpoint::of(&linked.endpoint, &linked.relay).unwrap();
+        let typed_endpoint = ConnectionForm { endpoint: "https://abc123.execute-api.us-east-1.amazonaws.co".into(), ..linked.clone() };
+        let err = check_confirmed(&typed_endpoint, Some(&outside)).unwrap_err();
+        assert!(err.sentence().contains("relay.evil.example"), "{}", err.sentence());
+        let typed_relay = ConnectionForm { relay: "https://relay.example.com".into(), ..linked.clone() };
+        let err = check_confirmed(&typed_relay, Some(&outside)).unwrap_err();
+        assert!(err.sentence().contains("abc123.execute-api"), "{}", err.sentence());
+        let both = ConnectionForm { relay: String::new(), endpoint: String::new(), ..linked };
+        assert!(check_confirmed(&both, Some(&outside)).is_ok());
+        // A stored relay under ?demo (the endpoint is the console's own demo one).
+        let demo = ConnectionForm { endpoint: "http://127.0.0.1:8081".into(), relay: "https://stored.example".into(), ..form() };
+        assert!(check_confirmed(&demo, OutsideEndpoint::of("", &demo.relay).as_ref()).is_err());
+    }
+
     fn form() -> ConnectionForm {
         ConnectionForm {
             access_key_id: "ASIAEXAMPLEEXAMPLE12".into(),
@@ -196,26 +258,28 @@ mod tests {
 
     #[test]
     fn every_read_goes_to_the_regional_endpoint_an_override_or_through_a_relay() {
-        let task = ReadRequest::get_fuota_task("task/1").unwrap();
-        let list = ReadRequest::list_fuota_tasks(&PageRequest::after("n+1"));
-        let aws = Connection::from_form(&form()).unwrap();
+        let task = Request::get_fuota_task("task/1").unwrap();
+        let list = Request::list_fuota_tasks(&PageRequest::after("n+1"));
+        let aws = Connection::open(&form(), &CredentialSession::new()).unwrap();
         assert_eq!(aws.prepare(&task).url, "https://api.iotwireless.eu-west-1.amazonaws.com/fuota-tasks/task%2F1");
         assert_eq!(aws.prepare(&list).send_url, "https://api.iotwireless.eu-west-1.amazonaws.com/fuota-tasks?maxResults=250&nextToken=n%2B1");
 
-        let custom = Connection::from_form(&ConnectionForm { endpoint: "http://127.0.0.1:8081/".into(), ..form() }).unwrap();
+        let custom = Connection::open(&ConnectionForm { endpoint: "http://127.0.0.1:8081/".into(), ..form() }, &CredentialSession::new()).unwrap();
         assert_eq!(custom.prepare(&task).url, "http://127.0.0.1:8081/fuota-tasks/task%2F1");
         assert_eq!(custom.region, "eu-west-1");
 
-        let relayed = Connection::from_form(&ConnectionForm { relay: "https://relay.example.com/iot/".into(), ..form() }).unwrap();
+        let relayed = Connection::open(&ConnectionForm { relay: "https://relay.example.com/iot/".into(), ..form() }, &CredentialSession::new()).unwrap();
         let read = relayed.prepare(&list);
         assert_eq!(read.url, "https://api.iotwireless.eu-west-1.amazonaws.com/fuota-tasks?maxResults=250&nextToken=n%2B1");
         assert_eq!(read.send_url, "https://relay.example.com/iot/fuota-tasks?maxResults=250&nextToken=n%2B1");
         assert_eq!(read.operation, Operation::ListFuotaTasks);
+        assert_eq!((read.destination(), relayed.destination()), ("relay.example.com", "relay.example.com"));
+        assert_eq!(aws.destination(), "api.iotwireless.eu-west-1.amazonaws.com");
     }
 
     #[test]
     fn a_bad_relay_names_the_relay_field() {
-        let err = Connection::from_form(&ConnectionForm { relay: "ftp://x".into(), ..form() }).unwrap_err();
+        let err = Connection::open(&ConnectionForm { relay: "ftp://x".into(), ..form() }, &CredentialSession::new()).unwrap_err();
         assert!(matches!(err, ConsoleError::InvalidInput { field: Field::Relay, .. }));
     }
 }

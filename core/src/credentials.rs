@@ -117,6 +117,66 @@ impl fmt::Debug for TemporaryCredentials {
     }
 }
 
+/// The one owner of a page's (or a widget's) credentials. Every signature asks it for them, through
+/// a [`crate::connection::Connection`] made in one of its *epochs*: new credentials (a submit, a
+/// provider asked again) replace the current ones, and every connection of the epoch signs with
+/// them from then on; *Forget* ends the epoch and drops them (the secret and token are zeroized
+/// once the last request using them ends), and a connection made before can never sign again.
+/// Time and the browser are not needed: native tests drive it.
+#[derive(Clone, Default)]
+pub struct CredentialSession {
+    inner: std::sync::Arc<std::sync::Mutex<Held>>,
+}
+
+#[derive(Default)]
+struct Held {
+    epoch: u64,
+    current: Option<std::sync::Arc<TemporaryCredentials>>,
+}
+
+impl CredentialSession {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Makes `credentials` the ones every connection of the current epoch signs with; returns the
+    /// epoch, for the connection that asked.
+    pub fn replace(&self, credentials: TemporaryCredentials) -> u64 {
+        match self.inner.lock() {
+            Ok(mut held) => {
+                held.current = Some(std::sync::Arc::new(credentials));
+                held.epoch
+            }
+            // A lock that cannot be taken holds nothing usable: an epoch no connection matches.
+            Err(_) => u64::MAX,
+        }
+    }
+
+    /// *Forget credentials*: drops them and ends the epoch.
+    pub fn forget(&self) {
+        if let Ok(mut held) = self.inner.lock() {
+            held.current = None;
+            held.epoch = held.epoch.wrapping_add(1);
+        }
+    }
+
+    /// The credentials to sign with, for a connection of `epoch`: refused (nothing is signed)
+    /// once that epoch ended or when none are held.
+    pub fn current(&self, epoch: u64) -> Result<std::sync::Arc<TemporaryCredentials>, ConsoleError> {
+        let held = self.inner.lock().map_err(|_| ConsoleError::CredentialsForgotten)?;
+        match &held.current {
+            Some(credentials) if held.epoch == epoch => Ok(std::sync::Arc::clone(credentials)),
+            _ => Err(ConsoleError::CredentialsForgotten),
+        }
+    }
+}
+
+impl fmt::Debug for CredentialSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CredentialSession(** redacted **)")
+    }
+}
+
 /// A credential provider's answer is used until this long before it expires, then asked for again:
 /// a request signed in the last minute could arrive after the expiry.
 pub const PROVIDER_REFRESH_MARGIN_MS: i64 = 60_000;
@@ -149,6 +209,47 @@ mod tests {
         assert!(!provider_credentials_fresh(Some(i64::MIN), now), "no overflow");
         assert!(is_expiry_error(&ConsoleError::ExpiredCredentials { expired_at: String::new() }));
         assert!(!is_expiry_error(&ConsoleError::Cancelled));
+    }
+
+    fn creds(secret: &str) -> TemporaryCredentials {
+        TemporaryCredentials::new("ASIAEXAMPLEEXAMPLE12", secret, "tok3n-value").unwrap()
+    }
+
+    #[test]
+    fn after_forget_no_connection_of_before_can_sign() {
+        let session = CredentialSession::new();
+        assert_eq!(session.current(0).unwrap_err().code(), "CredentialsForgotten", "none held yet");
+        let epoch = session.replace(creds("first-secret"));
+        assert_eq!(session.current(epoch).unwrap().secret_access_key(), "first-secret");
+        session.forget();
+        assert_eq!(session.current(epoch).unwrap_err().code(), "CredentialsForgotten");
+        // New credentials open a new epoch; the old one stays closed.
+        let next = session.replace(creds("second-secret"));
+        assert_ne!(next, epoch);
+        assert!(session.current(epoch).is_err());
+        assert_eq!(session.current(next).unwrap().secret_access_key(), "second-secret");
+    }
+
+    #[test]
+    fn credentials_asked_again_serve_every_connection_of_the_epoch() {
+        let session = CredentialSession::new();
+        let epoch = session.replace(creds("old-secret"));
+        let same = session.replace(creds("new-secret"));
+        assert_eq!(same, epoch);
+        assert_eq!(session.current(epoch).unwrap().secret_access_key(), "new-secret");
+        assert!(!format!("{session:?}").contains("secret"));
+    }
+
+    #[test]
+    fn forgotten_credentials_are_dropped_when_the_last_user_lets_go() {
+        let session = CredentialSession::new();
+        let epoch = session.replace(creds("in-flight-secret"));
+        let in_flight = session.current(epoch).unwrap();
+        let weak = std::sync::Arc::downgrade(&in_flight);
+        session.forget();
+        assert!(weak.upgrade().is_some(), "the request in flight still holds them");
+        drop(in_flight);
+        assert!(weak.upgrade().is_none(), "dropped (and zeroized) with the last holder");
     }
 
     #[test]

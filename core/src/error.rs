@@ -180,6 +180,20 @@ pub enum ConsoleError {
     PageLoop { operation: Operation, pages_read: u32 },
     /// A link or storage chose where requests go, and the user has not confirmed it; nothing was sent.
     EndpointNotConfirmed { host: String },
+    /// A host answered with a time more than an hour from the browser's clock: the console does
+    /// not sign for such a time (a lying host could get requests signed for later replay).
+    ClockTooFar { host: String, offset_ms: i64 },
+    /// The endpoint or relay answered with a redirect, which is never followed (the browser would
+    /// carry the session token to wherever it points).
+    Redirected { host: String },
+    /// A list went on past the console's cap; what was read is kept.
+    ListTooLong { operation: Operation, pages_read: u32, items_read: usize },
+    /// A write that may have reached the service failed in a way that does not say whether it
+    /// acted (a timeout, a network failure, a 5xx); it was not re-sent.
+    OutcomeUnknown { operation: Operation, cause: Box<ConsoleError> },
+    /// The credentials were forgotten (or replaced) after this request was prepared: nothing was
+    /// signed or sent.
+    CredentialsForgotten,
     /// A part of the console that loads on demand (its signer, a view) did not arrive: the
     /// network or the server failed while fetching it; nothing was sent.
     PartNotLoaded { part: String },
@@ -227,6 +241,11 @@ impl ConsoleError {
             ConsoleError::PageLoop { .. } => "PaginationError",
             ConsoleError::EndpointNotConfirmed { .. } => "EndpointNotConfirmed",
             ConsoleError::PartNotLoaded { .. } => "PartNotLoaded",
+            ConsoleError::ClockTooFar { .. } => "ClockTooFar",
+            ConsoleError::Redirected { .. } => "Redirected",
+            ConsoleError::ListTooLong { .. } => "ListTooLong",
+            ConsoleError::CredentialsForgotten => "CredentialsForgotten",
+            ConsoleError::OutcomeUnknown { .. } => "OutcomeUnknown",
         }
     }
 
@@ -294,6 +313,21 @@ impl ConsoleError {
             }
             ConsoleError::EndpointNotConfirmed { host } => rows.push(("Host", host.clone())),
             ConsoleError::PartNotLoaded { part } => rows.push(("Part", part.clone())),
+            ConsoleError::ClockTooFar { host, offset_ms } => {
+                rows.push(("Host", host.clone()));
+                rows.push(("Its time minus this browser's", format!("{} s", offset_ms / 1000)));
+            }
+            ConsoleError::Redirected { host } => rows.push(("Host", host.clone())),
+            ConsoleError::ListTooLong { operation, pages_read, items_read } => {
+                rows.push(("Operation", operation.name().to_owned()));
+                rows.push(("Pages read", pages_read.to_string()));
+                rows.push(("Items read", items_read.to_string()));
+            }
+            ConsoleError::CredentialsForgotten => {}
+            ConsoleError::OutcomeUnknown { operation, cause } => {
+                rows.push(("Operation", operation.name().to_owned()));
+                rows.push(("What failed", format!("{}: {}", cause.code(), cause.sentence())));
+            }
         }
         rows
     }
@@ -357,6 +391,30 @@ impl ConsoleError {
                  change it. Nothing was sent."
             ),
             ConsoleError::PartNotLoaded { part } => part_not_loaded(part),
+            ConsoleError::ClockTooFar { host, offset_ms } => format!(
+                "{host} claims a time {} your computer's clock, more than the hour the console will ever \
+                 correct by: either your clock is wrong (set it right, then try again) or that host is not \
+                 telling the truth. Nothing more was signed or sent.",
+                crate::clock_skew::describe_distance(*offset_ms)
+            ),
+            ConsoleError::Redirected { host } => format!(
+                "{host} answered with a redirect. The console never follows one: the browser would carry your \
+                 session token to wherever it points. Check the endpoint or relay URL; nothing else was sent."
+            ),
+            ConsoleError::ListTooLong { operation, pages_read, items_read } => format!(
+                "{} went on for {pages_read} pages ({items_read} items) without ending, past what the console \
+                 reads of one list: it stopped there and keeps what it read. If the list is really that long, \
+                 narrow it down.",
+                operation.name()
+            ),
+            ConsoleError::OutcomeUnknown { operation, .. } => format!(
+                "{} may or may not have been carried out: it was sent, and then the answer was lost. The console \
+                 did not send it again (it could act twice); it reads the result back to tell you what happened.",
+                operation.name()
+            ),
+            ConsoleError::CredentialsForgotten => "The credentials were forgotten on this page, so nothing was \
+                 signed or sent: paste credentials again to continue."
+                .to_owned(),
             ConsoleError::PageLoop { operation, pages_read } => format!(
                 "{} gave a page token it had already given, after {pages_read} pages: the list would never end, \
                  so the console stopped; the pages already read are kept.",
@@ -368,11 +426,15 @@ impl ConsoleError {
                     e.operation.name(),
                     e.operation.id_name()
                 ),
-                ErrorCode::Known(ResourceNotFoundException) => format!(
-                    "No {} with this id exists for these credentials in this region: check the {} and the region.",
-                    e.operation.resource_noun(),
-                    e.operation.id_name()
-                ),
+                ErrorCode::Known(ResourceNotFoundException) => {
+                    // The service names what it did not find: a device list by group misses a group.
+                    let (noun, id_name) = match e.resource_type.as_deref() {
+                        Some("MulticastGroup") => ("multicast group", "multicast group id"),
+                        Some("FuotaTask") => ("FUOTA task", "task id"),
+                        _ => (e.operation.resource_noun(), e.operation.id_name()),
+                    };
+                    format!("No {noun} with this id exists for these credentials in this region: check the {id_name} and the region.")
+                }
                 ErrorCode::Known(AccessDeniedException) => format!(
                     "These credentials may not call {}: ask for {} in the role's policy, or use another role.",
                     e.operation.name(),

@@ -37,7 +37,7 @@ pub use credentials::TemporaryCredentials;
 pub use error::{ConsoleError, ErrorCode};
 pub use fragments::{FragmentInputs, FragmentPlan};
 pub use connection::{Connection, ConnectionForm};
-pub use operation::{Operation, ReadRequest};
+pub use operation::{Operation, Request};
 pub use task::{FuotaTask, TaskStatus};
 
 /// The demo identity of the local IoT Wireless endpoint. Public on purpose: it only opens the

@@ -9,6 +9,11 @@ use crate::task::TaskStatus;
 
 pub const DEFAULT_REFRESH_SECONDS: u32 = 30;
 pub const MIN_REFRESH_SECONDS: u32 = 5;
+/// An hour: a slower refresh is no live view, and a browser timer cannot wait past 2^31 ms
+/// (Leptos throws on a longer delay, and the refresh would stop without a word).
+pub const MAX_REFRESH_SECONDS: u32 = 3600;
+/// The longest delay a browser timer takes (2^31 − 1 ms); every delay the console sets is at most this.
+pub const MAX_TIMER_MS: u64 = i32::MAX as u64;
 /// Throttling stretches the interval at most this many times.
 const MAX_BACKOFF: u32 = 8;
 
@@ -17,11 +22,11 @@ pub fn is_live(status: Option<&TaskStatus>) -> bool {
     matches!(status, Some(TaskStatus::Pending | TaskStatus::FuotaSessionWaiting | TaskStatus::InFuotaSession))
 }
 
-/// The refresh interval a `?refresh=SECONDS` asks for: at least the floor; unreadable text or
-/// none gives the default.
+/// The refresh interval a `?refresh=SECONDS` asks for, between the floor and an hour; unreadable
+/// text or none gives the default.
 pub fn refresh_seconds(asked: Option<&str>) -> u32 {
-    match asked.and_then(|s| s.trim().parse::<u32>().ok()) {
-        Some(s) => s.max(MIN_REFRESH_SECONDS),
+    match asked.and_then(|s| s.trim().parse::<u64>().ok()) {
+        Some(s) => s.clamp(u64::from(MIN_REFRESH_SECONDS), u64::from(MAX_REFRESH_SECONDS)) as u32,
         None => DEFAULT_REFRESH_SECONDS,
     }
 }
@@ -36,7 +41,7 @@ pub struct RefreshSchedule {
 
 impl RefreshSchedule {
     pub fn new(interval_seconds: u32) -> Self {
-        Self { interval_seconds: interval_seconds.max(MIN_REFRESH_SECONDS), backoff: 1 }
+        Self { interval_seconds: interval_seconds.clamp(MIN_REFRESH_SECONDS, MAX_REFRESH_SECONDS), backoff: 1 }
     }
 
     /// Records how the last refresh went.
@@ -47,7 +52,7 @@ impl RefreshSchedule {
     /// How long to wait before the next refresh, or None when there should be none: the task is
     /// no longer live, or the tab is hidden (the page asks again when it is shown).
     pub fn next_delay_ms(&self, status: Option<&TaskStatus>, tab_visible: bool) -> Option<u64> {
-        (is_live(status) && tab_visible).then(|| u64::from(self.interval_seconds) * 1000 * u64::from(self.backoff))
+        (is_live(status) && tab_visible).then(|| (u64::from(self.interval_seconds) * 1000 * u64::from(self.backoff)).min(MAX_TIMER_MS))
     }
 }
 
@@ -69,6 +74,14 @@ mod tests {
         assert_eq!(refresh_seconds(Some("2")), 5);
         assert_eq!(refresh_seconds(Some(" 12 ")), 12);
         assert_eq!(refresh_seconds(Some("soon")), 30);
+        assert_eq!(refresh_seconds(Some("2147484")), MAX_REFRESH_SECONDS, "past 2^31 ms: an hour, not a thrown timer");
+        assert_eq!(refresh_seconds(Some("99999999999999")), MAX_REFRESH_SECONDS);
+        let mut slowest = RefreshSchedule::new(u32::MAX);
+        for _ in 0..10 {
+            slowest.after_refresh(true);
+        }
+        let running = TaskStatus::parse("In_FuotaSession");
+        assert!(slowest.next_delay_ms(Some(&running), true).unwrap() <= MAX_TIMER_MS);
         assert_eq!(RefreshSchedule::new(1).interval_seconds, 5);
     }
 

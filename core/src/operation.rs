@@ -1,9 +1,11 @@
-//! The IoT Wireless read operations the console calls, and how each becomes one GET.
+//! The IoT Wireless operations the console calls: one table, and how each becomes one request.
 //!
-//! Every operation is a rest-json GET (botocore's `iotwireless/2020-11-22/service-2.json`): labels
-//! in the path, members in the query string, no body. A [`ReadRequest`] is that GET before it has
-//! a host; [`crate::connection::Connection::prepare`] gives it one. No operation here writes, and
-//! GetWirelessDevice is deliberately absent: it returns the device's root and session keys.
+//! Every operation is rest-json (botocore's `iotwireless/2020-11-22/service-2.json`): labels in the
+//! path, members in the query string, an optional JSON body. The [`TABLE`] is the one list of them:
+//! the relay's allow-list, the local endpoint's routes and the README's IAM actions are checked
+//! against it by tests. A [`Request`] is one call before it has a host;
+//! [`crate::connection::Connection::prepare`] gives it one. GetWirelessDevice is deliberately
+//! absent: it returns the device's root and session keys.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -17,7 +19,143 @@ const STRICT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_
 /// The most items a list operation returns in one page (`MaxResults`: 0..250 in the model).
 pub const MAX_RESULTS: u32 = 250;
 
-/// A read operation of IoT Wireless, named as the API and IAM name it.
+/// An HTTP method of the API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// Whether sending a request twice can do anything twice: what decides if it may be re-sent after
+/// it may have reached the service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Idempotency {
+    /// A read: re-sending it changes nothing.
+    Read,
+    /// A write that carries a `ClientRequestToken`: the service answers a repeat with the first
+    /// call's result.
+    TokenWrite,
+    /// A write the model does not mark idempotent: once it may have reached the service, it is
+    /// never re-sent (its outcome is unknown until read back).
+    Write,
+}
+
+impl Idempotency {
+    /// May a request whose outcome is unknown (timeout, network failure, 5xx) be sent again?
+    pub fn may_resend(self) -> bool {
+        !matches!(self, Idempotency::Write)
+    }
+}
+
+/// One operation as the API defines it (the model's `http` trait and members) and as the console
+/// speaks of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OperationSpec {
+    pub operation: Operation,
+    pub method: Method,
+    /// The path with its labels in braces: `/fuota-tasks/{Id}`.
+    pub path: &'static str,
+    /// The query members, by their wire names.
+    pub query: &'static [&'static str],
+    /// The body members (empty: the request has no body).
+    pub body: &'static [&'static str],
+    /// The status of a successful answer (`200` with JSON; `201`, `204` may come with none).
+    pub success: u16,
+    pub idempotency: Idempotency,
+    /// What a successful answer holds, in people's words ("a FUOTA task").
+    pub answer_noun: &'static str,
+    /// The resource the request names by id, for a "not found" sentence.
+    pub resource_noun: &'static str,
+}
+
+const PAGE: &[&str] = &["maxResults", "nextToken"];
+
+/// Every operation the console calls. Adding one is one entry here and its answer's type.
+pub const TABLE: &[OperationSpec] = &[
+    OperationSpec {
+        operation: Operation::GetFuotaTask,
+        method: Method::Get,
+        path: "/fuota-tasks/{Id}",
+        query: &[],
+        body: &[],
+        success: 200,
+        idempotency: Idempotency::Read,
+        answer_noun: "a FUOTA task",
+        resource_noun: "FUOTA task",
+    },
+    OperationSpec {
+        operation: Operation::ListFuotaTasks,
+        method: Method::Get,
+        path: "/fuota-tasks",
+        query: PAGE,
+        body: &[],
+        success: 200,
+        idempotency: Idempotency::Read,
+        answer_noun: "a page of FUOTA tasks",
+        resource_noun: "resource",
+    },
+    OperationSpec {
+        operation: Operation::ListWirelessDevices,
+        method: Method::Get,
+        path: "/wireless-devices",
+        query: &["fuotaTaskId", "maxResults", "multicastGroupId", "nextToken"],
+        body: &[],
+        success: 200,
+        idempotency: Idempotency::Read,
+        answer_noun: "a page of wireless devices",
+        resource_noun: "FUOTA task",
+    },
+    OperationSpec {
+        operation: Operation::ListMulticastGroupsByFuotaTask,
+        method: Method::Get,
+        path: "/fuota-tasks/{Id}/multicast-groups",
+        query: PAGE,
+        body: &[],
+        success: 200,
+        idempotency: Idempotency::Read,
+        answer_noun: "a page of multicast groups",
+        resource_noun: "FUOTA task",
+    },
+    OperationSpec {
+        operation: Operation::GetMulticastGroup,
+        method: Method::Get,
+        path: "/multicast-groups/{Id}",
+        query: &[],
+        body: &[],
+        success: 200,
+        idempotency: Idempotency::Read,
+        answer_noun: "a multicast group",
+        resource_noun: "multicast group",
+    },
+    OperationSpec {
+        operation: Operation::GetMulticastGroupSession,
+        method: Method::Get,
+        path: "/multicast-groups/{Id}/session",
+        query: &[],
+        body: &[],
+        success: 200,
+        idempotency: Idempotency::Read,
+        answer_noun: "a multicast session",
+        resource_noun: "multicast group",
+    },
+];
+
+/// An operation of IoT Wireless, named as the API and IAM name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Operation {
     GetFuotaTask,
@@ -38,6 +176,12 @@ impl Operation {
         Operation::GetMulticastGroupSession,
     ];
 
+    /// The operation's entry in [`TABLE`].
+    pub fn spec(self) -> &'static OperationSpec {
+        // Every operation has its entry: a native test checks it, so this never falls through.
+        TABLE.iter().find(|s| s.operation == self).unwrap_or(&TABLE[0])
+    }
+
     /// The operation's name, as in the API reference and in IAM.
     pub fn name(self) -> &'static str {
         match self {
@@ -57,14 +201,7 @@ impl Operation {
 
     /// What a successful answer holds, in people's words ("a FUOTA task").
     pub fn answer_noun(self) -> &'static str {
-        match self {
-            Operation::GetFuotaTask => "a FUOTA task",
-            Operation::ListFuotaTasks => "a page of FUOTA tasks",
-            Operation::ListWirelessDevices => "a page of wireless devices",
-            Operation::ListMulticastGroupsByFuotaTask => "a page of multicast groups",
-            Operation::GetMulticastGroup => "a multicast group",
-            Operation::GetMulticastGroupSession => "a multicast session",
-        }
+        self.spec().answer_noun
     }
 
     /// What the user should check when the service refuses the id ("the task id").
@@ -78,13 +215,7 @@ impl Operation {
 
     /// The resource the request names by id, for a "not found" sentence.
     pub fn resource_noun(self) -> &'static str {
-        match self {
-            Operation::GetFuotaTask | Operation::ListMulticastGroupsByFuotaTask | Operation::ListWirelessDevices => {
-                "FUOTA task"
-            }
-            Operation::GetMulticastGroup | Operation::GetMulticastGroupSession => "multicast group",
-            Operation::ListFuotaTasks => "resource",
-        }
+        self.spec().resource_noun
     }
 }
 
@@ -123,13 +254,15 @@ pub enum DeviceSource {
     MulticastGroup(String),
 }
 
-/// One GET of a read operation: its path with labels encoded, and its query members.
+/// One call of an operation: its path with labels encoded, its query members and its JSON body.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReadRequest {
+pub struct Request {
     pub operation: Operation,
     path: String,
     /// Sorted by name, values not yet encoded.
     query: Vec<(&'static str, String)>,
+    /// The exact JSON text that is signed and sent, when the operation has a body.
+    body: Option<String>,
 }
 
 /// Checks an id that goes into the path as a label: 1..=256 characters, as the model's id shapes
@@ -156,10 +289,20 @@ fn segment(label: &str) -> String {
     utf8_percent_encode(label, STRICT).to_string()
 }
 
-impl ReadRequest {
+impl Request {
     fn new(operation: Operation, path: String, mut query: Vec<(&'static str, String)>) -> Self {
         query.sort();
-        Self { operation, path, query }
+        Self { operation, path, query, body: None }
+    }
+
+    /// The method the table gives the operation.
+    pub fn method(&self) -> Method {
+        self.operation.spec().method
+    }
+
+    /// The JSON body, exactly as it will be signed and sent.
+    pub fn body(&self) -> Option<&str> {
+        self.body.as_deref()
     }
 
     /// `GET /fuota-tasks/{Id}`.
@@ -223,39 +366,72 @@ mod tests {
 
     #[test]
     fn each_operation_has_its_path_and_query() {
-        let task = ReadRequest::get_fuota_task("a/b c").unwrap();
+        let task = Request::get_fuota_task("a/b c").unwrap();
         assert_eq!(task.path_and_query(), "/fuota-tasks/a%2Fb%20c");
-        assert_eq!(ReadRequest::list_fuota_tasks(&PageRequest::first()).path_and_query(), "/fuota-tasks?maxResults=250");
+        assert_eq!(Request::list_fuota_tasks(&PageRequest::first()).path_and_query(), "/fuota-tasks?maxResults=250");
         assert_eq!(
-            ReadRequest::list_fuota_tasks(&PageRequest::after("x+y/z=")).path_and_query(),
+            Request::list_fuota_tasks(&PageRequest::after("x+y/z=")).path_and_query(),
             "/fuota-tasks?maxResults=250&nextToken=x%2By%2Fz%3D"
         );
-        let devices = ReadRequest::list_wireless_devices(&DeviceSource::FuotaTask("t 1".into()), &PageRequest::first()).unwrap();
+        let devices = Request::list_wireless_devices(&DeviceSource::FuotaTask("t 1".into()), &PageRequest::first()).unwrap();
         assert_eq!(devices.path_and_query(), "/wireless-devices?fuotaTaskId=t%201&maxResults=250");
-        let by_group = ReadRequest::list_wireless_devices(&DeviceSource::MulticastGroup("g1".into()), &PageRequest::after("p2")).unwrap();
+        let by_group = Request::list_wireless_devices(&DeviceSource::MulticastGroup("g1".into()), &PageRequest::after("p2")).unwrap();
         assert_eq!(by_group.path_and_query(), "/wireless-devices?maxResults=250&multicastGroupId=g1&nextToken=p2");
-        let groups = ReadRequest::list_multicast_groups_by_fuota_task("t1", &PageRequest::first()).unwrap();
+        let groups = Request::list_multicast_groups_by_fuota_task("t1", &PageRequest::first()).unwrap();
         assert_eq!(groups.path_and_query(), "/fuota-tasks/t1/multicast-groups?maxResults=250");
-        assert_eq!(ReadRequest::get_multicast_group("g/1").unwrap().path_and_query(), "/multicast-groups/g%2F1");
-        assert_eq!(ReadRequest::get_multicast_group_session("g1").unwrap().path_and_query(), "/multicast-groups/g1/session");
+        assert_eq!(Request::get_multicast_group("g/1").unwrap().path_and_query(), "/multicast-groups/g%2F1");
+        assert_eq!(Request::get_multicast_group_session("g1").unwrap().path_and_query(), "/multicast-groups/g1/session");
     }
 
     #[test]
     fn an_empty_token_asks_for_the_first_page() {
         let page = PageRequest { next_token: Some(String::new()), max_results: 0 };
-        assert_eq!(ReadRequest::list_fuota_tasks(&page).path_and_query(), "/fuota-tasks?maxResults=1");
+        assert_eq!(Request::list_fuota_tasks(&page).path_and_query(), "/fuota-tasks?maxResults=1");
     }
 
     #[test]
     fn ids_a_browser_cannot_send_are_refused_before_signing() {
         for bad in [".", "..", "", "  "] {
-            assert!(ReadRequest::get_fuota_task(bad).is_err(), "{bad:?}");
-            assert!(ReadRequest::get_multicast_group(bad).is_err(), "{bad:?}");
+            assert!(Request::get_fuota_task(bad).is_err(), "{bad:?}");
+            assert!(Request::get_multicast_group(bad).is_err(), "{bad:?}");
         }
         assert!(validate_task_id(&"é".repeat(256)).is_ok());
         assert!(validate_task_id(&"a".repeat(257)).is_err());
-        let err = ReadRequest::get_multicast_group("..").unwrap_err();
+        let err = Request::get_multicast_group("..").unwrap_err();
         assert!(err.sentence().contains("multicast group"), "{}", err.sentence());
+    }
+
+    #[test]
+    fn the_table_has_one_entry_per_operation_and_its_paths_are_the_requests() {
+        for op in Operation::ALL {
+            assert_eq!(TABLE.iter().filter(|s| s.operation == op).count(), 1, "{op:?}");
+            assert_eq!(op.spec().operation, op);
+        }
+        assert_eq!(TABLE.len(), Operation::ALL.len());
+        let page = PageRequest::after("t");
+        let built = [
+            Request::get_fuota_task("x").unwrap(),
+            Request::list_fuota_tasks(&page),
+            Request::list_wireless_devices(&DeviceSource::FuotaTask("x".into()), &page).unwrap(),
+            Request::list_multicast_groups_by_fuota_task("x", &page).unwrap(),
+            Request::get_multicast_group("x").unwrap(),
+            Request::get_multicast_group_session("x").unwrap(),
+        ];
+        for request in built {
+            let spec = request.operation.spec();
+            assert_eq!(request.path, spec.path.replace("{Id}", "x"), "{:?}", spec.operation);
+            assert!(request.query.iter().all(|(name, _)| spec.query.contains(name)), "{:?}", spec.operation);
+            assert_eq!(request.body.is_some(), !spec.body.is_empty());
+            assert_eq!(request.method(), spec.method);
+        }
+    }
+
+    #[test]
+    fn only_writes_without_a_token_are_never_resent() {
+        assert!(Idempotency::Read.may_resend());
+        assert!(Idempotency::TokenWrite.may_resend());
+        assert!(!Idempotency::Write.may_resend());
+        assert!(TABLE.iter().all(|s| (s.method == Method::Get) == (s.idempotency == Idempotency::Read)));
     }
 
     #[test]
@@ -271,7 +447,7 @@ mod tests {
         #[test]
         fn any_id_and_token_stay_in_their_place(id in "\\PC{1,40}", token in "\\PC{1,60}") {
             prop_assume!(id.trim() != "." && id.trim() != ".." && !id.trim().is_empty());
-            let r = ReadRequest::list_multicast_groups_by_fuota_task(&id, &PageRequest::after(&token)).unwrap();
+            let r = Request::list_multicast_groups_by_fuota_task(&id, &PageRequest::after(&token)).unwrap();
             let pq = r.path_and_query();
             let (path, query) = pq.split_once('?').unwrap();
             prop_assert_eq!(path.split('/').count(), 4);

@@ -66,12 +66,72 @@ fn service_error(operation: Operation, answer: &HttpAnswer, json: Option<&Value>
 }
 
 /// Replaces every occurrence of a secret (the session token, the signature) in text from the
-/// network: an endpoint or a proxy that echoes the request must not put them on the page.
+/// network, however the text spells it: as is, percent-encoded (either case of hex, some or all of
+/// its characters: an echoed query string or URL), or with JSON escapes (`\/`, `\u0041`: an echoed
+/// body). An endpoint or a proxy that echoes the request must not put them on the page.
 pub fn redact(text: &str, secrets: &[&str]) -> String {
-    secrets
-        .iter()
-        .filter(|s| s.len() >= 8)
-        .fold(text.to_owned(), |t, secret| if t.contains(secret) { t.replace(secret, "** redacted **") } else { t })
+    let mut text = text.to_owned();
+    for secret in secrets.iter().filter(|s| s.len() >= 8) {
+        if text.contains(secret) {
+            text = text.replace(secret, REDACTED);
+        }
+        // Only text with an escape can spell a secret another way.
+        if text.contains(['%', '\\']) {
+            text = replace_spelled(&text, secret);
+        }
+    }
+    text
+}
+
+const REDACTED: &str = "** redacted **";
+
+/// The character one escape at the start of `rest` stands for, and its length: `%2F`, `\/`,
+/// `\u002F`. None when `rest` does not start with an escape.
+fn escaped_char(rest: &[u8]) -> Option<(char, usize)> {
+    let hex = |b: &[u8]| std::str::from_utf8(b).ok().and_then(|h| u32::from_str_radix(h, 16).ok());
+    match rest {
+        [b'%', a, b, ..] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() => hex(&rest[1..3]).and_then(char::from_u32).map(|c| (c, 3)),
+        [b'\\', b'/', ..] => Some(('/', 2)),
+        [b'\\', b'u', ..] if rest.len() >= 6 && rest[2..6].iter().all(u8::is_ascii_hexdigit) => {
+            hex(&rest[2..6]).and_then(char::from_u32).map(|c| (c, 6))
+        }
+        _ => None,
+    }
+}
+
+/// Where `secret` (ASCII, as credentials are) is spelled at the start of `text`, each of its
+/// characters as itself or as an escape: the length it takes there.
+fn spelled_at(text: &[u8], secret: &str) -> Option<usize> {
+    let mut at = 0;
+    for wanted in secret.chars() {
+        let rest = text.get(at..)?;
+        match escaped_char(rest) {
+            Some((c, len)) if c == wanted => at += len,
+            _ if rest.first().is_some_and(|&b| b as char == wanted) => at += 1,
+            _ => return None,
+        }
+    }
+    Some(at)
+}
+
+fn replace_spelled(text: &str, secret: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut copied) = (0, 0);
+    while i < bytes.len() {
+        match spelled_at(&bytes[i..], secret) {
+            // The secret's first character is ASCII, so `i` is a char boundary; so is its end.
+            Some(len) if text.is_char_boundary(i) && text.is_char_boundary(i + len) => {
+                out.push_str(&text[copied..i]);
+                out.push_str(REDACTED);
+                i += len;
+                copied = i;
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// The error for a body over [`MAX_BODY_BYTES`], also used before reading when Content-Length says so.
@@ -173,7 +233,18 @@ impl JsonAnswer {
 pub fn read_answer(operation: Operation, answer: &HttpAnswer, secrets: &[&str]) -> Result<JsonAnswer, ConsoleError> {
     let raw_body = answer.body;
     let body = redact(answer.body, secrets);
-    let answer = &HttpAnswer { body: &body, ..*answer };
+    // Every header value the console keeps is redacted like the body: an echoing proxy can put
+    // anything in a request id or an error type.
+    let [error_type, request_id, content_type, date] =
+        [answer.error_type, answer.request_id, answer.content_type, answer.date].map(|h| h.map(|v| redact(v, secrets)));
+    let answer = &HttpAnswer {
+        body: &body,
+        error_type: error_type.as_deref(),
+        request_id: request_id.as_deref(),
+        content_type: content_type.as_deref(),
+        date: date.as_deref(),
+        ..*answer
+    };
     let request_id = answer.request_id.map(str::to_owned);
     let unexpected = || ConsoleError::UnexpectedResponse {
         status: answer.status,
@@ -372,6 +443,66 @@ mod tests {
             let on_page = shown(&result);
             proptest::prop_assert!(!on_page.contains(&secret), "{}", on_page);
             proptest::prop_assert!(on_page.contains("** redacted **"));
+        }
+    }
+
+    #[test]
+    fn header_values_are_redacted_like_the_body() {
+        let secret = "tok3n/abc+def=";
+        let a = HttpAnswer {
+            status: 400,
+            error_type: Some("ValidationException:tok3n%2Fabc%2Bdef%3D"),
+            request_id: Some("rid-tok3n/abc+def="),
+            content_type: Some("application/json"),
+            date: None,
+            body: r#"{"message":"m"}"#,
+        };
+        let err = read_get_fuota_task_redacting(&a, &[secret]).unwrap_err();
+        let shown = format!("{} {:?} {:?} {:?}", err.code(), err.request_id(), err.details(), err);
+        assert!(!shown.contains("tok3n"), "{shown}");
+        assert_eq!(err.request_id(), Some("rid-** redacted **"));
+    }
+
+    #[test]
+    fn encoded_spellings_are_redacted() {
+        let secret = "IQoJb3J/pZ2+luX2=";
+        for spelled in [
+            "IQoJb3J%2FpZ2%2BluX2%3D",
+            "IQoJb3J%2fpZ2%2bluX2%3d",
+            "IQoJb3J/pZ2%2BluX2=",
+            r"IQoJb3J\/pZ2+luX2=",
+            r"IQoJ\u0062\u0033J\/pZ2+luX2=",
+            "%49%51oJb3J/pZ2+luX2=",
+        ] {
+            let text = format!("echo: x-amz-security-token={spelled}&more é");
+            let clean = redact(&text, &[secret]);
+            assert_eq!(clean, "echo: x-amz-security-token=** redacted **&more é", "{spelled}");
+        }
+        assert_eq!(redact("100% sure \\ é", &["IQoJb3J/pZ2+luX2="]), "100% sure \\ é");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+
+        /// However each character of a secret is spelled (as is, %XX in either case, JSON escape),
+        /// and whatever text surrounds it, the secret does not survive redaction.
+        #[test]
+        fn a_secret_spelled_any_way_is_redacted(
+            secret in "[A-Za-z0-9/+=]{8,40}",
+            how in proptest::collection::vec(0u8..5, 40),
+            before in "\\PC{0,20}",
+            after in "\\PC{0,20}",
+        ) {
+            let spelled: String = secret.chars().zip(how.iter().cycle()).map(|(c, how)| match how {
+                1 => format!("%{:02X}", c as u32),
+                2 => format!("%{:02x}", c as u32),
+                3 => format!("\\u{:04x}", c as u32),
+                4 if c == '/' => "\\/".to_owned(),
+                _ => c.to_string(),
+            }).collect();
+            let clean = redact(&format!("{before}{spelled}{after}"), &[secret.as_str()]);
+            proptest::prop_assert!(clean.contains(REDACTED), "{}", clean);
+            proptest::prop_assert!(!clean.contains(&spelled), "{}", clean);
         }
     }
 

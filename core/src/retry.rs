@@ -3,8 +3,14 @@
 //! At most 3 attempts; throttling errors, transient errors (HTTP 500/502/503/504, timeouts,
 //! connection failures) are retried after `random(0..1) × 2^(attempt-1)` seconds, capped at 20 s
 //! (exponential backoff with full jitter). Client errors (4xx) never are.
+//!
+//! A write the model does not mark idempotent is different: once it may have reached the service
+//! (a timeout, a network failure after sending, a 5xx) it is never re-sent, since it may have acted
+//! already; its outcome is [`ConsoleError::OutcomeUnknown`] until it is read back. Throttling is
+//! the one failure it may be retried after: the service refused it before acting.
 
 use crate::error::{ConsoleError, ErrorCode, KnownCode};
+use crate::operation::{Idempotency, Operation};
 
 /// The throttling codes the SDKs' standard retry mode knows.
 const THROTTLING_CODES: &[&str] = &[
@@ -92,10 +98,25 @@ impl RetryPolicy {
         (r * ceiling) as u64
     }
 
-    /// The wait before the next attempt, or None when the error is final or attempts are used up.
-    pub fn next_delay(&self, error: &ConsoleError, attempt: u32, random: f64) -> Option<(RetryReason, u64)> {
+    /// The wait before the next attempt of a request of `kind`, or None when the error is final
+    /// or attempts are used up.
+    pub fn next_delay(&self, error: &ConsoleError, kind: Idempotency, attempt: u32, random: f64) -> Option<(RetryReason, u64)> {
         let reason = retry_reason(error)?;
+        if reason == RetryReason::Transient && !kind.may_resend() {
+            return None;
+        }
         (attempt < self.max_attempts).then(|| (reason, self.delay_ms(attempt, random)))
+    }
+}
+
+/// The error a request of `operation` ends with: a write that cannot be re-sent and may have
+/// reached the service ends `OutcomeUnknown`, whatever failed; anything else as it failed.
+pub fn final_error(operation: Operation, error: ConsoleError) -> ConsoleError {
+    let unsure = retry_reason(&error) == Some(RetryReason::Transient);
+    if unsure && !operation.spec().idempotency.may_resend() {
+        ConsoleError::OutcomeUnknown { operation, cause: Box::new(error) }
+    } else {
+        error
     }
 }
 
@@ -103,7 +124,8 @@ impl RetryPolicy {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Progress {
     Retrying { reason: RetryReason, code: String, delay_ms: u64, next_attempt: u32, of: u32 },
-    ClockCorrected { offset_ms: i64 },
+    /// The browser's clock was corrected for requests to `host`.
+    ClockCorrected { host: String, offset_ms: i64 },
 }
 
 impl Progress {
@@ -115,7 +137,7 @@ impl Progress {
                 reason.label(),
                 *delay_ms as f64 / 1000.0
             ),
-            Progress::ClockCorrected { offset_ms } => crate::clock_skew::describe_offset(*offset_ms),
+            Progress::ClockCorrected { offset_ms, .. } => crate::clock_skew::describe_offset(*offset_ms),
         }
     }
 }
@@ -155,9 +177,36 @@ mod tests {
     fn three_attempts_then_stop() {
         let p = RetryPolicy::default();
         let e = service("ThrottlingException", 429);
-        assert!(p.next_delay(&e, 1, 0.5).is_some());
-        assert!(p.next_delay(&e, 2, 0.5).is_some());
-        assert!(p.next_delay(&e, 3, 0.5).is_none());
+        for kind in [Idempotency::Read, Idempotency::TokenWrite, Idempotency::Write] {
+            assert!(p.next_delay(&e, kind, 1, 0.5).is_some(), "throttled before acting: {kind:?}");
+            assert!(p.next_delay(&e, kind, 2, 0.5).is_some());
+            assert!(p.next_delay(&e, kind, 3, 0.5).is_none());
+        }
+    }
+
+    /// A write without a token is sent once whatever fails after it may have reached the service;
+    /// reads and token writes retry as the SDKs do.
+    #[test]
+    fn a_write_without_a_token_is_never_resent_after_it_may_have_arrived() {
+        let p = RetryPolicy::default();
+        let unsure = [
+            service("InternalServerException", 500),
+            service("SomethingNew", 503),
+            ConsoleError::Timeout { seconds: 20 },
+            ConsoleError::Network { url: String::new(), detail: String::new(), cors_ruled_out: true },
+            ConsoleError::UnexpectedResponse { status: 502, content_type: None, excerpt: String::new(), request_id: None },
+        ];
+        for e in &unsure {
+            assert_eq!(p.next_delay(e, Idempotency::Write, 1, 0.5), None, "{e:?}");
+            assert!(p.next_delay(e, Idempotency::TokenWrite, 1, 0.5).is_some(), "{e:?}");
+            assert!(p.next_delay(e, Idempotency::Read, 1, 0.5).is_some(), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn reads_end_with_their_own_error() {
+        let e = ConsoleError::Timeout { seconds: 20 };
+        assert_eq!(final_error(Operation::GetFuotaTask, e.clone()), e);
     }
 
     #[test]
@@ -182,6 +231,16 @@ mod tests {
         fn delay_is_bounded_for_any_input(attempt in any::<u32>(), random in any::<f64>()) {
             let p = RetryPolicy::default();
             prop_assert!(p.delay_ms(attempt, random) <= p.cap_ms);
+        }
+
+        /// However many attempts, a write without a token is only ever retried after throttling.
+        #[test]
+        fn a_plain_write_retries_only_after_throttling(status in 0u16..1000, attempt in 0u32..10, random in 0.0f64..1.0) {
+            let e = service("SomeCode", status);
+            if let Some((reason, _)) = RetryPolicy::default().next_delay(&e, Idempotency::Write, attempt, random) {
+                prop_assert_eq!(reason, RetryReason::Throttled);
+                prop_assert_eq!(status, 429);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
-//! SigV4 signing of an IoT Wireless GET with `aws-sigv4`. Time is an input: the browser's clock is
-//! read by the shell, never here (`SystemTime::now()` panics on wasm32).
+//! SigV4 signing of any IoT Wireless request with `aws-sigv4`: the method, the URL exactly as it will
+//! be fetched, and the exact bytes of the body. Time is an input: the browser's clock is read by the
+//! shell, never here (`SystemTime::now()` panics on wasm32).
 
 use std::time::{Duration, SystemTime};
 
@@ -31,17 +32,20 @@ impl std::fmt::Debug for SignedHeader {
     }
 }
 
-/// A signed GET: the headers to set, and the signature as aws-sigv4 computed it (for redacting an
-/// answer that echoes it; never shown).
+/// The media type of every request body (rest-json): signed, and sent as signed.
+pub const JSON_CONTENT_TYPE: &str = "application/json";
+
+/// A signed request: every header to set (the signer's and, with a body, its `Content-Type`), and
+/// the signature as aws-sigv4 computed it (for redacting an answer that echoes it; never shown).
 #[derive(Clone, PartialEq, Eq)]
-pub struct SignedGet {
+pub struct SignedRequest {
     pub headers: Vec<SignedHeader>,
     pub signature: String,
 }
 
-impl std::fmt::Debug for SignedGet {
+impl std::fmt::Debug for SignedRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SignedGet").field("headers", &self.headers).field("signature", &"** redacted **").finish()
+        f.debug_struct("SignedRequest").field("headers", &self.headers).field("signature", &"** redacted **").finish()
     }
 }
 
@@ -53,15 +57,21 @@ pub fn time_from_epoch_millis(epoch_millis: f64) -> Result<SystemTime, ConsoleEr
     Ok(SystemTime::UNIX_EPOCH + Duration::from_millis(epoch_millis as u64))
 }
 
-/// Signs `GET url` for `region` at `time`; returns the headers to add (x-amz-date, authorization
-/// and, with temporary credentials, x-amz-security-token) and the signature. The Host header is
-/// signed from the URL.
-pub fn sign_get(
+/// Signs `method url` with `body` (None: no body, as a GET or DELETE has) for `region` at `time`.
+/// The URL must be the one that is fetched, byte for byte: the query is signed as it stands (its
+/// values already strictly encoded by [`crate::operation`]). A body is hashed as the exact bytes
+/// that will be sent and goes with `Content-Type: application/json`, which is signed too, as
+/// botocore signs it. Returns every header to add (x-amz-date, authorization, with temporary
+/// credentials x-amz-security-token, and content-type with a body); the Host header is signed from
+/// the URL.
+pub fn sign_request(
+    method: &str,
     url: &str,
+    body: Option<&str>,
     credentials: &TemporaryCredentials,
     region: &str,
     time: SystemTime,
-) -> Result<SignedGet, ConsoleError> {
+) -> Result<SignedRequest, ConsoleError> {
     let failed = |e: &dyn std::fmt::Display| ConsoleError::Signing { detail: e.to_string() };
     let params = v4::SigningParams::builder()
         .identity(credentials.identity())
@@ -72,14 +82,19 @@ pub fn sign_get(
         .build()
         .map_err(|e| failed(&e))?
         .into();
-    let request = SignableRequest::new("GET", url, std::iter::empty(), SignableBody::Bytes(&[])).map_err(|e| failed(&e))?;
+    let content_type = body.map(|_| ("content-type", JSON_CONTENT_TYPE));
+    let bytes = body.unwrap_or_default().as_bytes();
+    let request = SignableRequest::new(method, url, content_type.into_iter(), SignableBody::Bytes(bytes)).map_err(|e| failed(&e))?;
     let (instructions, signature) = sign(request, &params).map_err(|e| failed(&e))?.into_parts();
     let (headers, _query) = instructions.into_parts();
-    let headers = headers
+    let mut headers: Vec<SignedHeader> = headers
         .into_iter()
         .map(|h| SignedHeader { name: h.name().to_owned(), value: h.value().to_owned(), sensitive: h.sensitive() })
         .collect();
-    Ok(SignedGet { headers, signature })
+    if let Some((name, value)) = content_type {
+        headers.push(SignedHeader { name: name.to_owned(), value: value.to_owned(), sensitive: false });
+    }
+    Ok(SignedRequest { headers, signature })
 }
 
 #[cfg(test)]
@@ -90,7 +105,7 @@ mod tests {
     fn signs_with_token_and_date() {
         let c = TemporaryCredentials::new("ASIAEXAMPLEEXAMPLE12", "secret-value-9", "tok-value-123").unwrap();
         let t = time_from_epoch_millis(1_700_000_000_000.0).unwrap();
-        let signed = sign_get("https://api.iotwireless.us-east-1.amazonaws.com/fuota-tasks/x", &c, "us-east-1", t).unwrap();
+        let signed = sign_request("GET", "https://api.iotwireless.us-east-1.amazonaws.com/fuota-tasks/x", None, &c, "us-east-1", t).unwrap();
         let h = &signed.headers;
         let names: Vec<&str> = h.iter().map(|h| h.name.as_str()).collect();
         assert!(names.contains(&"x-amz-date"));

@@ -108,6 +108,51 @@ fn aws_error(status: u16, code: &str, message: &str, extra: Value) -> Reply {
     reply
 }
 
+/// The operations this endpoint serves: method, path template (labels in braces) and the API's
+/// name. A test checks them against the console's operation table (`fuota_core::operation::TABLE`),
+/// so that the endpoint serves exactly what the console calls.
+pub const ROUTES: &[(&str, &str, &str)] = &[
+    ("GET", "/fuota-tasks", "ListFuotaTasks"),
+    ("GET", "/fuota-tasks/{Id}", "GetFuotaTask"),
+    ("GET", "/fuota-tasks/{Id}/multicast-groups", "ListMulticastGroupsByFuotaTask"),
+    ("GET", "/wireless-devices", "ListWirelessDevices"),
+    ("GET", "/multicast-groups/{Id}", "GetMulticastGroup"),
+    ("GET", "/multicast-groups/{Id}/session", "GetMulticastGroupSession"),
+];
+
+/// The operation a request names and its path labels (still percent-encoded), or None when no
+/// route matches: a label matches one non-empty segment.
+pub fn route<'p>(method: &str, raw_path: &'p str) -> Option<(&'static str, Vec<&'p str>)> {
+    let segments: Vec<&str> = raw_path.trim_start_matches('/').split('/').collect();
+    ROUTES.iter().find_map(|(m, template, name)| {
+        let parts: Vec<&str> = template.trim_start_matches('/').split('/').collect();
+        if *m != method || parts.len() != segments.len() {
+            return None;
+        }
+        let mut labels = Vec::new();
+        for (part, segment) in parts.iter().zip(&segments) {
+            if part.starts_with('{') {
+                if segment.is_empty() {
+                    return None;
+                }
+                labels.push(*segment);
+            } else if part != segment {
+                return None;
+            }
+        }
+        Some((*name, labels))
+    })
+}
+
+/// The methods a CORS preflight allows: the routes' and OPTIONS.
+fn allowed_methods() -> String {
+    let mut methods: Vec<&str> = ROUTES.iter().map(|(m, _, _)| *m).collect();
+    methods.sort_unstable();
+    methods.dedup();
+    methods.push("OPTIONS");
+    methods.join(", ")
+}
+
 pub struct Endpoint {
     pub config: Config,
     /// When the endpoint started (real clock): `demo-live` runs from here.
@@ -175,7 +220,7 @@ impl Endpoint {
         }
         let mut reply = Reply::raw(200, "text/plain", Vec::new());
         let asked = req.header("access-control-request-headers").unwrap_or("").to_owned();
-        reply.headers.push(("Access-Control-Allow-Methods".into(), "GET, OPTIONS".into()));
+        reply.headers.push(("Access-Control-Allow-Methods".into(), allowed_methods()));
         reply.headers.push(("Access-Control-Allow-Headers".into(), asked));
         reply.headers.push(("Access-Control-Max-Age".into(), "600".into()));
         reply
@@ -186,39 +231,39 @@ impl Endpoint {
             return aws_error(e.status, e.code, &e.message, json!({}));
         }
         let region = &self.config.regions[0];
-        let segments: Vec<&str> = req.raw_path.trim_start_matches('/').split('/').collect();
         let query = match Query::parse(req.raw_query) {
             Ok(q) => q,
             Err(reply) => return reply,
         };
+        let Some((operation, labels)) = route(req.method, req.raw_path) else {
+            return aws_error(404, "UnknownOperationException", "The requested operation is not supported by this endpoint.", json!({}));
+        };
         let decode = |label: &str| percent_encoding::percent_decode_str(label).decode_utf8_lossy().into_owned();
-        match (req.method, segments.as_slice()) {
-            ("GET", ["fuota-tasks"]) => self.list_tasks(&query, region),
-            ("GET", ["fuota-tasks", id, "multicast-groups"]) => self.list_groups_of_task(&decode(id), &query),
-            ("GET", ["wireless-devices"]) => self.list_devices(&query, region, elapsed),
-            ("GET", ["multicast-groups", id]) => match campaign::multicast_group(&decode(id), region) {
+        let id = labels.first().map(|l| decode(l)).unwrap_or_default();
+        match operation {
+            "ListFuotaTasks" => self.list_tasks(&query, region),
+            "ListMulticastGroupsByFuotaTask" => self.list_groups_of_task(&id, &query),
+            "ListWirelessDevices" => self.list_devices(&query, region, elapsed),
+            "GetMulticastGroup" => match campaign::multicast_group(&id, region) {
                 Some(group) => Reply::json(200, &group),
-                None => not_found(&decode(id), "MulticastGroup"),
+                None => not_found(&id, "MulticastGroup"),
             },
-            ("GET", ["multicast-groups", id, "session"]) => {
-                let id = decode(id);
-                match (campaign::multicast_group(&id, region), campaign::multicast_session(&id)) {
-                    (Some(_), Some(session)) => Reply::json(200, &session),
-                    (Some(_), None) => Reply::json(200, &json!({})),
-                    (None, _) => not_found(&id, "MulticastGroup"),
-                }
-            }
-            ("GET", ["fuota-tasks", "fault-echo"]) => {
+            "GetMulticastGroupSession" => match (campaign::multicast_group(&id, region), campaign::multicast_session(&id)) {
+                (Some(_), Some(session)) => Reply::json(200, &session),
+                (Some(_), None) => Reply::json(200, &json!({})),
+                (None, _) => not_found(&id, "MulticastGroup"),
+            },
+            "GetFuotaTask" if id == "fault-echo" => {
                 // A debugging proxy that echoes the request: the page must not show what it sent.
                 let echoed: Vec<String> = req.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect();
                 aws_error(400, "ValidationException", &format!("Your request was: {}", echoed.join("; ")), json!({}))
             }
-            ("GET", ["fuota-tasks", id]) => self.get_task(&decode(id), region, elapsed),
+            "GetFuotaTask" => self.get_task(req, &id, region, elapsed),
             _ => aws_error(404, "UnknownOperationException", "The requested operation is not supported by this endpoint.", json!({})),
         }
     }
 
-    fn get_task(&self, id: &str, region: &str, elapsed: f64) -> Reply {
+    fn get_task(&self, req: &WireRequest, id: &str, region: &str, elapsed: f64) -> Reply {
         if id.chars().count() > 256 {
             return aws_error(400, "ValidationException", "1 validation error detected: Value at 'id' failed to satisfy constraint: Member must have length less than or equal to 256", json!({}));
         }
@@ -234,8 +279,22 @@ impl Endpoint {
             "fault-empty" => Reply::raw(503, "application/json", Vec::new()),
             "fault-huge" => Reply::json(200, &json!({"Id": "fault-huge", "Description": "x".repeat(1 << 20)})),
             "fault-huge-chunked" => Reply { chunked: true, ..Reply::json(200, &json!({"Id": "fault-huge-chunked", "Description": "x".repeat(4 << 20)})) },
+            // A proxy that echoes the request's token into a header the console keeps.
+            "fault-echo-header" => {
+                let token = req.header("x-amz-security-token").unwrap_or_default();
+                let mut reply = aws_error(400, "ValidationException", "The request id says it all.", json!({}));
+                reply.headers.push(("x-amzn-RequestId".into(), format!("echo-{}", token.replace('-', "%2D"))));
+                reply
+            }
+            // A proxy or load balancer that sends the client elsewhere: a browser that followed
+            // it would carry the session token (it drops only Authorization) to that host.
+            "fault-redirect" => {
+                let mut reply = Reply::raw(307, "text/plain", b"Temporary Redirect".to_vec());
+                reply.headers.push(("Location".into(), "http://127.0.0.1:9/collect-the-token".into()));
+                reply
+            }
             "fault-slow" => {
-                let mut reply = self.get_task("demo-in-session", region, elapsed);
+                let mut reply = self.get_task(req, "demo-in-session", region, elapsed);
                 reply.delay = Some(self.config.slow_delay);
                 reply
             }
@@ -328,6 +387,10 @@ impl Endpoint {
             if let Some(row) = rows.get_mut(1) {
                 row["McGroupId"] = json!("seven");
             }
+        }
+        if fault == "fault-devices-endless" {
+            // A list that never ends: every page is empty and names a new page after it.
+            return paged(json!({"WirelessDeviceList": []}), &kind, start + 1, usize::MAX);
         }
         let mut reply = paged(json!({"WirelessDeviceList": rows}), &kind, start + take, members.len());
         if fault == "fault-devices-loop" && start > 0 {

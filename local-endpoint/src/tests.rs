@@ -10,6 +10,8 @@ use super::*;
 const VECTORS: &str = include_str!("../../tests/vectors/sigv4.json");
 
 struct Signed {
+    method: String,
+    body: String,
     path: String,
     query: String,
     headers: Vec<(String, String)>,
@@ -26,11 +28,18 @@ fn from_vector(v: &Value) -> Signed {
         headers.push((k.clone(), val.as_str().unwrap().to_owned()));
     }
     Signed {
+        method: v["method"].as_str().unwrap_or("GET").to_owned(),
+        body: v["body"].as_str().unwrap_or_default().to_owned(),
         path: path.to_owned(),
         query: query.to_owned(),
         headers,
         at: SystemTime::UNIX_EPOCH + Duration::from_secs(v["epoch_seconds"].as_u64().unwrap()),
     }
+}
+
+/// A request for the handlers that read nothing of it.
+fn unsigned() -> WireRequest<'static> {
+    WireRequest { method: "GET", raw_path: "/", raw_query: "", headers: &[], body: b"" }
 }
 
 fn vectors() -> Vec<Value> {
@@ -48,7 +57,7 @@ fn identity_of(v: &Value) -> Identity {
 }
 
 fn check(s: &Signed, identity: &Identity, region: &str, now: SystemTime) -> Result<(), sigv4::AuthError> {
-    let req = WireRequest { method: "GET", raw_path: &s.path, raw_query: &s.query, headers: &s.headers, body: b"" };
+    let req = WireRequest { method: &s.method, raw_path: &s.path, raw_query: &s.query, headers: &s.headers, body: s.body.as_bytes() };
     sigv4::verify(&req, std::slice::from_ref(identity), "iotwireless", &[region.to_owned()], now).map(|_| ())
 }
 
@@ -222,7 +231,7 @@ fn demo_live_moves_from_pending_to_done() {
     let endpoint = Endpoint::started_at(Config::default(), start);
     let status_at = |secs: f64| {
         let elapsed = endpoint.live_elapsed(start + Duration::from_secs_f64(secs));
-        body_of(&endpoint.get_task("demo-live", "us-east-1", elapsed))["Status"].as_str().unwrap().to_owned()
+        body_of(&endpoint.get_task(&unsigned(), "demo-live", "us-east-1", elapsed))["Status"].as_str().unwrap().to_owned()
     };
     assert_eq!(status_at(0.0), "Pending");
     assert_eq!(status_at(campaign::LIVE_WAITING_AT), "FuotaSession_Waiting");
@@ -282,11 +291,53 @@ fn preflight_is_answered_and_can_be_switched_off() {
 #[test]
 fn once_faults_fail_the_first_time_only() {
     let endpoint = Endpoint::new(Config::default());
-    assert_eq!(endpoint.get_task("fault-throttle-once-a", "us-east-1", 0.0).status, 429);
-    let second = endpoint.get_task("fault-throttle-once-a", "us-east-1", 0.0);
+    assert_eq!(endpoint.get_task(&unsigned(), "fault-throttle-once-a", "us-east-1", 0.0).status, 429);
+    let second = endpoint.get_task(&unsigned(), "fault-throttle-once-a", "us-east-1", 0.0);
     assert_eq!(second.status, 200);
     let body: Value = serde_json::from_slice(&second.body).unwrap();
     assert_eq!(body["Id"], "fault-throttle-once-a");
-    assert_eq!(endpoint.get_task("fault-unavailable-once-b", "us-east-1", 0.0).status, 503);
-    assert_eq!(endpoint.get_task("fault-unavailable-once-b", "us-east-1", 0.0).status, 200);
+    assert_eq!(endpoint.get_task(&unsigned(), "fault-unavailable-once-b", "us-east-1", 0.0).status, 503);
+    assert_eq!(endpoint.get_task(&unsigned(), "fault-unavailable-once-b", "us-east-1", 0.0).status, 200);
+}
+
+/// The faults the console's request path must survive: a list that never ends, a redirect.
+#[test]
+fn an_endless_list_names_a_new_page_every_time_and_a_redirect_points_elsewhere() {
+    let endpoint = Endpoint::new(Config::default());
+    let mut token = None::<String>;
+    let mut seen = HashSet::new();
+    for _ in 0..50 {
+        let raw = match &token {
+            Some(t) => format!("fuotaTaskId=fault-devices-endless&nextToken={}", percent_encoding::utf8_percent_encode(t, percent_encoding::NON_ALPHANUMERIC)),
+            None => "fuotaTaskId=fault-devices-endless".to_owned(),
+        };
+        let body = body_of(&endpoint.list_devices(&Query::parse(&raw).unwrap(), "us-east-1", 0.0));
+        assert_eq!(body["WirelessDeviceList"], serde_json::json!([]));
+        let next = body["NextToken"].as_str().expect("always a next page").to_owned();
+        assert!(seen.insert(next.clone()), "a new token every time");
+        token = Some(next);
+    }
+    let redirect = endpoint.get_task(&unsigned(), "fault-redirect", "us-east-1", 0.0);
+    assert_eq!(redirect.status, 307);
+    assert!(redirect.header("location").is_some_and(|l| l.starts_with("http://127.0.0.1:9/")));
+}
+
+/// The endpoint serves exactly the operations of the console's table, at the table's method and
+/// path, and refuses what the table does not list.
+#[test]
+fn the_routes_are_the_operation_table() {
+    use fuota_core::operation::TABLE;
+    assert_eq!(ROUTES.len(), TABLE.len());
+    for spec in TABLE {
+        let entry = (spec.method.as_str(), spec.path, spec.operation.name());
+        assert!(ROUTES.contains(&entry), "{entry:?} is in the console's table, not served here");
+        let sample = spec.path.replace("{Id}", "x%2Fy");
+        let (name, labels) = route(spec.method.as_str(), &sample).unwrap();
+        assert_eq!(name, spec.operation.name());
+        assert_eq!(labels, if spec.path.contains("{Id}") { vec!["x%2Fy"] } else { vec![] });
+    }
+    assert_eq!(route("GET", "/wireless-devices/d1"), None, "GetWirelessDevice (it returns the device's keys)");
+    assert_eq!(route("DELETE", "/fuota-tasks/t1"), None);
+    assert_eq!(route("GET", "/fuota-tasks//multicast-groups"), None);
+    assert_eq!(allowed_methods(), "GET, OPTIONS");
 }

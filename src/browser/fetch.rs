@@ -1,16 +1,15 @@
-//! One signed IoT Wireless GET over `fetch`, for any read operation: sign with the browser clock,
-//! send, read, classify.
+//! One signed IoT Wireless request over `fetch`, for any operation: sign with the browser clock,
+//! send exactly what was signed (method, URL byte for byte, body), read, classify.
 
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use fuota_core::connection::{Connection, PreparedRead};
+use fuota_core::connection::{Connection, PreparedRequest};
 use fuota_core::failure::{classify, FailedFetch};
 use fuota_core::response::{read_answer, too_large, HttpAnswer, JsonAnswer, MAX_BODY_BYTES};
-use fuota_core::signing::{sign_get, time_from_epoch_millis};
+use fuota_core::signing::{sign_request, time_from_epoch_millis};
 use fuota_core::ConsoleError;
-use gloo_net::http::{Headers, Request};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen::JsCast;
@@ -80,9 +79,9 @@ async fn read_capped(response: &gloo_net::http::Response, controller: &AbortCont
 }
 
 /// Why a fetch stopped, seen from the outside (the first look: see [`explain`]).
-fn failure(url: &str, detail: String, timed_out: bool, cancelled: bool) -> ConsoleError {
-    if timed_out {
-        ConsoleError::Timeout { seconds: ATTEMPT_TIMEOUT.as_secs() as u32 }
+fn failure(url: &str, detail: String, timed_out: Option<Duration>, cancelled: bool) -> ConsoleError {
+    if let Some(waited) = timed_out {
+        ConsoleError::Timeout { seconds: waited.as_secs().max(1) as u32 }
     } else if cancelled {
         ConsoleError::Cancelled
     } else {
@@ -156,13 +155,13 @@ async fn explain(url: &str, detail: String, watch: &PolicyWatch, signal: &AbortS
 pub type Attempt = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsonAnswer, ConsoleError>>>>;
 
 crate::on_demand! {
-    /// Signs and sends one read once, with `connection`'s credentials. `cancel` lets the caller
+    /// Signs and sends one request once, with `connection`'s current credentials. `cancel` lets the caller
     /// stop it; a timer aborts the attempt after `timeout`; `clock_offset_ms` corrects a browser
     /// clock known to be off. The signer (aws-sigv4, SHA-256, the HTTP types) is in the console's
     /// part: the form does not wait for it.
     pub fn read_once / read_once_part [console, "signer"] (
         connection: Connection,
-        read: PreparedRead,
+        read: PreparedRequest,
         cancel: AbortSignal,
         timeout: Duration,
         clock_offset_ms: i64,
@@ -171,9 +170,13 @@ crate::on_demand! {
     }
 }
 
+fn browser_refused(what: &str) -> ConsoleError {
+    ConsoleError::Signing { detail: format!("this browser refused {what}") }
+}
+
 async fn attempt(
     connection: &Connection,
-    read: &PreparedRead,
+    read: &PreparedRequest,
     cancel: &AbortSignal,
     timeout: Duration,
     clock_offset_ms: i64,
@@ -182,15 +185,14 @@ async fn attempt(
         return Err(ConsoleError::Cancelled);
     }
     let now = clock::now_millis() + clock_offset_ms as f64;
-    let credentials = &connection.credentials;
+    // Asked at every attempt: after Forget, nothing signs, not even a retry already under way.
+    let credentials = connection.credentials()?;
     credentials.check_current(now as i64)?;
     let time = time_from_epoch_millis(now)?;
-    let signed = sign_get(&read.url, credentials, &connection.region, time)?;
-    let raw_headers = web_sys::Headers::new().map_err(|_| ConsoleError::Signing { detail: "no Headers in this browser".into() })?;
+    let signed = sign_request(read.method.as_str(), &read.url, read.body.as_deref(), &credentials, &connection.region, time)?;
+    let raw_headers = web_sys::Headers::new().map_err(|_| browser_refused("to make headers"))?;
     for h in &signed.headers {
-        raw_headers
-            .set(&h.name, &h.value)
-            .map_err(|_| ConsoleError::Signing { detail: format!("the browser refused the {} header", h.name) })?;
+        raw_headers.set(&h.name, &h.value).map_err(|_| browser_refused(&format!("the {} header", h.name)))?;
     }
 
     // This attempt's own controller: the timer aborts it without cancelling the whole request,
@@ -208,26 +210,40 @@ async fn attempt(
                 controller.abort();
             }
         },
-        timeout,
+        timeout.min(Duration::from_millis(fuota_core::live::MAX_TIMER_MS)),
     )
     .ok());
+    let waited = || timed_out.get().then_some(timeout);
     let signal = controller.signal();
     let watch = PolicyWatch::new(&read.send_url);
-    // Signed for `url`; sent to `send_url` (the same, or a relay that forwards with the signed Host).
-    let sent = Request::get(&read.send_url)
-        .headers(Headers::from_raw(raw_headers))
-        .abort_signal(Some(&signal))
-        .send()
-        .await;
+    // The request is built here, not with gloo-net's builder: that one appends `&` to a URL that
+    // already has a query (gloo issue 498, still in the 0.6.0 that Leptos pulls), so the URL
+    // fetched would not be the URL signed, and botocore's canonical form (an empty parameter)
+    // refuses it. Signed for `url`, sent to `send_url`: the same, or a relay's with the same path
+    // and query. A redirect is never followed: the browser would carry the session token (it
+    // drops only Authorization) to wherever it points.
+    let init = web_sys::RequestInit::new();
+    init.set_method(read.method.as_str());
+    init.set_headers(&raw_headers);
+    init.set_signal(Some(&signal));
+    init.set_redirect(web_sys::RequestRedirect::Manual);
+    if let Some(body) = &read.body {
+        init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    }
+    let request = web_sys::Request::new_with_str_and_init(&read.send_url, &init).map_err(|_| browser_refused("the request's URL"))?;
+    let sent = gloo_net::http::Request::from(request).send().await;
     let response = match sent {
         Ok(r) => r,
         Err(e) => {
-            return Err(match failure(&read.send_url, e.to_string(), timed_out.get(), cancel.aborted()) {
+            return Err(match failure(&read.send_url, e.to_string(), waited(), cancel.aborted()) {
                 ConsoleError::Network { url, detail, .. } => explain(&url, detail, &watch, &signal).await,
                 other => other,
             })
         }
     };
+    if response.type_() == web_sys::ResponseType::Opaqueredirect {
+        return Err(ConsoleError::Redirected { host: read.destination().to_owned() });
+    }
     let headers = response.headers();
     let [error_type, request_id, content_type, date] =
         ["x-amzn-errortype", "x-amzn-requestid", "content-type", "date"].map(|name| headers.get(name));
@@ -239,21 +255,29 @@ async fn attempt(
         date: date.as_deref(),
         body: "",
     };
-    let declared = headers.get("content-length").and_then(|l| l.parse::<usize>().ok());
-    if let Some(length) = declared.filter(|l| *l > MAX_BODY_BYTES) {
-        controller.abort();
-        return Err(too_large(&answer, length));
-    }
-    let body = match read_capped(&response, &controller).await {
-        Ok(Ok(body)) => body,
-        Ok(Err(read_so_far)) => return Err(too_large(&answer, read_so_far)),
-        Err(e) => return Err(failure(&read.send_url, e, timed_out.get(), cancel.aborted())),
-    };
-    // What an echoing endpoint or proxy sends back of the request never reaches the page.
+    // What an echoing endpoint or proxy sends back of the request never reaches the page: not in
+    // the body, not in a header value.
     let secrets: Vec<&str> = [credentials.session_token.as_deref().map(String::as_str), Some(credentials.secret_access_key()), Some(signed.signature.as_str())]
         .into_iter()
         .flatten()
         .collect();
+    let declared = headers.get("content-length").and_then(|l| l.parse::<usize>().ok());
+    if let Some(length) = declared.filter(|l| *l > MAX_BODY_BYTES) {
+        controller.abort();
+        return Err(redacted_too_large(&answer, length, &secrets));
+    }
+    let body = match read_capped(&response, &controller).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(read_so_far)) => return Err(redacted_too_large(&answer, read_so_far, &secrets)),
+        Err(e) => return Err(failure(&read.send_url, e, waited(), cancel.aborted())),
+    };
     answer.body = &body;
     read_answer(read.operation, &answer, &secrets)
+}
+
+/// [`too_large`] with the header values it keeps redacted.
+fn redacted_too_large(answer: &HttpAnswer, length: usize, secrets: &[&str]) -> ConsoleError {
+    let request_id = answer.request_id.map(|r| fuota_core::response::redact(r, secrets));
+    let content_type = answer.content_type.map(|c| fuota_core::response::redact(c, secrets));
+    too_large(&HttpAnswer { request_id: request_id.as_deref(), content_type: content_type.as_deref(), ..*answer }, length)
 }

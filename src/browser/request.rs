@@ -1,14 +1,16 @@
-//! Any read the way an AWS SDK sends it: retries with backoff and jitter, one re-sign after a
-//! clock-skew error, a timeout per attempt, and cancel through the caller's AbortController.
+//! Any request the way an AWS SDK sends it: retries with backoff and jitter (a write without an
+//! idempotency token is never re-sent once it may have arrived), one re-sign after a clock-skew
+//! error, a timeout per attempt, and cancel through the caller's AbortController.
 
 use std::time::Duration;
 
 use fuota_core::clock_skew::learn_offset;
+use fuota_core::retry::final_error;
 use fuota_core::operation::PageRequest;
 use fuota_core::pages::{Page, PageCursor};
 use fuota_core::response::JsonAnswer;
 use fuota_core::retry::{Progress, RetryPolicy};
-use fuota_core::{Connection, ConsoleError, ReadRequest};
+use fuota_core::{Connection, ConsoleError, Request};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
@@ -19,13 +21,15 @@ use super::{clock, fetch};
 pub struct SendOptions {
     pub policy: RetryPolicy,
     pub attempt_timeout: Duration,
-    /// The correction for the browser's clock, learned earlier (ms).
+    /// The correction for the browser's clock learned earlier from the request's destination (ms).
     pub clock_offset_ms: i64,
+    /// The most pages of one list that are read (`fuota_core::pages::MAX_PAGES`).
+    pub max_pages: u32,
 }
 
 impl Default for SendOptions {
     fn default() -> Self {
-        Self { policy: RetryPolicy::default(), attempt_timeout: fetch::ATTEMPT_TIMEOUT, clock_offset_ms: 0 }
+        Self { policy: RetryPolicy::default(), attempt_timeout: fetch::ATTEMPT_TIMEOUT, clock_offset_ms: 0, max_pages: fuota_core::pages::MAX_PAGES }
     }
 }
 
@@ -55,23 +59,24 @@ async fn sleep(ms: u64, signal: &AbortSignal) -> Result<(), ConsoleError> {
 }
 
 /// Sends `request` through `connection` until it succeeds, fails for good, or is cancelled.
-/// `on_progress` hears of every retry and of a clock correction (keep the offset for later
-/// requests). The answer is JSON: the operation's own parse (`JsonAnswer::parse`) types it.
+/// `on_progress` hears of every retry and of a clock correction (keep it for later requests to the
+/// same host). The answer is JSON: the operation's own parse (`JsonAnswer::parse`) types it.
 pub async fn send(
     connection: &Connection,
-    request: &ReadRequest,
+    request: &Request,
     controller: &AbortController,
     options: SendOptions,
     // `dyn`: one copy of this loop in the wasm for every caller (measured: each generic copy cost KBs).
     on_progress: &dyn Fn(Progress),
 ) -> Result<JsonAnswer, ConsoleError> {
     let signal = controller.signal();
-    let read = connection.prepare(request);
+    let prepared = connection.prepare(request);
+    let kind = request.operation.spec().idempotency;
     let mut offset = options.clock_offset_ms;
     let mut skew_corrected = false;
     let mut attempt = 1;
     loop {
-        let sent = fetch::read_once(connection.clone(), read.clone(), signal.clone(), options.attempt_timeout, offset).await;
+        let sent = fetch::read_once(connection.clone(), prepared.clone(), signal.clone(), options.attempt_timeout, offset).await;
         let error = match sent {
             Ok(attempt) => match attempt.await {
                 Ok(answer) => return Ok(answer),
@@ -81,16 +86,18 @@ pub async fn send(
             Err(missing) => return Err(missing.into()),
         };
         if !skew_corrected {
-            if let Some(learned) = learn_offset(&error, clock::now_millis() as i64) {
-                // A wrong clock is not a failed attempt: re-sign once with the service's time.
+            // A host that names a time more than an hour away is told about, never signed for.
+            if let Some(learned) = learn_offset(&error, clock::now_millis() as i64, prepared.destination())? {
+                // A wrong clock is not a failed attempt: re-sign once with the service's time. The
+                // service refused the request's time before acting, so even a write may go again.
                 skew_corrected = true;
                 offset = learned;
-                on_progress(Progress::ClockCorrected { offset_ms: learned });
+                on_progress(Progress::ClockCorrected { host: prepared.destination().to_owned(), offset_ms: learned });
                 continue;
             }
         }
-        let Some((reason, delay_ms)) = options.policy.next_delay(&error, attempt, js_sys::Math::random()) else {
-            return Err(error);
+        let Some((reason, delay_ms)) = options.policy.next_delay(&error, kind, attempt, js_sys::Math::random()) else {
+            return Err(final_error(request.operation, error));
         };
         attempt += 1;
         on_progress(Progress::Retrying { reason, code: error.code().to_owned(), delay_ms, next_attempt: attempt, of: options.policy.max_attempts });
@@ -101,10 +108,10 @@ pub async fn send(
 /// Reads every page of a list: asks for the first, then follows `NextToken` until it ends (each
 /// page through [`send`], with its retries). `on_page` gets each page's items as they arrive, so
 /// that what was read stays shown when a later page fails. A token given twice is a
-/// `PaginationError`, not a loop.
+/// `PaginationError`, a list past the cap `ListTooLong`: neither reads forever.
 pub async fn read_pages<T>(
     connection: &Connection,
-    request_for: &dyn Fn(&PageRequest) -> Result<ReadRequest, ConsoleError>,
+    request_for: &dyn Fn(&PageRequest) -> Result<Request, ConsoleError>,
     parse: fn(fuota_core::json::Value) -> Result<Page<T>, String>,
     controller: &AbortController,
     options: SendOptions,
@@ -112,20 +119,23 @@ pub async fn read_pages<T>(
     on_progress: &dyn Fn(Progress),
 ) -> Result<u32, ConsoleError> {
     let request = request_for(&PageRequest::first())?;
-    let mut cursor = PageCursor::new(request.operation);
+    let mut cursor = PageCursor::with_cap(request.operation, options.max_pages);
     // A clock correction learned on one page is used for the next ones.
     let offset = std::cell::Cell::new(options.clock_offset_ms);
     let progress = |p: Progress| {
-        if let Progress::ClockCorrected { offset_ms } = p {
-            offset.set(offset_ms);
+        if let Progress::ClockCorrected { offset_ms, .. } = &p {
+            offset.set(*offset_ms);
         }
         on_progress(p)
     };
     while let Some(page) = cursor.next_page() {
         let options = SendOptions { clock_offset_ms: offset.get(), ..options };
         let answer = send(connection, &request_for(&page)?, controller, options, &progress).await?.parse(parse)?;
-        cursor.advance(answer.value.next_token.as_deref())?;
-        on_page(answer.value.items);
+        let items = answer.value.items;
+        let advanced = cursor.advance(answer.value.next_token.as_deref(), items.len());
+        // The page's items are kept even when it is the one past the cap.
+        on_page(items);
+        advanced?;
     }
     Ok(cursor.pages_read())
 }

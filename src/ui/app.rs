@@ -2,7 +2,7 @@
 
 use fuota_core::deeplink::DeepLink;
 use fuota_core::live::refresh_seconds;
-use fuota_core::{Connection, ConsoleError, ReadRequest};
+use fuota_core::{Connection, ConsoleError, Request};
 use leptos::prelude::*;
 
 use super::console_view::{CampaignOptions, TaskConsole};
@@ -24,9 +24,9 @@ pub fn App() -> impl IntoView {
     let tasks = TaskListState::new();
     // The connection the shown task was read through, and that read, for the live refresh.
     let connection = RwSignal::new(None::<Connection>);
-    let last_read = StoredValue::new(None::<(Connection, ReadRequest)>);
+    let last_read = StoredValue::new(None::<(Connection, Request)>);
 
-    let fetch_task = Action::new_unsync(move |(connection, request): &(Connection, ReadRequest)| {
+    let fetch_task = Action::new_unsync(move |(connection, request): &(Connection, Request)| {
         let (connection, request) = (connection.clone(), request.clone());
         let started = fetch.begin();
         async move { read_task(fetch, connection, request, started?).await?.await }
@@ -34,7 +34,7 @@ pub fn App() -> impl IntoView {
     let pending = fetch_task.pending();
 
     let outcome = outcome_of(fetch_task);
-    let read = move |read: (Connection, ReadRequest)| {
+    let read = move |read: (Connection, Request)| {
         connection.set(Some(read.0.clone()));
         last_read.set_value(Some(read.clone()));
         fetch_task.dispatch(read);

@@ -6,7 +6,7 @@ use fuota_core::campaign::{multicast_group_ids_page, MulticastGroup, MulticastSe
 use fuota_core::devices::{device_page, DeviceRoster, Rereading};
 use fuota_core::operation::DeviceSource;
 use fuota_core::retry::{Progress, RetryReason};
-use fuota_core::{Connection, ConsoleError, ReadRequest};
+use fuota_core::{Connection, ConsoleError, Request};
 use leptos::prelude::*;
 use web_sys::AbortController;
 
@@ -83,10 +83,10 @@ impl CampaignState {
         let mut group_ids = Vec::new();
         let groups = request::read_pages(
             &connection,
-            &|p| ReadRequest::list_multicast_groups_by_fuota_task(&task_id, p),
+            &|p| Request::list_multicast_groups_by_fuota_task(&task_id, p),
             multicast_group_ids_page,
             &controller,
-            fetch.options(),
+            fetch.options(&connection),
             &mut |ids| group_ids.extend(ids),
             &progress,
         )
@@ -103,10 +103,10 @@ impl CampaignState {
         for source in &sources {
             let read = request::read_pages(
                 &connection,
-                &|p| ReadRequest::list_wireless_devices(source, p),
+                &|p| Request::list_wireless_devices(source, p),
                 device_page,
                 &controller,
-                fetch.options(),
+                fetch.options(&connection),
                 &mut |page| {
                     if refresh {
                         self.roster.update_untracked(|r| r.reread(&mut reading, page));
@@ -137,9 +137,9 @@ impl CampaignState {
 
         let mut infos = Vec::new();
         for id in group_ids {
-            let group = read_one(&connection, ReadRequest::get_multicast_group(&id), &controller, fetch, &progress).await;
+            let group = read_one(&connection, Request::get_multicast_group(&id), &controller, fetch, &progress).await;
             let group = group.and_then(|j| j.parse(MulticastGroup::from_value));
-            let session = read_one(&connection, ReadRequest::get_multicast_group_session(&id), &controller, fetch, &progress).await;
+            let session = read_one(&connection, Request::get_multicast_group_session(&id), &controller, fetch, &progress).await;
             let session = session.and_then(|j| j.parse(MulticastSession::from_value));
             let error = group.as_ref().err().or(session.as_ref().err()).cloned();
             if matches!(error, Some(ConsoleError::Cancelled)) {
@@ -161,10 +161,10 @@ impl Default for CampaignState {
 
 async fn read_one(
     connection: &Connection,
-    request: Result<ReadRequest, ConsoleError>,
+    request: Result<Request, ConsoleError>,
     controller: &AbortController,
     fetch: FetchState,
     progress: &dyn Fn(Progress),
 ) -> Result<fuota_core::response::JsonAnswer, ConsoleError> {
-    request::send(connection, &request?, controller, fetch.options(), progress).await
+    request::send(connection, &request?, controller, fetch.options(connection), progress).await
 }

@@ -243,7 +243,7 @@ fn wait_then_refresh(timer: StoredValue<Option<TimeoutHandle>, LocalStorage>, re
                 wait_then_refresh(timer, refresh, HIDDEN_POLL_MS);
             }
         },
-        std::time::Duration::from_millis(delay_ms),
+        std::time::Duration::from_millis(delay_ms.min(fuota_core::live::MAX_TIMER_MS)),
     );
     if let Ok(handle) = handle {
         let _ = timer.try_update_value(|t| {

@@ -4,11 +4,12 @@ use fuota_core::deeplink::DeepLink;
 use fuota_core::endpoint::SERVICE_REGIONS;
 use fuota_core::fragments::FragmentTexts;
 use fuota_core::connection::{check_confirmed, Connection, ConnectionForm, OutsideEndpoint};
+use fuota_core::credentials::CredentialSession;
 use fuota_core::paste::PastedCredentials;
 use fuota_core::radio::RadioTexts;
 use fuota_core::settings::{RememberedCredentials, Settings, CREDENTIALS_KEY, SETTINGS_KEY};
 use fuota_core::task::Timestamp;
-use fuota_core::{demo, ConsoleError, FuotaTask, ReadRequest};
+use fuota_core::{demo, ConsoleError, FuotaTask, Request};
 use leptos::prelude::*;
 use zeroize::Zeroize;
 
@@ -44,6 +45,9 @@ pub struct QueryFields {
     pub pastes_reading: RwSignal<u32>,
     /// An endpoint or relay that a link or storage filled in, until the user confirms it.
     pub unconfirmed: RwSignal<Option<OutsideEndpoint>>,
+    /// The page's one owner of the credentials: every connection signs through it, and
+    /// *Forget credentials* ends it, so that nothing made before signs again.
+    pub session: StoredValue<CredentialSession>,
 }
 
 impl QueryFields {
@@ -68,6 +72,7 @@ impl QueryFields {
             paste_message: RwSignal::new(None),
             pastes_reading: RwSignal::new(0),
             unconfirmed: RwSignal::new(None),
+            session: StoredValue::new(CredentialSession::new()),
         };
         let settings = storage::local_get(SETTINGS_KEY).map(|j| Settings::from_fields(&storage::record_reader(&j))).unwrap_or_default();
         if let Some(region) = &settings.region {
@@ -109,9 +114,10 @@ impl QueryFields {
         // link or from storage and waits for the user's word.
         let (endpoint, relay) = (fields.endpoint.get_untracked(), fields.relay.get_untracked());
         let demo_default = link.demo && link.endpoint.is_none() && link.relay.is_none();
-        if !demo_default {
-            fields.unconfirmed.set(OutsideEndpoint::of(&endpoint, &relay));
-        }
+        // Under `?demo` the endpoint is the console's own, but a relay restored from storage is
+        // not: it waits for the user's word like any other.
+        let outside = if demo_default { OutsideEndpoint::of("", &relay) } else { OutsideEndpoint::of(&endpoint, &relay) };
+        fields.unconfirmed.set(outside);
         fields
     }
 
@@ -126,11 +132,11 @@ impl QueryFields {
     fn checked_connection(&self) -> Result<Connection, ConsoleError> {
         let form = self.connection();
         self.unconfirmed.with_untracked(|u| check_confirmed(&form, u.as_ref()))?;
-        Connection::from_form(&form)
+        Connection::open(&form, &self.session.get_value())
     }
 
-    fn checked_task_read(&self) -> Result<(Connection, ReadRequest), ConsoleError> {
-        Ok((self.checked_connection()?, ReadRequest::get_fuota_task(&self.task_id.get_untracked())?))
+    fn checked_task_read(&self) -> Result<(Connection, Request), ConsoleError> {
+        Ok((self.checked_connection()?, Request::get_fuota_task(&self.task_id.get_untracked())?))
     }
 
     pub fn set_region(&self, region: &str) {
@@ -200,9 +206,12 @@ impl QueryFields {
         }
     }
 
-    /// "Forget credentials": wipes the fields and the paste area (zeroizing the strings the console
-    /// holds) and this tab's storage.
+    /// "Forget credentials": ends the credential session (no connection made before signs again:
+    /// the live refresh, the task list and the campaign's reads stop at their next signature, with
+    /// nothing sent), wipes the fields and the paste area (zeroizing the strings they held) and
+    /// this tab's storage.
     pub fn forget_credentials(&self) {
+        self.session.with_value(CredentialSession::forget);
         for field in [self.access_key_id, self.secret_access_key, self.session_token, self.paste_text] {
             field.update(|s| s.zeroize());
         }
@@ -331,7 +340,7 @@ crate::on_demand! {
 
 crate::on_demand! {
     /// The connection and the task read a submit asks for, checked.
-    pub fn checked_task_read / checked_task_read_part [console, "signer"] (query: QueryFields) -> Result<(Connection, ReadRequest), ConsoleError> {
+    pub fn checked_task_read / checked_task_read_part [console, "signer"] (query: QueryFields) -> Result<(Connection, Request), ConsoleError> {
         query.checked_task_read()
     }
 }

@@ -2,8 +2,9 @@
 //! aborts the previous), retry progress, and the clock correction learned along the way.
 
 use fuota_core::response::{JsonAnswer, TaskAnswer};
+use fuota_core::clock_skew::ClockCorrection;
 use fuota_core::retry::Progress;
-use fuota_core::{Connection, ConsoleError, ReadRequest};
+use fuota_core::{Connection, ConsoleError, Request};
 use leptos::prelude::*;
 use web_sys::AbortController;
 
@@ -14,8 +15,8 @@ pub type Outcome = Result<TaskAnswer, ConsoleError>;
 
 #[derive(Clone, Copy)]
 pub struct FetchState {
-    /// Learned from a clock-skew answer, kept for every later request.
-    clock_offset: RwSignal<i64>,
+    /// Learned from a clock-skew answer, kept for every later request to the same host.
+    clock: RwSignal<ClockCorrection>,
     pub clock_notice: RwSignal<Option<String>>,
     /// "throttled (…), retrying in 0.4 s, attempt 2 of 3" while a retry waits.
     pub progress: RwSignal<Option<String>>,
@@ -25,13 +26,12 @@ pub struct FetchState {
 /// A request that has been started: its controller and how to send it.
 pub struct Started {
     controller: AbortController,
-    options: SendOptions,
 }
 
 impl FetchState {
     pub fn new() -> Self {
         Self {
-            clock_offset: RwSignal::new(0),
+            clock: RwSignal::new(ClockCorrection::default()),
             clock_notice: RwSignal::new(None),
             progress: RwSignal::new(None),
             in_flight: StoredValue::new_local(None),
@@ -44,32 +44,30 @@ impl FetchState {
         let controller = supersede(self.in_flight)
             .ok_or_else(|| ConsoleError::Network { url: String::new(), detail: "this browser has no AbortController".into(), cors_ruled_out: false })?;
         self.progress.set(None);
-        Ok(Started { controller, options: SendOptions { clock_offset_ms: self.clock_offset.get_untracked(), ..SendOptions::default() } })
+        Ok(Started { controller })
     }
 
     /// Sends `request` for a started request, reporting progress into the signals.
-    pub async fn send(self, connection: &Connection, request: &ReadRequest, started: &Started) -> Result<JsonAnswer, ConsoleError> {
-        request::send(connection, request, &started.controller, started.options, &move |p| match p {
-            Progress::ClockCorrected { offset_ms } => {
-                self.clock_offset.set(offset_ms);
-                self.clock_notice.set(Some(p.sentence()));
-            }
+    pub async fn send(self, connection: &Connection, request: &Request, started: &Started) -> Result<JsonAnswer, ConsoleError> {
+        request::send(connection, request, &started.controller, self.options(connection), &move |p| match p {
+            Progress::ClockCorrected { .. } => self.hear(p),
             Progress::Retrying { .. } => self.progress.set(Some(p.sentence())),
         })
         .await
     }
 
-    /// How a request beside the main one is sent (the campaign's lists, the task list's
-    /// statuses): with the clock correction learned so far.
-    pub fn options(&self) -> SendOptions {
-        SendOptions { clock_offset_ms: self.clock_offset.try_get_untracked().unwrap_or(0), ..SendOptions::default() }
+    /// How a request through `connection` is sent: with the clock correction learned so far from
+    /// its destination (none when it was learned from another host).
+    pub fn options(&self, connection: &Connection) -> SendOptions {
+        let offset = self.clock.try_with_untracked(|c| c.offset_for(connection.destination())).unwrap_or(0);
+        SendOptions { clock_offset_ms: offset, ..SendOptions::default() }
     }
 
     /// Hears such a request's progress: a clock correction is kept for every later request; its
     /// retries are its own (the main request's progress line is not theirs).
     pub fn hear(&self, progress: Progress) {
-        if let Progress::ClockCorrected { offset_ms } = progress {
-            let _ = self.clock_offset.try_set(offset_ms);
+        if let Progress::ClockCorrected { host, offset_ms } = &progress {
+            let _ = self.clock.try_set(ClockCorrection::learned(host, *offset_ms));
             let _ = self.clock_notice.try_set(Some(progress.sentence()));
         }
     }
@@ -90,7 +88,7 @@ pub type Pending<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
 crate::on_demand! {
     /// Reads a task through `fetch` and types the answer: in the console's part, with the rest of
     /// a request's machinery, so that the page's first part has none of it.
-    pub fn read_task / read_task_part [console, "signer"] (fetch: FetchState, connection: Connection, request: ReadRequest, started: Started) -> Pending<Outcome> {
+    pub fn read_task / read_task_part [console, "signer"] (fetch: FetchState, connection: Connection, request: Request, started: Started) -> Pending<Outcome> {
         Box::pin(async move { fetch.send(&connection, &request, &started).await.and_then(JsonAnswer::into_task) })
     }
 }

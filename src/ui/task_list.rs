@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use fuota_core::campaign::{task_list_page, task_status_choices, TaskRow, STATUS_FILL_IN_FLIGHT};
-use fuota_core::{Connection, ConsoleError, FuotaTask, ReadRequest};
+use fuota_core::{Connection, ConsoleError, FuotaTask, Request};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::AbortController;
@@ -61,10 +61,10 @@ impl TaskListState {
         spawn_local(async move {
             let listed = request::read_pages(
                 &connection,
-                &|p| Ok(ReadRequest::list_fuota_tasks(p)),
+                &|p| Ok(Request::list_fuota_tasks(p)),
                 task_list_page,
                 &controller,
-                fetch.options(),
+                fetch.options(&connection),
                 &mut |page| self.rows.update(|rows| rows.extend(page.into_iter().map(TaskRow::new))),
                 &|p| fetch.hear(p),
             )
@@ -82,23 +82,28 @@ impl TaskListState {
     /// ids from one queue. Throttling is retried by the request path and only slows the fill; a
     /// row whose read fails shows the error's code and the list stands.
     fn fill_statuses(self, connection: Connection, fetch: FetchState, controller: AbortController) {
-        let ids: VecDeque<String> =
-            self.rows.try_with_untracked(|rows| rows.iter().filter_map(|r| r.summary.id.clone()).collect()).unwrap_or_default();
+        // Each queued id with its row's place: an answer updates its row directly, not by a scan
+        // of every row (quadratic at thousands of tasks).
+        let ids: VecDeque<(usize, String)> = self
+            .rows
+            .try_with_untracked(|rows| rows.iter().enumerate().filter_map(|(i, r)| Some((i, r.summary.id.clone()?))).collect())
+            .unwrap_or_default();
         let queue = Rc::new(RefCell::new(ids));
         let connection = Rc::new(connection);
         for _ in 0..STATUS_FILL_IN_FLIGHT {
             let (queue, connection, controller) = (Rc::clone(&queue), Rc::clone(&connection), controller.clone());
             spawn_local(async move {
                 loop {
-                    let Some(id) = queue.borrow_mut().pop_front() else { return };
-                    let Ok(read) = ReadRequest::get_fuota_task(&id) else { continue };
-                    let answer = request::send(&connection, &read, &controller, fetch.options(), &|p| fetch.hear(p)).await;
+                    let Some((index, id)) = queue.borrow_mut().pop_front() else { return };
+                    let Ok(read) = Request::get_fuota_task(&id) else { continue };
+                    let answer = request::send(&connection, &read, &controller, fetch.options(&connection), &|p| fetch.hear(p)).await;
                     let task = answer.and_then(|a| a.parse(FuotaTask::from_value));
                     if matches!(task, Err(ConsoleError::Cancelled)) {
                         return;
                     }
                     let _ = self.rows.try_update(|rows| {
-                        for row in rows.iter_mut().filter(|r| r.summary.id.as_deref() == Some(id.as_str())) {
+                        // The row is checked to still be this id's (a newer list may have replaced the rows).
+                        if let Some(row) = rows.get_mut(index).filter(|r| r.summary.id.as_deref() == Some(id.as_str())) {
                             match &task {
                                 Ok(t) => row.status = t.value.status.clone(),
                                 Err(e) => row.status_error = Some(e.code().to_owned()),

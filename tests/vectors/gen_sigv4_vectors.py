@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Known-answer SigV4 signatures for GetFuotaTask, produced by botocore (an independent signer).
+"""Known-answer SigV4 signatures of the console's requests, reads and writes with their JSON bodies,
+produced by botocore (an independent signer).
 
 Run: python3 tests/vectors/gen_sigv4_vectors.py > tests/vectors/sigv4.json
 The test command re-runs it and fails if the committed file differs, so the vectors stay botocore's.
@@ -29,12 +30,27 @@ CASES = [
     ("china-partition", DEMO, "cn-north-1", "https://api.iotwireless.cn-north-1.amazonaws.com.cn/fuota-tasks/x", 1600000000),
     ("leap-day", DEMO, "us-west-2", "https://api.iotwireless.us-west-2.amazonaws.com/fuota-tasks/leap", 1709164800),
     ("list-with-query", DEMO, "us-east-1", "http://127.0.0.1:8081/fuota-tasks?maxResults=2&nextToken=page-2", 1764126624),
+    # A page token as the service writes them (base64: + / =), strictly encoded in the query.
+    ("list-token-plus-slash-equals", DEMO, "us-east-1",
+     "http://127.0.0.1:8081/wireless-devices?fuotaTaskId=t%201&maxResults=250&nextToken=5%2Ba1b2%2F%3D", 1764126624),
+]
+# The writes of the FUOTA task lifecycle: method, URL, exact body (application/json).
+WRITES = [
+    ("create-post", "POST", "https://api.iotwireless.eu-west-1.amazonaws.com/fuota-tasks",
+     '{"ClientRequestToken":"3f1c-9a_b","FirmwareUpdateImage":"s3://fw/v2.bin","FirmwareUpdateRole":"arn:aws:iam::123456789012:role/fuota","FragmentSizeBytes":50,"Name":"fw v2 \u00e9t\u00e9","RedundancyPercent":25}'),
+    ("start-put", "PUT", "http://127.0.0.1:8081/fuota-tasks/a%2Fb", '{"LoRaWAN":{"StartTime":"2026-12-03T10:00:00Z"}}'),
+    ("update-patch", "PATCH", "http://127.0.0.1:8081/fuota-tasks/t1", '{"Description":"\u00e9 ünïcode","FragmentIntervalMS":2000}'),
+    ("associate-put", "PUT", "http://127.0.0.1:8081/fuota-tasks/t1/multicast-group", '{"MulticastGroupId":"g+1/2="}'),
+    ("delete", "DELETE", "http://127.0.0.1:8081/fuota-tasks/t%201", None),
+    ("disassociate-delete", "DELETE", "http://127.0.0.1:8081/fuota-tasks/t1/wireless-devices/d%2B1", None),
+    ("empty-object-body", "PATCH", "http://127.0.0.1:8081/fuota-tasks/t1", "{}"),
 ]
 
 
-def sign(creds, region, url, epoch):
+def sign(creds, region, url, epoch, method="GET", body=None):
     ak, sk, token = creds
-    request = AWSRequest(method="GET", url=url)
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    request = AWSRequest(method=method, url=url, data=(body or "").encode(), headers=headers)
     when = datetime.datetime.fromtimestamp(epoch, tz=datetime.timezone.utc).replace(tzinfo=None)
     with mock.patch("botocore.auth.get_current_datetime", return_value=when):
         botocore.auth.SigV4Auth(Credentials(ak, sk, token), "iotwireless", region).add_auth(request)
@@ -52,7 +68,23 @@ def main():
             "region": region,
             "url": url,
             "epoch_seconds": epoch,
+            "method": "GET",
+            "body": None,
             "headers": sign(creds, region, url, epoch),
+        })
+    for name, method, url, body in WRITES:
+        creds, region, epoch = DEMO, "eu-west-1" if "eu-west-1" in url else "us-east-1", 1764126624
+        vectors.append({
+            "name": name,
+            "access_key_id": creds[0],
+            "secret_access_key": creds[1],
+            "session_token": creds[2],
+            "region": region,
+            "url": url,
+            "epoch_seconds": epoch,
+            "method": method,
+            "body": body,
+            "headers": sign(creds, region, url, epoch, method, body),
         })
     json.dump({"generator": f"botocore {botocore.__version__}", "vectors": vectors}, sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
