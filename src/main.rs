@@ -1,4 +1,5 @@
-//! The wasm entry: mounts the full page where the document has `#console`, and exports the
+//! The wasm entry: mounts the full page where the document asks for it
+//! (`data-fuota-console="page"`), and exports the
 //! widget's `mount` to the stable module `fuota-console.js` (and, in the benchmark's build only, a
 //! signing loop).
 
@@ -12,10 +13,11 @@ use wasm_bindgen::JsCast;
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 fn main() {
-    // Only the console page has #console; a portal that loads the module gets the widget alone.
+    // Only the console page asks for the whole console, by an attribute of its own: a portal that
+    // loads the module (and may well have some `#console` of its own) gets the widget alone.
     let page_host = web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("console"))
+        .and_then(|d| d.query_selector("[data-fuota-console=page]").ok().flatten())
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(host) = page_host {
         fuota_console::mount_console(host).forget();

@@ -47,8 +47,9 @@ class FuotaTaskConsole extends HTMLElement {
   #credentials = null;
   #generation = 0;
 
-  /** async () => ({accessKeyId, secretAccessKey, sessionToken, expiration}) */
-  get credentialProvider() { return this.#provider; }
+  /** async () => ({accessKeyId, secretAccessKey, sessionToken, expiration}). Write-only: reading
+   * it gives null, so that no other script on the portal can call the provider for credentials. */
+  get credentialProvider() { return null; }
   set credentialProvider(provider) { this.#provider = provider; this.#update(); }
 
   /** {accessKeyId, secretAccessKey, sessionToken, expiration}; never reflected to an attribute. */

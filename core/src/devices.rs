@@ -517,7 +517,7 @@ impl TaskVerdict {
                 "Partly failed: {ok} of {total} devices updated; the others did not get the image (see each device's status for why)."
             ),
             TaskVerdict::Failed => format!(
-                "Failed: none of the {total} devices got the image, although the task ended. Check the image's S3 link, the task's role and the devices' statuses."
+                "Failed: none of the {total} devices got the image, and none is still waiting for it. Check the image's S3 link, the task's role and the devices' statuses."
             ),
             TaskVerdict::NoDevices => "No devices: the task has neither devices nor multicast groups with devices, so nothing can be updated.".to_owned(),
         }

@@ -401,7 +401,16 @@ mod tests {
         #[test]
         fn parsing_any_text_never_panics(a in ".*", b in ".*", c in "[0-9]{0,25}", d in "\\PC*") {
             let texts = FragmentTexts { firmware_size: a, fragment_size: b, redundancy_percent: c, fragment_interval_ms: d };
-            if let Ok(inputs) = texts.parse() { let _ = inputs.plan(); }
+            match texts.parse() {
+                // What parses is within the calculator's bounds, and plans or says why not.
+                Ok(inputs) => {
+                    prop_assert!(inputs.redundancy_percent <= 100);
+                    if let Err(e) = inputs.plan() {
+                        prop_assert!(!e.sentence().is_empty());
+                    }
+                }
+                Err(e) => prop_assert!(e.refusal().is_some(), "a refusal names its field: {e:?}"),
+            }
         }
     }
 }

@@ -11,8 +11,9 @@
 //!   type error in the page where serde_json reads it exactly;
 //! - an escaped lone surrogate (`"\ud800"`) becomes U+FFFD in the page; serde_json refuses it;
 //! - the page's error messages are the browser's, and Chromium's quote part of the text: callers
-//!   whose text may hold a secret (a paste) drop the message, and response bodies are redacted
-//!   before they are parsed.
+//!   whose text may hold a secret (a paste) drop the message; a response body is parsed as it
+//!   arrived and its strings redacted once parsed, and when it does not parse, the error shown is
+//!   the one for the body with its secrets already replaced (`response::read_answer`).
 //!
 //! What does not differ: text nested deeper than serde_json allows is refused on both, before
 //! anything recurses over it, so a hostile body cannot exhaust the wasm stack.

@@ -2,8 +2,9 @@
 //!
 //! ChirpStack refreshes its FUOTA job page every 10 s; IoT Wireless throttles, and a campaign
 //! view reads several lists, so the default is 30 s with a 5 s floor. Throttling doubles the wait
-//! (up to 8×) until a refresh goes through unthrottled; a hidden tab and a finished task wait
-//! for nothing.
+//! (up to 8×) until a refresh goes through unthrottled; a finished task is not read again, and
+//! while the tab is hidden a due refresh waits (the page looks again every second and sends
+//! nothing until the tab is shown).
 
 use crate::task::TaskStatus;
 
@@ -50,7 +51,7 @@ impl RefreshSchedule {
     }
 
     /// How long to wait before the next refresh, or None when there should be none: the task is
-    /// no longer live, or the tab is hidden (the page asks again when it is shown).
+    /// no longer live, or the tab is hidden (then the page checks again a second later).
     pub fn next_delay_ms(&self, status: Option<&TaskStatus>, tab_visible: bool) -> Option<u64> {
         (is_live(status) && tab_visible).then(|| (u64::from(self.interval_seconds) * 1000 * u64::from(self.backoff)).min(MAX_TIMER_MS))
     }

@@ -667,10 +667,15 @@ mod tests {
         ) {
             let inputs = FragmentInputs { firmware_bytes: firmware, fragment_bytes: fragment, redundancy_percent: percent, interval_ms: interval };
             if let Ok(p) = inputs.plan() {
-                let _ = warnings(&p, name.as_deref());
-                let _ = loss_tolerance(&p).sentence();
-                let _ = bytes_on_air(&p);
-                let _ = session_end(0, &p);
+                // Every plan the calculator makes gets warnings with words, a tolerance that
+                // holds, and the session's end exactly when it fits in time.
+                for w in warnings(&p, name.as_deref()) {
+                    prop_assert!(!w.sentence().is_empty() && !w.code().is_empty());
+                }
+                let t = loss_tolerance(&p);
+                prop_assert!(t.typical_lost_fragments <= t.lost_fragments && !t.sentence().is_empty());
+                prop_assert_eq!(bytes_on_air(&p).is_some(), u128::from(p.total_fragments) * (u128::from(fragment) + 3) <= u128::from(u64::MAX));
+                prop_assert_eq!(session_end(0, &p), i64::try_from(u128::from(p.session_seconds) * 1000).ok());
             }
         }
 

@@ -404,7 +404,11 @@ mod tests {
         ) {
             let body = format!("{{\"{key}\": {value}}}");
             let answer = HttpAnswer { status, error_type: None, request_id: None, content_type: None, date: None, body: &body };
-            let _ = read_get_fuota_task(&answer).map_err(|e| e.sentence());
+            match read_get_fuota_task(&answer) {
+                // A task only from a success without an error marker; anything else an error in words.
+                Ok(ok) => proptest::prop_assert!(status == 200 && key != "__type" && ok.raw_json == body),
+                Err(e) => proptest::prop_assert!(!e.code().is_empty() && !e.sentence().is_empty()),
+            }
         }
     }
 

@@ -3,7 +3,10 @@
 // broker) and listens to their events.
 import './../../fuota-console.js';
 
-const endpoint = new URLSearchParams(location.search).get('endpoint') ?? 'http://127.0.0.1:8081';
+// A link may name the local endpoint's port (the tests do), never another host: a link that could
+// point the widgets anywhere would hand the portal's credentials to whoever wrote it.
+const asked = new URLSearchParams(location.search).get('endpoint');
+const endpoint = /^http:\/\/(127\.0\.0\.1|localhost):\d{1,5}$/.test(asked ?? '') ? asked : 'http://127.0.0.1:8081';
 
 // Called when a console needs credentials, and again when they expire or the service says so.
 window.providerCalls = 0;

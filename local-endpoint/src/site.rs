@@ -20,13 +20,15 @@ pub fn resolve(root: &Path, raw_path: &str) -> Option<PathBuf> {
 }
 
 /// The Content-Security-Policy of the built page (its `<meta http-equiv>`), to send as a header
-/// too: one policy, written once in index.html, for every page the site serves.
+/// too: one policy, written once in index.html, for every page the site serves. The header adds
+/// `frame-ancestors 'none'`, which a browser ignores in a meta tag: no other site may frame the
+/// console (and trick a user into clicking in it).
 pub fn policy_of(index_html: &str) -> Option<String> {
     let at = index_html.find(r#"http-equiv="Content-Security-Policy""#)?;
     let rest = &index_html[at..];
     let start = rest.find(r#"content=""#)? + r#"content=""#.len();
     let len = rest[start..].find('"')?;
-    Some(rest[start..start + len].to_owned())
+    Some(format!("{}; frame-ancestors 'none'", &rest[start..start + len]))
 }
 
 pub fn content_type(path: &Path) -> &'static str {
@@ -50,7 +52,7 @@ mod tests {
     #[test]
     fn policy_comes_from_the_meta_tag() {
         let html = r#"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'" />"#;
-        assert_eq!(policy_of(html).as_deref(), Some("default-src 'none'; script-src 'self'"));
+        assert_eq!(policy_of(html).as_deref(), Some("default-src 'none'; script-src 'self'; frame-ancestors 'none'"));
         assert_eq!(policy_of("<html></html>"), None);
     }
 

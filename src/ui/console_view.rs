@@ -111,7 +111,13 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
                     events::task_loaded(&target, &answer.raw_json);
                     updated_at.set(Some(clock::now_millis() as i64));
                 }
-                Some(Err(e)) => events::task_error(&target, e),
+                Some(Err(e)) => {
+                    // A failed read (the credentials forgotten, the service refusing) ends the
+                    // live refresh: nothing is read again on its own until the user asks.
+                    live.set(false);
+                    timer.update_value(clear_timer);
+                    events::task_error(&target, e)
+                }
                 None => {}
             }
         })

@@ -1,6 +1,7 @@
 //! The fragment planner: what the plan means on the air — limits, fit and time on air per data
 //! rate, duty cycle, the multicast session, loss tolerance, the fastest sound plan — and pictures
-//! of it. Every number and every sentence comes from `fuota_core`; this file only lays them out.
+//! of it. Every number, rule and warning comes from `fuota_core`; this file lays them out, with the
+//! labels, hints and short lines that frame them.
 
 use fuota_core::error::Field;
 use fuota_core::fragments::{format_duration, FragmentPlan};

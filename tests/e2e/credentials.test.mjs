@@ -187,3 +187,42 @@ test('no leaks and a strict CSP: after a full fetch and an error, secrets are no
   assert.deepEqual(seen.errors, []);
   await ctx.close();
 });
+
+test('Forget during a live task: nothing is signed or sent afterwards', async () => {
+  const { page, ctx, seen } = await open(`?demo&endpoint=${encodeURIComponent(API)}&refresh=5`);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-field=Id][data-value=demo-in-session]');
+  await page.waitForSelector('[data-live]');
+  await page.click('[name=forget-credentials]');
+  const forgotten = seen.requests.length;
+  // Two refresh periods: the live refresh comes, finds the credentials forgotten, and sends nothing.
+  await page.waitForSelector('[data-error-code=CredentialsForgotten]', { timeout: 20_000 });
+  await new Promise((r) => setTimeout(r, 6_000));
+  const after = seen.requests.slice(forgotten).filter((u) => u.startsWith(API));
+  assert.deepEqual(after, [], 'a request went to the endpoint after Forget');
+  assert.equal(await page.$('[data-live]'), null, 'the live refresh stopped');
+  await ctx.close();
+});
+
+test('a linked relay waits for its own confirmation, whatever is typed in Endpoint', async () => {
+  const relay = 'http://127.0.0.1:9';
+  const ctx = await browserOf().newContext();
+  const page = await ctx.newPage();
+  const sent = [];
+  page.on('request', (r) => { if (r.url().startsWith(relay)) sent.push(r.url()); });
+  await page.goto(`${SITE}/?view=tasks&region=us-east-1&relay=${encodeURIComponent(relay)}&endpoint=${encodeURIComponent(API)}`);
+  await page.waitForSelector('[data-destination-checked]', { state: 'attached' });
+  await page.fill('[name=access-key-id]', KEY);
+  await page.fill('[name=secret-access-key]', SECRET);
+  await page.fill('[name=session-token]', TOKEN);
+  await page.click('details.advanced summary');
+  // One Backspace in Endpoint: the endpoint is the user's now, the relay is not.
+  await page.focus('[name=endpoint]');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Backspace');
+  await page.click('[data-action=list-tasks]');
+  const refused = await page.waitForSelector('[data-error-code=EndpointNotConfirmed]');
+  assert.match(await refused.textContent(), /127\.0\.0\.1:9/);
+  assert.deepEqual(sent, [], 'a signed request went to a relay nobody confirmed');
+  await ctx.close();
+});

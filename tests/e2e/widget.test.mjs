@@ -17,10 +17,23 @@ async function openPortal() {
 // Playwright's CSS selectors pierce open shadow roots; `#id >> css` scopes to one widget.
 const value = (page, widget, selector) => page.getAttribute(`#${widget} ${selector}`, 'data-value');
 
+// Waits for what a widget shows. Its own request path may retry for longer than Playwright's
+// 30 s default (three attempts of up to 20 s each) on a loaded machine, so the wait is longer; and
+// when the widget shows an error instead, the test fails at once with that error's code and
+// sentence, not with a bare timeout.
+async function shows(page, widget, selector) {
+  const found = await page.waitForSelector(`#${widget} ${selector}, #${widget} [data-error-code]`, { timeout: 90_000 });
+  const code = await found.getAttribute('data-error-code');
+  if (code !== null && !selector.includes('data-error-code')) {
+    assert.fail(`#${widget} showed ${code} instead of ${selector}: ${await found.textContent()}`);
+  }
+  return found;
+}
+
 test('two widgets load their own tasks without a click, with credentials from the provider', async () => {
   const { page, problems } = await openPortal();
-  await page.waitForSelector('#first [data-field=Id][data-value=demo-in-session]');
-  await page.waitForSelector('#second [data-field=Id][data-value=demo-done]');
+  await shows(page, 'first', '[data-field=Id][data-value=demo-in-session]');
+  await shows(page, 'second', '[data-field=Id][data-value=demo-done]');
   assert.equal(await value(page, 'first', '[data-field=Status]'), 'In_FuotaSession');
   // demo-done: 10 B fragments, 50 %: the default 995 B image → 100 data + 50 redundant.
   assert.equal(await value(page, 'second', '[data-calc=total-fragments]'), '150');
@@ -35,14 +48,14 @@ test('two widgets load their own tasks without a click, with credentials from th
 
 test('with the campaign attribute the widget shows the devices and groups, and tells the host the summary', async () => {
   const { page, problems } = await openPortal();
-  await page.waitForSelector('#first [data-view=devices][data-devices-complete=true]');
+  await shows(page, 'first', '[data-view=devices][data-devices-complete=true]');
   assert.equal(await value(page, 'first', '[data-device-count=total]'), '17');
-  await page.waitForSelector('#first [data-multicast-group-id=mcg-sensors-eu868][data-dl-class=ClassC]');
+  await shows(page, 'first', '[data-multicast-group-id=mcg-sensors-eu868][data-dl-class=ClassC]');
   const event = await page.waitForSelector('#events [data-event=fuota-devices-loaded][data-source=first]');
   assert.equal(await event.getAttribute('data-verdict'), 'in-progress');
   assert.match(await event.textContent(), /^first: 17 devices, verdict in-progress, 2 updated$/);
   // The second widget has no campaign attribute: the task and the planner only.
-  await page.waitForSelector('#second [data-field=Id][data-value=demo-done]');
+  await shows(page, 'second', '[data-field=Id][data-value=demo-done]');
   assert.equal(await page.$('#second [data-view=devices]'), null);
   assert.deepEqual(problems, []);
   await page.close();
@@ -50,7 +63,7 @@ test('with the campaign attribute the widget shows the devices and groups, and t
 
 test('the portal stylesheet cannot reach inside, and the widget styles stay inside', async () => {
   const { page } = await openPortal();
-  await page.waitForSelector('#first [data-calc=total-fragments]');
+  await shows(page, 'first', '[data-calc=total-fragments]');
   const inside = await page.evaluate(() => {
     const root = document.getElementById('first').shadowRoot;
     const output = root.querySelector('[data-calc=total-fragments]');
@@ -70,14 +83,14 @@ test('the portal stylesheet cannot reach inside, and the widget styles stay insi
 
 test('changing task-id reloads; widgets added later work; removed ones stop', async () => {
   const { page, problems } = await openPortal();
-  await page.waitForSelector('#first [data-field=Id][data-value=demo-in-session]');
+  await shows(page, 'first', '[data-field=Id][data-value=demo-in-session]');
   await page.evaluate(() => document.getElementById('first').setAttribute('task-id', 'demo-waiting'));
-  await page.waitForSelector('#first [data-field=Id][data-value=demo-waiting]');
+  await shows(page, 'first', '[data-field=Id][data-value=demo-waiting]');
   // The other widget is untouched.
   assert.equal(await value(page, 'second', '[data-field=Id]'), 'demo-done');
 
   await page.click('#add');
-  await page.waitForSelector('#added-1 [data-field=Id][data-value=demo-pending]');
+  await shows(page, 'added-1', '[data-field=Id][data-value=demo-pending]');
 
   await page.click('#remove');
   assert.equal(await page.$('#first'), null);
@@ -157,9 +170,38 @@ test('the provider is asked again when its credentials expire or the service say
   await page.close();
 });
 
+test("credentials the provider gives again serve the campaign's reads too", async () => {
+  const { page } = await openPortal();
+  const result = await page.evaluate(async (api) => {
+    const { mount } = await import('/fuota-console.js');
+    const demo = { accessKeyId: 'ASIADEMOLOCALENDPOINT', secretAccessKey: 'demo/local/endpoint/secret/key/not/a/real/one', sessionToken: 'demo-local-session-token' };
+    const expired = { accessKeyId: 'ASIAEXPIREDDEMOTOKEN', secretAccessKey: demo.secretAccessKey, sessionToken: 'expired-demo-session-token' };
+    const host = document.createElement('div');
+    document.body.append(host);
+    let calls = 0;
+    const heard = [];
+    host.addEventListener('fuota-task-loaded', (e) => heard.push(`loaded ${e.detail.Id}`));
+    host.addEventListener('fuota-task-error', (e) => heard.push(`error ${e.detail.code}`));
+    host.addEventListener('fuota-devices-loaded', (e) => heard.push(`devices ${e.detail.total}`));
+    // The first credentials have expired (the service says so); the provider's second answer works.
+    const handle = await mount(host, {
+      region: 'us-east-1', taskId: 'demo-in-session', endpoint: api, campaign: true,
+      credentialProvider: async () => (++calls === 1 ? expired : demo),
+    });
+    for (let i = 0; i < 600 && !heard.some((h) => h.startsWith('devices')); i++) await new Promise((r) => setTimeout(r, 25));
+    const errors = [...(host.shadowRoot ?? host).querySelectorAll('[data-error-code]')].map((e) => e.getAttribute('data-error-code'));
+    handle.unmount();
+    return { calls, heard, errors };
+  }, API);
+  assert.equal(result.calls, 2);
+  assert.deepEqual(result.heard, ['loaded demo-in-session', 'devices 17']);
+  assert.deepEqual(result.errors, [], 'no campaign read signed with the expired credentials');
+  await page.close();
+});
+
 test('a widget removed while its request is in flight stops it, and the page lives on', async () => {
   const { page, problems } = await openPortal();
-  await page.waitForSelector('#second [data-field=Id][data-value=demo-done]');
+  await shows(page, 'second', '[data-field=Id][data-value=demo-done]');
   const aborted = [];
   page.on('requestfailed', (r) => { if (r.url().includes('fault-slow')) aborted.push(r.failure()?.errorText); });
   await page.evaluate(() => document.getElementById('first').setAttribute('task-id', 'fault-slow'));
@@ -169,7 +211,7 @@ test('a widget removed while its request is in flight stops it, and the page liv
   assert.deepEqual(aborted, ['net::ERR_ABORTED'], 'the removed widget aborted its fetch');
   // The other widget, and the wasm behind both, still work.
   await page.evaluate(() => document.getElementById('second').setAttribute('task-id', 'demo-pending'));
-  await page.waitForSelector('#second [data-field=Id][data-value=demo-pending]');
+  await shows(page, 'second', '[data-field=Id][data-value=demo-pending]');
   assert.deepEqual(problems, []);
   await page.close();
 });
