@@ -8,10 +8,10 @@
 
 use std::any::Any;
 
-use fuota_core::connection::ConnectionForm;
-use fuota_core::credentials::{is_expiry_error, provider_credentials_fresh, CredentialSession};
-use fuota_core::response::JsonAnswer;
-use fuota_core::task::Timestamp;
+use fuota_core::wire::connection::ConnectionForm;
+use fuota_core::wire::credentials::{is_expiry_error, provider_credentials_fresh, CredentialSession};
+use fuota_core::campaign::task::TaskAnswer;
+use fuota_core::wire::time::Timestamp;
 use fuota_core::{Connection, ConsoleError, Request};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -107,7 +107,7 @@ fn read_options(options: &JsValue) -> Result<WidgetSource, ConsoleError> {
     let without_refresh = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
     let _ = js_sys::Reflect::delete_property(&without_refresh, &JsValue::from_str("refresh"));
     let mut plain: PlainOptions = serde_wasm_bindgen::from_value(without_refresh.into())
-        .map_err(|e| ConsoleError::invalid(fuota_core::error::Field::TaskId, &format!("The widget's options are not valid: {e}")))?;
+        .map_err(|e| ConsoleError::invalid(fuota_core::wire::error::Field::TaskId, &format!("The widget's options are not valid: {e}")))?;
     plain.refresh = refresh;
     let credentials = get("credentials");
     let fixed = if credentials.is_object() { Some(held_from_js(&credentials)?) } else { None };
@@ -281,7 +281,7 @@ impl Controls {
 /// part of its own: the console page never loads it, and a portal loads it with its first mount.
 pub async fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHandle, JsError> {
     // The sentence alone: the rest of the error machinery stays out of the page's first part.
-    mount_loaded(element, options).await.map_err(|_| JsError::new(&fuota_core::error::part_not_loaded("widget")))?
+    mount_loaded(element, options).await.map_err(|_| JsError::new(&fuota_core::wire::error::part_not_loaded("widget")))?
 }
 
 crate::on_demand! {
@@ -297,7 +297,7 @@ fn mount_now(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHa
     let handle = leptos::mount::mount_to(element, move || {
         let fetch = FetchState::new();
         let with_campaign = initial.options.campaign.unwrap_or(false);
-        let seconds = fuota_core::live::refresh_seconds(initial.options.refresh.as_deref());
+        let seconds = fuota_core::campaign::live::refresh_seconds(initial.options.refresh.as_deref());
         let source = StoredValue::new_local(initial);
         let connection = RwSignal::new(None::<Connection>);
         let load = Action::new_unsync(move |_: &()| {
@@ -316,7 +316,7 @@ fn mount_now(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHa
                     }
                     other => other,
                 }
-                .and_then(JsonAnswer::into_task)
+                .and_then(TaskAnswer::read)
             }
         });
         exported.set(Some(Controls { source, load, fetch }));

@@ -6,14 +6,15 @@
 
 use fuota_console::browser::request::{self, SendOptions};
 use fuota_console::browser::{clock, fetch};
-use fuota_core::retry::{Progress, RetryPolicy};
+use fuota_core::wire::retry::{Progress, RetryPolicy};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
-use fuota_core::connection::ConnectionForm;
-use fuota_core::response::{read_answer, HttpAnswer, JsonAnswer, TaskAnswer};
-use fuota_core::credentials::CredentialSession;
-use fuota_core::signing::{sign_request, time_from_epoch_millis};
+use fuota_core::wire::connection::ConnectionForm;
+use fuota_core::wire::response::{read_answer, HttpAnswer, JsonAnswer};
+use fuota_core::campaign::task::TaskAnswer;
+use fuota_core::wire::credentials::CredentialSession;
+use fuota_core::wire::signing::{sign_request, time_from_epoch_millis};
 use fuota_core::{demo, Connection, ConsoleError, Operation, Request, TemporaryCredentials};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -95,7 +96,7 @@ async fn get(q: TaskRead) -> Result<TaskAnswer, ConsoleError> {
 async fn get_with_offset(q: TaskRead, offset: i64) -> Result<TaskAnswer, ConsoleError> {
     let connection = Connection::open(&q.form, &CredentialSession::new()).expect("a valid connection");
     let request = Request::get_fuota_task(&q.task_id).expect("a valid task id");
-    read_once(&connection, &request, offset).await.and_then(JsonAnswer::into_task)
+    read_once(&connection, &request, offset).await.and_then(TaskAnswer::read)
 }
 
 /// The whole request path (retries, skew, cancel), recording the progress it reports.
@@ -106,7 +107,7 @@ async fn send(q: TaskRead, options: SendOptions, controller: &AbortController) -
     let log = Rc::clone(&heard);
     let result = request::send(&connection, &request, controller, options, &move |p| log.borrow_mut().push(p)).await;
     let heard = heard.borrow().clone();
-    (result.and_then(JsonAnswer::into_task), heard)
+    (result.and_then(TaskAnswer::read), heard)
 }
 
 fn unique(prefix: &str) -> String {
@@ -434,8 +435,8 @@ fn events_carry_plain_objects_and_nulls_for_what_is_absent() {
 
 #[wasm_bindgen_test]
 fn the_browser_parses_json_into_the_same_values_and_refuses_deep_nesting() {
-    use fuota_core::json;
-    let read_task = |a: &HttpAnswer| read_answer(Operation::GetFuotaTask, a, &[]).and_then(JsonAnswer::into_task);
+    use fuota_core::wire::json;
+    let read_task = |a: &HttpAnswer| read_answer(Operation::GetFuotaTask, a, &[]).and_then(TaskAnswer::read);
     let body = r#"{"Id": "t-1", "FragmentSizeBytes": 50, "CreatedAt": 1759100300.5, "LoRaWAN": {"RfRegion": "EU868"}, "List": [true, null, "x", -3]}"#;
     assert_eq!(json::parse(body).unwrap(), serde_json::from_str::<serde_json::Value>(body).unwrap());
     // JSON.parse reads numbers as doubles: a whole one comes over as an integer.
@@ -469,8 +470,8 @@ fn the_browser_parses_json_into_the_same_values_and_refuses_deep_nesting() {
 
 /// Every page of a list through the whole request path; the items, and how many pages.
 async fn all_pages<T>(
-    request_for: impl Fn(&fuota_core::operation::PageRequest) -> Result<Request, ConsoleError>,
-    parse: fn(serde_json::Value) -> Result<fuota_core::pages::Page<T>, String>,
+    request_for: impl Fn(&fuota_core::wire::request::PageRequest) -> Result<Request, ConsoleError>,
+    parse: fn(serde_json::Value) -> Result<fuota_core::wire::pages::Page<T>, String>,
 ) -> (Result<u32, ConsoleError>, Vec<T>) {
     let controller = AbortController::new().expect("AbortController");
     let mut items = Vec::new();
@@ -480,9 +481,9 @@ async fn all_pages<T>(
 
 #[wasm_bindgen_test]
 async fn every_campaign_operation_is_read_from_the_local_endpoint() {
-    use fuota_core::campaign::{multicast_group_ids_page, task_list_page, MulticastGroup, MulticastSession};
-    use fuota_core::devices::{device_page, FuotaDeviceStatus};
-    use fuota_core::operation::DeviceSource;
+    use fuota_core::campaign::lists::{multicast_group_ids_page, task_list_page, MulticastGroup, MulticastSession};
+    use fuota_core::campaign::devices::{device_page, FuotaDeviceStatus};
+    use fuota_core::wire::request::DeviceSource;
 
     let (pages, tasks) = all_pages(|p| Ok(Request::list_fuota_tasks(p)), task_list_page).await;
     assert!(pages.expect("ListFuotaTasks") >= 2, "short pages followed to the end");
@@ -512,9 +513,9 @@ async fn every_campaign_operation_is_read_from_the_local_endpoint() {
 
 #[wasm_bindgen_test]
 async fn a_list_that_fails_on_page_two_keeps_page_one_and_names_the_operation() {
-    use fuota_core::devices::device_page;
-    use fuota_core::operation::DeviceSource;
-    let devices_of = |task: &'static str| move |p: &fuota_core::operation::PageRequest| Request::list_wireless_devices(&DeviceSource::FuotaTask(task.into()), p);
+    use fuota_core::campaign::devices::device_page;
+    use fuota_core::wire::request::DeviceSource;
+    let devices_of = |task: &'static str| move |p: &fuota_core::wire::request::PageRequest| Request::list_wireless_devices(&DeviceSource::FuotaTask(task.into()), p);
 
     let (result, kept) = all_pages(devices_of("fault-devices-denied"), device_page).await;
     let err = result.expect_err("page 2 is refused");
@@ -542,7 +543,7 @@ async fn a_list_that_fails_on_page_two_keeps_page_one_and_names_the_operation() 
 /// and so the local endpoint, refuses).
 #[wasm_bindgen_test]
 async fn every_url_fetched_is_the_url_signed() {
-    use fuota_core::operation::{DeviceSource, PageRequest};
+    use fuota_core::wire::request::{DeviceSource, PageRequest};
     let c = demo_connection();
     let token = "5+a1/b=";
     let requests = [
@@ -620,12 +621,12 @@ async fn a_redirect_is_not_followed() {
 /// A list that names a new page every time stops at the cap, keeping what it read.
 #[wasm_bindgen_test]
 async fn an_endless_list_stops_at_the_cap() {
-    use fuota_core::devices::device_page;
-    use fuota_core::operation::DeviceSource;
+    use fuota_core::campaign::devices::device_page;
+    use fuota_core::wire::request::DeviceSource;
     let controller = AbortController::new().unwrap();
     let options = SendOptions { max_pages: 12, ..SendOptions::default() };
     let mut pages = 0;
-    let request_for = |p: &fuota_core::operation::PageRequest| Request::list_wireless_devices(&DeviceSource::FuotaTask("fault-devices-endless".into()), p);
+    let request_for = |p: &fuota_core::wire::request::PageRequest| Request::list_wireless_devices(&DeviceSource::FuotaTask("fault-devices-endless".into()), p);
     let result = request::read_pages(&demo_connection(), &request_for, device_page, &controller, options, &mut |_| pages += 1, &|_| {}).await;
     let err = result.unwrap_err();
     assert_eq!(err.code(), "ListTooLong");

@@ -3,5 +3,5 @@
 //! `index.html`'s policy; `core/tests/csp.rs` fails until the two agree.
 
 fn main() {
-    println!("{}", fuota_core::endpoint::connect_src());
+    println!("{}", fuota_core::wire::endpoint::connect_src());
 }

@@ -1,44 +1,32 @@
 //! Pure core of the FUOTA task console: everything that can be decided without a browser.
 //!
-//! The read operations and the connection they go through, endpoint resolution, SigV4 signing
-//! inputs, response parsing, error classification, pagination, the campaign's devices and
-//! verdict, and fragment arithmetic. No `web-sys`, no `leptos`: it runs under native
-//! `cargo test` in milliseconds and property tests can hammer it. One seam reaches the browser:
-//! with the `browser-json` feature on wasm32, [`json::parse`] hands JSON text to `JSON.parse`.
+//! No `web-sys`, no `leptos`: it runs under native `cargo test` in milliseconds and property tests
+//! can hammer it. Four domains, each a folder, imports flowing one way (`input` and `radio` may use
+//! `campaign` and `wire`; `campaign` may use `wire`; `wire` uses none of them):
+//! - [`wire`]: how the console talks to IoT Wireless — the operation table, requests, the
+//!   connection and its credentials' owner, signing, answers, errors, retries, the clock, pages;
+//! - [`campaign`]: what it reads — the task, its devices and their verdict, groups and sessions,
+//!   the live refresh;
+//! - [`radio`]: what the plan means on the air — fragments, regional tables, time on air, duty
+//!   cycle, the planner;
+//! - [`input`]: what the user types or pastes — credentials pasted, numbers, deep links, settings,
+//!   firmware files.
+//!
+//! One seam reaches the browser: with the `browser-json` feature on wasm32, [`wire::json::parse`]
+//! hands JSON text to `JSON.parse`.
 
 pub mod campaign;
-pub mod clock_skew;
-pub mod connection;
-pub mod credentials;
-pub mod deeplink;
-pub mod descriptor;
-pub mod devices;
-pub mod endpoint;
-pub mod error;
-pub mod failure;
-pub mod firmware;
-pub mod fragments;
-pub mod json;
-pub mod live;
-pub mod lorawan;
-pub mod members;
-pub mod numbers;
-pub mod operation;
-pub mod pages;
+pub mod input;
 pub mod radio;
-pub mod paste;
-pub mod response;
-pub mod retry;
-pub mod settings;
-pub mod signing;
-pub mod task;
+pub mod wire;
 
-pub use credentials::TemporaryCredentials;
-pub use error::{ConsoleError, ErrorCode};
-pub use fragments::{FragmentInputs, FragmentPlan};
-pub use connection::{Connection, ConnectionForm};
-pub use operation::{Operation, Request};
-pub use task::{FuotaTask, TaskStatus};
+pub use campaign::task::{FuotaTask, TaskStatus};
+pub use radio::fragments::{FragmentInputs, FragmentPlan};
+pub use wire::connection::{Connection, ConnectionForm};
+pub use wire::credentials::TemporaryCredentials;
+pub use wire::error::{ConsoleError, ErrorCode};
+pub use wire::operation::Operation;
+pub use wire::request::Request;
 
 /// The demo identity of the local IoT Wireless endpoint. Public on purpose: it only opens the
 /// local endpoint, which prints it at start, and the demo page pre-fills it.

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use fuota_core::endpoint::{connect_src, known_hosts};
+use fuota_core::wire::endpoint::{connect_src, known_hosts};
 use serde_json::Value;
 
 const INDEX_HTML: &str = include_str!("../../index.html");

@@ -12,8 +12,8 @@
 
 use std::collections::BTreeSet;
 
-use fuota_core::endpoint::{partition_id, resolve, validate_region, EndpointConfig};
-use fuota_core::error::Field;
+use fuota_core::wire::endpoint::{partition_id, resolve, validate_region, EndpointConfig};
+use fuota_core::wire::error::Field;
 use fuota_core::ConsoleError;
 use serde_json::Value;
 

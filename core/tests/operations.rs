@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use fuota_core::operation::{Method, TABLE};
+use fuota_core::wire::operation::{Method, TABLE};
 
 const README: &str = include_str!("../../README.md");
 const RELAY: &str = include_str!("../../relay/nginx.conf.template");

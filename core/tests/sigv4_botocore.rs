@@ -1,7 +1,7 @@
 //! aws-sigv4, as the console calls it, must sign exactly as botocore does (tests/vectors/sigv4.json):
 //! reads with their query strings, and writes (POST, PUT, PATCH, DELETE) with their exact bodies.
 
-use fuota_core::signing::{sign_request, time_from_epoch_millis};
+use fuota_core::wire::signing::{sign_request, time_from_epoch_millis};
 use fuota_core::TemporaryCredentials;
 use serde_json::Value;
 

@@ -326,7 +326,7 @@ fn an_endless_list_names_a_new_page_every_time_and_a_redirect_points_elsewhere()
 /// path, and refuses what the table does not list.
 #[test]
 fn the_routes_are_the_operation_table() {
-    use fuota_core::operation::TABLE;
+    use fuota_core::wire::operation::TABLE;
     assert_eq!(ROUTES.len(), TABLE.len());
     for spec in TABLE {
         let entry = (spec.method.as_str(), spec.path, spec.operation.name());

@@ -1,6 +1,6 @@
 //! A signing loop for the benchmark command: the same signer the page uses, timed in the browser.
 
-use fuota_core::signing::{sign_get, time_from_epoch_millis};
+use fuota_core::wire::signing::{sign_get, time_from_epoch_millis};
 use fuota_core::{demo, TemporaryCredentials};
 
 const URL: &str = "https://api.iotwireless.us-east-1.amazonaws.com/fuota-tasks/demo-in-session";

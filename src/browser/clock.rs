@@ -2,6 +2,17 @@
 
 use wasm_bindgen::JsValue;
 
+/// Resolves after `ms` milliseconds (at most a browser timer's 2^31 − 1).
+pub async fn sleep_ms(ms: u64) {
+    let ms = ms.min(fuota_core::campaign::live::MAX_TIMER_MS) as i32;
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Resolves after the tasks the browser has already queued (a policy violation's event, the
 /// rest of a page's first render).
 pub async fn next_task() {

@@ -1,7 +1,7 @@
 //! Events for scripts and host pages: the task as the API returned it, or the error; the
 //! devices' summary once they are all read.
 
-use fuota_core::devices::{DeviceSummary, TaskVerdict};
+use fuota_core::campaign::devices::{DeviceSummary, TaskVerdict};
 use fuota_core::ConsoleError;
 use wasm_bindgen::JsValue;
 

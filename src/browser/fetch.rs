@@ -5,10 +5,11 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use fuota_core::connection::{Connection, PreparedRequest};
-use fuota_core::failure::{classify, FailedFetch};
-use fuota_core::response::{read_answer, too_large, HttpAnswer, JsonAnswer, MAX_BODY_BYTES};
-use fuota_core::signing::{sign_request, time_from_epoch_millis};
+use fuota_core::wire::connection::{Connection, PreparedRequest};
+use fuota_core::wire::failure::{classify, FailedFetch};
+use fuota_core::wire::operation::Idempotency;
+use fuota_core::wire::response::{read_answer, too_large, HttpAnswer, JsonAnswer, MAX_BODY_BYTES};
+use fuota_core::wire::signing::{sign_request, time_from_epoch_millis};
 use fuota_core::ConsoleError;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen_futures::JsFuture;
@@ -199,7 +200,10 @@ async fn attempt(
     // and the caller's cancel reaches it through a listener that lives as long as the attempt.
     let controller = AbortController::new()
         .map_err(|_| ConsoleError::Network { url: read.send_url.clone(), detail: "this browser has no AbortController".into(), cors_ruled_out: false })?;
-    let _forward = CancelForward::new(cancel, &controller);
+    // A read stops at once when the caller cancels. A write, once sent, is not aborted by a cancel
+    // or a newer submit: it cannot be unsent, and an abort would only hide whether it acted (the
+    // attempt's own timeout still ends the wait, as `OutcomeUnknown`).
+    let _forward = (read.operation.spec().idempotency == Idempotency::Read).then(|| CancelForward::new(cancel, &controller));
     let timed_out = Rc::new(Cell::new(false));
     let _timer = TimerGuard(leptos::prelude::set_timeout_with_handle(
         {
@@ -210,14 +214,14 @@ async fn attempt(
                 controller.abort();
             }
         },
-        timeout.min(Duration::from_millis(fuota_core::live::MAX_TIMER_MS)),
+        timeout.min(Duration::from_millis(fuota_core::campaign::live::MAX_TIMER_MS)),
     )
     .ok());
     let waited = || timed_out.get().then_some(timeout);
     let signal = controller.signal();
     let watch = PolicyWatch::new(&read.send_url);
     // The request is built here, not with gloo-net's builder: that one appends `&` to a URL that
-    // already has a query (gloo issue 498, still in the 0.6.0 that Leptos pulls), so the URL
+    // already has a query (a known gloo-net bug, fixed upstream after the 0.6.0 that Leptos pulls), so the URL
     // fetched would not be the URL signed, and botocore's canonical form (an empty parameter)
     // refuses it. Signed for `url`, sent to `send_url`: the same, or a relay's with the same path
     // and query. A redirect is never followed: the browser would carry the session token (it
@@ -277,7 +281,7 @@ async fn attempt(
 
 /// [`too_large`] with the header values it keeps redacted.
 fn redacted_too_large(answer: &HttpAnswer, length: usize, secrets: &[&str]) -> ConsoleError {
-    let request_id = answer.request_id.map(|r| fuota_core::response::redact(r, secrets));
-    let content_type = answer.content_type.map(|c| fuota_core::response::redact(c, secrets));
+    let request_id = answer.request_id.map(|r| fuota_core::wire::response::redact(r, secrets));
+    let content_type = answer.content_type.map(|c| fuota_core::wire::response::redact(c, secrets));
     too_large(&HttpAnswer { request_id: request_id.as_deref(), content_type: content_type.as_deref(), ..*answer }, length)
 }

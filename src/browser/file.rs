@@ -1,7 +1,7 @@
 //! Reading a firmware image the user picked or dropped: in the browser, never uploaded.
 
-use fuota_core::error::Field;
-use fuota_core::firmware::{FirmwareHasher, FirmwareImage};
+use fuota_core::wire::error::Field;
+use fuota_core::input::firmware::{FirmwareHasher, FirmwareImage};
 use fuota_core::ConsoleError;
 use wasm_bindgen_futures::JsFuture;
 

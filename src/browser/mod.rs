@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod clock;
 pub mod events;
+pub mod fan_out;
 pub mod fetch;
 pub mod file;
 pub mod focus;

@@ -4,12 +4,12 @@
 
 use std::time::Duration;
 
-use fuota_core::clock_skew::learn_offset;
-use fuota_core::retry::final_error;
-use fuota_core::operation::PageRequest;
-use fuota_core::pages::{Page, PageCursor};
-use fuota_core::response::JsonAnswer;
-use fuota_core::retry::{Progress, RetryPolicy};
+use fuota_core::wire::clock::learn_offset;
+use fuota_core::wire::retry::final_error;
+use fuota_core::wire::request::PageRequest;
+use fuota_core::wire::pages::{Page, PageCursor};
+use fuota_core::wire::response::JsonAnswer;
+use fuota_core::wire::retry::{Progress, RetryPolicy};
 use fuota_core::{Connection, ConsoleError, Request};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
@@ -23,13 +23,13 @@ pub struct SendOptions {
     pub attempt_timeout: Duration,
     /// The correction for the browser's clock learned earlier from the request's destination (ms).
     pub clock_offset_ms: i64,
-    /// The most pages of one list that are read (`fuota_core::pages::MAX_PAGES`).
+    /// The most pages of one list that are read (`fuota_core::wire::pages::MAX_PAGES`).
     pub max_pages: u32,
 }
 
 impl Default for SendOptions {
     fn default() -> Self {
-        Self { policy: RetryPolicy::default(), attempt_timeout: fetch::ATTEMPT_TIMEOUT, clock_offset_ms: 0, max_pages: fuota_core::pages::MAX_PAGES }
+        Self { policy: RetryPolicy::default(), attempt_timeout: fetch::ATTEMPT_TIMEOUT, clock_offset_ms: 0, max_pages: fuota_core::wire::pages::MAX_PAGES }
     }
 }
 
@@ -112,7 +112,7 @@ pub async fn send(
 pub async fn read_pages<T>(
     connection: &Connection,
     request_for: &dyn Fn(&PageRequest) -> Result<Request, ConsoleError>,
-    parse: fn(fuota_core::json::Value) -> Result<Page<T>, String>,
+    parse: fn(fuota_core::wire::json::Value) -> Result<Page<T>, String>,
     controller: &AbortController,
     options: SendOptions,
     on_page: &mut dyn FnMut(Vec<T>),

@@ -2,10 +2,10 @@
 //! asked to remember for this tab. A browser that refuses storage (private mode, policy) just
 //! remembers nothing.
 //!
-//! Records (`fuota_core::settings`) are written with the browser's `JSON.stringify` and read with
+//! Records (`fuota_core::input::settings`) are written with the browser's `JSON.stringify` and read with
 //! its `JSON.parse`: the wasm part that loads first has no JSON code of its own.
 
-use fuota_core::settings::Stored;
+use fuota_core::input::settings::Stored;
 use wasm_bindgen::JsValue;
 
 fn local() -> Option<web_sys::Storage> {

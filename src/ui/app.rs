@@ -1,13 +1,13 @@
 //! The console page: the query form, the task list, and the task console with its campaign.
 
-use fuota_core::deeplink::DeepLink;
-use fuota_core::live::refresh_seconds;
+use fuota_core::input::deeplink::DeepLink;
+use fuota_core::campaign::live::refresh_seconds;
 use fuota_core::{Connection, ConsoleError, Request};
 use leptos::prelude::*;
 
 use super::console_view::{CampaignOptions, TaskConsole};
 use super::fields::{checked_connection, checked_task_read, QueryFields, OTHER_REGION};
-use fuota_core::error::Field;
+use fuota_core::wire::error::Field;
 use super::query_form::QueryForm;
 use super::session::{outcome_of, read_task, FetchState};
 use super::part_view::part_view;

@@ -1,7 +1,7 @@
 //! The fragment calculator: usable before any task is fetched, follows every keystroke.
 
-use fuota_core::error::Field;
-use fuota_core::fragments::{format_duration, what_if_sentence, FragmentInputs, FragmentPlan, FragmentTexts};
+use fuota_core::wire::error::Field;
+use fuota_core::radio::fragments::{format_duration, what_if_sentence, FragmentInputs, FragmentPlan, FragmentTexts};
 use fuota_core::{ConsoleError, FuotaTask};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -10,7 +10,7 @@ use super::fields::CalcFields;
 use super::controls::{number_control, Refusal};
 use super::planner::Planner;
 use crate::browser::file;
-use fuota_core::firmware::FirmwareImage;
+use fuota_core::input::firmware::FirmwareImage;
 
 type PlanResult = Result<FragmentPlan, ConsoleError>;
 

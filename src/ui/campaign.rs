@@ -2,10 +2,10 @@
 //! groups' lists) and its groups with their sessions, read through the one request path. The
 //! rules (de-duplication, counts, verdict) are the core's; this reads and holds.
 
-use fuota_core::campaign::{multicast_group_ids_page, MulticastGroup, MulticastSession};
-use fuota_core::devices::{device_page, DeviceRoster, Rereading};
-use fuota_core::operation::DeviceSource;
-use fuota_core::retry::{Progress, RetryReason};
+use fuota_core::campaign::lists::{multicast_group_ids_page, MulticastGroup, MulticastSession};
+use fuota_core::campaign::devices::{device_page, DeviceRoster, Rereading};
+use fuota_core::wire::request::DeviceSource;
+use fuota_core::wire::retry::{Progress, RetryReason};
 use fuota_core::{Connection, ConsoleError, Request};
 use leptos::prelude::*;
 use web_sys::AbortController;
@@ -165,6 +165,6 @@ async fn read_one(
     controller: &AbortController,
     fetch: FetchState,
     progress: &dyn Fn(Progress),
-) -> Result<fuota_core::response::JsonAnswer, ConsoleError> {
+) -> Result<fuota_core::wire::response::JsonAnswer, ConsoleError> {
     request::send(connection, &request?, controller, fetch.options(connection), progress).await
 }

@@ -2,9 +2,10 @@
 //! task's devices and multicast groups, refreshed while the task runs), the calculator. The page
 //! puts the query form beside it; the widget shows it alone.
 
-use fuota_core::live::RefreshSchedule;
-use fuota_core::radio::RadioTexts;
-use fuota_core::task::{TaskStatus, Timestamp};
+use fuota_core::campaign::live::RefreshSchedule;
+use fuota_core::radio::planner::RadioTexts;
+use fuota_core::campaign::task::TaskStatus;
+use fuota_core::wire::time::Timestamp;
 use fuota_core::Connection;
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -164,7 +165,7 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
             if state.devices_complete.get() {
                 if let Some(target) = root.get_untracked() {
                     let summary = state.roster.with_untracked(|r| r.summary());
-                    let verdict = task_status.with_untracked(|s| fuota_core::devices::TaskVerdict::of(s.as_ref(), &summary));
+                    let verdict = task_status.with_untracked(|s| fuota_core::campaign::devices::TaskVerdict::of(s.as_ref(), &summary));
                     events::devices_loaded(&target, &summary, verdict);
                 }
             }
@@ -249,7 +250,7 @@ fn wait_then_refresh(timer: StoredValue<Option<TimeoutHandle>, LocalStorage>, re
                 wait_then_refresh(timer, refresh, HIDDEN_POLL_MS);
             }
         },
-        std::time::Duration::from_millis(delay_ms.min(fuota_core::live::MAX_TIMER_MS)),
+        std::time::Duration::from_millis(delay_ms.min(fuota_core::campaign::live::MAX_TIMER_MS)),
     );
     if let Ok(handle) = handle {
         let _ = timer.try_update_value(|t| {

@@ -4,7 +4,7 @@
 
 use std::cell::Cell;
 
-use fuota_core::error::Field;
+use fuota_core::wire::error::Field;
 use leptos::prelude::*;
 
 thread_local! {
@@ -58,7 +58,7 @@ impl Described {
 }
 
 /// A numeric text input: `inputmode="numeric"` brings the digit keyboard on phones, while the
-/// text type lets people type `250,000` (the core reads grouping, see `fuota_core::numbers`).
+/// text type lets people type `250,000` (the core reads grouping, see `fuota_core::input::numbers`).
 pub fn number_control(
     name: &'static str,
     label: &'static str,

@@ -1,8 +1,8 @@
 //! The devices of the task: the verdict, the count per status, and a table of at most a hundred
 //! rows at a time that follows the search, the status filter and the order.
 
-use fuota_core::devices::{table_page, DeviceQuery, DeviceSort, FuotaDeviceStatus, TaskVerdict, WirelessDevice, DEVICES_PER_PAGE};
-use fuota_core::task::TaskStatus;
+use fuota_core::campaign::devices::{table_page, DeviceQuery, DeviceSort, FuotaDeviceStatus, TaskVerdict, WirelessDevice, DEVICES_PER_PAGE};
+use fuota_core::campaign::task::TaskStatus;
 use leptos::prelude::*;
 
 use super::campaign::CampaignState;

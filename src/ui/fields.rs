@@ -1,14 +1,14 @@
 //! The form's state as signals, and its conversion to the core's plain types.
 
-use fuota_core::deeplink::DeepLink;
-use fuota_core::endpoint::SERVICE_REGIONS;
-use fuota_core::fragments::FragmentTexts;
-use fuota_core::connection::{check_confirmed, Connection, ConnectionForm, OutsideEndpoint};
-use fuota_core::credentials::CredentialSession;
-use fuota_core::paste::PastedCredentials;
-use fuota_core::radio::RadioTexts;
-use fuota_core::settings::{RememberedCredentials, Settings, CREDENTIALS_KEY, SETTINGS_KEY};
-use fuota_core::task::Timestamp;
+use fuota_core::input::deeplink::DeepLink;
+use fuota_core::wire::endpoint::SERVICE_REGIONS;
+use fuota_core::radio::fragments::FragmentTexts;
+use fuota_core::wire::connection::{check_confirmed, Connection, ConnectionForm, OutsideEndpoint};
+use fuota_core::wire::credentials::CredentialSession;
+use fuota_core::input::paste::PastedCredentials;
+use fuota_core::radio::planner::RadioTexts;
+use fuota_core::input::settings::{RememberedCredentials, Settings, CREDENTIALS_KEY, SETTINGS_KEY};
+use fuota_core::wire::time::Timestamp;
 use fuota_core::{demo, ConsoleError, FuotaTask, Request};
 use leptos::prelude::*;
 use zeroize::Zeroize;
@@ -236,7 +236,7 @@ pub struct CalcFields {
     /// The radio values of the task's multicast session, once the campaign view has read it:
     /// what "Use the task's values" goes back to.
     pub session_radio: RwSignal<Option<RadioTexts>>,
-    /// The radio planner's what-if values (`fuota_core::radio::RadioTexts`).
+    /// The radio planner's what-if values (`fuota_core::radio::planner::RadioTexts`).
     pub data_rate: RwSignal<String>,
     pub downlink_frequency_hz: RwSignal<String>,
     pub multicast_class: RwSignal<String>,

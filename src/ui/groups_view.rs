@@ -1,7 +1,7 @@
 //! The task's multicast groups: each group's class, band and size, and its session's radio
 //! parameters, each with its machine value in `data-value`.
 
-use fuota_core::campaign::MulticastSession;
+use fuota_core::campaign::lists::MulticastSession;
 use leptos::prelude::*;
 
 use super::campaign::{CampaignState, GroupInfo};

@@ -1,6 +1,6 @@
 //! Where a part of the console that loads on demand (`crate::parts`) appears in the page.
 
-use fuota_core::error::part_not_loaded;
+use fuota_core::wire::error::part_not_loaded;
 use leptos::prelude::*;
 
 use crate::browser::clock::next_task;

@@ -3,10 +3,11 @@
 //! of it. Every number, rule and warning comes from `fuota_core`; this file lays them out, with the
 //! labels, hints and short lines that frame them.
 
-use fuota_core::error::Field;
-use fuota_core::fragments::{format_duration, FragmentPlan};
-use fuota_core::lorawan::{self, Warning, REGIONS};
-use fuota_core::radio::{self, NoSoundPlan, Proposal, RadioAssessment, RadioInputs};
+use fuota_core::wire::error::Field;
+use fuota_core::radio::fragments::{format_duration, FragmentPlan};
+use fuota_core::radio::lorawan::{self, Warning, REGIONS};
+use fuota_core::radio::words;
+use fuota_core::radio::planner::{self as radio, NoSoundPlan, Proposal, RadioAssessment, RadioInputs};
 use fuota_core::{ConsoleError, FuotaTask};
 use leptos::prelude::*;
 
@@ -64,8 +65,8 @@ fn fit_table(plan: Memo<PlanResult>, calc: CalcFields, radio: Memo<RadioResult>)
                         <td>{row.data_rate.modulation.label()}</td>
                         <td>{row.data_rate.max_payload.to_string()}</td>
                         <td class="fit-cell">{fits}</td>
-                        <td>{row.airtime_us.map(radio::airtime_words).unwrap_or_else(|| "—".into())}</td>
-                        <td>{row.min_interval_ms.map(radio::seconds_words).unwrap_or_else(|| "none".into())}</td>
+                        <td>{row.airtime_us.map(words::airtime_words).unwrap_or_else(|| "—".into())}</td>
+                        <td>{row.min_interval_ms.map(words::seconds_words).unwrap_or_else(|| "none".into())}</td>
                     </tr>
                 }
             })
@@ -73,7 +74,7 @@ fn fit_table(plan: Memo<PlanResult>, calc: CalcFields, radio: Memo<RadioResult>)
         let caption = format!(
             "{} downlink on {}: a data fragment is {} B + {} B of header, {} B with its LoRaWAN frame (RP002-1.0.4, TS004)",
             region.name,
-            radio::megahertz(frequency),
+            words::megahertz(frequency),
             fragment,
             lorawan::DATA_FRAGMENT_HEADER_BYTES,
             radio::data_fragment_phy_bytes(fragment).map_or_else(|| "—".to_owned(), |b| b.to_string()),
@@ -136,7 +137,7 @@ fn timeline(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, assessment:
         let now_x = (start..=last).contains(&now).then(|| x(now, start, span));
         let end_x = x(end, start, span);
         let session_x = session_end.map(|s| x(s, start, span));
-        let stamp = |at: i64| fuota_core::task::Timestamp::from_epoch_millis(at).map(|t| t.rfc3339());
+        let stamp = |at: i64| fuota_core::wire::time::Timestamp::from_epoch_millis(at).map(|t| t.rfc3339());
         Some(view! {
             <figure class="timeline" data-session-end=stamp(end) data-multicast-end=session_end.and_then(stamp)>
                 <svg viewBox="0 0 1000 36" role="img" aria-label="Session timeline">

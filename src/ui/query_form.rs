@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use fuota_core::connection::{check_confirmed, unusual_destination, OutsideEndpoint};
-use fuota_core::endpoint::SERVICE_REGIONS;
-use fuota_core::fragments::format_duration;
-use fuota_core::paste::{expiry_state, parse_pasted, ExpiryState};
+use fuota_core::wire::connection::{check_confirmed, unusual_destination, OutsideEndpoint};
+use fuota_core::wire::endpoint::SERVICE_REGIONS;
+use fuota_core::radio::fragments::format_duration;
+use fuota_core::input::paste::{expiry_state, parse_pasted, ExpiryState};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use zeroize::{Zeroize, Zeroizing};
@@ -16,7 +16,7 @@ use crate::browser::{clock, storage};
 use super::controls::{unique_id, Described, Refusal};
 use super::fields::{QueryFields, OTHER_REGION};
 use super::part_view::{part_view, PartView};
-use fuota_core::error::{part_not_loaded, Field};
+use fuota_core::wire::error::{part_not_loaded, Field};
 use leptos::task::spawn_local;
 
 use crate::parts::NotLoaded;
@@ -246,7 +246,7 @@ pub fn QueryForm(
                             on:change=move |ev| {
                                 fields.remember.set(event_target_checked(&ev));
                                 if !fields.remember.get_untracked() {
-                                    storage::session_remove(fuota_core::settings::CREDENTIALS_KEY);
+                                    storage::session_remove(fuota_core::input::settings::CREDENTIALS_KEY);
                                 }
                             } />
                         "Remember for this tab"

@@ -1,9 +1,11 @@
 //! The fetch machinery shared by the page and the widget: one request at a time (a new one
 //! aborts the previous), retry progress, and the clock correction learned along the way.
 
-use fuota_core::response::{JsonAnswer, TaskAnswer};
-use fuota_core::clock_skew::ClockCorrection;
-use fuota_core::retry::Progress;
+use fuota_core::wire::response::JsonAnswer;
+
+use fuota_core::campaign::task::TaskAnswer;
+use fuota_core::wire::clock::ClockCorrection;
+use fuota_core::wire::retry::Progress;
 use fuota_core::{Connection, ConsoleError, Request};
 use leptos::prelude::*;
 use web_sys::AbortController;
@@ -89,7 +91,7 @@ crate::on_demand! {
     /// Reads a task through `fetch` and types the answer: in the console's part, with the rest of
     /// a request's machinery, so that the page's first part has none of it.
     pub fn read_task / read_task_part [console, "signer"] (fetch: FetchState, connection: Connection, request: Request, started: Started) -> Pending<Outcome> {
-        Box::pin(async move { fetch.send(&connection, &request, &started).await.and_then(JsonAnswer::into_task) })
+        Box::pin(async move { fetch.send(&connection, &request, &started).await.and_then(TaskAnswer::read) })
     }
 }
 

@@ -1,11 +1,11 @@
 //! The task list: every FUOTA task of the region (ListFuotaTasks to the last page), each row's
 //! status filled in by GetFuotaTask, at most a few at a time; filter by text and status.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use fuota_core::campaign::{task_list_page, task_status_choices, TaskRow, STATUS_FILL_IN_FLIGHT};
+use fuota_core::campaign::lists::{task_list_page, task_status_choices, TaskRow, STATUS_FILL_IN_FLIGHT};
 use fuota_core::{Connection, ConsoleError, FuotaTask, Request};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,7 +14,9 @@ use web_sys::AbortController;
 use super::error_view::ErrorView;
 use super::part_view::PartView;
 use super::session::{supersede, FetchState};
+use crate::browser::fan_out::{self, Step};
 use crate::browser::request;
+use fuota_core::wire::retry::{Progress, RetryReason};
 
 /// The list's state: rows as they arrive, whether every page has been read, the error that
 /// stopped it (the rows read before it stay).
@@ -78,8 +80,8 @@ impl TaskListState {
         });
     }
 
-    /// GetFuotaTask for every row, at most [`STATUS_FILL_IN_FLIGHT`] at once: a few workers take
-    /// ids from one queue. Throttling is retried by the request path and only slows the fill; a
+    /// GetFuotaTask for every row, at most [`STATUS_FILL_IN_FLIGHT`] at once, fewer while the
+    /// service throttles (the one fan-out helper). Throttling is retried by the request path and only slows the fill; a
     /// row whose read fails shows the error's code and the list stands.
     fn fill_statuses(self, connection: Connection, fetch: FetchState, controller: AbortController) {
         // Each queued id with its row's place: an answer updates its row directly, not by a scan
@@ -88,31 +90,36 @@ impl TaskListState {
             .rows
             .try_with_untracked(|rows| rows.iter().enumerate().filter_map(|(i, r)| Some((i, r.summary.id.clone()?))).collect())
             .unwrap_or_default();
-        let queue = Rc::new(RefCell::new(ids));
         let connection = Rc::new(connection);
-        for _ in 0..STATUS_FILL_IN_FLIGHT {
-            let (queue, connection, controller) = (Rc::clone(&queue), Rc::clone(&connection), controller.clone());
-            spawn_local(async move {
-                loop {
-                    let Some((index, id)) = queue.borrow_mut().pop_front() else { return };
-                    let Ok(read) = Request::get_fuota_task(&id) else { continue };
-                    let answer = request::send(&connection, &read, &controller, fetch.options(&connection), &|p| fetch.hear(p)).await;
-                    let task = answer.and_then(|a| a.parse(FuotaTask::from_value));
-                    if matches!(task, Err(ConsoleError::Cancelled)) {
-                        return;
+        fan_out::spawn(ids, STATUS_FILL_IN_FLIGHT, move |(index, id): (usize, String)| {
+            let (connection, controller) = (Rc::clone(&connection), controller.clone());
+            Box::pin(async move {
+                let Ok(read) = Request::get_fuota_task(&id) else { return Step::Done { throttled: false } };
+                let throttled = Cell::new(false);
+                let heard = |p: Progress| {
+                    if matches!(p, Progress::Retrying { reason: RetryReason::Throttled, .. }) {
+                        throttled.set(true);
                     }
-                    let _ = self.rows.try_update(|rows| {
-                        // The row is checked to still be this id's (a newer list may have replaced the rows).
-                        if let Some(row) = rows.get_mut(index).filter(|r| r.summary.id.as_deref() == Some(id.as_str())) {
-                            match &task {
-                                Ok(t) => row.status = t.value.status.clone(),
-                                Err(e) => row.status_error = Some(e.code().to_owned()),
-                            }
-                        }
-                    });
+                    fetch.hear(p)
+                };
+                let answer = request::send(&connection, &read, &controller, fetch.options(&connection), &heard).await;
+                let task = answer.and_then(|a| a.parse(FuotaTask::from_value));
+                // Cancelled (a newer list), or the credentials forgotten: nothing more to read.
+                if matches!(task, Err(ConsoleError::Cancelled | ConsoleError::CredentialsForgotten)) {
+                    return Step::Stop;
                 }
-            });
-        }
+                let _ = self.rows.try_update(|rows| {
+                    // The row is checked to still be this id's (a newer list may have replaced the rows).
+                    if let Some(row) = rows.get_mut(index).filter(|r| r.summary.id.as_deref() == Some(id.as_str())) {
+                        match &task {
+                            Ok(t) => row.status = t.value.status.clone(),
+                            Err(e) => row.status_error = Some(e.code().to_owned()),
+                        }
+                    }
+                });
+                Step::Done { throttled: throttled.get() }
+            })
+        });
     }
 }
 

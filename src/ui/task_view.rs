@@ -1,8 +1,9 @@
 //! The task as people read it: every member formatted, the machine value in `data-value`.
 
-use fuota_core::descriptor::Descriptor;
-use fuota_core::response::TaskAnswer;
-use fuota_core::task::{FieldValue, TaskField, Timestamp};
+use fuota_core::campaign::descriptor::Descriptor;
+use fuota_core::campaign::task::TaskAnswer;
+use fuota_core::campaign::task::{FieldValue, TaskField};
+use fuota_core::wire::time::Timestamp;
 use leptos::prelude::*;
 
 use crate::browser::clock;

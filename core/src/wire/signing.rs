@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime};
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4;
 
-use crate::credentials::TemporaryCredentials;
-use crate::error::ConsoleError;
+use crate::wire::credentials::TemporaryCredentials;
+use crate::wire::error::ConsoleError;
 
 /// The signing name of IoT Wireless.
 pub const SERVICE: &str = "iotwireless";
@@ -59,7 +59,7 @@ pub fn time_from_epoch_millis(epoch_millis: f64) -> Result<SystemTime, ConsoleEr
 
 /// Signs `method url` with `body` (None: no body, as a GET or DELETE has) for `region` at `time`.
 /// The URL must be the one that is fetched, byte for byte: the query is signed as it stands (its
-/// values already strictly encoded by [`crate::operation`]). A body is hashed as the exact bytes
+/// values already strictly encoded by [`crate::wire::operation`]). A body is hashed as the exact bytes
 /// that will be sent and goes with `Content-Type: application/json`, which is signed too, as
 /// botocore signs it. Returns every header to add (x-amz-date, authorization, with temporary
 /// credentials x-amz-security-token, and content-type with a body); the Host header is signed from

@@ -7,7 +7,7 @@
 //! Europe — is refused rather than read as 15. Refused values get a sentence that says what to
 //! type, and a value above the control's bound names the bound and why it is the bound.
 
-use crate::error::{ConsoleError, Field};
+use crate::wire::error::{ConsoleError, Field};
 
 /// What one numeric control accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::operation::Operation;
+use crate::wire::operation::Operation;
 
 /// A form control, named as in the automation contract (`name=` of the control).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -395,7 +395,7 @@ impl ConsoleError {
                 "{host} claims a time {} your computer's clock, more than the hour the console will ever \
                  correct by: either your clock is wrong (set it right, then try again) or that host is not \
                  telling the truth. Nothing more was signed or sent.",
-                crate::clock_skew::describe_distance(*offset_ms)
+                describe_distance(*offset_ms)
             ),
             ConsoleError::Redirected { host } => format!(
                 "{host} answered with a redirect. The console never follows one: the browser would carry your \
@@ -451,7 +451,7 @@ impl ConsoleError {
                     .to_owned(),
                 ErrorCode::Known(InvalidSignatureException) => {
                     // One rule for "the clock is off", the one the request path corrects by.
-                    if crate::clock_skew::is_clock_skew_error(self) {
+                    if is_clock_skew_error(self) {
                         "The signature's time is too far from the service's: set your computer's clock right, then try again.".to_owned()
                     } else {
                         "The signature did not match: check the secret access key and the session token.".to_owned()
@@ -473,6 +473,32 @@ impl ConsoleError {
                 ),
             },
         }
+    }
+}
+
+/// Error codes by which AWS services report a request time too far from theirs.
+const SKEW_CODES: &[&str] = &["RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture", "AuthFailure"];
+
+/// Is this the service refusing the request's time?
+pub fn is_clock_skew_error(error: &ConsoleError) -> bool {
+    let ConsoleError::Service(e) = error else { return false };
+    match &e.code {
+        ErrorCode::Known(KnownCode::InvalidSignatureException) => e
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("Signature expired") || m.contains("Signature not yet current")),
+        code => SKEW_CODES.contains(&code.as_str()),
+    }
+}
+
+/// "6 hours ahead of", "3 minutes behind": how far a host's time is from the browser's.
+pub fn describe_distance(offset_ms: i64) -> String {
+    let minutes = (offset_ms.unsigned_abs() + 30_000) / 60_000;
+    let direction = if offset_ms > 0 { "ahead of" } else { "behind" };
+    match minutes {
+        m if m >= 120 => format!("{} hours {direction}", m / 60),
+        1 => format!("1 minute {direction}"),
+        m => format!("{m} minutes {direction}"),
     }
 }
 

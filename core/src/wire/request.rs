@@ -1,15 +1,11 @@
-//! The IoT Wireless operations the console calls: one table, and how each becomes one request.
-//!
-//! Every operation is rest-json (botocore's `iotwireless/2020-11-22/service-2.json`): labels in the
-//! path, members in the query string, an optional JSON body. The [`TABLE`] is the one list of them:
-//! the relay's allow-list, the local endpoint's routes and the README's IAM actions are checked
-//! against it by tests. A [`Request`] is one call before it has a host;
-//! [`crate::connection::Connection::prepare`] gives it one. GetWirelessDevice is deliberately
-//! absent: it returns the device's root and session keys.
+//! One call of an operation of the table, before it has a host: its path with the labels encoded,
+//! its query members and its JSON body; [`crate::wire::connection::Connection::prepare`] gives it
+//! one. Ids are checked here, before anything is signed.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use crate::error::{ConsoleError, Field};
+use crate::wire::error::{ConsoleError, Field};
+use crate::wire::operation::{Method, Operation};
 
 /// Everything but the unreserved characters `A-Z a-z 0-9 - . _ ~` is encoded, in a path label
 /// and in a query value alike: SigV4's canonical form encodes the same set, so the URL that is
@@ -18,206 +14,6 @@ const STRICT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_
 
 /// The most items a list operation returns in one page (`MaxResults`: 0..250 in the model).
 pub const MAX_RESULTS: u32 = 250;
-
-/// An HTTP method of the API.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Method {
-    Get,
-    Post,
-    Put,
-    Patch,
-    Delete,
-}
-
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Patch => "PATCH",
-            Method::Delete => "DELETE",
-        }
-    }
-}
-
-/// Whether sending a request twice can do anything twice: what decides if it may be re-sent after
-/// it may have reached the service.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Idempotency {
-    /// A read: re-sending it changes nothing.
-    Read,
-    /// A write that carries a `ClientRequestToken`: the service answers a repeat with the first
-    /// call's result.
-    TokenWrite,
-    /// A write the model does not mark idempotent: once it may have reached the service, it is
-    /// never re-sent (its outcome is unknown until read back).
-    Write,
-}
-
-impl Idempotency {
-    /// May a request whose outcome is unknown (timeout, network failure, 5xx) be sent again?
-    pub fn may_resend(self) -> bool {
-        !matches!(self, Idempotency::Write)
-    }
-}
-
-/// One operation as the API defines it (the model's `http` trait and members) and as the console
-/// speaks of it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct OperationSpec {
-    pub operation: Operation,
-    pub method: Method,
-    /// The path with its labels in braces: `/fuota-tasks/{Id}`.
-    pub path: &'static str,
-    /// The query members, by their wire names.
-    pub query: &'static [&'static str],
-    /// The body members (empty: the request has no body).
-    pub body: &'static [&'static str],
-    /// The status of a successful answer (`200` with JSON; `201`, `204` may come with none).
-    pub success: u16,
-    pub idempotency: Idempotency,
-    /// What a successful answer holds, in people's words ("a FUOTA task").
-    pub answer_noun: &'static str,
-    /// The resource the request names by id, for a "not found" sentence.
-    pub resource_noun: &'static str,
-}
-
-const PAGE: &[&str] = &["maxResults", "nextToken"];
-
-/// Every operation the console calls. Adding one is one entry here and its answer's type.
-pub const TABLE: &[OperationSpec] = &[
-    OperationSpec {
-        operation: Operation::GetFuotaTask,
-        method: Method::Get,
-        path: "/fuota-tasks/{Id}",
-        query: &[],
-        body: &[],
-        success: 200,
-        idempotency: Idempotency::Read,
-        answer_noun: "a FUOTA task",
-        resource_noun: "FUOTA task",
-    },
-    OperationSpec {
-        operation: Operation::ListFuotaTasks,
-        method: Method::Get,
-        path: "/fuota-tasks",
-        query: PAGE,
-        body: &[],
-        success: 200,
-        idempotency: Idempotency::Read,
-        answer_noun: "a page of FUOTA tasks",
-        resource_noun: "resource",
-    },
-    OperationSpec {
-        operation: Operation::ListWirelessDevices,
-        method: Method::Get,
-        path: "/wireless-devices",
-        query: &["fuotaTaskId", "maxResults", "multicastGroupId", "nextToken"],
-        body: &[],
-        success: 200,
-        idempotency: Idempotency::Read,
-        answer_noun: "a page of wireless devices",
-        resource_noun: "FUOTA task",
-    },
-    OperationSpec {
-        operation: Operation::ListMulticastGroupsByFuotaTask,
-        method: Method::Get,
-        path: "/fuota-tasks/{Id}/multicast-groups",
-        query: PAGE,
-        body: &[],
-        success: 200,
-        idempotency: Idempotency::Read,
-        answer_noun: "a page of multicast groups",
-        resource_noun: "FUOTA task",
-    },
-    OperationSpec {
-        operation: Operation::GetMulticastGroup,
-        method: Method::Get,
-        path: "/multicast-groups/{Id}",
-        query: &[],
-        body: &[],
-        success: 200,
-        idempotency: Idempotency::Read,
-        answer_noun: "a multicast group",
-        resource_noun: "multicast group",
-    },
-    OperationSpec {
-        operation: Operation::GetMulticastGroupSession,
-        method: Method::Get,
-        path: "/multicast-groups/{Id}/session",
-        query: &[],
-        body: &[],
-        success: 200,
-        idempotency: Idempotency::Read,
-        answer_noun: "a multicast session",
-        resource_noun: "multicast group",
-    },
-];
-
-/// An operation of IoT Wireless, named as the API and IAM name it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Operation {
-    GetFuotaTask,
-    ListFuotaTasks,
-    ListWirelessDevices,
-    ListMulticastGroupsByFuotaTask,
-    GetMulticastGroup,
-    GetMulticastGroupSession,
-}
-
-impl Operation {
-    pub const ALL: [Operation; 6] = [
-        Operation::GetFuotaTask,
-        Operation::ListFuotaTasks,
-        Operation::ListWirelessDevices,
-        Operation::ListMulticastGroupsByFuotaTask,
-        Operation::GetMulticastGroup,
-        Operation::GetMulticastGroupSession,
-    ];
-
-    /// The operation's entry in [`TABLE`].
-    pub fn spec(self) -> &'static OperationSpec {
-        // Every operation has its entry: a native test checks it, so this never falls through.
-        TABLE.iter().find(|s| s.operation == self).unwrap_or(&TABLE[0])
-    }
-
-    /// The operation's name, as in the API reference and in IAM.
-    pub fn name(self) -> &'static str {
-        match self {
-            Operation::GetFuotaTask => "GetFuotaTask",
-            Operation::ListFuotaTasks => "ListFuotaTasks",
-            Operation::ListWirelessDevices => "ListWirelessDevices",
-            Operation::ListMulticastGroupsByFuotaTask => "ListMulticastGroupsByFuotaTask",
-            Operation::GetMulticastGroup => "GetMulticastGroup",
-            Operation::GetMulticastGroupSession => "GetMulticastGroupSession",
-        }
-    }
-
-    /// The IAM action a policy must allow: IoT Wireless names its actions after its operations.
-    pub fn iam_action(self) -> String {
-        format!("iotwireless:{}", self.name())
-    }
-
-    /// What a successful answer holds, in people's words ("a FUOTA task").
-    pub fn answer_noun(self) -> &'static str {
-        self.spec().answer_noun
-    }
-
-    /// What the user should check when the service refuses the id ("the task id").
-    pub fn id_name(self) -> &'static str {
-        match self.resource_noun() {
-            "FUOTA task" => "task id",
-            "multicast group" => "multicast group id",
-            _ => "request",
-        }
-    }
-
-    /// The resource the request names by id, for a "not found" sentence.
-    pub fn resource_noun(self) -> &'static str {
-        self.spec().resource_noun
-    }
-}
 
 /// Which page of a list to read: the first (no token), or the one a `NextToken` named.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -362,6 +158,7 @@ impl Request {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::operation::TABLE;
     use proptest::prelude::*;
 
     #[test]
@@ -424,21 +221,6 @@ mod tests {
             assert_eq!(request.body.is_some(), !spec.body.is_empty());
             assert_eq!(request.method(), spec.method);
         }
-    }
-
-    #[test]
-    fn only_writes_without_a_token_are_never_resent() {
-        assert!(Idempotency::Read.may_resend());
-        assert!(Idempotency::TokenWrite.may_resend());
-        assert!(!Idempotency::Write.may_resend());
-        assert!(TABLE.iter().all(|s| (s.method == Method::Get) == (s.idempotency == Idempotency::Read)));
-    }
-
-    #[test]
-    fn iam_actions_are_named_after_the_operations() {
-        assert_eq!(Operation::ListWirelessDevices.iam_action(), "iotwireless:ListWirelessDevices");
-        let names: std::collections::HashSet<_> = Operation::ALL.iter().map(|o| o.name()).collect();
-        assert_eq!(names.len(), Operation::ALL.len());
     }
 
     proptest! {

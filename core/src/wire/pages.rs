@@ -8,8 +8,9 @@
 
 use serde_json::Value;
 
-use crate::error::ConsoleError;
-use crate::operation::{Operation, PageRequest};
+use crate::wire::error::ConsoleError;
+use crate::wire::operation::Operation;
+use crate::wire::request::PageRequest;
 
 /// The most pages of one list the console reads.
 pub const MAX_PAGES: u32 = 1_000;

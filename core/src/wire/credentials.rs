@@ -6,8 +6,8 @@ use zeroize::Zeroizing;
 use aws_credential_types::Credentials;
 use aws_smithy_runtime_api::client::identity::Identity;
 
-use crate::error::{ConsoleError, Field};
-use crate::task::Timestamp;
+use crate::wire::error::{ConsoleError, Field};
+use crate::wire::time::Timestamp;
 
 /// An `ASIA…` access key id is temporary (STS issues it) and does not sign without its session
 /// token: one rule for the form and for the paste.
@@ -118,7 +118,7 @@ impl fmt::Debug for TemporaryCredentials {
 }
 
 /// The one owner of a page's (or a widget's) credentials. Every signature asks it for them, through
-/// a [`crate::connection::Connection`] made in one of its *epochs*: new credentials (a submit, a
+/// a [`crate::wire::connection::Connection`] made in one of its *epochs*: new credentials (a submit, a
 /// provider asked again) replace the current ones, and every connection of the epoch signs with
 /// them from then on; *Forget* ends the epoch and drops them (the secret and token are zeroized
 /// once the last request using them ends), and a connection made before can never sign again.
@@ -190,7 +190,7 @@ pub fn provider_credentials_fresh(expires_at: Option<i64>, now: i64) -> bool {
 /// Whether an error says the credentials expired (the console's own check before signing, or the
 /// service's `ExpiredTokenException`): the provider is then asked once more.
 pub fn is_expiry_error(error: &ConsoleError) -> bool {
-    use crate::error::{ErrorCode, KnownCode};
+    use crate::wire::error::{ErrorCode, KnownCode};
     matches!(error, ConsoleError::ExpiredCredentials { .. })
         || matches!(error, ConsoleError::Service(e) if e.code == ErrorCode::Known(KnownCode::ExpiredTokenException))
 }

@@ -9,15 +9,7 @@
 //!
 //! Everything here is checked arithmetic: any input, however absurd, gives an answer or `None`.
 
-use crate::fragments::FragmentPlan;
-
-/// Largest fragment a session can announce. `FragSize` in FragSessionSetupReq is one byte.
-///
-/// Not read in the TS004 text itself (its Table 3 is an image in the copy found); the one-byte
-/// width is how ChirpStack encodes it (`lrwn/src/applayer/fragmentation/v1.rs`, `frag_size: u8`
-/// in a 10-byte FragSessionSetupReq: FragSession 1, NbFrag 2, FragSize 1, Control 1, Padding 1,
-/// Descriptor 4).
-pub const MAX_FRAGMENT_SIZE: u64 = 255;
+use crate::radio::fragments::{FragmentPlan, MAX_FRAGMENTS, MAX_FRAGMENT_SIZE};
 
 /// Command identifier of DataFragment. As ChirpStack (`fragmentation/v1.rs`, `v2.rs`) and
 /// MultiTech's mDot `FragmentationSession.h` encode it; the part of TS004's command table that
@@ -29,15 +21,6 @@ pub const DATA_FRAGMENT_CID: u8 = 0x08;
 /// TS004 v1.0.0 Table 12 gives `Index&N` 2 bytes and the fragment `0:MaxAppPl-3` bytes, so the
 /// fragment plus 3 bytes must fit the application payload.
 pub const DATA_FRAGMENT_HEADER_BYTES: u64 = 3;
-
-/// Most fragments, data and redundant together, one session can number.
-///
-/// `Index&N` is FragIndex (2 bits) + N (14 bits) (TS004 v1.0.0 Table 13; TS004-2.0.0 Table 24,
-/// bits 15:14 and 13:0), and N starts from 1 (TS004-2.0.0 §3.6), so N runs 1..=16383.
-/// `NbFrag` in FragSessionSetupReq (the number of data fragments, "M is equal to the NbFrag
-/// parameter", §3.4) is 2 bytes wide (ChirpStack `nb_frag: u16`), so it is the 14-bit N, not
-/// NbFrag, that bounds a session.
-pub const MAX_FRAGMENTS: u64 = (1 << 14) - 1;
 
 /// Coded fragments TS004's code needs beyond the data fragments, on average: "On average, it
 /// takes M+2 coded fragments to recover the original data block" (TS004-2.0.0 Appendix A.3).
@@ -326,8 +309,8 @@ impl Warning {
             ),
             Warning::FrequencyOutsideBands { region, frequency_hz, half_width_hz } => {
                 let channel = match half_width_hz {
-                    0 => crate::radio::megahertz(*frequency_hz),
-                    w => format!("A {} kHz channel on {}", w / 500, crate::radio::megahertz(*frequency_hz)),
+                    0 => crate::radio::words::megahertz(*frequency_hz),
+                    w => format!("A {} kHz channel on {}", w / 500, crate::radio::words::megahertz(*frequency_hz)),
                 };
                 format!("{channel} is not inside any {region} band a gateway may send on: check the downlink frequency.")
             }
@@ -335,17 +318,17 @@ impl Warning {
                 "At DR{data_rate} a fragment is {} on air, and this task sends one every {interval_seconds} s \
                  (its interval rounded to whole seconds, as the service rounds it): a gateway cannot. \
                  Use an interval of at least {} s.",
-                crate::radio::airtime_words(*airtime_us),
+                crate::radio::words::airtime_words(*airtime_us),
                 airtime_us.div_ceil(1_000_000).max(1),
             ),
             Warning::DutyCycle { data_rate, airtime_us, frequency_hz, duty_cycle, min_interval_ms, spacing_ms } => format!(
                 "At DR{data_rate} a fragment is {} on air; {} allows {duty_cycle}, so one every {} at most; \
                  this task sends one every {}. Fragments will be delayed or dropped: use an interval of at \
                  least {} s, or a faster data rate.",
-                crate::radio::airtime_words(*airtime_us),
-                crate::radio::megahertz(*frequency_hz),
-                crate::radio::seconds_words(*min_interval_ms),
-                crate::radio::seconds_words(*spacing_ms),
+                crate::radio::words::airtime_words(*airtime_us),
+                crate::radio::words::megahertz(*frequency_hz),
+                crate::radio::words::seconds_words(*min_interval_ms),
+                crate::radio::words::seconds_words(*spacing_ms),
                 min_interval_ms.div_ceil(1000),
             ),
             Warning::SessionTimeout { class, total_fragments, needed_s, timeout_s, covering_timeout_s } => {
@@ -369,8 +352,8 @@ impl Warning {
             Warning::ImageTooLarge { firmware_bytes } => format!(
                 "This image is {} bytes; AWS accepts firmware images of at most 1 MB, read here as {} bytes. \
                  Use a smaller image or a delta update.",
-                crate::numbers::grouped(*firmware_bytes),
-                crate::numbers::grouped(crate::radio::AWS_IMAGE_LIMIT_BYTES),
+                crate::input::numbers::grouped(*firmware_bytes),
+                crate::input::numbers::grouped(crate::radio::fragments::AWS_IMAGE_LIMIT_BYTES),
             ),
         }
     }
@@ -462,7 +445,7 @@ pub fn session_end(start_epoch_millis: i64, plan: &FragmentPlan) -> Option<i64> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fragments::FragmentInputs;
+    use crate::radio::fragments::FragmentInputs;
     use proptest::prelude::*;
 
     fn plan(firmware: u64, fragment: u64, percent: u64, interval_ms: u64) -> FragmentPlan {

@@ -1,9 +1,10 @@
 //! The FUOTA task as GetFuotaTask returns it, parsed the way the rest-json protocol defines.
 
-use aws_smithy_types::date_time::{DateTime, Format};
-
-use crate::descriptor::Descriptor;
-use crate::members::{self, within, Members};
+use crate::campaign::descriptor::Descriptor;
+use crate::wire::error::ConsoleError;
+use crate::wire::response::JsonAnswer;
+use crate::wire::time::Timestamp;
+use crate::wire::members::{self, within, Members};
 
 /// The task's status. A status the console does not know yet is kept and shown as-is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,66 +74,6 @@ impl TaskStatus {
     }
 }
 
-/// A point in time, to the millisecond, between the years 1 and 9999.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Timestamp {
-    epoch_millis: i64,
-}
-
-const MIN_MILLIS: i64 = -62_135_596_800_000; // 0001-01-01T00:00:00Z
-const MAX_MILLIS: i64 = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
-
-impl Timestamp {
-    pub fn from_epoch_millis(epoch_millis: i64) -> Option<Self> {
-        (MIN_MILLIS..=MAX_MILLIS).contains(&epoch_millis).then_some(Self { epoch_millis })
-    }
-
-    /// rest-json's body timestamp: epoch seconds, possibly fractional (`1.700000000123E9`).
-    pub fn from_epoch_seconds(seconds: f64) -> Option<Self> {
-        let millis = (seconds * 1000.0).round();
-        if !millis.is_finite() || millis < MIN_MILLIS as f64 || millis > MAX_MILLIS as f64 {
-            return None;
-        }
-        Self::from_epoch_millis(millis as i64)
-    }
-
-    /// ISO-8601 / RFC 3339, as `timestampFormat: iso8601` members carry it: the console's one
-    /// timestamp parser (task, multicast session, device uplink, pasted and widget expirations).
-    /// `Z` or an offset such as `+00:00` (the AWS CLI writes those), and a space for the `T`, which
-    /// RFC 3339 (section 5.6) allows and Python's `str(datetime)` and the devices' uplink time use.
-    pub fn parse_iso8601(s: &str) -> Option<Self> {
-        let s = s.trim();
-        let with_t;
-        let s = match s.as_bytes().get(10) {
-            Some(b' ') if s.is_char_boundary(10) && s.is_char_boundary(11) => {
-                with_t = format!("{}T{}", &s[..10], &s[11..]);
-                with_t.as_str()
-            }
-            _ => s,
-        };
-        let dt = DateTime::from_str(s, Format::DateTimeWithOffset).ok()?;
-        let millis = dt.secs().checked_mul(1000)?.checked_add(i64::from(dt.subsec_nanos() / 1_000_000))?;
-        Self::from_epoch_millis(millis)
-    }
-
-    pub fn epoch_millis(self) -> i64 {
-        self.epoch_millis
-    }
-
-    /// RFC 3339 in UTC; milliseconds, when there are any, in three digits as `Date.toISOString()` writes them.
-    pub fn rfc3339(self) -> String {
-        let secs = self.epoch_millis.div_euclid(1000);
-        let millis = self.epoch_millis.rem_euclid(1000);
-        let whole = DateTime::from_secs(secs)
-            .fmt(Format::DateTime)
-            .unwrap_or_else(|_| format!("{} ms since 1970", self.epoch_millis));
-        match (millis, whole.strip_suffix('Z')) {
-            (0, _) | (_, None) => whole,
-            (ms, Some(base)) => format!("{base}.{ms:03}Z"),
-        }
-    }
-}
-
 /// A body timestamp of rest-json: epoch seconds, possibly fractional, between the years 1 and 9999.
 pub fn epoch_seconds(m: &Members<'_>, name: &str) -> Result<Option<Timestamp>, String> {
     match m.number(name)? {
@@ -162,7 +103,8 @@ pub struct FuotaTask {
 
 impl FuotaTask {
     /// Parses a GetFuotaTask body (the tests' shorthand; the page reads through the response reader).
-    #[cfg(test)]
+    
+#[cfg(test)]
     fn from_json(body: &str) -> Result<Self, String> {
         Self::from_value(serde_json::from_str(body).map_err(|e| e.to_string())?)
     }
@@ -258,6 +200,22 @@ impl FieldValue {
             FieldValue::Status(s) => s.as_str().to_owned(),
             FieldValue::Descriptor(d) => d.raw().to_owned(),
         }
+    }
+}
+
+/// A task read from a GetFuotaTask answer, with the JSON for the raw view and the event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskAnswer {
+    pub task: FuotaTask,
+    pub raw_json: String,
+    pub request_id: Option<String>,
+}
+
+impl TaskAnswer {
+    /// GetFuotaTask's reading: the task, and its raw JSON; the error names the member that was wrong.
+    pub fn read(answer: JsonAnswer) -> Result<Self, ConsoleError> {
+        let read = answer.parse_keeping_raw(FuotaTask::from_value)?;
+        Ok(Self { task: read.value, raw_json: read.raw_json, request_id: read.request_id })
     }
 }
 

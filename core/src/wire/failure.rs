@@ -7,7 +7,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::error::ConsoleError;
+use crate::wire::error::ConsoleError;
 
 /// What the shell saw around a failed fetch.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -5,9 +5,9 @@ use std::fmt;
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
-use crate::credentials::TemporaryCredentials;
-use crate::error::{ConsoleError, Field};
-use crate::task::Timestamp;
+use crate::wire::credentials::TemporaryCredentials;
+use crate::wire::error::{ConsoleError, Field};
+use crate::wire::time::Timestamp;
 
 /// What the console can read, in a few words, for the placeholder and the error sentences.
 pub const ACCEPTED_FORMATS: &str = "the JSON of aws sts assume-role or get-session-token, of aws configure \
@@ -228,7 +228,7 @@ impl Found {
             missing.push(Field::SecretAccessKey);
         }
         // ASIA… keys come from STS and do not sign without their token.
-        let temporary = self.access_key_id.as_deref().is_some_and(crate::credentials::needs_session_token);
+        let temporary = self.access_key_id.as_deref().is_some_and(crate::wire::credentials::needs_session_token);
         if temporary && self.session_token.is_none() {
             missing.push(Field::SessionToken);
         }
@@ -276,7 +276,7 @@ fn parse_time_text(s: &str) -> Option<Timestamp> {
 fn parse_json(text: &str) -> Result<PastedCredentials, PasteError> {
     // The parser's message may quote the text (the browser's does), and the text holds secrets:
     // it is not passed on.
-    let value: Value = crate::json::parse(text).map_err(|_| PasteError::BrokenJson)?;
+    let value: Value = crate::wire::json::parse(text).map_err(|_| PasteError::BrokenJson)?;
     let Value::Object(mut top) = value else {
         return Err(PasteError::Unrecognised);
     };
@@ -1008,7 +1008,7 @@ mod tests {
                 ExpiryState::Unknown => prop_assert!(false, "a given expiration is never unknown"),
             }
             if let Some(seconds) = state.remaining_seconds() {
-                prop_assert!(!crate::fragments::format_duration(seconds).is_empty());
+                prop_assert!(seconds >= 1, "a time left is at least a second: {}", seconds);
             }
         }
     }

@@ -9,8 +9,8 @@
 //! already; its outcome is [`ConsoleError::OutcomeUnknown`] until it is read back. Throttling is
 //! the one failure it may be retried after: the service refused it before acting.
 
-use crate::error::{ConsoleError, ErrorCode, KnownCode};
-use crate::operation::{Idempotency, Operation};
+use crate::wire::error::{ConsoleError, ErrorCode, KnownCode};
+use crate::wire::operation::{Idempotency, Operation};
 
 /// The throttling codes the SDKs' standard retry mode knows.
 const THROTTLING_CODES: &[&str] = &[
@@ -137,7 +137,7 @@ impl Progress {
                 reason.label(),
                 *delay_ms as f64 / 1000.0
             ),
-            Progress::ClockCorrected { offset_ms, .. } => crate::clock_skew::describe_offset(*offset_ms),
+            Progress::ClockCorrected { offset_ms, .. } => crate::wire::clock::describe_offset(*offset_ms),
         }
     }
 }
@@ -145,11 +145,11 @@ impl Progress {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ServiceError;
+    use crate::wire::error::ServiceError;
     use proptest::prelude::*;
 
     fn service(code: &str, status: u16) -> ConsoleError {
-        ConsoleError::Service(ServiceError::for_test(crate::operation::Operation::GetFuotaTask, ErrorCode::parse(code), status))
+        ConsoleError::Service(ServiceError::for_test(crate::wire::operation::Operation::GetFuotaTask, ErrorCode::parse(code), status))
     }
 
     #[test]
@@ -170,7 +170,7 @@ mod tests {
             assert_eq!(retry_reason(&service(code, 400)), None, "{code}");
         }
         assert_eq!(retry_reason(&ConsoleError::Cancelled), None);
-        assert_eq!(retry_reason(&ConsoleError::Parse { operation: crate::operation::Operation::GetFuotaTask, detail: String::new(), excerpt: String::new(), request_id: None }), None);
+        assert_eq!(retry_reason(&ConsoleError::Parse { operation: crate::wire::operation::Operation::GetFuotaTask, detail: String::new(), excerpt: String::new(), request_id: None }), None);
     }
 
     #[test]

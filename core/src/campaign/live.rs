@@ -6,7 +6,7 @@
 //! while the tab is hidden a due refresh waits (the page looks again every second and sends
 //! nothing until the tab is shown).
 
-use crate::task::TaskStatus;
+use crate::campaign::task::TaskStatus;
 
 pub const DEFAULT_REFRESH_SECONDS: u32 = 30;
 pub const MIN_REFRESH_SECONDS: u32 = 5;

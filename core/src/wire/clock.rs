@@ -12,10 +12,8 @@
 
 use aws_smithy_types::date_time::{DateTime, Format};
 
-use crate::error::{ConsoleError, ErrorCode, KnownCode};
+use crate::wire::error::{is_clock_skew_error, ConsoleError};
 
-/// Error codes by which AWS services report a request time too far from theirs.
-const SKEW_CODES: &[&str] = &["RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture", "AuthFailure"];
 
 /// The largest correction of the browser's clock the console signs with: one hour. Real clocks
 /// drift by minutes; a larger claim is told in words, never signed for.
@@ -40,17 +38,6 @@ impl ClockCorrection {
     }
 }
 
-/// Is this the service refusing the request's time?
-pub fn is_clock_skew_error(error: &ConsoleError) -> bool {
-    let ConsoleError::Service(e) = error else { return false };
-    match &e.code {
-        ErrorCode::Known(KnownCode::InvalidSignatureException) => e
-            .message
-            .as_deref()
-            .is_some_and(|m| m.contains("Signature expired") || m.contains("Signature not yet current")),
-        code => SKEW_CODES.contains(&code.as_str()),
-    }
-}
 
 /// The server's time from an HTTP `Date` header (`Wed, 26 Nov 2026 03:10:24 GMT`), in ms.
 pub fn from_http_date(date: &str) -> Option<i64> {
@@ -93,16 +80,6 @@ pub fn learn_offset(error: &ConsoleError, local_now: i64, host: &str) -> Result<
     Ok(Some(offset))
 }
 
-/// "6 hours ahead of", "3 minutes behind": how far a host's time is from the browser's.
-pub fn describe_distance(offset_ms: i64) -> String {
-    let minutes = (offset_ms.unsigned_abs() + 30_000) / 60_000;
-    let direction = if offset_ms > 0 { "ahead of" } else { "behind" };
-    match minutes {
-        m if m >= 120 => format!("{} hours {direction}", m / 60),
-        1 => format!("1 minute {direction}"),
-        m => format!("{m} minutes {direction}"),
-    }
-}
 
 /// "Your clock is 62 minutes behind": for the notice after a correction.
 pub fn describe_offset(offset_ms: i64) -> String {
@@ -118,7 +95,7 @@ pub fn describe_offset(offset_ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ServiceError;
+    use crate::wire::error::{ErrorCode, KnownCode, ServiceError};
     use proptest::prelude::*;
 
     fn invalid_signature(message: &str) -> ConsoleError {
@@ -129,7 +106,7 @@ mod tests {
         ConsoleError::Service(ServiceError {
             message: Some(message.to_owned()),
             server_date: date.map(str::to_owned),
-            ..ServiceError::for_test(crate::operation::Operation::GetFuotaTask, ErrorCode::Known(KnownCode::InvalidSignatureException), 403)
+            ..ServiceError::for_test(crate::wire::operation::Operation::GetFuotaTask, ErrorCode::Known(KnownCode::InvalidSignatureException), 403)
         })
     }
 

@@ -7,8 +7,8 @@
 //! - the interval is rounded half-up to whole seconds, as the service does, and the session lasts
 //!   total fragments × that interval.
 
-use crate::error::{ConsoleError, Field};
-use crate::numbers::NumberRule;
+use crate::wire::error::{ConsoleError, Field};
+use crate::input::numbers::NumberRule;
 
 /// The calculator's inputs as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -35,7 +35,7 @@ impl FragmentTexts {
     /// plan beside the what-if: each of the task's fragment members as returned, and for a member
     /// the service did not return, the starting value (never the previous task's). The firmware
     /// size is the user's: GetFuotaTask does not return it.
-    pub fn from_task(task: &crate::task::FuotaTask, firmware_size: &str) -> Self {
+    pub fn from_task(task: &crate::campaign::task::FuotaTask, firmware_size: &str) -> Self {
         let start = Self::starting();
         let or_start = |value: Option<i64>, start: String| value.map_or(start, |v| v.to_string());
         Self {
@@ -69,11 +69,33 @@ pub struct FragmentPlan {
     pub session_seconds: u64,
 }
 
+/// Largest fragment a session can announce. `FragSize` in FragSessionSetupReq is one byte.
+///
+/// Not read in the TS004 text itself (its Table 3 is an image in the copy found); the one-byte
+/// width is how ChirpStack encodes it (`lrwn/src/applayer/fragmentation/v1.rs`, `frag_size: u8`
+/// in a 10-byte FragSessionSetupReq: FragSession 1, NbFrag 2, FragSize 1, Control 1, Padding 1,
+/// Descriptor 4).
+pub const MAX_FRAGMENT_SIZE: u64 = 255;
+
+/// Most fragments, data and redundant together, one session can number.
+///
+/// `Index&N` is FragIndex (2 bits) + N (14 bits) (TS004 v1.0.0 Table 13; TS004-2.0.0 Table 24,
+/// bits 15:14 and 13:0), and N starts from 1 (TS004-2.0.0 §3.6), so N runs 1..=16383.
+/// `NbFrag` in FragSessionSetupReq (the number of data fragments, "M is equal to the NbFrag
+/// parameter", §3.4) is 2 bytes wide (ChirpStack `nb_frag: u16`), so it is the 14-bit N, not
+/// NbFrag, that bounds a session.
+pub const MAX_FRAGMENTS: u64 = (1 << 14) - 1;
+
+/// The images AWS accepts: "Your firmware image must not be larger than 1 megabyte in size"
+/// (AWS IoT Wireless developer guide, FUOTA overview). Read as 1,000,000 bytes, the smaller of the
+/// two readings, so that an image the console calls fine is fine under either.
+pub const AWS_IMAGE_LIMIT_BYTES: u64 = 1_000_000;
+
 /// The largest firmware image one fragmentation session can carry: 16,383 fragments of 255 bytes
 /// (TS004's 14-bit fragment number and one-byte FragSize, see `lorawan`). AWS's own limit is
 /// lower (1 MB, which the radio planner warns about); this bound only refuses what no session
 /// could ever send.
-pub const MAX_FIRMWARE_BYTES: u64 = crate::lorawan::MAX_FRAGMENT_SIZE * crate::lorawan::MAX_FRAGMENTS;
+pub const MAX_FIRMWARE_BYTES: u64 = MAX_FRAGMENT_SIZE * MAX_FRAGMENTS;
 
 /// The longest multicast session AWS accepts (`SessionTimeout` ≤ 172,800 s, botocore's model):
 /// one fragment interval longer than that could never be waited for.
@@ -250,16 +272,16 @@ mod tests {
 
     #[test]
     fn a_task_gives_its_values_and_the_starting_ones_where_it_gave_none() {
-        let full = crate::task::FuotaTask::from_value(serde_json::json!({"FragmentSizeBytes": 10, "RedundancyPercent": 50, "FragmentIntervalMS": 3000})).unwrap();
+        let full = crate::campaign::task::FuotaTask::from_value(serde_json::json!({"FragmentSizeBytes": 10, "RedundancyPercent": 50, "FragmentIntervalMS": 3000})).unwrap();
         let texts = FragmentTexts::from_task(&full, "100");
         assert_eq!((texts.firmware_size.as_str(), texts.fragment_size.as_str(), texts.redundancy_percent.as_str(), texts.fragment_interval_ms.as_str()), ("100", "10", "50", "3000"));
         // Where the old code disagreed: without RedundancyPercent the control kept the previous
         // task's value and the what-if line vanished. Both now use the starting 25 %.
-        let partial = crate::task::FuotaTask::from_value(serde_json::json!({"FragmentSizeBytes": 10})).unwrap();
+        let partial = crate::campaign::task::FuotaTask::from_value(serde_json::json!({"FragmentSizeBytes": 10})).unwrap();
         let texts = FragmentTexts::from_task(&partial, "100");
         assert_eq!((texts.fragment_size.as_str(), texts.redundancy_percent.as_str(), texts.fragment_interval_ms.as_str()), ("10", "25", "1000"));
         assert!(texts.parse().and_then(FragmentInputs::plan).is_ok(), "a task missing members still has a plan to compare with");
-        let none = crate::task::FuotaTask::from_value(serde_json::json!({})).unwrap();
+        let none = crate::campaign::task::FuotaTask::from_value(serde_json::json!({})).unwrap();
         let start = FragmentTexts::starting();
         assert_eq!(FragmentTexts::from_task(&none, &start.firmware_size), start);
     }

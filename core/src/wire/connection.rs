@@ -1,11 +1,12 @@
 //! The connection: as whom and where the console reads (credentials, region, endpoint, relay),
 //! kept apart from what is being looked at, so that every operation goes the same way.
 
-use crate::credentials::{CredentialSession, TemporaryCredentials};
-use crate::endpoint::{self, EndpointConfig};
-use crate::error::{ConsoleError, Field};
-use crate::operation::{Method, Operation, Request};
-use crate::task::Timestamp;
+use crate::wire::credentials::{CredentialSession, TemporaryCredentials};
+use crate::wire::endpoint::{self, EndpointConfig};
+use crate::wire::error::{ConsoleError, Field};
+use crate::wire::operation::{Method, Operation};
+use crate::wire::request::Request;
+use crate::wire::time::Timestamp;
 
 /// The connection as typed, before any check. `Debug` never shows the secret or the token.
 #[derive(Clone, Default, PartialEq)]
@@ -182,7 +183,7 @@ pub fn check_confirmed(form: &ConnectionForm, unconfirmed: Option<&OutsideEndpoi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::operation::PageRequest;
+    use crate::wire::request::PageRequest;
 
     #[test]
     fn the_destination_is_named_unless_it_is_the_regions_own() {

@@ -4,9 +4,10 @@
 
 use serde_json::Value;
 
-use crate::members::{object, within};
-use crate::pages::Page;
-use crate::task::{epoch_seconds, TaskStatus, Timestamp};
+use crate::wire::members::{object, within};
+use crate::wire::pages::Page;
+use crate::campaign::task::{epoch_seconds, TaskStatus};
+use crate::wire::time::Timestamp;
 
 /// A row of ListFuotaTasks (`FuotaTask`: Id, Arn, Name). The list carries no status: one
 /// GetFuotaTask per task gives it.

@@ -2,9 +2,8 @@
 
 use serde_json::Value;
 
-use crate::error::{ConsoleError, ErrorCode, ServiceError};
-use crate::operation::Operation;
-use crate::task::FuotaTask;
+use crate::wire::error::{ConsoleError, ErrorCode, ServiceError};
+use crate::wire::operation::Operation;
 
 /// Bodies larger than this are not read: a task is a few KiB, a page of 250 devices about 120 KiB.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -183,10 +182,10 @@ pub struct Answer<T> {
     pub request_id: Option<String>,
 }
 
-/// A task read from a GetFuotaTask answer, with the JSON for the raw view and the event.
+/// A typed answer with the JSON it was read from, for a raw view and the host page's events.
 #[derive(Clone, Debug, PartialEq)]
-pub struct TaskAnswer {
-    pub task: FuotaTask,
+pub struct RawAnswer<T> {
+    pub value: T,
     pub raw_json: String,
     pub request_id: Option<String>,
 }
@@ -208,7 +207,7 @@ impl JsonAnswer {
     /// replaced. Only when the text spells a secret in a way text replacement cannot see (JSON
     /// escapes) is it shown re-serialised from the redacted value instead.
     pub fn raw_json(&self) -> String {
-        let text_is_clean = crate::json::parse(&self.body).is_ok_and(|v| v == self.value);
+        let text_is_clean = crate::wire::json::parse(&self.body).is_ok_and(|v| v == self.value);
         if text_is_clean {
             self.body.clone()
         } else {
@@ -216,11 +215,11 @@ impl JsonAnswer {
         }
     }
 
-    /// GetFuotaTask's reading: the task, and its raw JSON.
-    pub fn into_task(self) -> Result<TaskAnswer, ConsoleError> {
+    /// The operation's own reading, keeping the JSON for a raw view.
+    pub fn parse_keeping_raw<T>(self, parse: impl FnOnce(Value) -> Result<T, String>) -> Result<RawAnswer<T>, ConsoleError> {
         let raw_json = self.raw_json();
-        match FuotaTask::from_value(self.value.clone()) {
-            Ok(task) => Ok(TaskAnswer { task, raw_json, request_id: self.request_id }),
+        match parse(self.value.clone()) {
+            Ok(value) => Ok(RawAnswer { value, raw_json, request_id: self.request_id }),
             Err(detail) => Err(self.parse_error(detail)),
         }
     }
@@ -260,7 +259,7 @@ pub fn read_answer(operation: Operation, answer: &HttpAnswer, secrets: &[&str]) 
     // the text first could cut through a JSON escape that spells it (`\u0030…`) and break a body
     // that was fine. When it does not parse, the error comes from the redacted text, since a
     // browser's message may quote the text.
-    let parsed = looks_like_json.then(|| crate::json::parse(raw_body).map_err(|_| crate::json::parse(answer.body).err().unwrap_or_default()));
+    let parsed = looks_like_json.then(|| crate::wire::json::parse(raw_body).map_err(|_| crate::wire::json::parse(answer.body).err().unwrap_or_default()));
     let json: Option<Value> = parsed.as_ref().and_then(|p| p.as_ref().ok()).cloned().map(|mut v| {
         redact_value(&mut v, secrets);
         v
@@ -288,15 +287,29 @@ pub fn read_answer(operation: Operation, answer: &HttpAnswer, secrets: &[&str]) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::KnownCode;
+    use crate::wire::error::KnownCode;
     use proptest::strategy::Strategy;
 
-    fn read_get_fuota_task(answer: &HttpAnswer) -> Result<TaskAnswer, ConsoleError> {
+    /// A stand-in for an operation's typed reading (the wire knows no task): members that must be
+    /// a string or a number, as a task's are.
+    fn typed(value: Value) -> Result<Value, String> {
+        let Value::Object(members) = &value else { return Err("the answer is not a JSON object".to_owned()) };
+        for (name, member) in members {
+            let number = matches!(name.as_str(), "FragmentSizeBytes" | "RedundancyPercent" | "CreatedAt");
+            let text = matches!(name.as_str(), "Id" | "Status" | "Name" | "Descriptor");
+            if (number && !member.is_number()) || (text && !member.is_string()) {
+                return Err(format!("{name} has the wrong type"));
+            }
+        }
+        Ok(value)
+    }
+
+    fn read_get_fuota_task(answer: &HttpAnswer) -> Result<RawAnswer<Value>, ConsoleError> {
         read_get_fuota_task_redacting(answer, &[])
     }
 
-    fn read_get_fuota_task_redacting(answer: &HttpAnswer, secrets: &[&str]) -> Result<TaskAnswer, ConsoleError> {
-        read_answer(Operation::GetFuotaTask, answer, secrets).and_then(JsonAnswer::into_task)
+    fn read_get_fuota_task_redacting(answer: &HttpAnswer, secrets: &[&str]) -> Result<RawAnswer<Value>, ConsoleError> {
+        read_answer(Operation::GetFuotaTask, answer, secrets).and_then(|a| a.parse_keeping_raw(typed))
     }
 
     fn answer<'a>(status: u16, error_type: Option<&'a str>, body: &'a str) -> HttpAnswer<'a> {
@@ -356,7 +369,7 @@ mod tests {
         // Key order and number text as the service wrote them, not sorted or rewritten.
         let body = r#"{"Status":"Pending","Id":"abc","CreatedAt":1.7000000001E9,"RedundancyPercent":50}"#;
         let ok = read_get_fuota_task(&answer(200, None, body)).unwrap();
-        assert_eq!(ok.task.id.as_deref(), Some("abc"));
+        assert_eq!(ok.value["Id"], "abc");
         assert_eq!(ok.raw_json, body);
         assert_eq!(ok.request_id.as_deref(), Some("req-1"));
         // A secret the text spells with an escape cannot stay in it: then the redacted value is shown.
@@ -413,9 +426,9 @@ mod tests {
     }
 
     /// Everything an answer puts on the page: error sentence, message, details; task, raw JSON.
-    fn shown(result: &Result<TaskAnswer, ConsoleError>) -> String {
+    fn shown(result: &Result<RawAnswer<Value>, ConsoleError>) -> String {
         match result {
-            Ok(ok) => format!("{} {:?}", ok.raw_json, ok.task),
+            Ok(ok) => format!("{} {:?}", ok.raw_json, ok.value),
             Err(e) => format!("{} {:?} {:?}", e.sentence(), e.service_message(), e.details()),
         }
     }

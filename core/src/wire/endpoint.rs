@@ -1,7 +1,7 @@
 //! Endpoint resolution for IoT Wireless, following botocore's endpoint rule set for the service
 //! (`iotwireless/2020-11-22/endpoint-rule-set-1.json`) and its `partitions.json` (botocore 1.43.11).
 
-use crate::error::{ConsoleError, Field};
+use crate::wire::error::{ConsoleError, Field};
 
 /// What the user chose: a region, FIPS / dual-stack, or a custom endpoint URL.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 //! them back ([`Stored`]); the page turns them into text with the browser's own `JSON.stringify`
 //! and `JSON.parse`, so the wasm part that loads first carries no JSON reader or writer.
 
-use crate::task::Timestamp;
+use crate::wire::time::Timestamp;
 
 /// localStorage key of the non-secret settings.
 pub const SETTINGS_KEY: &str = "fuota-console.settings";

@@ -9,9 +9,10 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::members::{object, within};
-use crate::pages::Page;
-use crate::task::{TaskStatus, Timestamp};
+use crate::wire::members::{object, within};
+use crate::wire::pages::Page;
+use crate::campaign::task::TaskStatus;
+use crate::wire::time::Timestamp;
 
 /// `FuotaDeviceStatus`: the twelve values of botocore's model. A value the console does not know
 /// (the set has grown before: older SDKs lack the last one) is kept and shown as returned.
@@ -651,13 +652,13 @@ mod tests {
         /// what was wrong: never a panic. A device page that reads has every device in the roster.
         #[test]
         fn any_answer_reads_or_names_its_problem(value in any_json()) {
-            use crate::campaign::{multicast_group_ids_page, task_list_page, MulticastGroup, MulticastSession};
+            use crate::campaign::lists::{multicast_group_ids_page, task_list_page, MulticastGroup, MulticastSession};
             for result in [
                 task_list_page(value.clone()).map(|_| ()),
                 multicast_group_ids_page(value.clone()).map(|_| ()),
                 MulticastGroup::from_value(value.clone()).map(|_| ()),
                 MulticastSession::from_value(value.clone()).map(|_| ()),
-                crate::task::FuotaTask::from_value(value.clone()).map(|_| ()),
+                crate::campaign::task::FuotaTask::from_value(value.clone()).map(|_| ()),
             ] {
                 if let Err(e) = result {
                     proptest::prop_assert!(!e.is_empty());

@@ -6,10 +6,11 @@
 //! that the same inputs give the same numbers in the browser and in the tests, and no input,
 //! however absurd, panics.
 
-use crate::error::{ConsoleError, Field};
-use crate::fragments::{format_duration, FragmentInputs, FragmentPlan};
-use crate::lorawan::{self, DataRate, Modulation, Region, Warning};
-use crate::numbers::{grouped, NumberRule};
+use crate::wire::error::{ConsoleError, Field};
+use crate::radio::fragments::{self, format_duration, FragmentInputs, FragmentPlan, AWS_IMAGE_LIMIT_BYTES};
+use crate::radio::words::{airtime_words, megahertz, seconds_words};
+use crate::radio::lorawan::{self, DataRate, Modulation, Region, Warning};
+use crate::input::numbers::{grouped, NumberRule};
 
 // ---------------------------------------------------------------------------------------------
 // Time on air
@@ -406,7 +407,7 @@ impl RadioTexts {
     }
 
     /// A multicast group's session replaces whatever it returned; the rest stays the region's.
-    pub fn from_session(rf_region: &str, dl_class: Option<&str>, session: &crate::campaign::MulticastSession) -> Self {
+    pub fn from_session(rf_region: &str, dl_class: Option<&str>, session: &crate::campaign::lists::MulticastSession) -> Self {
         let mut texts = Self::for_region(rf_region);
         let set = |target: &mut String, value: Option<i64>| {
             if let Some(v) = value {
@@ -474,7 +475,7 @@ pub const DEVICE_MAX_FRAGMENT: NumberRule = NumberRule {
     what: "largest fragment the devices accept",
     unit: "bytes",
     min: 1,
-    max: lorawan::MAX_FRAGMENT_SIZE,
+    max: fragments::MAX_FRAGMENT_SIZE,
     why_max: "no session announces a larger fragment (TS004's FragSize is one byte)",
 };
 
@@ -513,11 +514,6 @@ impl RadioTexts {
 
 // ---------------------------------------------------------------------------------------------
 // Assessment
-
-/// The images AWS accepts: "Your firmware image must not be larger than 1 megabyte in size"
-/// (AWS IoT Wireless developer guide, FUOTA overview). Read as 1,000,000 bytes, the smaller of the
-/// two readings, so that an image the console calls fine is fine under either.
-pub const AWS_IMAGE_LIMIT_BYTES: u64 = 1_000_000;
 
 /// One data rate of the fit table: does the fragment fit, how long is it on air, and how often
 /// may it go out on the chosen frequency.
@@ -844,7 +840,7 @@ pub fn fastest_sound_plan(inputs: FragmentInputs, rf_region: &str, radio: &Radio
     for data_rate in region.downlink {
         let largest = data_rate
             .max_fragment_bytes()
-            .min(lorawan::MAX_FRAGMENT_SIZE)
+            .min(fragments::MAX_FRAGMENT_SIZE)
             .min(radio.device_max_fragment_bytes.unwrap_or(u64::MAX));
         let candidate_radio = RadioInputs { data_rate: data_rate.index, ..*radio };
         let limit = region_radio(region).map(|r| duty_cycle(r, radio.frequency_hz, half_width_hz(data_rate)));
@@ -875,41 +871,6 @@ pub fn fastest_sound_plan(inputs: FragmentInputs, rf_region: &str, radio: &Radio
         }
     }
     best.ok_or(NoSoundPlan::NothingFits { first: closest.map(|(_, w)| w) })
-}
-
-// ---------------------------------------------------------------------------------------------
-// Words
-
-/// "869.525 MHz".
-pub fn megahertz(hz: u64) -> String {
-    let (whole, rest) = (hz / 1_000_000, hz % 1_000_000);
-    if rest == 0 {
-        return format!("{whole} MHz");
-    }
-    let decimals = format!("{rest:06}");
-    format!("{whole}.{} MHz", decimals.trim_end_matches('0'))
-}
-
-/// A time in microseconds as the sentences show it: "390 ms", "2.47 s", "118 ms".
-pub fn airtime_words(us: u64) -> String {
-    if us < 1_000_000 {
-        format!("{} ms", us.saturating_add(500) / 1000)
-    } else {
-        let centis = us.saturating_add(5_000) / 10_000;
-        format!("{}.{:02} s", centis / 100, centis % 100)
-    }
-}
-
-/// Milliseconds as seconds, to the hundredth, rounded up and without trailing zeros: "3.91 s",
-/// "1 s", "0.6 s". Up, because the sentences use it for the shortest allowed interval.
-pub fn seconds_words(ms: u64) -> String {
-    let centis = ms.div_ceil(10);
-    let (whole, rest) = (centis / 100, centis % 100);
-    match rest {
-        0 => format!("{whole} s"),
-        r if r % 10 == 0 => format!("{whole}.{} s", r / 10),
-        r => format!("{whole}.{r:02} s"),
-    }
 }
 
 #[cfg(test)]
