@@ -29,6 +29,7 @@ start_endpoint() {
 json_field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
 
 step "native tests: core and local endpoint"
+python3 scripts/core_layers.py
 cargo test --locked -p fuota-core -p fuota-local
 
 step "known answers: botocore must still produce the committed SigV4 and endpoint vectors"
