@@ -10,7 +10,6 @@ use std::any::Any;
 
 use fuota_core::wire::connection::ConnectionForm;
 use fuota_core::wire::credentials::{is_expiry_error, provider_credentials_fresh, CredentialSession};
-use fuota_core::campaign::task::TaskAnswer;
 use fuota_core::wire::time::Timestamp;
 use fuota_core::{Connection, ConsoleError, Request};
 use leptos::prelude::*;
@@ -20,7 +19,7 @@ use wasm_bindgen::JsCast;
 
 use crate::browser::clock;
 use crate::ui::console_view::{CampaignOptions, TaskConsole};
-use crate::ui::session::{outcome_of, FetchState, Outcome};
+use crate::ui::session::{outcome_of, read_task, FetchState, Outcome};
 
 
 #[derive(Clone, Default, Deserialize)]
@@ -307,16 +306,17 @@ fn mount_now(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHa
                 let (read_through, request) = task_read(source, false).await?;
                 let _ = connection.try_set(Some(read_through.clone()));
                 let connection = read_through;
-                let first = fetch.send(&connection, &request, &started).await;
+                let first = read_task(fetch, connection, request, started.clone()).await?.await;
                 match first {
-                    // The service says the credentials expired: ask the provider once more.
+                    // The service says the credentials expired: ask the provider once more. The
+                    // credentials it gives serve every read after them (the campaign's too: its
+                    // connection signs through the same owner).
                     Err(e) if is_expiry_error(&e) && read(source, |s| s.provider.is_some()).unwrap_or(false) => {
                         let (connection, request) = task_read(source, true).await?;
-                        fetch.send(&connection, &request, &started).await
+                        read_task(fetch, connection, request, started).await?.await
                     }
                     other => other,
                 }
-                .and_then(TaskAnswer::read)
             }
         });
         exported.set(Some(Controls { source, load, fetch }));

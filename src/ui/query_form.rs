@@ -67,8 +67,10 @@ fn typed_control(
                 prop:value=move || value.get()
                 on:input=move |ev| {
                     value.set(event_target_value(&ev));
+                    // What the user types is theirs: that value needs no confirmation, the other
+                    // linked one (endpoint or relay) still does.
                     if let Some(unconfirmed) = typed {
-                        unconfirmed.set(None);
+                        unconfirmed.update(|u| *u = u.as_ref().and_then(|o| o.typed_in(field)));
                     }
                 }
             />

@@ -25,7 +25,8 @@ pub struct FetchState {
     in_flight: StoredValue<Option<AbortController>, LocalStorage>,
 }
 
-/// A request that has been started: its controller and how to send it.
+/// A request that has been started: its controller (a retry of the same read shares it).
+#[derive(Clone)]
 pub struct Started {
     controller: AbortController,
 }
@@ -88,8 +89,9 @@ impl FetchState {
 pub type Pending<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
 
 crate::on_demand! {
-    /// Reads a task through `fetch` and types the answer: in the console's part, with the rest of
-    /// a request's machinery, so that the page's first part has none of it.
+    /// Reads a task through `fetch` and types the answer: the one task read of the page and the
+    /// widget. In the console's part, with the rest of a request's machinery, so that the page's
+    /// first part has none of it.
     pub fn read_task / read_task_part [console, "signer"] (fetch: FetchState, connection: Connection, request: Request, started: Started) -> Pending<Outcome> {
         Box::pin(async move { fetch.send(&connection, &request, &started).await.and_then(TaskAnswer::read) })
     }

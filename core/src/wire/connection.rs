@@ -135,6 +135,16 @@ impl OutsideEndpoint {
         (!endpoint.trim().is_empty() || !relay.trim().is_empty())
             .then(|| Self { endpoint: endpoint.trim().to_owned(), relay: relay.trim().to_owned() })
     }
+
+    /// What still waits once the user typed in `field` (the endpoint or the relay): that value is
+    /// theirs now, the other still waits. None when nothing does.
+    pub fn typed_in(&self, field: Field) -> Option<Self> {
+        match field {
+            Field::Endpoint => Self::of("", &self.relay),
+            Field::Relay => Self::of(&self.endpoint, ""),
+            _ => Some(self.clone()),
+        }
+    }
 }
 
 /// The host part of an `http(s)://host[:port]/…` URL.
@@ -233,6 +243,10 @@ mod tests {
         let typed_relay = ConnectionForm { relay: "https://relay.example.com".into(), ..linked.clone() };
         let err = check_confirmed(&typed_relay, Some(&outside)).unwrap_err();
         assert!(err.sentence().contains("abc123.execute-api"), "{}", err.sentence());
+        // The form clears only what was typed in: the relay still waits after the endpoint is typed.
+        let after_typing = outside.typed_in(Field::Endpoint).unwrap();
+        assert!(check_confirmed(&typed_endpoint, Some(&after_typing)).is_err());
+        assert_eq!(after_typing.typed_in(Field::Relay), None);
         let both = ConnectionForm { relay: String::new(), endpoint: String::new(), ..linked };
         assert!(check_confirmed(&both, Some(&outside)).is_ok());
         // A stored relay under ?demo (the endpoint is the console's own demo one).
