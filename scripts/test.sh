@@ -74,7 +74,10 @@ trunk build --release
 # console can load, whatever the user does; the goal is 209 KiB. The gates keep both from
 # growing: lower them as the bytes come down.
 FIRST_INTERACTIVE_KIB=97
-ALL_FILES_KIB=356
+# 356 → 362: the request path that carries writes, the credentials' owner, the bounded clock,
+# redirect and list guards, encoded redaction and the fan-out helper (+6.0 KiB measured; README,
+# "Performance").
+ALL_FILES_KIB=362
 node bench/size-budget.mjs dist "$FIRST_INTERACTIVE_KIB" --exclude examples/ --exclude split_ --exclude chunk_
 node bench/size-budget.mjs dist "$ALL_FILES_KIB" --exclude examples/
 

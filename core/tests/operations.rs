@@ -49,3 +49,18 @@ fn the_relay_forwards_the_tables_methods_and_paths() {
         assert!(covered, "{} is not forwarded by the relay", spec.path);
     }
 }
+
+/// The relay's README names exactly the operations it forwards (and GetWirelessDevice, which it
+/// refuses on purpose).
+#[test]
+fn the_relay_readme_names_the_tables_operations() {
+    const RELAY_README: &str = include_str!("../../relay/README.md");
+    let verbs = ["Get", "List", "Create", "Update", "Delete", "Start", "Associate", "Disassociate"];
+    let named: BTreeSet<&str> = RELAY_README
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| verbs.iter().any(|v| w.starts_with(v) && w.len() > v.len() && w[v.len()..].starts_with(|c: char| c.is_ascii_uppercase())))
+        .filter(|w| *w != "GetWirelessDevice")
+        .collect();
+    let table: BTreeSet<&str> = TABLE.iter().map(|s| s.operation.name()).collect();
+    assert_eq!(named, table);
+}

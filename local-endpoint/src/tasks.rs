@@ -19,6 +19,8 @@ pub const FAULT_IDS: &[(&str, &str)] = &[
     ("fault-huge-chunked", "200 with a 4 MiB body and no Content-Length (chunked)"),
     ("fault-slow", "answers after 30 s"),
     ("fault-echo", "400 whose message echoes the request's headers"),
+    ("fault-echo-header", "400 whose x-amzn-RequestId echoes the session token, percent-encoded"),
+    ("fault-redirect", "307 to another host (a client that follows it carries the session token there)"),
     ("fault-throttle-once-<any>", "429 the first time, then the task"),
     ("fault-unavailable-once-<any>", "503 HTML the first time, then the task"),
     ("fault-devices-throttle-once", "its device list's second page throttles once"),
@@ -26,11 +28,18 @@ pub const FAULT_IDS: &[(&str, &str)] = &[
     ("fault-devices-wrong-types", "its device list has a member of the wrong JSON type"),
     ("fault-devices-loop", "its device list's second page names the first page's token again"),
     ("fault-devices-denied", "its device list's second page is refused (AccessDeniedException)"),
+    ("fault-devices-endless", "its device list never ends: every page names a new one"),
 ];
 
 /// The tasks with device-list faults: GetFuotaTask answers them, ListFuotaTasks does not list them.
-pub const DEVICE_FAULT_TASKS: &[&str] =
-    &["fault-devices-throttle-once", "fault-devices-malformed", "fault-devices-wrong-types", "fault-devices-loop", "fault-devices-denied"];
+pub const DEVICE_FAULT_TASKS: &[&str] = &[
+    "fault-devices-throttle-once",
+    "fault-devices-malformed",
+    "fault-devices-wrong-types",
+    "fault-devices-loop",
+    "fault-devices-denied",
+    "fault-devices-endless",
+];
 
 /// Every task GetFuotaTask answers from the samples: the seven of every status, the campaign's
 /// (`demo-live` as it stands `elapsed` seconds after start, `demo-10k`, `demo-busy`), and the
