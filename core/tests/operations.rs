@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use fuota_core::wire::operation::{Method, TABLE};
+use fuota_core::wire::operation::TABLE;
 
 const README: &str = include_str!("../../README.md");
 const RELAY: &str = include_str!("../../relay/nginx.conf.template");
@@ -24,30 +24,29 @@ fn the_readme_lists_the_iam_actions_of_the_table() {
     assert_eq!(named, table);
 }
 
-/// The relay forwards the table's methods, and each of the table's paths falls under one of its
-/// forwarded prefixes; it forwards nothing under /wireless-devices/{Id} (GetWirelessDevice).
+/// The relay forwards each operation of the table with its method and path (one line of its
+/// `$relay_operation` map per operation, made here from the table and compared), and nothing
+/// else; its preflight allows the table's methods.
 #[test]
 fn the_relay_forwards_the_tables_methods_and_paths() {
-    let methods: BTreeSet<&str> = TABLE.iter().map(|s| s.method.as_str()).collect();
-    assert_eq!(methods, BTreeSet::from([Method::Get.as_str()]), "the table has writes: the relay must forward them");
-    assert!(RELAY.contains("if ($request_method != GET)"), "the relay forwards GET only");
-    assert!(RELAY.contains(r#"OPTIONS "GET, OPTIONS";"#), "its preflight allows the table's methods");
-    let forwarded = [
-        r"(/fuota-tasks(?:[/?].*)?)$",
-        r"(/wireless-devices(?:\?.*)?)$",
-        r"(/multicast-groups/[^/?]+(?:/session)?(?:\?.*)?)$",
-    ];
-    for pattern in forwarded {
-        assert!(RELAY.contains(pattern), "the relay's allow-list changed: {pattern}");
-    }
+    let lines: Vec<&str> = RELAY.lines().map(str::trim).filter(|l| l.starts_with("\"~^")).collect();
     for spec in TABLE {
-        let path = spec.path.replace("{Id}", "x");
-        let covered = path.starts_with("/fuota-tasks")
-            || path == "/wireless-devices"
-            || path == "/multicast-groups/x"
-            || path == "/multicast-groups/x/session";
-        assert!(covered, "{} is not forwarded by the relay", spec.path);
+        let mut pattern: String =
+            spec.path.split('/').map(|part| if part.starts_with('{') { "[^/?]+" } else { part }).collect::<Vec<_>>().join("/");
+        if !spec.query.is_empty() {
+            pattern.push_str(r"(\?.*)?");
+        }
+        let line = format!("\"~^{} {pattern}$\" {};", spec.method.as_str(), spec.operation.name());
+        assert!(lines.contains(&line.as_str()), "the relay does not forward {}: expected the line {line}", spec.operation.name());
     }
+    let operations = lines.iter().filter(|l| l.ends_with(';') && !l.contains(" $1;")).count();
+    assert_eq!(operations, TABLE.len(), "the relay forwards operations the table does not have");
+    let methods: BTreeSet<&str> = TABLE.iter().map(|s| s.method.as_str()).collect();
+    let preflight = RELAY.lines().find(|l| l.trim().starts_with("OPTIONS \"GET")).expect("the preflight's methods");
+    for method in methods {
+        assert!(preflight.contains(method), "the relay's preflight does not allow {method}");
+    }
+    assert!(RELAY.contains("proxy_next_upstream off;"), "a write may be retried upstream");
 }
 
 /// The relay's README names exactly the operations it forwards (and GetWirelessDevice, which it

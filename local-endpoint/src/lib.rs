@@ -8,6 +8,7 @@ pub mod campaign;
 pub mod sigv4;
 pub mod site;
 pub mod tasks;
+pub mod writes;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -42,6 +43,10 @@ pub struct Config {
     pub expose_date: bool,
     /// How fast `demo-live` runs: 1 is its real timeline (about three minutes), 10 ten times faster.
     pub live_speed: f64,
+    /// How much faster than the real clock a task scheduled here (StartFuotaTask) waits and runs:
+    /// at 12, a start 35 minutes ahead comes in under 3 minutes, and the session ends half a
+    /// minute later.
+    pub schedule_speed: f64,
 }
 
 impl Default for Config {
@@ -67,6 +72,7 @@ impl Default for Config {
             slow_delay: Duration::from_secs(30),
             expose_date: true,
             live_speed: 1.0,
+            schedule_speed: 12.0,
         }
     }
 }
@@ -81,6 +87,8 @@ pub struct Reply {
     pub delay: Option<Duration>,
     /// Send without Content-Length (chunked), as a proxy streaming an answer does.
     pub chunked: bool,
+    /// Close the connection without answering: the answer is lost on the way.
+    pub dropped: bool,
 }
 
 impl Reply {
@@ -89,7 +97,7 @@ impl Reply {
     }
 
     fn raw(status: u16, content_type: &str, body: Vec<u8>) -> Self {
-        Reply { status, headers: vec![("Content-Type".into(), content_type.into())], body, delay: None, chunked: false }
+        Reply { status, headers: vec![("Content-Type".into(), content_type.into())], body, delay: None, chunked: false, dropped: false }
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -118,6 +126,15 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/wireless-devices", "ListWirelessDevices"),
     ("GET", "/multicast-groups/{Id}", "GetMulticastGroup"),
     ("GET", "/multicast-groups/{Id}/session", "GetMulticastGroupSession"),
+    ("GET", "/multicast-groups", "ListMulticastGroups"),
+    ("POST", "/fuota-tasks", "CreateFuotaTask"),
+    ("PATCH", "/fuota-tasks/{Id}", "UpdateFuotaTask"),
+    ("PUT", "/fuota-tasks/{Id}", "StartFuotaTask"),
+    ("DELETE", "/fuota-tasks/{Id}", "DeleteFuotaTask"),
+    ("PUT", "/fuota-tasks/{Id}/multicast-group", "AssociateMulticastGroupWithFuotaTask"),
+    ("PUT", "/fuota-tasks/{Id}/wireless-device", "AssociateWirelessDeviceWithFuotaTask"),
+    ("DELETE", "/fuota-tasks/{Id}/multicast-groups/{MulticastGroupId}", "DisassociateMulticastGroupFromFuotaTask"),
+    ("DELETE", "/fuota-tasks/{Id}/wireless-devices/{WirelessDeviceId}", "DisassociateWirelessDeviceFromFuotaTask"),
 ];
 
 /// The operation a request names and its path labels (still percent-encoded), or None when no
@@ -160,6 +177,8 @@ pub struct Endpoint {
     requests: AtomicU64,
     /// Ids of `fault-*-once-*` tasks already failed once.
     failed_once: Mutex<HashSet<String>>,
+    /// The tasks created here, and their lifecycle.
+    pub created: writes::Store,
 }
 
 impl Endpoint {
@@ -169,7 +188,8 @@ impl Endpoint {
 
     /// An endpoint whose `demo-live` started at `started`.
     pub fn started_at(config: Config, started: SystemTime) -> Self {
-        Self { config, started, requests: AtomicU64::new(0), failed_once: Mutex::new(HashSet::new()) }
+        let created = writes::Store::new(config.schedule_speed);
+        Self { config, started, requests: AtomicU64::new(0), failed_once: Mutex::new(HashSet::new()), created }
     }
 
     /// Seconds of `demo-live`'s timeline at `real_now`.
@@ -186,6 +206,13 @@ impl Endpoint {
     pub fn server_time(&self, real_now: SystemTime) -> SystemTime {
         let skew = Duration::from_secs(self.config.clock_skew_seconds.unsigned_abs());
         if self.config.clock_skew_seconds >= 0 { real_now + skew } else { real_now - skew }
+    }
+
+    /// An id for a task created here, unique for the endpoint's life.
+    fn new_task_id(&self) -> String {
+        let n = self.requests.fetch_add(1, Ordering::Relaxed);
+        let h = hex::encode(Sha256::digest(format!("task-{n}-{:?}", SystemTime::now()).as_bytes()));
+        format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
     }
 
     fn request_id(&self) -> String {
@@ -240,10 +267,38 @@ impl Endpoint {
         };
         let decode = |label: &str| percent_encoding::percent_decode_str(label).decode_utf8_lossy().into_owned();
         let id = labels.first().map(|l| decode(l)).unwrap_or_default();
+        let item = labels.get(1).map(|l| decode(l)).unwrap_or_default();
+        let created = &self.created;
+        let written = |outcome: Option<writes::Outcome>, id: &str| match outcome {
+            Some(writes::Outcome::Done { status, body }) => match body {
+                Some(body) => Reply::json(status, &body),
+                None => Reply::raw(status, "application/json", Vec::new()),
+            },
+            Some(writes::Outcome::Refused { status, code, message, extra }) => aws_error(status, code, &message, extra),
+            None => not_found(id, "FuotaTask"),
+        };
         match operation {
-            "ListFuotaTasks" => self.list_tasks(&query, region),
-            "ListMulticastGroupsByFuotaTask" => self.list_groups_of_task(&id, &query),
-            "ListWirelessDevices" => self.list_devices(&query, region, elapsed),
+            "CreateFuotaTask" => {
+                let reply = written(Some(created.create(req.body, region, now, self.new_task_id())), "");
+                // The answer of a create that worked, lost on the way the first time: a client
+                // must send it again with the same token and end with one task.
+                let lost = std::str::from_utf8(req.body).is_ok_and(|b| b.contains("fault-drop-answer"));
+                if lost && reply.status == 201 && self.first_time(&format!("drop:{}", String::from_utf8_lossy(req.body))) {
+                    return Reply { dropped: true, ..reply };
+                }
+                reply
+            }
+            "UpdateFuotaTask" => written(created.update(&id, req.body, now), &id),
+            "StartFuotaTask" => written(created.start(&id, req.body, now), &id),
+            "DeleteFuotaTask" => written(created.delete(&id, now), &id),
+            "AssociateMulticastGroupWithFuotaTask" => written(created.associate(&id, req.body, true, now), &id),
+            "AssociateWirelessDeviceWithFuotaTask" => written(created.associate(&id, req.body, false, now), &id),
+            "DisassociateMulticastGroupFromFuotaTask" => written(created.disassociate(&id, &item, true, now), &id),
+            "DisassociateWirelessDeviceFromFuotaTask" => written(created.disassociate(&id, &item, false, now), &id),
+            "ListMulticastGroups" => self.list_all_groups(&query, region),
+            "ListFuotaTasks" => self.list_tasks(&query, region, now),
+            "ListMulticastGroupsByFuotaTask" => self.list_groups_of_task(&id, &query, now),
+            "ListWirelessDevices" => self.list_devices(&query, region, elapsed, now),
             "GetMulticastGroup" => match campaign::multicast_group(&id, region) {
                 Some(group) => Reply::json(200, &group),
                 None => not_found(&id, "MulticastGroup"),
@@ -258,7 +313,10 @@ impl Endpoint {
                 let echoed: Vec<String> = req.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect();
                 aws_error(400, "ValidationException", &format!("Your request was: {}", echoed.join("; ")), json!({}))
             }
-            "GetFuotaTask" => self.get_task(req, &id, region, elapsed),
+            "GetFuotaTask" => match created.task(&id, region, now) {
+                Some(task) => Reply::json(200, &task),
+                None => self.get_task(req, &id, region, elapsed),
+            },
             _ => aws_error(404, "UnknownOperationException", "The requested operation is not supported by this endpoint.", json!({})),
         }
     }
@@ -321,22 +379,31 @@ impl Endpoint {
 
     /// ListFuotaTasks: the listed sample tasks, at most five a page (the service may return fewer
     /// than `maxResults`, and a client must follow `NextToken` anyway).
-    fn list_tasks(&self, query: &Query, region: &str) -> Reply {
-        let all: Vec<Value> = tasks::campaign_tasks(region, 0.0).into_iter().filter(|t| tasks::is_listed(t)).collect();
+    fn list_tasks(&self, query: &Query, region: &str, now: SystemTime) -> Reply {
+        let mut all: Vec<Value> = tasks::campaign_tasks(region, 0.0)
+            .into_iter()
+            .filter(|t| tasks::is_listed(t))
+            .map(|t| json!({"Id": t["Id"], "Arn": t["Arn"], "Name": t["Name"]}))
+            .collect();
+        // The tasks created here come after the samples.
+        all.extend(self.created.listed(region, now));
         let (start, take) = match query.page("tasks", 5) {
             Ok(p) => p,
             Err(reply) => return reply,
         };
-        let rows: Vec<Value> = all.iter().skip(start).take(take).map(|t| json!({"Id": t["Id"], "Arn": t["Arn"], "Name": t["Name"]})).collect();
+        let rows: Vec<Value> = all.iter().skip(start).take(take).cloned().collect();
         paged(json!({"FuotaTaskList": rows}), "tasks", start + take, all.len())
     }
 
     /// ListMulticastGroupsByFuotaTask.
-    fn list_groups_of_task(&self, task_id: &str, query: &Query) -> Reply {
-        if !tasks::campaign_tasks("-", 0.0).iter().any(|t| t["Id"] == task_id) {
-            return not_found(task_id, "FuotaTask");
-        }
-        let groups = campaign::groups_of_task(task_id);
+    fn list_groups_of_task(&self, task_id: &str, query: &Query, now: SystemTime) -> Reply {
+        let groups: Vec<String> = match self.created.groups_of(task_id, now) {
+            Some(groups) => groups,
+            None if tasks::campaign_tasks("-", 0.0).iter().any(|t| t["Id"] == task_id) => {
+                campaign::groups_of_task(task_id).iter().map(|g| (*g).to_owned()).collect()
+            }
+            None => return not_found(task_id, "FuotaTask"),
+        };
         let (start, take) = match query.page(&format!("groups:{task_id}"), usize::MAX) {
             Ok(p) => p,
             Err(reply) => return reply,
@@ -347,9 +414,44 @@ impl Endpoint {
 
     /// ListWirelessDevices, by `fuotaTaskId` or `multicastGroupId`. Every third page is short, as
     /// the service's can be. The `fault-devices-*` tasks break on their second page.
-    fn list_devices(&self, query: &Query, region: &str, elapsed: f64) -> Reply {
+    /// ListMulticastGroups: every group of the sample campaign, to pick from.
+    fn list_all_groups(&self, query: &Query, region: &str) -> Reply {
+        let all: Vec<Value> = [campaign::CLASS_C_GROUP, campaign::CLASS_B_GROUP]
+            .iter()
+            .filter_map(|id| campaign::multicast_group(id, region))
+            .map(|g| json!({"Id": g["Id"], "Arn": g["Arn"], "Name": g["Name"]}))
+            .collect();
+        let (start, take) = match query.page("all-groups", usize::MAX) {
+            Ok(p) => p,
+            Err(reply) => return reply,
+        };
+        let rows: Vec<Value> = all.iter().skip(start).take(take).cloned().collect();
+        paged(json!({"MulticastGroupList": rows}), "all-groups", start + take, all.len())
+    }
+
+    fn list_devices(&self, query: &Query, region: &str, elapsed: f64, now: SystemTime) -> Reply {
         let task = query.get("fuotaTaskId");
         let group = query.get("multicastGroupId");
+        // A task created here lists the devices associated with it, each with its status now.
+        if let Some(devices) = task.and_then(|t| self.created.devices_of(t, now)) {
+            let kind = format!("devices:created:{}", task.unwrap_or_default());
+            let (start, take) = match query.page(&kind, usize::MAX) {
+                Ok(p) => p,
+                Err(reply) => return reply,
+            };
+            let rows: Vec<Value> = devices
+                .iter()
+                .skip(start)
+                .take(take)
+                .map(|(id, status)| {
+                    json!({
+                        "Arn": format!("arn:aws:iotwireless:{region}:{}:WirelessDevice/{id}", tasks::ACCOUNT),
+                        "Id": id, "Type": "LoRaWAN", "FuotaDeviceStatus": status,
+                    })
+                })
+                .collect();
+            return paged(json!({"WirelessDeviceList": rows}), &kind, start + take, devices.len());
+        }
         let (kind, members): (String, Vec<(String, usize)>) = match (task, group) {
             (Some(t), None) => (format!("devices:task:{t}"), (0..campaign::device_count(t)).map(|n| (t.to_owned(), n)).collect()),
             (None, Some(g)) => (format!("devices:group:{g}"), campaign::group_members(g).into_iter().map(|(t, n)| (t.to_owned(), n)).collect()),

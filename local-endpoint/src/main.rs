@@ -9,7 +9,7 @@ use fuota_local::{site, tasks, Config, Endpoint, WireRequest};
 use tiny_http::{Header, Request, Response, Server};
 
 const USAGE: &str = "fuota-local [--api ADDR] [--site DIR] [--site-addr ADDR] [--region R]... \
-[--clock-skew-seconds N] [--no-cors] [--no-expose-date] [--slow-seconds N] [--live-speed X] [--ready-file PATH]
+[--clock-skew-seconds N] [--no-cors] [--no-expose-date] [--slow-seconds N] [--live-speed X] [--schedule-speed X] [--ready-file PATH]
   --api ADDR             where the IoT Wireless endpoint listens (default 127.0.0.1:8081; port 0 picks one)
   --site DIR             also serve the built console from DIR (Trunk's dist/)
   --site-addr ADDR       where the console is served (default 127.0.0.1:8080)
@@ -19,6 +19,8 @@ const USAGE: &str = "fuota-local [--api ADDR] [--site DIR] [--site-addr ADDR] [-
   --no-expose-date       do not expose Date to scripts (skew must be learned from messages)
   --slow-seconds N       how long the fault-slow task waits (default 30)
   --live-speed X         run demo-live X times faster than its ~3-minute timeline (default 1)
+  --schedule-speed X     a task scheduled here waits and runs X times faster than real time (default 12:
+                         a start 35 minutes ahead comes in under 3 minutes)
   --ready-file PATH      write the bound URLs as JSON to PATH once listening";
 
 struct Args {
@@ -44,6 +46,9 @@ fn parse_args() -> Result<Args, String> {
             "--slow-seconds" => args.config.slow_delay = std::time::Duration::from_secs(value()?.parse().map_err(|e| format!("--slow-seconds: {e}"))?),
             "--live-speed" => {
                 args.config.live_speed = value()?.parse().ok().filter(|x: &f64| x.is_finite() && *x > 0.0).ok_or("--live-speed: a positive number")?
+            }
+            "--schedule-speed" => {
+                args.config.schedule_speed = value()?.parse().ok().filter(|x: &f64| x.is_finite() && *x > 0.0).ok_or("--schedule-speed: a positive number")?
             }
             "--no-cors" => args.config.cors = false,
             "--no-expose-date" => args.config.expose_date = false,
@@ -79,6 +84,12 @@ fn serve_api(endpoint: &Endpoint, mut request: Request) {
     }
     let status = reply.status;
     let headers: Vec<Header> = reply.headers.iter().filter_map(|(n, v)| header(n, v)).collect();
+    if reply.dropped {
+        // The connection closes with no answer at all: what a client sees when an answer is lost.
+        eprintln!("{method} {url} -> (answer dropped)");
+        drop(request.into_writer());
+        return;
+    }
     eprintln!("{method} {url} -> {status}");
     if reply.chunked {
         // No length: tiny_http sends it chunked.

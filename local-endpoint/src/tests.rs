@@ -188,7 +188,7 @@ fn walk(list: &str, mut page: impl FnMut(&Query) -> Reply, base_query: &str) -> 
 #[test]
 fn the_task_list_pages_in_fives_and_leaves_out_the_fault_tasks() {
     let endpoint = Endpoint::new(Config::default());
-    let (tasks, sizes) = walk("FuotaTaskList", |q| endpoint.list_tasks(q, "us-east-1"), "maxResults=250");
+    let (tasks, sizes) = walk("FuotaTaskList", |q| endpoint.list_tasks(q, "us-east-1", SystemTime::now()), "maxResults=250");
     assert!(sizes.iter().all(|n| *n <= 5) && sizes.len() >= 2, "{sizes:?}");
     let ids: Vec<&str> = tasks.iter().map(|t| t["Id"].as_str().unwrap()).collect();
     for id in ["demo-in-session", "demo-live", "demo-10k", "demo-minimal"] {
@@ -201,28 +201,28 @@ fn the_task_list_pages_in_fives_and_leaves_out_the_fault_tasks() {
 #[test]
 fn ten_thousand_devices_come_in_short_and_full_pages_with_tokens_that_need_encoding() {
     let endpoint = Endpoint::new(Config::default());
-    let (devices, sizes) = walk("WirelessDeviceList", |q| endpoint.list_devices(q, "us-east-1", 0.0), "fuotaTaskId=demo-10k&maxResults=250");
+    let (devices, sizes) = walk("WirelessDeviceList", |q| endpoint.list_devices(q, "us-east-1", 0.0, SystemTime::now()), "fuotaTaskId=demo-10k&maxResults=250");
     assert_eq!(devices.len(), campaign::BIG_TASK_DEVICES);
     assert!(sizes.contains(&243) && sizes.contains(&250), "{sizes:?}");
     let ids: HashSet<&str> = devices.iter().map(|d| d["Id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), devices.len());
-    let first = body_of(&endpoint.list_devices(&Query::parse("fuotaTaskId=demo-10k").unwrap(), "us-east-1", 0.0));
+    let first = body_of(&endpoint.list_devices(&Query::parse("fuotaTaskId=demo-10k").unwrap(), "us-east-1", 0.0, SystemTime::now()));
     assert!(first["NextToken"].as_str().unwrap().contains('+'));
 }
 
 #[test]
 fn demo_in_session_has_every_status_and_its_group_lists_some_devices_again() {
     let endpoint = Endpoint::new(Config::default());
-    let (devices, _) = walk("WirelessDeviceList", |q| endpoint.list_devices(q, "us-east-1", 0.0), "fuotaTaskId=demo-in-session");
+    let (devices, _) = walk("WirelessDeviceList", |q| endpoint.list_devices(q, "us-east-1", 0.0, SystemTime::now()), "fuotaTaskId=demo-in-session");
     let statuses: HashSet<&str> = devices.iter().filter_map(|d| d["FuotaDeviceStatus"].as_str()).collect();
     assert!(campaign::DEVICE_STATUSES.iter().all(|s| statuses.contains(s)), "{statuses:?}");
-    let (groups, _) = walk("MulticastGroupList", |q| endpoint.list_groups_of_task("demo-in-session", q), "");
+    let (groups, _) = walk("MulticastGroupList", |q| endpoint.list_groups_of_task("demo-in-session", q, SystemTime::now()), "");
     assert_eq!(groups, vec![serde_json::json!({"Id": campaign::CLASS_C_GROUP})]);
-    let (members, _) = walk("WirelessDeviceList", |q| endpoint.list_devices(q, "us-east-1", 0.0), &format!("multicastGroupId={}", campaign::CLASS_C_GROUP));
+    let (members, _) = walk("WirelessDeviceList", |q| endpoint.list_devices(q, "us-east-1", 0.0, SystemTime::now()), &format!("multicastGroupId={}", campaign::CLASS_C_GROUP));
     let task_ids: HashSet<&str> = devices.iter().map(|d| d["Id"].as_str().unwrap()).collect();
     assert!(members.iter().filter(|m| task_ids.contains(m["Id"].as_str().unwrap())).count() >= 2, "overlap to de-duplicate");
     assert!(members.iter().all(|m| m["McGroupId"] == 1));
-    assert_eq!(endpoint.list_groups_of_task("nope", &Query::parse("").unwrap()).status, 404);
+    assert_eq!(endpoint.list_groups_of_task("nope", &Query::parse("").unwrap(), SystemTime::now()).status, 404);
 }
 
 #[test]
@@ -247,7 +247,7 @@ fn device_list_faults_break_the_second_page() {
             Some(t) => format!("fuotaTaskId={task}&nextToken={}", percent_encoding::utf8_percent_encode(&t, percent_encoding::NON_ALPHANUMERIC)),
             None => format!("fuotaTaskId={task}"),
         };
-        endpoint.list_devices(&Query::parse(&raw).unwrap(), "us-east-1", 0.0)
+        endpoint.list_devices(&Query::parse(&raw).unwrap(), "us-east-1", 0.0, SystemTime::now())
     };
     let token_of = |r: &Reply| body_of(r)["NextToken"].as_str().unwrap().to_owned();
     let first = page("fault-devices-throttle-once", None);
@@ -311,7 +311,7 @@ fn an_endless_list_names_a_new_page_every_time_and_a_redirect_points_elsewhere()
             Some(t) => format!("fuotaTaskId=fault-devices-endless&nextToken={}", percent_encoding::utf8_percent_encode(t, percent_encoding::NON_ALPHANUMERIC)),
             None => "fuotaTaskId=fault-devices-endless".to_owned(),
         };
-        let body = body_of(&endpoint.list_devices(&Query::parse(&raw).unwrap(), "us-east-1", 0.0));
+        let body = body_of(&endpoint.list_devices(&Query::parse(&raw).unwrap(), "us-east-1", 0.0, SystemTime::now()));
         assert_eq!(body["WirelessDeviceList"], serde_json::json!([]));
         let next = body["NextToken"].as_str().expect("always a next page").to_owned();
         assert!(seen.insert(next.clone()), "a new token every time");
@@ -331,13 +331,14 @@ fn the_routes_are_the_operation_table() {
     for spec in TABLE {
         let entry = (spec.method.as_str(), spec.path, spec.operation.name());
         assert!(ROUTES.contains(&entry), "{entry:?} is in the console's table, not served here");
-        let sample = spec.path.replace("{Id}", "x%2Fy");
+        let sample: Vec<String> = spec.path.split('/').map(|p| if p.starts_with('{') { "x%2Fy".to_owned() } else { p.to_owned() }).collect();
+        let sample = sample.join("/");
         let (name, labels) = route(spec.method.as_str(), &sample).unwrap();
         assert_eq!(name, spec.operation.name());
-        assert_eq!(labels, if spec.path.contains("{Id}") { vec!["x%2Fy"] } else { vec![] });
+        assert_eq!(labels.len(), spec.path.matches('{').count());
     }
     assert_eq!(route("GET", "/wireless-devices/d1"), None, "GetWirelessDevice (it returns the device's keys)");
-    assert_eq!(route("DELETE", "/fuota-tasks/t1"), None);
+    assert_eq!(route("PATCH", "/fuota-tasks"), None);
     assert_eq!(route("GET", "/fuota-tasks//multicast-groups"), None);
-    assert_eq!(allowed_methods(), "GET, OPTIONS");
+    assert_eq!(allowed_methods(), "DELETE, GET, PATCH, POST, PUT, OPTIONS");
 }

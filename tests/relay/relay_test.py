@@ -46,19 +46,21 @@ RELAY_PATH = urllib.parse.urlsplit(RELAY_URL).path
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def sign(method, url, creds=DEMO, region=AWS_REGION):
-    """botocore's SigV4 headers for `url`, at the endpoint's (skewed) time; no Host (the relay sets it)."""
-    request = AWSRequest(method=method, url=url)
+def sign(method, url, creds=DEMO, region=AWS_REGION, body=None):
+    """botocore's SigV4 headers for `url` (and a JSON `body`), at the endpoint's (skewed) time; no
+    Host (the relay sets it)."""
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    request = AWSRequest(method=method, url=url, data=body or b"", headers=headers)
     when = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None) + datetime.timedelta(seconds=SKEW_SECONDS)
     with mock.patch("botocore.auth.get_current_datetime", return_value=when):
         botocore.auth.SigV4Auth(Credentials(*creds), "iotwireless", region).add_auth(request)
     return {k: v for k, v in request.headers.items() if k.lower() != "host"}
 
 
-def send(method, path, headers=None, base=RELAY_URL):
+def send(method, path, headers=None, base=RELAY_URL, body=None):
     """Sends to the relay URL + path; returns (status, headers, body). HTTP errors are answers."""
     assert path.startswith("/")
-    req = urllib.request.Request(base + path, method=method, headers=headers or {})
+    req = urllib.request.Request(base + path, method=method, headers=headers or {}, data=body)
     try:
         with OPENER.open(req, timeout=20) as resp:
             return resp.status, resp.headers, resp.read()
@@ -66,13 +68,13 @@ def send(method, path, headers=None, base=RELAY_URL):
         return e.code, e.headers, e.read()
 
 
-def signed(method, path, origin=ALLOWED_ORIGIN, sign_url=None, base=RELAY_URL, **kw):
+def signed(method, path, origin=ALLOWED_ORIGIN, sign_url=None, base=RELAY_URL, body=None, **kw):
     """Signs for https://AWS_HOST + path (or sign_url) and sends to the relay + path, as the console does."""
-    headers = sign(method, sign_url or f"https://{AWS_HOST}{path}", **kw)
+    headers = sign(method, sign_url or f"https://{AWS_HOST}{path}", body=body, **kw)
     headers["X-Amz-User-Agent"] = "fuota-console/relay-test"  # sent, not signed, as the console does
     if origin:
         headers["Origin"] = origin
-    return send(method, path, headers, base=base)
+    return send(method, path, headers, base=base, body=body)
 
 
 def error_code(headers, body):
@@ -228,10 +230,49 @@ def test_large_answer_streams_through():
     assert len(json.loads(body)["Description"]) == 1 << 20
 
 
-def test_only_get_is_relayed():
-    status, headers, body = signed("DELETE", "/fuota-tasks/demo-in-session")
-    assert status == 405, (status, body[:300])
+CREATE = json.dumps({
+    "ClientRequestToken": "relay-test-{}".format(RELAY_PATH.strip("/") or "root"),
+    "FirmwareUpdateImage": "s3://fuota-demo-firmware/relay.bin",
+    "FirmwareUpdateRole": "arn:aws:iam::123456789012:role/IoTWirelessFuotaRole",
+    "Name": "relay-fw",
+}).encode()
+
+
+def test_writes_are_relayed_with_their_bodies_and_sent_once():
+    status, headers, body = signed("POST", "/fuota-tasks", body=CREATE)
+    assert status == 201, (status, body[:300])
     assert_cors(headers)
+    task_id = json.loads(body)["Id"]
+    patch = json.dumps({"FragmentSizeBytes": 40}).encode()
+    status, headers, body = signed("PATCH", f"/fuota-tasks/{task_id}", body=patch)
+    assert (status, body) == (204, b""), (status, body[:300])
+    status, _, body = signed("PUT", f"/fuota-tasks/{task_id}/multicast-group", body=b'{"MulticastGroupId":"mcg-sensors-eu868"}')
+    assert status == 204, (status, body[:300])
+    status, _, body = signed("DELETE", f"/fuota-tasks/{task_id}/multicast-groups/mcg-sensors-eu868")
+    assert status == 204, (status, body[:300])
+    status, _, body = signed("DELETE", f"/fuota-tasks/{task_id}")
+    assert status == 204, (status, body[:300])
+    # nginx would try another address after an error for a PUT or DELETE (HTTP calls them
+    # idempotent); the relay must never send a write twice.
+    conf = open(os.environ["RELAY_CONF"]).read()
+    write_location = conf[conf.index("location = /relay-write"):]
+    assert "proxy_next_upstream off;" in write_location[:write_location.index("}")], "writes may be retried upstream"
+
+
+def test_a_body_over_16_kib_is_refused():
+    status, headers, body = signed("POST", "/fuota-tasks", body=b'{"Description":"' + b"x" * (17 * 1024) + b'"}')
+    assert status == 413, (status, body[:300])
+    assert headers.get("x-amzn-RequestId") is None, "forwarded to the service"
+
+
+def test_only_the_tables_methods_are_relayed():
+    # A validly signed request with a method the console never uses on that path stops at the relay.
+    for method, path in (("DELETE", "/wireless-devices"), ("POST", "/fuota-tasks/demo-in-session"),
+                         ("PATCH", "/multicast-groups/mcg-sensors-eu868"), ("PUT", "/fuota-tasks")):
+        status, headers, body = signed(method, path, body=b"{}" if method != "DELETE" else None)
+        assert status == 404, (method, path, status, body[:300])
+        assert headers.get("x-amzn-RequestId") is None, (method, path, "forwarded to the service")
+        assert_cors(headers)
 
 
 def test_only_the_consoles_reads_are_relayed():
@@ -240,7 +281,7 @@ def test_only_the_consoles_reads_are_relayed():
         status, headers, body = signed("GET", path)
         assert status == 404, (path, status, body[:300])
         assert headers.get("x-amzn-RequestId") is None, (path, "forwarded to the service")
-        assert b"This relay forwards the FUOTA console's read operations" in body, body[:300]
+        assert b"This relay forwards the FUOTA console's operations" in body, body[:300]
         assert_cors(headers)
 
 
@@ -274,7 +315,9 @@ def test_access_log_holds_no_credentials():
     assert "rid=" in log
     # Requests the relay answered itself never reached the service.
     for line in log.splitlines():
-        if '"DELETE ' in line or "/wireless-devices/" in line or "/destinations" in line or '"OPTIONS ' in line:
+        refused = ('"DELETE /wireless-devices"' in line or ('"GET ' in line and "/wireless-devices/" in line)
+                   or "/destinations" in line or '"OPTIONS ' in line or '"PUT /fuota-tasks"' in line)
+        if refused:
             assert "upstream=-" in line, line
 
 

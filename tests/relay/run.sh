@@ -220,7 +220,7 @@ for layout in "root::--no-cors" "prefixed:/iotwireless:"; do
     echo "== relay URL http://127.0.0.1:$PORT$relay_path -> $UPSTREAM ${endpoint_flags:-(with CORS)} (Host: $AWS_HOST)"
     set +e
     RELAY_URL=http://127.0.0.1:$PORT$relay_path AWS_HOST=$AWS_HOST AWS_REGION=$AWS_REGION \
-        ALLOWED_ORIGIN=$ALLOWED_ORIGIN SKEW_SECONDS=$SKEW_SECONDS ACCESS_LOG=$prefix/logs/access.log \
+        ALLOWED_ORIGIN=$ALLOWED_ORIGIN SKEW_SECONDS=$SKEW_SECONDS ACCESS_LOG=$prefix/logs/access.log RELAY_CONF=$prefix/nginx.conf \
         python3 "$ROOT/tests/relay/relay_test.py" | tee "$prefix/result.txt"
     status=${PIPESTATUS[0]}
     set -e

@@ -26,6 +26,8 @@ pub enum Field {
     DeviceMaxFragment,
     /// Not a control: a multicast group id the service named, checked before it is sent.
     MulticastGroupId,
+    /// Not a control yet: a wireless device id, checked before it is sent.
+    WirelessDeviceId,
 }
 
 impl Field {
@@ -49,6 +51,7 @@ impl Field {
             Field::PingSlotPeriod => "ping-slot-period",
             Field::DeviceMaxFragment => "device-max-fragment-bytes",
             Field::MulticastGroupId => "multicast-group-id",
+            Field::WirelessDeviceId => "wireless-device-id",
         }
     }
 }
@@ -66,10 +69,11 @@ pub enum KnownCode {
     ExpiredTokenException,
     IncompleteSignatureException,
     MissingAuthenticationTokenException,
+    ConflictException,
 }
 
 impl KnownCode {
-    pub const ALL: [KnownCode; 10] = [
+    pub const ALL: [KnownCode; 11] = [
         KnownCode::ValidationException,
         KnownCode::ResourceNotFoundException,
         KnownCode::AccessDeniedException,
@@ -80,6 +84,7 @@ impl KnownCode {
         KnownCode::ExpiredTokenException,
         KnownCode::IncompleteSignatureException,
         KnownCode::MissingAuthenticationTokenException,
+        KnownCode::ConflictException,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -94,6 +99,7 @@ impl KnownCode {
             KnownCode::ExpiredTokenException => "ExpiredTokenException",
             KnownCode::IncompleteSignatureException => "IncompleteSignatureException",
             KnownCode::MissingAuthenticationTokenException => "MissingAuthenticationTokenException",
+            KnownCode::ConflictException => "ConflictException",
         }
     }
 }
@@ -466,6 +472,12 @@ impl ConsoleError {
                 ErrorCode::Known(MissingAuthenticationTokenException) => "The endpoint did not take this as a \
                      signed IoT Wireless request: check the endpoint URL and the credentials."
                     .to_owned(),
+                ErrorCode::Known(ConflictException) => format!(
+                    "IoT Wireless refused {}: the FUOTA task's status does not allow it (only a Pending task takes \
+                     changes, devices or groups, and a task takes devices or multicast groups, not both), or the \
+                     same request token came with other values. Read the task again to see its status.",
+                    e.operation.name()
+                ),
                 ErrorCode::Unknown(code) => format!(
                     "The service answered {} with HTTP {} and the error {code}: see the message below.",
                     e.operation.name(),

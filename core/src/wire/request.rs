@@ -61,6 +61,13 @@ pub struct Request {
     body: Option<String>,
 }
 
+/// A create's idempotency token from 16 random bytes (the browser's `crypto.getRandomValues`):
+/// 32 hex digits, within the model's `^[a-zA-Z0-9-_]+$` of 1 to 64. Made once per user action and
+/// sent with every retry of it, so that a retried create never makes two tasks.
+pub fn client_request_token(random: &[u8; 16]) -> String {
+    hex::encode(random)
+}
+
 /// Checks an id that goes into the path as a label: 1..=256 characters, as the model's id shapes
 /// say, and not "." or "..", which a browser's URL parser removes even when percent-encoded.
 pub fn validate_label<'a>(id: &'a str, field: Field, what: &str) -> Result<&'a str, ConsoleError> {
@@ -142,6 +149,54 @@ impl Request {
         Ok(Self::new(Operation::GetMulticastGroupSession, format!("/multicast-groups/{}/session", segment(id)), Vec::new()))
     }
 
+    /// `GET /multicast-groups?maxResults=&nextToken=`: every multicast group, to pick from.
+    pub fn list_multicast_groups(page: &PageRequest) -> Self {
+        Self::new(Operation::ListMulticastGroups, "/multicast-groups".to_owned(), page.query())
+    }
+
+    /// One write of the table: `labels` fill the path's labels in order (each checked as an id is),
+    /// and `body` names only the operation's body members, every required one among them. The body
+    /// goes out as this exact JSON text, the bytes that are signed.
+    pub fn write(operation: Operation, labels: &[&str], body: Option<&serde_json::Value>) -> Result<Self, ConsoleError> {
+        let spec = operation.spec();
+        let mut path = String::new();
+        let mut given = labels.iter();
+        for part in spec.path.split('/').skip(1) {
+            path.push('/');
+            match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                Some(label) => {
+                    let (field, what) = match label {
+                        "MulticastGroupId" => (Field::MulticastGroupId, "multicast group"),
+                        "WirelessDeviceId" => (Field::WirelessDeviceId, "wireless device"),
+                        _ => (Field::TaskId, "FUOTA task"),
+                    };
+                    let value = given.next().copied().unwrap_or_default();
+                    path.push_str(&segment(validate_label(value, field, what)?));
+                }
+                None => path.push_str(part),
+            }
+        }
+        let unfit = |detail: String| ConsoleError::Signing { detail };
+        if given.next().is_some() {
+            return Err(unfit(format!("{} takes {} ids", operation.name(), labels.len() - 1)));
+        }
+        let body = match body {
+            None if spec.body.is_empty() => None,
+            None => Some("{}".to_owned()).filter(|_| spec.required.is_empty()).ok_or_else(|| unfit(format!("{} needs a body", operation.name())))?.into(),
+            Some(value) => {
+                let serde_json::Value::Object(members) = value else { return Err(unfit(format!("{}'s body is not a JSON object", operation.name()))) };
+                if let Some(name) = members.keys().find(|k| !spec.body.contains(&k.as_str())) {
+                    return Err(unfit(format!("{} has no member {name}", operation.name())));
+                }
+                if let Some(name) = spec.required.iter().find(|r| !members.contains_key(**r)) {
+                    return Err(unfit(format!("{} needs {name}", operation.name())));
+                }
+                Some(value.to_string())
+            }
+        };
+        Ok(Self { operation, path, query: Vec::new(), body })
+    }
+
     /// The path and query as they are signed and sent: `/fuota-tasks?maxResults=250&nextToken=a%2Bb`.
     pub fn path_and_query(&self) -> String {
         let mut out = self.path.clone();
@@ -178,6 +233,42 @@ mod tests {
         assert_eq!(groups.path_and_query(), "/fuota-tasks/t1/multicast-groups?maxResults=250");
         assert_eq!(Request::get_multicast_group("g/1").unwrap().path_and_query(), "/multicast-groups/g%2F1");
         assert_eq!(Request::get_multicast_group_session("g1").unwrap().path_and_query(), "/multicast-groups/g1/session");
+    }
+
+    #[test]
+    fn writes_fill_their_labels_and_carry_exactly_their_members() {
+        use serde_json::json;
+        let create = Request::write(
+            Operation::CreateFuotaTask,
+            &[],
+            Some(&json!({"ClientRequestToken": "t-1", "FirmwareUpdateImage": "s3://b/k", "FirmwareUpdateRole": "arn:aws:iam::1:role/r", "LoRaWAN": {"RfRegion": "EU868"}})),
+        )
+        .unwrap();
+        assert_eq!((create.method(), create.path_and_query().as_str()), (Method::Post, "/fuota-tasks"));
+        assert_eq!(
+            create.body(),
+            Some(r#"{"ClientRequestToken":"t-1","FirmwareUpdateImage":"s3://b/k","FirmwareUpdateRole":"arn:aws:iam::1:role/r","LoRaWAN":{"RfRegion":"EU868"}}"#)
+        );
+        let remove = Request::write(Operation::DisassociateWirelessDeviceFromFuotaTask, &["t/1", "d 1"], None).unwrap();
+        assert_eq!(remove.path_and_query(), "/fuota-tasks/t%2F1/wireless-devices/d%201");
+        assert_eq!((remove.method(), remove.body()), (Method::Delete, None));
+        let start = Request::write(Operation::StartFuotaTask, &["t1"], Some(&json!({"LoRaWAN": {"StartTime": "2026-12-03T10:00:00Z"}}))).unwrap();
+        assert_eq!(start.method(), Method::Put);
+        // A member the model does not have, a missing required one, a missing or extra id: refused before signing.
+        assert!(Request::write(Operation::UpdateFuotaTask, &["t1"], Some(&json!({"Tags": []}))).is_err());
+        assert!(Request::write(Operation::CreateFuotaTask, &[], Some(&json!({"Name": "x"}))).is_err());
+        assert!(Request::write(Operation::AssociateMulticastGroupWithFuotaTask, &["t1"], None).is_err());
+        assert!(Request::write(Operation::DeleteFuotaTask, &[], None).is_err());
+        assert!(Request::write(Operation::DeleteFuotaTask, &["t1", "extra"], None).is_err());
+        assert!(Request::write(Operation::DeleteFuotaTask, &[".."], None).is_err());
+    }
+
+    #[test]
+    fn a_token_is_32_hex_digits_within_the_models_pattern() {
+        let token = client_request_token(&[0xab; 16]);
+        assert_eq!(token.len(), 32);
+        assert!(token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert_ne!(client_request_token(&[1; 16]), client_request_token(&[2; 16]));
     }
 
     #[test]

@@ -270,6 +270,10 @@ pub fn read_answer(operation: Operation, answer: &HttpAnswer, secrets: &[&str]) 
     if !success || has_error_marker {
         return Err(service_error(operation, answer, json.as_ref()).map(ConsoleError::Service).unwrap_or_else(unexpected));
     }
+    // A write's `201`/`204` may come with no body at all: that is its success (the table says which).
+    if answer.body.trim().is_empty() && operation.spec().success != 200 {
+        return Ok(JsonAnswer { operation, value: Value::Null, body: String::new(), request_id });
+    }
     if !looks_like_json {
         return Err(unexpected());
     }
@@ -461,6 +465,17 @@ mod tests {
             proptest::prop_assert!(!on_page.contains(&secret), "{}", on_page);
             proptest::prop_assert!(on_page.contains("** redacted **"));
         }
+    }
+
+    #[test]
+    fn a_write_succeeds_with_no_body_a_read_does_not() {
+        let empty = |status| HttpAnswer { status, error_type: None, request_id: Some("r"), content_type: None, date: None, body: "" };
+        let deleted = read_answer(Operation::DeleteFuotaTask, &empty(204), &[]).unwrap();
+        assert_eq!((deleted.value, deleted.request_id.as_deref()), (Value::Null, Some("r")));
+        let created = HttpAnswer { body: r#"{"Arn":"a","Id":"t-9"}"#, ..empty(201) };
+        assert_eq!(read_answer(Operation::CreateFuotaTask, &created, &[]).unwrap().value["Id"], "t-9");
+        assert_eq!(read_answer(Operation::GetFuotaTask, &empty(200), &[]).unwrap_err().code(), "UnexpectedResponse");
+        assert_eq!(read_answer(Operation::StartFuotaTask, &empty(409), &[]).unwrap_err().code(), "UnexpectedResponse");
     }
 
     #[test]
