@@ -73,9 +73,14 @@ class FuotaTaskConsole extends HTMLElement {
     const stale = () => generation !== this.#generation || !this.isConnected;
     ready.then(() => {
       if (stale()) return undefined;
-      return mountWidget(host, this.#options()).then((handle) => {
+      const mounted = this.#options();
+      return mountWidget(host, mounted).then((handle) => {
         if (stale()) { handle.unmount(); handle.free(); return; }
         this.#handle = handle;
+        // Attributes or credentials changed while the widget's part loaded: the handle did not
+        // exist yet to hear of them, so it takes them now.
+        const now = this.#options();
+        if (Object.keys(now).some((key) => now[key] !== mounted[key])) this.#update();
       });
     }).catch((error) => this.#fail(error));
   }
