@@ -85,7 +85,7 @@ fn demo_connection() -> Connection {
 async fn read_once(connection: &Connection, request: &Request, offset: i64) -> Result<JsonAnswer, ConsoleError> {
     let controller = AbortController::new().expect("AbortController");
     let read = connection.prepare(request);
-    fetch::read_once(connection.clone(), read, controller.signal(), fetch::ATTEMPT_TIMEOUT, offset).await?.await
+    fetch::signer().await?.attempt(connection.clone(), read, controller.signal(), fetch::ATTEMPT_TIMEOUT, offset).await
 }
 
 /// One attempt of GetFuotaTask, no retries.
@@ -226,7 +226,9 @@ async fn a_hung_endpoint_ends_in_a_timeout() {
     let options = SendOptions { policy: RetryPolicy { max_attempts: 2, base_ms: 10, ..RetryPolicy::default() }, attempt_timeout: Duration::from_secs(1), ..SendOptions::default() };
     let started = clock::now_millis();
     let (result, heard) = send(demo_query("fault-slow"), options, &AbortController::new().unwrap()).await;
-    assert_eq!(result.unwrap_err().code(), "Timeout");
+    let err = result.unwrap_err();
+    assert_eq!(err, ConsoleError::Timeout { seconds: 1 }, "the sentence says the time it waited, not a fixed 20 s");
+    assert!(err.sentence().contains("within 1 s"), "{}", err.sentence());
     assert_eq!(heard.len(), 1, "a timeout is retried once: {heard:?}");
     assert!(clock::now_millis() - started < 2900.0, "both attempts were cut at 1 s");
 }

@@ -155,19 +155,28 @@ async fn explain(url: &str, detail: String, watch: &PolicyWatch, signal: &AbortS
 /// One attempt under way: what the console's part hands back.
 pub type Attempt = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsonAnswer, ConsoleError>>>>;
 
-crate::on_demand! {
-    /// Signs and sends one request once, with `connection`'s current credentials. `cancel` lets the caller
-    /// stop it; a timer aborts the attempt after `timeout`; `clock_offset_ms` corrects a browser
-    /// clock known to be off. The signer (aws-sigv4, SHA-256, the HTTP types) is in the console's
-    /// part: the form does not wait for it.
-    pub fn read_once / read_once_part [console, "signer"] (
-        connection: Connection,
-        read: PreparedRequest,
-        cancel: AbortSignal,
-        timeout: Duration,
-        clock_offset_ms: i64,
-    ) -> Attempt {
+/// The signer, as the console's part hands it over: the request path asks for it once per
+/// request, at the part's edge, and then calls plain async Rust.
+pub trait Signer {
+    /// Signs and sends one request once, with `connection`'s current credentials. `cancel` lets
+    /// the caller stop it (a read; a write once sent is not stopped); a timer aborts the attempt
+    /// after `timeout`; `clock_offset_ms` corrects a browser clock known to be off.
+    fn attempt(&self, connection: Connection, read: PreparedRequest, cancel: AbortSignal, timeout: Duration, clock_offset_ms: i64) -> Attempt;
+}
+
+struct BrowserSigner;
+
+impl Signer for BrowserSigner {
+    fn attempt(&self, connection: Connection, read: PreparedRequest, cancel: AbortSignal, timeout: Duration, clock_offset_ms: i64) -> Attempt {
         Box::pin(async move { attempt(&connection, &read, &cancel, timeout, clock_offset_ms).await })
+    }
+}
+
+crate::on_demand! {
+    /// The signer (aws-sigv4, SHA-256, the HTTP types, the fetch): in the console's part, so that
+    /// the form does not wait for it.
+    pub fn signer / signer_part [console, "signer"] () -> Rc<dyn Signer> {
+        Rc::new(BrowserSigner)
     }
 }
 

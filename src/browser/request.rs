@@ -74,16 +74,14 @@ pub async fn send(
     let kind = request.operation.spec().idempotency;
     let mut offset = options.clock_offset_ms;
     let mut skew_corrected = false;
+    // The console's part (with the signer) did not load: no attempt can be made.
+    let signer = fetch::signer().await?;
     let mut attempt = 1;
     loop {
-        let sent = fetch::read_once(connection.clone(), prepared.clone(), signal.clone(), options.attempt_timeout, offset).await;
+        let sent = signer.attempt(connection.clone(), prepared.clone(), signal.clone(), options.attempt_timeout, offset).await;
         let error = match sent {
-            Ok(attempt) => match attempt.await {
-                Ok(answer) => return Ok(answer),
-                Err(e) => e,
-            },
-            // The console's part (with the signer) did not load: no attempt was made, and another would fail alike.
-            Err(missing) => return Err(missing.into()),
+            Ok(answer) => return Ok(answer),
+            Err(e) => e,
         };
         if !skew_corrected {
             // A host that names a time more than an hour away is told about, never signed for.

@@ -38,6 +38,11 @@ test('two widgets load their own tasks without a click, with credentials from th
   // demo-done: 10 B fragments, 50 %: the default 995 B image → 100 data + 50 redundant.
   assert.equal(await value(page, 'second', '[data-calc=total-fragments]'), '150');
   assert.ok(await page.evaluate(() => window.providerCalls) >= 2, 'the provider was asked');
+  // The provider is write-only: no other script on the portal can get it from the element.
+  assert.equal(await page.evaluate(() => document.getElementById('first').credentialProvider), null);
+  // The portal's own #console got no page console mounted into it (only an explicit
+  // data-fuota-console="page" asks for that).
+  assert.equal(await page.evaluate(() => document.querySelector('#console form.query, #console .fuota-console.page')), null);
   // Events reach the host page, one per widget.
   await page.waitForSelector('#events [data-event=fuota-task-loaded][data-source=first]');
   await page.waitForSelector('#events [data-event=fuota-task-loaded][data-source=second]');

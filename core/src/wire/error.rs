@@ -556,6 +556,21 @@ mod tests {
         }
     }
 
+    /// A device list read by multicast group that names a missing group says "multicast group",
+    /// not "FUOTA task": the service's ResourceType decides.
+    #[test]
+    fn not_found_names_what_the_service_did_not_find() {
+        let missing = |resource_type: &str| {
+            ConsoleError::Service(ServiceError {
+                resource_type: Some(resource_type.to_owned()),
+                ..ServiceError::for_test(Operation::ListWirelessDevices, ErrorCode::Known(KnownCode::ResourceNotFoundException), 404)
+            })
+            .sentence()
+        };
+        assert!(missing("MulticastGroup").contains("No multicast group with this id"), "{}", missing("MulticastGroup"));
+        assert!(missing("FuotaTask").contains("No FUOTA task with this id"));
+    }
+
     #[test]
     fn the_clock_sentence_follows_the_rule_the_request_path_corrects_by() {
         let signature = |message: &str| {
