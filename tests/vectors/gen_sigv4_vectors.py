@@ -57,35 +57,26 @@ def sign(creds, region, url, epoch, method="GET", body=None):
     return {k.lower(): v for k, v in request.headers.items()}
 
 
+def vector(name, creds, region, url, epoch, method="GET", body=None):
+    return {
+        "name": name,
+        "access_key_id": creds[0],
+        "secret_access_key": creds[1],
+        "session_token": creds[2],
+        "region": region,
+        "url": url,
+        "epoch_seconds": epoch,
+        "method": method,
+        "body": body,
+        "headers": sign(creds, region, url, epoch, method, body),
+    }
+
+
 def main():
-    vectors = []
-    for name, creds, region, url, epoch in CASES:
-        vectors.append({
-            "name": name,
-            "access_key_id": creds[0],
-            "secret_access_key": creds[1],
-            "session_token": creds[2],
-            "region": region,
-            "url": url,
-            "epoch_seconds": epoch,
-            "method": "GET",
-            "body": None,
-            "headers": sign(creds, region, url, epoch),
-        })
+    vectors = [vector(name, creds, region, url, epoch) for name, creds, region, url, epoch in CASES]
     for name, method, url, body in WRITES:
-        creds, region, epoch = DEMO, "eu-west-1" if "eu-west-1" in url else "us-east-1", 1764126624
-        vectors.append({
-            "name": name,
-            "access_key_id": creds[0],
-            "secret_access_key": creds[1],
-            "session_token": creds[2],
-            "region": region,
-            "url": url,
-            "epoch_seconds": epoch,
-            "method": method,
-            "body": body,
-            "headers": sign(creds, region, url, epoch, method, body),
-        })
+        region = "eu-west-1" if "eu-west-1" in url else "us-east-1"
+        vectors.append(vector(name, DEMO, region, url, 1764126624, method, body))
     json.dump({"generator": f"botocore {botocore.__version__}", "vectors": vectors}, sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
 
