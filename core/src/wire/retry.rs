@@ -101,7 +101,7 @@ impl RetryPolicy {
     /// The wait before the next attempt of a request of `kind`, or None when the error is final
     /// or attempts are used up.
     pub fn next_delay(&self, error: &ConsoleError, kind: Idempotency, attempt: u32, random: f64) -> Option<(RetryReason, u64)> {
-        let reason = retry_reason(error)?;
+        let reason = retry_reason_for(error, kind)?;
         if reason == RetryReason::Transient && !kind.may_resend() {
             return None;
         }
@@ -109,10 +109,22 @@ impl RetryPolicy {
     }
 }
 
+/// [`retry_reason`] for a request of `kind`. A write whose answer the browser kept from the page
+/// (`CorsBlocked`: the preflight passed, or the probe cannot tell, and the service may have acted
+/// before its answer was refused, or a connection dropped after sending looks the same) is
+/// unsure, like a network failure: a token write may go again, a plain write may not.
+fn retry_reason_for(error: &ConsoleError, kind: Idempotency) -> Option<RetryReason> {
+    match error {
+        ConsoleError::BlockedByCors { .. } if kind != Idempotency::Read => Some(RetryReason::Transient),
+        _ => retry_reason(error),
+    }
+}
+
 /// The error a request of `operation` ends with: a write that cannot be re-sent and may have
 /// reached the service ends `OutcomeUnknown`, whatever failed; anything else as it failed.
 pub fn final_error(operation: Operation, error: ConsoleError) -> ConsoleError {
-    let unsure = retry_reason(&error) == Some(RetryReason::Transient);
+    let kind = operation.spec().idempotency;
+    let unsure = retry_reason_for(&error, kind) == Some(RetryReason::Transient);
     if unsure && !operation.spec().idempotency.may_resend() {
         ConsoleError::OutcomeUnknown { operation, cause: Box::new(error) }
     } else {
@@ -201,6 +213,20 @@ mod tests {
             assert!(p.next_delay(e, Idempotency::TokenWrite, 1, 0.5).is_some(), "{e:?}");
             assert!(p.next_delay(e, Idempotency::Read, 1, 0.5).is_some(), "{e:?}");
         }
+    }
+
+    /// A lost answer to a write looks like a CORS refusal on a page that can probe: a token write
+    /// is sent again (the token makes it one task), a plain write ends OutcomeUnknown, a read is
+    /// told CorsBlocked.
+    #[test]
+    fn a_write_whose_answer_the_browser_kept_is_unsure() {
+        let cors = ConsoleError::BlockedByCors { url: "http://127.0.0.1:8081/fuota-tasks".into() };
+        let p = RetryPolicy::default();
+        assert!(p.next_delay(&cors, Idempotency::TokenWrite, 1, 0.5).is_some());
+        assert_eq!(p.next_delay(&cors, Idempotency::Write, 1, 0.5), None);
+        assert_eq!(p.next_delay(&cors, Idempotency::Read, 1, 0.5), None);
+        assert_eq!(final_error(Operation::StartFuotaTask, cors.clone()).code(), "OutcomeUnknown");
+        assert_eq!(final_error(Operation::GetFuotaTask, cors.clone()).code(), "CorsBlocked");
     }
 
     #[test]
