@@ -78,8 +78,8 @@ trunk build --release
 # growing: lower them as the bytes come down.
 FIRST_INTERACTIVE_KIB=97
 # 356 → 362: the request path that carries writes, the credentials' owner, the bounded clock,
-# redirect and list guards, encoded redaction and the fan-out helper (+6.0 KiB measured; README,
-# "Performance").
+# redirect and list guards, encoded redaction and the fan-out helper (+5.8 KiB measured; per file
+# in docs/performance-history.md).
 ALL_FILES_KIB=362
 node bench/size-budget.mjs dist "$FIRST_INTERACTIVE_KIB" --exclude examples/ --exclude split_ --exclude chunk_
 node bench/size-budget.mjs dist "$ALL_FILES_KIB" --exclude examples/
