@@ -54,8 +54,10 @@ if ! wasm-pack --version 2>/dev/null | grep -qx "wasm-pack $WASM_PACK_VERSION"; 
 fi
 
 # npm: binaryen 132 (wasm-opt for Trunk), esbuild (the build hook minifies with it),
-# playwright-core and axe-core (the accessibility checks), exactly as package-lock.json says.
+# playwright-core and axe-core (the accessibility checks), typescript (the widget's declarations),
+# exactly as package-lock.json says.
 if [ ! -x "$ROOT/node_modules/.bin/wasm-opt" ] || [ ! -x "$ROOT/node_modules/.bin/esbuild" ] || [ ! -d "$ROOT/node_modules/playwright-core" ] \
+   || [ ! -x "$ROOT/node_modules/.bin/tsc" ] \
    || [ ! -f "$ROOT/node_modules/axe-core/axe.min.js" ] \
    || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
   say "npm ci"
