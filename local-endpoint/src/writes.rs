@@ -142,12 +142,8 @@ fn epoch_seconds(t: SystemTime) -> f64 {
     t.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0)
 }
 
-fn iso8601(t: SystemTime) -> String {
-    httpdate_free_iso(t)
-}
-
 /// `2026-12-03T10:00:00Z` for a time (whole seconds).
-fn httpdate_free_iso(t: SystemTime) -> String {
+fn iso8601(t: SystemTime) -> String {
     let secs = t.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) as i64;
     time::OffsetDateTime::from_unix_timestamp(secs)
         .ok()
