@@ -18,6 +18,7 @@
 pub mod campaign;
 pub mod input;
 pub mod radio;
+pub mod run;
 pub mod wire;
 
 pub use campaign::task::{FuotaTask, TaskStatus};

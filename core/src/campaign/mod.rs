@@ -3,6 +3,7 @@
 
 pub mod descriptor;
 pub mod devices;
+pub mod eui;
 pub mod lists;
 pub mod live;
 pub mod task;

@@ -26,8 +26,25 @@ pub enum Field {
     DeviceMaxFragment,
     /// Not a control: a multicast group id the service named, checked before it is sent.
     MulticastGroupId,
-    /// Not a control yet: a wireless device id, checked before it is sent.
+    /// Not a control: a wireless device id, checked before it is sent.
     WirelessDeviceId,
+    // The new task's form (and the edit form, which is the same form).
+    NewTaskName,
+    NewTaskDescription,
+    NewTaskRfRegion,
+    NewTaskImage,
+    NewTaskRole,
+    NewTaskFragmentSize,
+    NewTaskFragmentInterval,
+    NewTaskRedundancy,
+    NewTaskDescriptor,
+    NewTaskTags,
+    /// The devices or multicast groups to add to a task, one per line.
+    TargetIds,
+    /// When a task's session starts.
+    StartTime,
+    /// The task's name, typed to confirm its deletion.
+    ConfirmName,
 }
 
 impl Field {
@@ -52,6 +69,19 @@ impl Field {
             Field::DeviceMaxFragment => "device-max-fragment-bytes",
             Field::MulticastGroupId => "multicast-group-id",
             Field::WirelessDeviceId => "wireless-device-id",
+            Field::NewTaskName => "new-task-name",
+            Field::NewTaskDescription => "new-task-description",
+            Field::NewTaskRfRegion => "new-task-rf-region",
+            Field::NewTaskImage => "new-task-image",
+            Field::NewTaskRole => "new-task-role",
+            Field::NewTaskFragmentSize => "new-task-fragment-size",
+            Field::NewTaskFragmentInterval => "new-task-fragment-interval-ms",
+            Field::NewTaskRedundancy => "new-task-redundancy-percent",
+            Field::NewTaskDescriptor => "new-task-descriptor",
+            Field::NewTaskTags => "new-task-tags",
+            Field::TargetIds => "target-ids",
+            Field::StartTime => "start-time",
+            Field::ConfirmName => "confirm-name",
         }
     }
 }
