@@ -76,11 +76,15 @@ trunk build --release
 # on demand (split_*.wasm, chunk_*.wasm; src/parts.rs says which); the goal is 100 KiB. All: every file the
 # console can load, whatever the user does; the goal is 209 KiB. The gates keep both from
 # growing: lower them as the bytes come down.
-FIRST_INTERACTIVE_KIB=97
+# 97 → 98: the campaign runner's part costs the first part its loader and the names of the new
+# form controls (+0.4 KiB measured); the runner itself loads only when an action is asked for.
+FIRST_INTERACTIVE_KIB=98
 # 356 → 362: the request path that carries writes, the credentials' owner, the bounded clock,
 # redirect and list guards, encoded redaction and the fan-out helper (+5.8 KiB measured; per file
 # in docs/performance-history.md).
-ALL_FILES_KIB=362
+# 362 → 439: the campaign runner (its own part, split_run.wasm, 60 KiB brotli, and the chunks it
+# shares with the console part: the JSON writer for request bodies, the form's checks, the batch).
+ALL_FILES_KIB=439
 # fuota-console.d.ts is for portals' compilers: no page fetches it.
 node bench/size-budget.mjs dist "$FIRST_INTERACTIVE_KIB" --exclude examples/ --exclude fuota-console.d.ts --exclude split_ --exclude chunk_
 node bench/size-budget.mjs dist "$ALL_FILES_KIB" --exclude examples/ --exclude fuota-console.d.ts

@@ -327,6 +327,7 @@ fn mount_now(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHa
                 load.dispatch(());
             }),
             refresh_seconds: seconds,
+            writes: None,
         });
         view! { <TaskConsole outcome=outcome.into() pending=load.pending().into() fetch=fetch campaign=campaign class="fuota-console widget" /> }
     });

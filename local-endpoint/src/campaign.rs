@@ -99,6 +99,80 @@ pub fn group_members(group_id: &str) -> Vec<(&'static str, usize)> {
     }
 }
 
+/// The sample tasks whose devices are the account's, in the order the unfiltered
+/// ListWirelessDevices lists them. The `fault-devices-*` tasks' devices are left out: they exist
+/// to break their own task's list, not as devices of the account.
+pub const DEVICE_TASKS: &[&str] = &["demo-in-session", "demo-done", "demo-pending", "demo-waiting", "demo-unknown-status", "demo-live", "demo-10k"];
+
+/// Every multicast group of the account.
+pub const GROUPS: &[&str] = &[CLASS_C_GROUP, CLASS_B_GROUP];
+
+/// A WirelessDeviceId that names a device of the account whose first `THROTTLED_ASSOCIATES`
+/// AssociateWirelessDeviceWithFuotaTask calls are throttled: a batch of associations must retry.
+pub const THROTTLED_DEVICE_PREFIX: &str = "fault-throttled-";
+pub const THROTTLED_ASSOCIATES: u32 = 3;
+
+/// The id of device `n` of `task_id`: every list and every check of a device id goes through here.
+pub fn device_id(task_id: &str, n: usize) -> String {
+    format!("{task_id}-dev-{n:05}")
+}
+
+/// The devices a group lists beyond its task's roster (the group-only members), each once.
+fn group_only() -> Vec<(&'static str, usize)> {
+    let mut only: Vec<(&'static str, usize)> = Vec::new();
+    for member in GROUPS.iter().flat_map(|g| group_members(g)) {
+        if member.1 >= device_count(member.0) && !only.contains(&member) {
+            only.push(member);
+        }
+    }
+    only
+}
+
+/// Every device of the account, as (task, index) for `device_at`: each task's roster in
+/// `DEVICE_TASKS` order, then the group-only members. A task's rosters do not overlap (the id
+/// names the task), and the group-only ones are past every roster, so each device comes once.
+pub fn account_devices() -> Vec<(&'static str, usize)> {
+    let mut all: Vec<(&'static str, usize)> = DEVICE_TASKS.iter().flat_map(|t| (0..device_count(t)).map(move |n| (*t, n))).collect();
+    all.extend(group_only());
+    all
+}
+
+/// The (task, index) of a device of the account, read back from its id (`device_id`'s form, and
+/// only that form: `demo-10k-dev-7` is not `demo-10k-dev-00007`), without listing 10,000 rows.
+pub fn account_device(id: &str) -> Option<(&'static str, usize)> {
+    let (task, n) = DEVICE_TASKS.iter().find_map(|t| {
+        let digits = id.strip_prefix(t)?.strip_prefix("-dev-")?;
+        let n: usize = digits.parse().ok()?;
+        (device_id(t, n) == id).then_some((*t, n))
+    })?;
+    (n < device_count(task) || group_only().contains(&(task, n))).then_some((task, n))
+}
+
+/// Whether AssociateWirelessDeviceWithFuotaTask knows the device: one of the account's, or a
+/// `fault-throttled-*` one.
+pub fn is_known_device(id: &str) -> bool {
+    id.starts_with(THROTTLED_DEVICE_PREFIX) || account_device(id).is_some()
+}
+
+/// Device `n` of `task_id` as the unfiltered list names it: without a task's or a group's view
+/// of it (no FuotaDeviceStatus, McGroupId, MulticastDeviceStatus).
+pub fn account_row(task_id: &str, n: usize, region: &str) -> Value {
+    let mut device = device_at(task_id, n, region, 0.0, None);
+    if let Some(d) = device.as_object_mut() {
+        d.remove("FuotaDeviceStatus");
+    }
+    device
+}
+
+/// A device by its id, as `account_row` names it; only the id's basics when it is not a sample
+/// device (a `fault-throttled-*` one).
+pub fn device_row(id: &str, region: &str) -> Value {
+    match account_device(id) {
+        Some((task, n)) => account_row(task, n, region),
+        None => json!({"Arn": format!("arn:aws:iotwireless:{region}:{ACCOUNT}:WirelessDevice/{id}"), "Id": id, "Type": "LoRaWAN"}),
+    }
+}
+
 fn dev_eui(task_id: &str, n: usize) -> String {
     // A stable, distinct 64-bit EUI per device: FNV-1a of the task id, mixed with the index.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -128,7 +202,7 @@ fn status_of(task_id: &str, n: usize, elapsed: f64) -> Option<&'static str> {
 
 /// Device `n` of `task_id`, as ListWirelessDevices lists it; `group`: listed for that multicast group.
 pub fn device_at(task_id: &str, n: usize, region: &str, elapsed: f64, group: Option<&str>) -> Value {
-    let id = format!("{task_id}-dev-{n:05}");
+    let id = device_id(task_id, n);
     let mut device = json!({
         "Arn": format!("arn:aws:iotwireless:{region}:{ACCOUNT}:WirelessDevice/{id}"),
         "Id": id,

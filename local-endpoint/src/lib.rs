@@ -10,7 +10,7 @@ pub mod site;
 pub mod tasks;
 pub mod writes;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
@@ -175,8 +175,9 @@ pub struct Endpoint {
     /// When the endpoint started (real clock): `demo-live` runs from here.
     started: SystemTime,
     requests: AtomicU64,
-    /// Ids of `fault-*-once-*` tasks already failed once.
-    failed_once: Mutex<HashSet<String>>,
+    /// How many times each fault's key has been seen: once-only faults and counted ones
+    /// (`fault-throttled-*` devices) fail by it.
+    seen: Mutex<HashMap<String, u32>>,
     /// The tasks created here, and their lifecycle.
     pub created: writes::Store,
 }
@@ -189,7 +190,12 @@ impl Endpoint {
     /// An endpoint whose `demo-live` started at `started`.
     pub fn started_at(config: Config, started: SystemTime) -> Self {
         let created = writes::Store::new(config.schedule_speed);
-        Self { config, started, requests: AtomicU64::new(0), failed_once: Mutex::new(HashSet::new()), created }
+        Self { config, started, requests: AtomicU64::new(0), seen: Mutex::new(HashMap::new()), created }
+    }
+
+    /// An endpoint that answers the tasks of `created` (loaded from `--state`), started now.
+    pub fn with_store(config: Config, created: writes::Store) -> Self {
+        Self { config, started: SystemTime::now(), requests: AtomicU64::new(0), seen: Mutex::new(HashMap::new()), created }
     }
 
     /// Seconds of `demo-live`'s timeline at `real_now`.
@@ -197,9 +203,22 @@ impl Endpoint {
         real_now.duration_since(self.started).map(|d| d.as_secs_f64()).unwrap_or(0.0) * self.config.live_speed
     }
 
+    /// How many times `key` has been seen, this time included. A poisoned lock counts as seen
+    /// for ever: no fault rather than a fault that never stops.
+    fn times_seen(&self, key: &str) -> u32 {
+        match self.seen.lock() {
+            Ok(mut seen) => {
+                let count = seen.entry(key.to_owned()).or_insert(0);
+                *count = count.saturating_add(1);
+                *count
+            }
+            Err(_) => u32::MAX,
+        }
+    }
+
     /// True the first time `id` is seen.
     fn first_time(&self, id: &str) -> bool {
-        self.failed_once.lock().map(|mut seen| seen.insert(id.to_owned())).unwrap_or(false)
+        self.times_seen(id) == 1
     }
 
     /// The server's clock: the real one, skewed as configured.
@@ -292,7 +311,16 @@ impl Endpoint {
             "StartFuotaTask" => written(created.start(&id, req.body, now), &id),
             "DeleteFuotaTask" => written(created.delete(&id, now), &id),
             "AssociateMulticastGroupWithFuotaTask" => written(created.associate(&id, req.body, true, now), &id),
-            "AssociateWirelessDeviceWithFuotaTask" => written(created.associate(&id, req.body, false, now), &id),
+            "AssociateWirelessDeviceWithFuotaTask" => {
+                // A `fault-throttled-*` device: its first calls are throttled, counted per device,
+                // so that a client's batch must retry that one and carry on with the others.
+                if let Some(device) = throttled_device(req.body) {
+                    if self.times_seen(&format!("associate:{device}")) <= campaign::THROTTLED_ASSOCIATES {
+                        return aws_error(429, "ThrottlingException", "Rate exceeded", json!({}));
+                    }
+                }
+                written(created.associate(&id, req.body, false, now), &id)
+            }
             "DisassociateMulticastGroupFromFuotaTask" => written(created.disassociate(&id, &item, true, now), &id),
             "DisassociateWirelessDeviceFromFuotaTask" => written(created.disassociate(&id, &item, false, now), &id),
             "ListMulticastGroups" => self.list_all_groups(&query, region),
@@ -412,11 +440,9 @@ impl Endpoint {
         paged(json!({"MulticastGroupList": rows}), &format!("groups:{task_id}"), start + take, groups.len())
     }
 
-    /// ListWirelessDevices, by `fuotaTaskId` or `multicastGroupId`. Every third page is short, as
-    /// the service's can be. The `fault-devices-*` tasks break on their second page.
     /// ListMulticastGroups: every group of the sample campaign, to pick from.
     fn list_all_groups(&self, query: &Query, region: &str) -> Reply {
-        let all: Vec<Value> = [campaign::CLASS_C_GROUP, campaign::CLASS_B_GROUP]
+        let all: Vec<Value> = campaign::GROUPS
             .iter()
             .filter_map(|id| campaign::multicast_group(id, region))
             .map(|g| json!({"Id": g["Id"], "Arn": g["Arn"], "Name": g["Name"]}))
@@ -429,6 +455,9 @@ impl Endpoint {
         paged(json!({"MulticastGroupList": rows}), "all-groups", start + take, all.len())
     }
 
+    /// ListWirelessDevices, by `fuotaTaskId` or `multicastGroupId`, or with neither every device
+    /// of the account (what a client maps DevEUIs to device ids with). Every third page is short,
+    /// as the service's can be. The `fault-devices-*` tasks break on their second page.
     fn list_devices(&self, query: &Query, region: &str, elapsed: f64, now: SystemTime) -> Reply {
         let task = query.get("fuotaTaskId");
         let group = query.get("multicastGroupId");
@@ -444,18 +473,19 @@ impl Endpoint {
                 .skip(start)
                 .take(take)
                 .map(|(id, status)| {
-                    json!({
-                        "Arn": format!("arn:aws:iotwireless:{region}:{}:WirelessDevice/{id}", tasks::ACCOUNT),
-                        "Id": id, "Type": "LoRaWAN", "FuotaDeviceStatus": status,
-                    })
+                    // The device as the account knows it (its DevEUI, when it is a sample one),
+                    // with its status in this task.
+                    let mut row = campaign::device_row(id, region);
+                    row["FuotaDeviceStatus"] = json!(status);
+                    row
                 })
                 .collect();
             return paged(json!({"WirelessDeviceList": rows}), &kind, start + take, devices.len());
         }
-        let (kind, members): (String, Vec<(String, usize)>) = match (task, group) {
-            (Some(t), None) => (format!("devices:task:{t}"), (0..campaign::device_count(t)).map(|n| (t.to_owned(), n)).collect()),
-            (None, Some(g)) => (format!("devices:group:{g}"), campaign::group_members(g).into_iter().map(|(t, n)| (t.to_owned(), n)).collect()),
-            (None, None) => ("devices:all".to_owned(), Vec::new()),
+        let (kind, members): (String, Vec<(&str, usize)>) = match (task, group) {
+            (Some(t), None) => (format!("devices:task:{t}"), (0..campaign::device_count(t)).map(|n| (t, n)).collect()),
+            (None, Some(g)) => (format!("devices:group:{g}"), campaign::group_members(g)),
+            (None, None) => ("devices:all".to_owned(), campaign::account_devices()),
             (Some(_), Some(_)) => return aws_error(400, "ValidationException", "Specify fuotaTaskId or multicastGroupId, not both.", json!({})),
         };
         let (start, take) = match query.page(&kind, usize::MAX) {
@@ -483,7 +513,11 @@ impl Endpoint {
             .iter()
             .skip(start)
             .take(take)
-            .map(|(t, n)| campaign::device_at(t, *n, region, elapsed, group))
+            .map(|(t, n)| match task.or(group) {
+                Some(_) => campaign::device_at(t, *n, region, elapsed, group),
+                // Unfiltered: the device without a task's status.
+                None => campaign::account_row(t, *n, region),
+            })
             .collect();
         if fault == "fault-devices-wrong-types" {
             if let Some(row) = rows.get_mut(1) {
@@ -501,6 +535,13 @@ impl Endpoint {
         }
         reply
     }
+}
+
+/// The WirelessDeviceId of an Associate body when it names a `fault-throttled-*` device.
+fn throttled_device(body: &[u8]) -> Option<String> {
+    let body: Value = serde_json::from_slice(body).ok()?;
+    let id = body.get("WirelessDeviceId")?.as_str()?;
+    id.starts_with(campaign::THROTTLED_DEVICE_PREFIX).then(|| id.to_owned())
 }
 
 fn not_found(id: &str, resource_type: &str) -> Reply {

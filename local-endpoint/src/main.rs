@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use fuota_local::{site, tasks, Config, Endpoint, WireRequest};
+use fuota_local::{site, tasks, writes, Config, Endpoint, WireRequest};
 use tiny_http::{Header, Request, Response, Server};
 
 const USAGE: &str = "fuota-local [--api ADDR] [--site DIR] [--site-addr ADDR] [--region R]... \
-[--clock-skew-seconds N] [--no-cors] [--no-expose-date] [--slow-seconds N] [--live-speed X] [--schedule-speed X] [--ready-file PATH]
+[--clock-skew-seconds N] [--no-cors] [--no-expose-date] [--slow-seconds N] [--live-speed X] [--schedule-speed X] [--state FILE] [--ready-file PATH]
   --api ADDR             where the IoT Wireless endpoint listens (default 127.0.0.1:8081; port 0 picks one)
   --site DIR             also serve the built console from DIR (Trunk's dist/)
   --site-addr ADDR       where the console is served (default 127.0.0.1:8080)
@@ -21,6 +21,9 @@ const USAGE: &str = "fuota-local [--api ADDR] [--site DIR] [--site-addr ADDR] [-
   --live-speed X         run demo-live X times faster than its ~3-minute timeline (default 1)
   --schedule-speed X     a task scheduled here waits and runs X times faster than real time (default 12:
                          a start 35 minutes ahead comes in under 3 minutes)
+  --state FILE           keep the tasks created here in FILE: loaded at start (a missing FILE starts
+                         empty, one that does not parse stops the endpoint), saved after every write
+                         that changes them (FILE.tmp, then renamed over FILE)
   --ready-file PATH      write the bound URLs as JSON to PATH once listening";
 
 struct Args {
@@ -28,11 +31,12 @@ struct Args {
     site: Option<PathBuf>,
     site_addr: String,
     ready_file: Option<PathBuf>,
+    state: Option<PathBuf>,
     config: Config,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { api: "127.0.0.1:8081".into(), site: None, site_addr: "127.0.0.1:8080".into(), ready_file: None, config: Config::default() };
+    let mut args = Args { api: "127.0.0.1:8081".into(), site: None, site_addr: "127.0.0.1:8080".into(), ready_file: None, state: None, config: Config::default() };
     let mut regions = Vec::new();
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -53,6 +57,7 @@ fn parse_args() -> Result<Args, String> {
             "--no-cors" => args.config.cors = false,
             "--no-expose-date" => args.config.expose_date = false,
             "--ready-file" => args.ready_file = Some(PathBuf::from(value()?)),
+            "--state" => args.state = Some(PathBuf::from(value()?)),
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
@@ -132,6 +137,18 @@ fn main() {
             std::process::exit(2);
         }
     };
+    // The saved tasks first: a state file that cannot be read stops the endpoint before it
+    // listens or says it is ready.
+    let created = match &args.state {
+        Some(path) => match writes::Store::open(path, args.config.schedule_speed) {
+            Ok(store) => store,
+            Err(e) => {
+                eprintln!("fuota-local: {e}");
+                std::process::exit(1);
+            }
+        },
+        None => writes::Store::new(args.config.schedule_speed),
+    };
     let api = match Server::http(&args.api) {
         Ok(s) => Arc::new(s),
         Err(e) => {
@@ -183,7 +200,10 @@ fn main() {
             eprintln!("cannot write {}: {e}", path.display());
         }
     }
-    let endpoint = Arc::new(Endpoint::new(args.config));
+    if let Some(path) = &args.state {
+        println!("  created tasks are kept in {}", path.display());
+    }
+    let endpoint = Arc::new(Endpoint::with_store(args.config, created));
     for request in api.incoming_requests() {
         let endpoint = Arc::clone(&endpoint);
         std::thread::spawn(move || serve_api(&endpoint, request));

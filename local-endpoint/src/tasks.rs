@@ -4,7 +4,8 @@ use serde_json::{json, Value};
 
 pub const ACCOUNT: &str = "123456789012";
 
-/// Task ids that make the endpoint misbehave the way real networks and services do.
+/// Ids that make the endpoint misbehave the way real networks and services do: task ids, but for
+/// `fault-throttled-<any>`, a WirelessDeviceId.
 pub const FAULT_IDS: &[(&str, &str)] = &[
     ("fault-throttle", "429 ThrottlingException"),
     ("fault-internal", "500 InternalServerException"),
@@ -29,6 +30,7 @@ pub const FAULT_IDS: &[(&str, &str)] = &[
     ("fault-devices-loop", "its device list's second page names the first page's token again"),
     ("fault-devices-denied", "its device list's second page is refused (AccessDeniedException)"),
     ("fault-devices-endless", "its device list never ends: every page names a new one"),
+    ("fault-throttled-<any>", "a WirelessDeviceId: its first 3 AssociateWirelessDeviceWithFuotaTask calls answer 429 ThrottlingException, then it is associated"),
 ];
 
 /// The tasks with device-list faults: GetFuotaTask answers them, ListFuotaTasks does not list them.

@@ -342,3 +342,107 @@ fn the_routes_are_the_operation_table() {
     assert_eq!(route("GET", "/fuota-tasks//multicast-groups"), None);
     assert_eq!(allowed_methods(), "DELETE, GET, PATCH, POST, PUT, OPTIONS");
 }
+
+/// A request signed as botocore signs it (host, x-amz-date, the session token), with the demo
+/// identity, answered by the endpoint at `at`: the operations' dispatch, faults included.
+fn signed_reply(endpoint: &Endpoint, method: &str, path: &str, query: &str, body: &[u8], at: SystemTime) -> Reply {
+    use hmac::{Hmac, Mac};
+    let hmac = |key: &[u8], data: &str| {
+        let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
+        mac.update(data.as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    };
+    let amz_date = sigv4::format_amz_date(at);
+    let mut headers = vec![
+        ("host".to_owned(), "127.0.0.1:8081".to_owned()),
+        ("x-amz-date".to_owned(), amz_date.clone()),
+        ("x-amz-security-token".to_owned(), DEMO_SESSION_TOKEN.to_owned()),
+    ];
+    let signed = ["host", "x-amz-date", "x-amz-security-token"];
+    let canonical = sigv4::canonical_request(&WireRequest { method, raw_path: path, raw_query: query, headers: &headers, body }, &signed);
+    let scope = format!("{}/us-east-1/iotwireless/aws4_request", &amz_date[..8]);
+    let to_sign = format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", hex::encode(Sha256::digest(canonical.as_bytes())));
+    let mut key = hmac(format!("AWS4{DEMO_SECRET_ACCESS_KEY}").as_bytes(), &amz_date[..8]);
+    for part in ["us-east-1", "iotwireless", "aws4_request"] {
+        key = hmac(&key, part);
+    }
+    let signature = hex::encode(hmac(&key, &to_sign));
+    headers.push((
+        "authorization".to_owned(),
+        format!("AWS4-HMAC-SHA256 Credential={DEMO_ACCESS_KEY_ID}/{scope}, SignedHeaders={}, Signature={signature}", signed.join(";")),
+    ));
+    endpoint.handle(&WireRequest { method, raw_path: path, raw_query: query, headers: &headers, body }, at)
+}
+
+#[test]
+fn the_unfiltered_device_list_is_every_device_of_the_account_once() {
+    let endpoint = Endpoint::new(Config::default());
+    let (devices, sizes) = walk("WirelessDeviceList", |q| endpoint.list_devices(q, "us-east-1", 0.0, SystemTime::now()), "maxResults=250");
+    let ids: Vec<&str> = devices.iter().map(|d| d["Id"].as_str().unwrap()).collect();
+    let eui_of: std::collections::HashMap<&str, &str> = devices.iter().map(|d| (d["Id"].as_str().unwrap(), d["LoRaWAN"]["DevEui"].as_str().unwrap())).collect();
+    assert_eq!(eui_of.len(), ids.len(), "each device once");
+    let rosters: usize = campaign::DEVICE_TASKS.iter().map(|t| campaign::device_count(t)).sum();
+    assert_eq!(ids.len(), rosters + 2, "every task's devices and the two group-only ones");
+    assert!(sizes.len() > 40 && sizes.contains(&243), "paged like the other lists: {sizes:?}");
+    let allowed: HashSet<&str> = ["Arn", "Id", "Type", "Name", "DestinationName", "LastUplinkReceivedAt", "LoRaWAN"].into();
+    for d in &devices {
+        assert_eq!(d["Type"], "LoRaWAN");
+        assert!(d["Name"].is_string() && d["Arn"].as_str().unwrap().ends_with(d["Id"].as_str().unwrap()), "{d}");
+        assert!(d.as_object().unwrap().keys().all(|k| allowed.contains(k.as_str())), "no task's or group's view: {d}");
+    }
+    // The same ids and DevEUIs as each task's and each group's list.
+    for query in campaign::DEVICE_TASKS.iter().map(|t| format!("fuotaTaskId={t}")).chain(campaign::GROUPS.iter().map(|g| format!("multicastGroupId={g}"))) {
+        let (listed, _) = walk("WirelessDeviceList", |q| endpoint.list_devices(q, "us-east-1", 0.0, SystemTime::now()), &format!("{query}&maxResults=250"));
+        for d in &listed {
+            let id = d["Id"].as_str().unwrap();
+            assert_eq!(eui_of.get(id).copied(), d["LoRaWAN"]["DevEui"].as_str(), "{query}: {id}");
+        }
+    }
+    assert!(ids.iter().all(|id| campaign::is_known_device(id)), "every listed device can be associated");
+    // A stable order: small pages give the same devices in the same order.
+    let first = body_of(&endpoint.list_devices(&Query::parse("maxResults=5").unwrap(), "us-east-1", 0.0, SystemTime::now()));
+    let token = first["NextToken"].as_str().unwrap();
+    let raw = format!("maxResults=5&nextToken={}", percent_encoding::utf8_percent_encode(token, percent_encoding::NON_ALPHANUMERIC));
+    let second = body_of(&endpoint.list_devices(&Query::parse(&raw).unwrap(), "us-east-1", 0.0, SystemTime::now()));
+    let small: Vec<&str> = first["WirelessDeviceList"].as_array().unwrap().iter().chain(second["WirelessDeviceList"].as_array().unwrap()).map(|d| d["Id"].as_str().unwrap()).collect();
+    assert_eq!(small, ids[..small.len()]);
+    // Through the wire too (signed, routed).
+    let reply = signed_reply(&endpoint, "GET", "/wireless-devices", "maxResults=3", b"", SystemTime::now());
+    assert_eq!(body_of(&reply)["WirelessDeviceList"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn associating_an_unknown_device_is_not_found_and_a_throttled_one_retries() {
+    let endpoint = Endpoint::new(Config::default());
+    let now = SystemTime::now();
+    let body = br#"{"FirmwareUpdateImage":"s3://fw/v2.bin","FirmwareUpdateRole":"arn:aws:iam::123456789012:role/fuota"}"#;
+    assert_eq!(signed_reply(&endpoint, "POST", "/fuota-tasks", "", body, now).status, 201);
+    let id = endpoint.created.listed("us-east-1", now)[0]["Id"].as_str().unwrap().to_owned();
+    let path = format!("/fuota-tasks/{id}/wireless-device");
+    let associate = |device: &str| signed_reply(&endpoint, "PUT", &path, "", format!(r#"{{"WirelessDeviceId":"{device}"}}"#).as_bytes(), now);
+
+    let unknown = associate("dev-1");
+    assert_eq!(unknown.status, 404);
+    assert!(unknown.header("x-amzn-ErrorType").unwrap().starts_with("ResourceNotFoundException:"));
+    let body: Value = serde_json::from_slice(&unknown.body).unwrap();
+    assert_eq!((body["ResourceId"].as_str(), body["ResourceType"].as_str()), (Some("dev-1"), Some("WirelessDevice")));
+
+    // Counted per device: three throttles each, then associated; the others go through meanwhile.
+    for _ in 0..campaign::THROTTLED_ASSOCIATES {
+        let reply = associate("fault-throttled-a");
+        assert_eq!(reply.status, 429);
+        assert!(reply.header("x-amzn-ErrorType").unwrap().starts_with("ThrottlingException:"));
+        assert_eq!(serde_json::from_slice::<Value>(&reply.body).unwrap()["message"], "Rate exceeded");
+        assert_eq!(associate("demo-done-dev-00001").status, 204);
+    }
+    assert_eq!(associate("fault-throttled-b").status, 429, "another device has its own count");
+    assert_eq!(associate("fault-throttled-a").status, 204);
+    assert_eq!(associate("fault-throttled-a").status, 204, "already there: left as it is");
+    let devices: Vec<String> = endpoint.created.devices_of(&id, now).unwrap().into_iter().map(|(d, _)| d).collect();
+    assert_eq!(devices, ["demo-done-dev-00001", "fault-throttled-a"]);
+    let listed = body_of(&signed_reply(&endpoint, "GET", "/wireless-devices", &format!("fuotaTaskId={id}"), b"", now));
+    assert_eq!(listed["WirelessDeviceList"][0]["LoRaWAN"]["DevEui"], body_of(&endpoint.list_devices(&Query::parse("fuotaTaskId=demo-done").unwrap(), "us-east-1", 0.0, now))["WirelessDeviceList"][1]["LoRaWAN"]["DevEui"]);
+    assert_eq!(listed["WirelessDeviceList"][1]["FuotaDeviceStatus"], "Initial");
+    let documented = tasks::FAULT_IDS.iter().find(|(id, _)| id.starts_with(campaign::THROTTLED_DEVICE_PREFIX)).unwrap().1;
+    assert!(documented.contains(&format!("first {} ", campaign::THROTTLED_ASSOCIATES)), "{documented}");
+}

@@ -5,7 +5,7 @@ use fuota_core::campaign::live::refresh_seconds;
 use fuota_core::{Connection, ConsoleError, Request};
 use leptos::prelude::*;
 
-use super::console_view::{CampaignOptions, TaskConsole};
+use super::console_view::{CampaignOptions, TaskConsole, WriteHost};
 use super::fields::{checked_connection, checked_task_read, QueryFields, OTHER_REGION};
 use fuota_core::wire::error::Field;
 use super::query_form::QueryForm;
@@ -110,7 +110,15 @@ pub fn App() -> impl IntoView {
             }
         });
     }
-    let campaign = CampaignOptions { connection: connection.into(), refresh: on_refresh, refresh_seconds: refresh_seconds(link.refresh.as_deref()) };
+    // Writes go through the form's connection (the credentials' owner); a new task opens as a
+    // task read from the form does.
+    let writes = WriteHost { form: Some(query), open: on_open };
+    let campaign = CampaignOptions {
+        connection: connection.into(),
+        refresh: on_refresh,
+        refresh_seconds: refresh_seconds(link.refresh.as_deref()),
+        writes: Some(writes),
+    };
 
     view! {
         <TaskConsole outcome=outcome.into() pending=pending.into() fetch=fetch campaign=Some(campaign) class="fuota-console page">

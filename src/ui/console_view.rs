@@ -6,6 +6,8 @@ use fuota_core::campaign::live::RefreshSchedule;
 use fuota_core::radio::planner::RadioTexts;
 use fuota_core::campaign::task::TaskStatus;
 use fuota_core::wire::time::Timestamp;
+use fuota_core::run::actions::TaskAction;
+use fuota_core::run::targets::TargetKind;
 use fuota_core::Connection;
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -30,6 +32,83 @@ pub struct CampaignOptions {
     /// Reads the task again (the page's or the widget's own fetch).
     pub refresh: Callback<()>,
     pub refresh_seconds: u32,
+    /// Writes, when the host turns them on (the page; a widget only with `writable`).
+    pub writes: Option<WriteHost>,
+}
+
+/// What a host that allows writes gives the console.
+#[derive(Clone, Copy)]
+pub struct WriteHost {
+    /// The page's form, whose connection a new task is created through (the credentials'
+    /// owner); None where only the shown task can be changed (a widget).
+    pub form: Option<super::fields::QueryFields>,
+    /// Opens a task by id (a task just created).
+    pub open: Callback<String>,
+}
+
+/// Which write view is open: shared through context with the planner (create from the plan)
+/// and the campaign's rows (remove one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunView {
+    NewTask,
+    Edit,
+    AddTargets,
+    Start,
+    Delete,
+    Remove { kind: TargetKind, id: String },
+}
+
+impl RunView {
+    pub fn name(&self) -> &'static str {
+        match self {
+            RunView::NewTask => "new-task",
+            RunView::Edit => "edit-task",
+            RunView::AddTargets => "add-targets",
+            RunView::Start => "start-task",
+            RunView::Delete => "delete-task",
+            RunView::Remove { .. } => "remove-target",
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct RunControl {
+    pub view: RwSignal<Option<RunView>>,
+    pub create: bool,
+    pub status: Signal<Option<TaskStatus>>,
+}
+
+impl RunControl {
+    /// May `action` be offered now (the core's rule per status)?
+    pub fn allows(&self, action: TaskAction) -> bool {
+        self.status.with(|s| action.allowed(s.as_ref()))
+    }
+}
+
+/// The actions on the shown task (and a new task), each only in the statuses that allow it.
+fn run_bar(control: RunControl, has_task: Signal<bool>) -> impl IntoView {
+    let button = move |action: Option<TaskAction>, view: RunView, label: &'static str| {
+        let name = view.name();
+        let shown = move || match action {
+            None => control.create,
+            Some(a) => has_task.get() && control.allows(a),
+        };
+        view! {
+            <Show when=shown>
+                <button type="button" class="secondary" data-action=name
+                    on:click={let view = view.clone(); move |_| control.view.set(Some(view.clone()))}>{label}</button>
+            </Show>
+        }
+    };
+    view! {
+        <nav class="run-actions" aria-label="Run the campaign">
+            {button(None, RunView::NewTask, "New task")}
+            {button(Some(TaskAction::Edit), RunView::Edit, "Edit")}
+            {button(Some(TaskAction::AddTargets), RunView::AddTargets, "Add devices or groups")}
+            {button(Some(TaskAction::Start), RunView::Start, "Schedule")}
+            {button(Some(TaskAction::Delete), RunView::Delete, "Delete")}
+        </nav>
+    }
 }
 
 /// While the tab is hidden, a due refresh looks again this often (no request is sent meanwhile).
@@ -95,6 +174,21 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
     let live = RwSignal::new(false);
     let timer = StoredValue::new_local(None::<TimeoutHandle>);
     let schedule = StoredValue::new(campaign.map(|c| RefreshSchedule::new(c.refresh_seconds)));
+    // Writes: the actions, and the runner's part once one is asked for (it stays, with its
+    // last result, when its view closes).
+    let run = campaign.and_then(|c| c.writes.map(|host| (c, host))).map(|(c, host)| {
+        let control = RunControl { view: RwSignal::new(None), create: host.form.is_some(), status: task_status };
+        provide_context(control);
+        let asked = Memo::new(move |asked: Option<&bool>| asked.copied().unwrap_or(false) || control.view.with(Option::is_some));
+        let panel = move || super::run::RunPanel {
+            host, control, task, connection: c.connection, fetch, calc, campaign: state, refresh: c.refresh,
+        };
+        let has_task = Signal::derive(move || task.with(|t| t.as_ref().is_some_and(|t| t.id.is_some())));
+        view! {
+            {run_bar(control, has_task)}
+            <Show when=move || asked.get()>{part_view(super::run::run_panel(panel()))}</Show>
+        }
+    });
 
     // Each new outcome: the calculator takes a new task's values; host pages get an event; the
     // campaign is read, and a live task is read again when its time comes.
@@ -207,6 +301,7 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
                 Err(error) => view! { <ErrorView error=error /> }.into_any(),
             })}
         </section>
+        {run}
         {campaign.map(|_| view! {
             <Show when=move || task.with(Option::is_some) && state.task_id.with(Option::is_some)>
                 <div class="campaign">

@@ -5,7 +5,11 @@ use fuota_core::campaign::devices::{table_page, DeviceQuery, DeviceSort, FuotaDe
 use fuota_core::campaign::task::TaskStatus;
 use leptos::prelude::*;
 
+use fuota_core::run::actions::TaskAction;
+use fuota_core::run::targets::TargetKind;
+
 use super::campaign::CampaignState;
+use super::console_view::{RunControl, RunView};
 use super::error_view::ErrorView;
 use crate::browser::clock;
 
@@ -23,7 +27,16 @@ fn status_badge(device: &WirelessDevice) -> AnyView {
     }
 }
 
-fn device_row(device: WirelessDevice) -> impl IntoView {
+/// A Remove control for a device the task was given directly, while the task takes changes.
+fn remove_control(control: Option<RunControl>, id: Option<String>) -> Option<impl IntoView> {
+    let (control, id) = (control?, id?);
+    Some(view! {
+        <button type="button" class="secondary small" data-action="remove-target" data-target-id=id.clone()
+            on:click=move |_| control.view.set(Some(RunView::Remove { kind: TargetKind::Devices, id: id.clone() }))>"Remove"</button>
+    })
+}
+
+fn device_row(device: WirelessDevice, removable: Option<RunControl>) -> impl IntoView {
     let uplink = device.last_uplink.clone().map(|u| match u.at {
         Some(t) => view! { <time datetime=t.rfc3339()>{clock::local_time(t.epoch_millis())}</time> }.into_any(),
         None => view! { <span>{u.text}</span> }.into_any(),
@@ -31,7 +44,8 @@ fn device_row(device: WirelessDevice) -> impl IntoView {
     view! {
         <tr data-device-id=device.id.clone().unwrap_or_default() data-fuota-device-status=device.status_text().to_owned()
             data-dev-eui=device.dev_eui.clone().unwrap_or_default()>
-            <td>{device.name.clone().unwrap_or_default()}<br /><code class="muted">{device.id.clone().unwrap_or_default()}</code></td>
+            <td>{device.name.clone().unwrap_or_default()}<br /><code class="muted">{device.id.clone().unwrap_or_default()}</code>
+                {remove_control(removable, device.id.clone())}</td>
             <td><code>{device.dev_eui.clone().unwrap_or_default()}</code></td>
             <td class="status">{status_badge(&device)}</td>
             <td>{device.mc_group_id.map(|g| g.to_string())}</td>
@@ -42,6 +56,7 @@ fn device_row(device: WirelessDevice) -> impl IntoView {
 
 #[component]
 pub fn DevicesView(campaign: CampaignState, task_status: Signal<Option<TaskStatus>>) -> impl IntoView {
+    let control = use_context::<RunControl>();
     let query = RwSignal::new(DeviceQuery::default());
     let page = RwSignal::new(0usize);
     let selected = Memo::new(move |_| query.with(|q| campaign.roster.with(|r| r.select(q))));
@@ -60,12 +75,14 @@ pub fn DevicesView(campaign: CampaignState, task_status: Signal<Option<TaskStatu
     let rows = move || {
         let matching = selected.with(Vec::len);
         let range = table_page(matching, page.get());
+        // Devices a group brought cannot be removed one by one: only a task's own devices.
+        let removable = control.filter(|c| c.allows(TaskAction::RemoveTarget) && campaign.groups.with(Vec::is_empty));
         // `get`, not indexing: the selection is made from this same roster, but a page must never
         // stop on an out-of-range index.
         selected.with(|picked| {
             campaign.roster.with(|r| {
                 let rows = picked.get(range).unwrap_or_default();
-                rows.iter().filter_map(|&i| r.devices().get(i)).map(|d| device_row(d.clone())).collect_view()
+                rows.iter().filter_map(|&i| r.devices().get(i)).map(|d| device_row(d.clone(), removable)).collect_view()
             })
         })
     };

@@ -4,7 +4,11 @@
 use fuota_core::campaign::lists::MulticastSession;
 use leptos::prelude::*;
 
+use fuota_core::run::actions::TaskAction;
+use fuota_core::run::targets::TargetKind;
+
 use super::campaign::{CampaignState, GroupInfo};
+use super::console_view::{RunControl, RunView};
 use super::error_view::ErrorView;
 
 fn session_view(session: MulticastSession) -> impl IntoView {
@@ -24,13 +28,21 @@ fn session_view(session: MulticastSession) -> impl IntoView {
     }
 }
 
-fn group_view(info: GroupInfo) -> impl IntoView {
+fn group_view(info: GroupInfo, removable: Option<RunControl>) -> impl IntoView {
+    let remove = removable.map(|control| {
+        let id = info.id.clone();
+        view! {
+            <button type="button" class="secondary small" data-action="remove-target" data-target-id=id.clone()
+                on:click=move |_| control.view.set(Some(RunView::Remove { kind: TargetKind::Groups, id: id.clone() }))>"Remove"</button>
+        }
+    });
     let group = info.group.clone().unwrap_or_default();
     let count = |n: Option<i64>| n.map_or_else(|| "?".to_owned(), |n| n.to_string());
     view! {
         <article class="group" data-multicast-group-id=info.id.clone()
             data-dl-class=group.dl_class.clone().unwrap_or_default() data-rf-region=group.rf_region.clone().unwrap_or_default()>
             <h3>{group.name.clone().unwrap_or_else(|| info.id.clone())}</h3>
+            {remove}
             <p>
                 <code>{info.id.clone()}</code> " · " {group.dl_class.clone().unwrap_or_else(|| "class not returned".to_owned())}
                 " · " {group.rf_region.clone().unwrap_or_default()} " · status " {group.status.clone().unwrap_or_else(|| "not returned".to_owned())}
@@ -44,6 +56,7 @@ fn group_view(info: GroupInfo) -> impl IntoView {
 
 #[component]
 pub fn GroupsView(campaign: CampaignState) -> impl IntoView {
+    let control = use_context::<RunControl>();
     view! {
         <section class="groups" data-view="groups" aria-labelledby="groups-title">
             <h2 id="groups-title">"Multicast groups"</h2>
@@ -53,7 +66,8 @@ pub fn GroupsView(campaign: CampaignState) -> impl IntoView {
                 if groups.is_empty() && !campaign.loading.get() {
                     view! { <p class="none">"This task has no multicast groups: its devices are updated one by one."</p> }.into_any()
                 } else {
-                    groups.into_iter().map(group_view).collect_view().into_any()
+                    let removable = control.filter(|c| c.allows(TaskAction::RemoveTarget));
+                    groups.into_iter().map(|g| group_view(g, removable)).collect_view().into_any()
                 }
             }}
         </section>

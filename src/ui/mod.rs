@@ -12,6 +12,7 @@ pub mod groups_view;
 pub mod planner;
 pub mod part_view;
 pub mod query_form;
+pub mod run;
 pub mod session;
 pub mod task_list;
 pub mod task_view;

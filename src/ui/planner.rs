@@ -206,6 +206,18 @@ fn proposal_view(
     }
 }
 
+/// Where writes are on: a new task from the plan on screen (the runner's form takes the
+/// calculator's values, the proposal's once it was applied).
+fn create_from_plan(plan: Memo<PlanResult>) -> impl IntoView {
+    let control = use_context::<super::console_view::RunControl>().filter(|c| c.create)?;
+    Some(view! {
+        <button type="button" class="secondary" data-action="create-from-plan" disabled=move || plan.with(Result::is_err)
+            on:click=move |_| control.view.set(Some(super::console_view::RunView::NewTask))>
+            "Create a task with this plan"
+        </button>
+    })
+}
+
 /// A select with its label tied to it, and its problem (a session's value the console cannot
 /// use) said at it like a text control's.
 fn select_control(
@@ -326,6 +338,7 @@ pub fn Planner(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, calc: Ca
             {radio_controls(calc, refusal)}
             {warnings_view(warnings)}
             {proposal_view(proposal, plan, radio_inputs, calc)}
+            {create_from_plan(plan)}
             {facts}
             {composition_bar(plan)}
             {timeline(plan, task, assessment)}

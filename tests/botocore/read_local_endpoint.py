@@ -83,6 +83,24 @@ def main(api):
     assert class_b["PingSlotPeriod"] == 128, class_b
     checked += 6
 
+    # Without a filter: every device of the account, each once; the console maps DevEUIs to ids
+    # with it. The first pages, small, then the whole list.
+    first, token = [], None
+    for _ in range(3):
+        page = client.list_wireless_devices(MaxResults=4, **({"NextToken": token} if token else {}))
+        first += page["WirelessDeviceList"]
+        token = page["NextToken"]
+    everyone, pages = walk(client.list_wireless_devices, "WirelessDeviceList")
+    assert pages >= 2 and [d["Id"] for d in everyone[:len(first)]] == [d["Id"] for d in first], "a stable order"
+    eui_of = {d["Id"]: d["LoRaWAN"]["DevEui"] for d in everyone}
+    assert len(eui_of) == len(everyone), "each device once"
+    assert all(d["Type"] == "LoRaWAN" and "FuotaDeviceStatus" not in d for d in everyone)
+    for task_id in ("demo-in-session", "demo-10k"):
+        assert all(eui_of.get(d["Id"]) == d["LoRaWAN"]["DevEui"] for d in by_task[task_id]), task_id
+    assert all(m["Id"] in eui_of for m in members), "the group-only members too"
+    assert sample["LoRaWAN"]["DevEui"] in eui_of.values()
+    checked += pages + 3
+
     try:
         client.get_multicast_group(Id="no-such-group")
         raise AssertionError("a missing group must be an error")

@@ -18,6 +18,7 @@ DEMO = dict(
     aws_session_token="demo-local-session-token",
 )
 GROUP = "mcg-sensors-eu868"
+DEVICE = "demo-pending-dev-00001"  # a device of the account (the endpoint refuses unknown ones)
 
 
 def code_of(call, **params):
@@ -64,12 +65,27 @@ def main(api):
     assert client.get_fuota_task(Id=task_id)["FragmentSizeBytes"] == 40
     assert client.associate_multicast_group_with_fuota_task(Id=task_id, MulticastGroupId=GROUP)["ResponseMetadata"]["HTTPStatusCode"] == 204
     assert [g["Id"] for g in client.list_multicast_groups_by_fuota_task(Id=task_id)["MulticastGroupList"]] == [GROUP]
-    assert code_of(client.associate_wireless_device_with_fuota_task, Id=task_id, WirelessDeviceId="dev-1") == "ConflictException", "devices or groups, not both"
+    assert code_of(client.associate_wireless_device_with_fuota_task, Id=task_id, WirelessDeviceId=DEVICE) == "ConflictException", "devices or groups, not both"
     assert client.disassociate_multicast_group_from_fuota_task(Id=task_id, MulticastGroupId=GROUP)["ResponseMetadata"]["HTTPStatusCode"] == 204
-    assert client.associate_wireless_device_with_fuota_task(Id=task_id, WirelessDeviceId="dev-1")["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert client.associate_wireless_device_with_fuota_task(Id=task_id, WirelessDeviceId=DEVICE)["ResponseMetadata"]["HTTPStatusCode"] == 204
     devices = client.list_wireless_devices(FuotaTaskId=task_id)["WirelessDeviceList"]
-    assert [(d["Id"], d["FuotaDeviceStatus"]) for d in devices] == [("dev-1", "Initial")], devices
-    assert client.disassociate_wireless_device_from_fuota_task(Id=task_id, WirelessDeviceId="dev-1")["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert [(d["Id"], d["FuotaDeviceStatus"]) for d in devices] == [(DEVICE, "Initial")], devices
+    assert code_of(client.associate_wireless_device_with_fuota_task, Id=task_id, WirelessDeviceId="no-such-device") == "ResourceNotFoundException"
+    try:
+        client.associate_wireless_device_with_fuota_task(Id=task_id, WirelessDeviceId="no-such-device")
+        raise AssertionError("an unknown device must be an error")
+    except client.exceptions.ResourceNotFoundException as e:
+        assert (e.response["ResourceId"], e.response["ResourceType"]) == ("no-such-device", "WirelessDevice"), e.response
+    # A throttled device: three ThrottlingExceptions, then associated. Asked by a client that does
+    # not retry (`max_attempts` above is one retry), to see each answer.
+    once = botocore.session.get_session().create_client(
+        "iotwireless", region_name="us-east-1", endpoint_url=api,
+        config=botocore.config.Config(retries={"total_max_attempts": 1}), **DEMO,
+    )
+    throttled = [code_of(once.associate_wireless_device_with_fuota_task, Id=task_id, WirelessDeviceId="fault-throttled-botocore") for _ in range(4)]
+    assert throttled == ["ThrottlingException"] * 3 + ["ok"], throttled
+    assert client.disassociate_wireless_device_from_fuota_task(Id=task_id, WirelessDeviceId="fault-throttled-botocore")["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert client.disassociate_wireless_device_from_fuota_task(Id=task_id, WirelessDeviceId=DEVICE)["ResponseMetadata"]["HTTPStatusCode"] == 204
     assert client.associate_multicast_group_with_fuota_task(Id=task_id, MulticastGroupId=GROUP)["ResponseMetadata"]["HTTPStatusCode"] == 204
     groups = client.list_multicast_groups(MaxResults=250)["MulticastGroupList"]
     assert GROUP in [g["Id"] for g in groups], groups
@@ -81,6 +97,8 @@ def main(api):
     assert client.start_fuota_task(Id=task_id, LoRaWAN={"StartTime": later})["ResponseMetadata"]["HTTPStatusCode"] == 204
     started = client.get_fuota_task(Id=task_id)
     assert started["Status"] == "FuotaSession_Waiting", started["Status"]
+    members = client.list_wireless_devices(FuotaTaskId=task_id)["WirelessDeviceList"]
+    assert len(members) == 8 and all(m["FuotaDeviceStatus"] == "Initial" and len(m["LoRaWAN"]["DevEui"]) == 16 for m in members), members
     assert abs((started["LoRaWAN"]["StartTime"] - later).total_seconds()) < 1
     assert code_of(client.update_fuota_task, Id=task_id, Name="too late") == "ConflictException"
     assert code_of(client.associate_multicast_group_with_fuota_task, Id=task_id, MulticastGroupId=GROUP) == "ConflictException"

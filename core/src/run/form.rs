@@ -90,6 +90,14 @@ pub fn descriptor_bytes(text: &str, encoding: DescriptorEncoding) -> Result<Opti
     Ok(Some(bytes))
 }
 
+/// The descriptor's bytes as the form shows them while typing: their count and "6 bytes: 76 31 …"
+/// (hex, then base64 as sent). None while empty or not yet valid.
+pub fn descriptor_preview(text: &str, encoding: DescriptorEncoding) -> Option<(usize, String)> {
+    let bytes = descriptor_bytes(text, encoding).ok().flatten()?;
+    let hex: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Some((bytes.len(), format!("{} bytes: {} · sent as base64 {}", bytes.len(), hex.join(" "), base64::encode(&bytes))))
+}
+
 /// The form as typed: text per control, nothing checked yet.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TaskForm {

@@ -131,6 +131,12 @@ impl Request {
         Ok(Self::new(Operation::ListWirelessDevices, "/wireless-devices".to_owned(), query))
     }
 
+    /// `GET /wireless-devices?maxResults=&nextToken=`: every wireless device of the account, to
+    /// map DevEUIs to device ids (GetWirelessDevice is never called: it returns the device's keys).
+    pub fn list_wireless_devices_all(page: &PageRequest) -> Result<Self, ConsoleError> {
+        Ok(Self::new(Operation::ListWirelessDevices, "/wireless-devices".to_owned(), page.query()))
+    }
+
     /// `GET /fuota-tasks/{Id}/multicast-groups?maxResults=&nextToken=`.
     pub fn list_multicast_groups_by_fuota_task(task_id: &str, page: &PageRequest) -> Result<Self, ConsoleError> {
         let id = validate_task_id(task_id)?;
