@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::browser::clock;
-use crate::ui::console_view::{CampaignOptions, TaskConsole};
+use crate::ui::console_view::{CampaignOptions, TaskConsole, WriteHost};
 use crate::ui::session::{outcome_of, read_task, FetchState, Outcome};
 
 
@@ -30,6 +30,9 @@ struct PlainOptions {
     endpoint: Option<String>,
     relay: Option<String>,
     campaign: Option<bool>,
+    /// Writes on the shown task (edit, devices or groups, schedule, delete), each still reviewed
+    /// and confirmed: off unless the portal turns them on. Needs `campaign`.
+    writable: Option<bool>,
     /// Seconds, as an attribute's text or a number (read by hand: serde takes one or the other).
     #[serde(skip)]
     refresh: Option<String>,
@@ -296,6 +299,7 @@ fn mount_now(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHa
     let handle = leptos::mount::mount_to(element, move || {
         let fetch = FetchState::new();
         let with_campaign = initial.options.campaign.unwrap_or(false);
+        let writable = initial.options.writable.unwrap_or(false);
         let seconds = fuota_core::campaign::live::refresh_seconds(initial.options.refresh.as_deref());
         let source = StoredValue::new_local(initial);
         let connection = RwSignal::new(None::<Connection>);
@@ -327,7 +331,8 @@ fn mount_now(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHa
                 load.dispatch(());
             }),
             refresh_seconds: seconds,
-            writes: None,
+            // A widget shows one task: it changes that task, and never creates one.
+            writes: writable.then(|| WriteHost { form: None, open: Callback::new(|_: String| {}) }),
         });
         view! { <TaskConsole outcome=outcome.into() pending=load.pending().into() fetch=fetch campaign=campaign class="fuota-console widget" /> }
     });

@@ -28,6 +28,12 @@ export interface MountOptions {
   credentialProvider?: CredentialProvider | null;
   /** Show the task's devices and multicast groups too, read again while the task runs. */
   campaign?: boolean;
+  /**
+   * With `campaign`: offer the shown task's writes (edit, add devices or groups, schedule, delete),
+   * each reviewed and sent only on the user's word. Off by default: a widget never writes unless its
+   * portal turns this on. A widget never creates a task.
+   */
+  writable?: boolean;
   /** Seconds between reads of a running task: 5 to 3600 (default 30). */
   refresh?: string | number | null;
 }
@@ -95,8 +101,8 @@ export interface FuotaConsoleEventMap {
 }
 
 /**
- * `<fuota-task-console region task-id endpoint relay theme campaign refresh>`: the console in its
- * own shadow root. `campaign` and `refresh` are read when the element connects.
+ * `<fuota-task-console region task-id endpoint relay theme campaign writable refresh>`: the console
+ * in its own shadow root. `campaign`, `writable` and `refresh` are read when the element connects.
  */
 export declare class FuotaTaskConsole extends HTMLElement {
   /** Write-only: reading it gives null, so that no other script can get the provider from the element. */

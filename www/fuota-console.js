@@ -25,7 +25,8 @@ export const benchSign = glue.benchSign; // bench-only
  * Mounts the task console into `element`.
  * options: { region, taskId, endpoint, relay, credentials?: {accessKeyId, secretAccessKey,
  * sessionToken, expiration}, credentialProvider?: async () => credentials, campaign?: true (the
- * task's devices and multicast groups too), refresh?: seconds between reads of a live task }.
+ * task's devices and multicast groups too), writable?: true (with campaign: the task's writes, each
+ * reviewed and confirmed), refresh?: seconds between reads of a live task }.
  * Returns a handle: unmount(), refresh(), setTaskId(id), setOptions(options).
  */
 export async function mount(element, options = {}) {
@@ -36,8 +37,8 @@ export async function mount(element, options = {}) {
 const STYLESHEET = here('__CSS__');
 
 /**
- * <fuota-task-console region task-id endpoint relay campaign refresh>: the console in its own
- * shadow root. `campaign` and `refresh` are read when the element connects.
+ * <fuota-task-console region task-id endpoint relay campaign writable refresh>: the console in its
+ * own shadow root. `campaign`, `writable` and `refresh` are read when the element connects.
  */
 class FuotaTaskConsole extends HTMLElement {
   static observedAttributes = ['region', 'task-id', 'endpoint', 'relay'];
@@ -109,6 +110,7 @@ class FuotaTaskConsole extends HTMLElement {
       endpoint: this.getAttribute('endpoint'),
       relay: this.getAttribute('relay'),
       campaign: this.hasAttribute('campaign'),
+      writable: this.hasAttribute('writable'),
       refresh: this.getAttribute('refresh'),
       credentials: this.#credentials,
       credentialProvider: this.#provider,

@@ -220,3 +220,34 @@ test('a widget removed while its request is in flight stops it, and the page liv
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a widget writes only when its portal turns writes on, and never creates a task', async () => {
+  const { page, problems } = await openPortal();
+  const writes = [];
+  page.on('request', (r) => { if (r.method() !== 'GET' && r.method() !== 'OPTIONS') writes.push(r.url()); });
+  await shows(page, 'first', '[data-view=devices][data-devices-complete=true]');
+  // `campaign` alone: no write is offered.
+  assert.equal(await page.$('#first [data-action=delete-task]'), null);
+  await page.evaluate(() => {
+    const w = document.createElement('fuota-task-console');
+    w.id = 'writable';
+    const endpoint = new URLSearchParams(location.search).get('endpoint');
+    for (const [k, v] of [['region', 'us-east-1'], ['task-id', 'demo-pending'], ['endpoint', endpoint], ['campaign', ''], ['writable', '']]) w.setAttribute(k, v);
+    w.credentials = { accessKeyId: 'ASIADEMOLOCALENDPOINT', secretAccessKey: 'demo/local/endpoint/secret/key/not/a/real/one', sessionToken: 'demo-local-session-token' };
+    document.body.append(w);
+  });
+  await shows(page, 'writable', '[data-field=Id][data-value=demo-pending]');
+  await page.waitForSelector('#writable [data-action=edit-task]');
+  await page.waitForSelector('#writable [data-action=start-task]');
+  assert.equal(await page.$('#writable [data-action=new-task]'), null);
+  assert.equal(await page.$('#writable [data-action=create-from-plan]'), null);
+  // The review shows what would be sent; without Send nothing is.
+  await page.click('#writable [data-action=start-task]');
+  await page.click('#writable [data-action=review-write]');
+  await page.waitForSelector('#writable [data-write-review][data-operation=StartFuotaTask]');
+  assert.match(await page.textContent('#writable [data-write-body]'), /^\{"LoRaWAN":\{"StartTime":"\d{4}-\d\d-\d\dT\d\d:\d\d:00Z"\}\}$/);
+  await page.click('#writable [data-action=back]');
+  assert.deepEqual(writes, []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
