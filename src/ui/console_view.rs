@@ -185,8 +185,10 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
         };
         let has_task = Signal::derive(move || task.with(|t| t.as_ref().is_some_and(|t| t.id.is_some())));
         view! {
-            {run_bar(control, has_task)}
-            <Show when=move || asked.get()>{part_view(super::run::run_panel(panel()))}</Show>
+            <div class="run-area">
+                {run_bar(control, has_task)}
+                <Show when=move || asked.get()>{part_view(super::run::run_panel(panel()))}</Show>
+            </div>
         }
     });
 

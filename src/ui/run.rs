@@ -660,7 +660,7 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
                 {select_control("target-kind", "Add", target_kind, vec![("devices", "wireless devices"), ("groups", "multicast groups")])}
                 {text_control("target-ids", "Ids (devices: ids or DevEUIs), one per line or comma-separated", target_ids, refusal, Field::TargetIds, true)}
                 <Show when=move || target_kind.with(|k| k == "groups")>
-                    <ul class="group-picks">
+                    <ul class="run-actions">
                         {
                             let region = region.clone();
                             move || groups.get().into_iter().filter(|(_, g)| {
