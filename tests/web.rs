@@ -685,3 +685,71 @@ async fn writes_go_through_the_same_request_path() {
     assert_eq!(err.code(), "ConflictException");
     assert!(err.sentence().contains("UpdateFuotaTask"), "{}", err.sentence());
 }
+
+/// The runner's requests, built by the core from what a user types, go through the request path
+/// and the local endpoint applies them: a task created from its form, devices (one found by its
+/// DevEUI in the unfiltered device list) added and one removed, a group refused while it has
+/// devices, an unknown device not found, the start time the schedule proposes accepted.
+#[wasm_bindgen_test]
+async fn the_runners_writes_reach_the_local_endpoint() {
+    use fuota_core::run::form::{DescriptorEncoding, TaskForm};
+    use fuota_core::run::schedule::{check_start, default_start_ms, start_request};
+    use fuota_core::run::targets::{parse_targets, resolve, TargetKind};
+    use fuota_core::wire::request::{client_request_token, PageRequest};
+    let c = demo_connection();
+    let form = TaskForm {
+        name: unique("web-runner"),
+        rf_region: "EU868".into(),
+        image: "s3://fuota-demo-firmware/web.bin".into(),
+        role: "arn:aws:iam::123456789012:role/IoTWirelessFuotaRole".into(),
+        fragment_size: "48".into(),
+        fragment_interval_ms: "2,000".into(),
+        redundancy_percent: "10".into(),
+        descriptor: "76 31".into(),
+        descriptor_encoding: DescriptorEncoding::Hex,
+        ..TaskForm::default()
+    };
+    let spec = form.check().unwrap();
+    let create = spec.create_request(&client_request_token(&[7; 16])).unwrap();
+    let id = read_once(&c, &create, 0).await.unwrap().value["Id"].as_str().unwrap().to_owned();
+    let task = read_once(&c, &Request::get_fuota_task(&id).unwrap(), 0).await.unwrap().parse(fuota_core::FuotaTask::from_value).unwrap().value;
+    assert_eq!((task.fragment_size_bytes, task.fragment_interval_ms, task.redundancy_percent), (Some(48), Some(2000), Some(10)));
+    assert_eq!(task.descriptor.map(|d| d.raw().to_owned()).as_deref(), Some("djE="));
+    // An edit sends what changed, and the task has it.
+    let edited = TaskForm { fragment_size: "40".into(), ..TaskForm::from_task(&task_for(&c, &id).await) }.check().unwrap();
+    let changes = edited.changes(&task_for(&c, &id).await).unwrap();
+    assert_eq!(changes.len(), 1);
+    read_once(&c, &edited.update_request(&id, &changes).unwrap(), 0).await.unwrap();
+    assert_eq!(task_for(&c, &id).await.fragment_size_bytes, Some(40));
+
+    // A DevEUI, found in the account's devices (the first page is enough here).
+    let page = read_once(&c, &Request::list_wireless_devices_all(&PageRequest::first()).unwrap(), 0).await.unwrap();
+    let devices = fuota_core::campaign::devices::device_page(page.value).unwrap().items;
+    let (eui, device) = devices.iter().find_map(|d| Some((d.dev_eui.clone()?, d.id.clone()?))).unwrap();
+    let list = parse_targets(TargetKind::Devices, &format!("{}\nno-such-device", eui.to_lowercase())).unwrap();
+    let (items, unknown) = resolve(&list, devices.iter().filter_map(|d| Some((d.dev_eui.as_deref()?, d.id.as_deref()?))));
+    assert!(unknown.is_empty());
+    let ids: Vec<&str> = items.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, vec!["no-such-device", device.as_str()]);
+    let err = read_once(&c, &TargetKind::Devices.associate_request(&id, "no-such-device").unwrap(), 0).await.unwrap_err();
+    assert_eq!(err.code(), "ResourceNotFoundException");
+    read_once(&c, &TargetKind::Devices.associate_request(&id, &device).unwrap(), 0).await.unwrap();
+    // Again: a device the task has is left as it is (204).
+    read_once(&c, &TargetKind::Devices.associate_request(&id, &device).unwrap(), 0).await.unwrap();
+    let err = read_once(&c, &TargetKind::Groups.associate_request(&id, "mcg-sensors-eu868").unwrap(), 0).await.unwrap_err();
+    assert_eq!(err.code(), "ConflictException", "devices or groups, not both");
+    read_once(&c, &TargetKind::Devices.disassociate_request(&id, &device).unwrap(), 0).await.unwrap();
+    read_once(&c, &TargetKind::Groups.associate_request(&id, "mcg-sensors-eu868").unwrap(), 0).await.unwrap();
+
+    // The proposed start, checked against the browser's clock, is one the service takes.
+    let now = clock::now_millis() as i64;
+    let proposed = clock::local_input_value(default_start_ms(now));
+    let start = check_start(clock::local_input_ms(&proposed), now).unwrap();
+    assert_eq!(start.epoch_millis(), default_start_ms(now), "datetime-local round-trips in the browser's time zone");
+    read_once(&c, &start_request(&id, start).unwrap(), 0).await.unwrap();
+    assert_eq!(task_for(&c, &id).await.status.map(|s| s.as_str().to_owned()).as_deref(), Some("FuotaSession_Waiting"));
+}
+
+async fn task_for(c: &Connection, id: &str) -> fuota_core::FuotaTask {
+    read_once(c, &Request::get_fuota_task(id).unwrap(), 0).await.unwrap().parse(fuota_core::FuotaTask::from_value).unwrap().value
+}

@@ -53,3 +53,19 @@ pub fn local_time(epoch_millis: i64) -> String {
         .and_then(|text| text.as_string())
         .unwrap_or_else(|| String::from(date.to_locale_string("default", &JsValue::UNDEFINED)))
 }
+
+/// `datetime-local`'s text for `ms` in the browser's time zone: `2026-12-03T11:35`.
+pub fn local_input_value(ms: i64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}", d.get_full_year(), d.get_month() + 1, d.get_date(), d.get_hours(), d.get_minutes())
+}
+
+/// A `datetime-local` value read in the browser's time zone (ECMAScript reads a date-time without
+/// an offset as local time); None when it is not a time.
+pub fn local_input_ms(value: &str) -> Option<i64> {
+    if value.trim().is_empty() {
+        return None;
+    }
+    let t = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value)).get_time();
+    t.is_finite().then_some(t as i64)
+}

@@ -196,22 +196,6 @@ fn random_token() -> Result<String, ConsoleError> {
     }
 }
 
-/// `datetime-local`'s text for `ms` in the browser's time zone: `2026-12-03T11:35`.
-fn local_input_value(ms: i64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    format!("{:04}-{:02}-{:02}T{:02}:{:02}", d.get_full_year(), d.get_month() + 1, d.get_date(), d.get_hours(), d.get_minutes())
-}
-
-/// A `datetime-local` value read in the browser's time zone (ECMAScript reads a date-time without
-/// an offset as local time); None when it is not a time.
-fn local_input_ms(value: &str) -> Option<i64> {
-    if value.trim().is_empty() {
-        return None;
-    }
-    let t = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value)).get_time();
-    t.is_finite().then_some(t as i64)
-}
-
 /// Sends one write. Its controller is never aborted: a write once sent is not cancelled (it may
 /// already have acted).
 async fn send_write(fetch: FetchState, connection: &Connection, request: &Request, progress: RwSignal<Option<String>>) -> Result<fuota_core::wire::json::Value, ConsoleError> {
@@ -320,7 +304,7 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
                     fields.fill(TaskForm::from_task(&t));
                 }
             }
-            RunView::Start => start_time.set(local_input_value(default_start_ms(now_ms(fetch, connection)))),
+            RunView::Start => start_time.set(clock::local_input_value(default_start_ms(now_ms(fetch, connection)))),
             RunView::Delete => confirm_name.set(String::new()),
             RunView::AddTargets => {
                 batch.set(None);
@@ -387,7 +371,7 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
                     (spec.update_request(&task_id, &changes)?, changes)
                 }
                 RunView::Start => {
-                    let start = check_start(local_input_ms(&start_time.get_untracked()), now_ms(fetch, connection))?;
+                    let start = check_start(clock::local_input_ms(&start_time.get_untracked()), now_ms(fetch, connection))?;
                     (start_request(&task_id, start)?, Vec::new())
                 }
                 RunView::Delete => {
@@ -574,7 +558,7 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
             Sendable::One(request) => {
                 // A start time checked at review may have become too soon while the review was open.
                 if let (Some(RunView::Start), Some(time)) = (control.view.get_untracked(), Some(start_time.get_untracked())) {
-                    if let Err(e) = check_start(local_input_ms(&time), now_ms(fetch, connection)) {
+                    if let Err(e) = check_start(clock::local_input_ms(&time), now_ms(fetch, connection)) {
                         prepared.set(None);
                         return fail(e);
                     }
@@ -683,12 +667,15 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
                         }
                     </ul>
                 </Show>
-                {move || batch.get().map(|b| {
+                {move || batch.with(|b| b.as_ref().map(|b| {
+                    // Read in place: a batch of thousands is not copied at each item's answer.
                     let c = b.counts();
                     let failures: Vec<_> = b.items.iter().filter_map(|i| match &i.state {
                         ItemState::Failed { code, sentence, .. } => Some((i.label.clone(), code.clone(), sentence.clone())),
                         _ => None,
                     }).collect();
+                    (c, failures)
+                })).map(|(c, failures)| {
                     let complete = c.done + c.failed == c.total;
                     view! {
                         <div class="batch" data-write-progress="" data-done=c.done.to_string() data-failed=c.failed.to_string() data-total=c.total.to_string()>
@@ -718,7 +705,7 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
         let d = Described::new("start-time", refusal, Field::StartTime);
         let described = d.described_by(Signal::derive(|| true));
         let Described { id, hint_id, problem_id, problem } = d;
-        let utc = move || local_input_ms(&start_time.get()).and_then(fuota_core::wire::time::Timestamp::from_epoch_millis).map(|t| t.rfc3339());
+        let utc = move || clock::local_input_ms(&start_time.get()).and_then(fuota_core::wire::time::Timestamp::from_epoch_millis).map(|t| t.rfc3339());
         view! {
             <div class="run-form" data-view="start-task">
                 <div class="control" class:invalid=move || problem.with(Option::is_some)>

@@ -256,3 +256,31 @@ test('a conflict says the task\'s status; delete needs the name and leaves Delet
   assert.deepEqual(unexpected(problems, '409'), []);
   await page.close();
 });
+
+test('an Associate batch of 1,000 devices completes, at most 4 in flight (time printed, never a gate)', async () => {
+  const { page, writes, problems } = await open();
+  await createTask(page, writes, { name: 'e2e-thousand' });
+  let inFlight = 0;
+  let most = 0;
+  page.on('request', (r) => { if (r.url().endsWith('/wireless-device')) most = Math.max(most, ++inFlight); });
+  // Counted down at the answer's headers: the browser reports a request's end after the page may
+  // already have started the next one.
+  page.on('response', (r) => { if (r.url().endsWith('/wireless-device')) inFlight--; });
+  page.on('requestfailed', (r) => { if (r.url().endsWith('/wireless-device')) inFlight--; });
+  await page.click('[data-action=add-targets]');
+  await page.waitForSelector('[data-view=add-targets]');
+  const ids = Array.from({ length: 1000 }, (_, n) => `demo-10k-dev-${String(n).padStart(5, '0')}`);
+  await page.fill('[name=target-ids]', ids.join('\n'));
+  await review(page, writes, 'AssociateWirelessDeviceWithFuotaTask');
+  const started = Date.now();
+  await page.click('[data-action=confirm-write]');
+  await page.waitForSelector('[data-write-progress][data-done="1000"][data-failed="0"][data-total="1000"]', { timeout: 180000 });
+  const ms = Date.now() - started;
+  console.log(`Associate batch of 1,000 devices over loopback: ${ms} ms (${(1000 / (ms / 1000)).toFixed(0)} calls/s), at most ${most} in flight`);
+  assert.ok(most <= 4, `${most} in flight`);
+  assert.equal(writes.filter((w) => w.url.endsWith('/wireless-device')).length, 1000);
+  await page.waitForSelector('[data-write-result][data-operation=AssociateWirelessDeviceWithFuotaTask][data-outcome=succeeded]');
+  await page.waitForSelector('[data-view=devices] [data-device-count=total][data-value="1000"]', { timeout: 60000 });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
