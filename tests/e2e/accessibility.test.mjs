@@ -109,6 +109,21 @@ const STATES = {
     await page.click('button[type=submit]');
     await page.waitForSelector('[data-error-code]', { timeout: 20000 });
   },
+  'in the new task form, a value refused': async (page) => {
+    await page.click('[data-action=new-task]');
+    await page.waitForSelector('[data-view=new-task]');
+    await page.fill('[name=new-task-image]', 'https://example.com/fw.bin');
+    await page.click('[data-action=review-write]');
+    await page.waitForSelector('[data-input-error=new-task-image]');
+  },
+  'reviewing a write': async (page) => {
+    await page.click('[data-action=new-task]');
+    await page.waitForSelector('[data-view=new-task]');
+    await page.fill('[name=new-task-image]', 's3://fw-bucket/fw.bin');
+    await page.fill('[name=new-task-role]', 'arn:aws:iam::123456789012:role/R');
+    await page.click('[data-action=review-write]');
+    await page.waitForSelector('[data-write-review]');
+  },
   'in the task list': async (page) => {
     await page.click('button:has-text("List tasks")');
     await page.waitForSelector('[data-view=tasks] [data-task-id=demo-live]');

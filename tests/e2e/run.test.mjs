@@ -218,6 +218,12 @@ test('an Associate batch with failures, a retry of the failed, a DevEUI mapped t
   // Retry the failed: the throttled one now goes through, the missing device fails again.
   await page.click('[data-action=retry-failed]');
   await page.waitForSelector('[data-write-progress][data-done="4"][data-failed="1"][data-total="5"]', { timeout: 30000 });
+  // Remove one from its row: reviewed like any write, then gone from the task's devices.
+  await page.click('[data-action=remove-target][data-target-id=demo-pending-dev-00001]');
+  assert.equal(await review(page, writes, 'DisassociateWirelessDeviceFromFuotaTask'), '');
+  await confirm(page, 'DisassociateWirelessDeviceFromFuotaTask');
+  await page.waitForSelector('[data-device-id=demo-pending-dev-00001]', { state: 'detached' });
+  assert.ok(writes.some((w) => w.method === 'DELETE' && w.url.endsWith('/wireless-devices/demo-pending-dev-00001')));
   assert.deepEqual(unexpected(problems, '404', '429'), []);
   await page.close();
 });
