@@ -7,10 +7,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { API, ARTIFACTS, SITE, confirmEndpoint, useBrowser, watch } from './chromium.mjs';
+import { API, ARTIFACTS, SITE, assertNoSecret, confirmEndpoint, useBrowser, watch } from './chromium.mjs';
 
-const DEMO_SECRET = 'demo/local/endpoint/secret/key/not/a/real/one';
-const DEMO_TOKEN = 'demo-local-session-token';
 const KNOWN_STATUSES = ['Initial', 'Package_Not_Supported', 'FragAlgo_unsupported', 'Not_enough_memory',
   'FragIndex_unsupported', 'Wrong_descriptor', 'SessionCnt_replay', 'MissingFrag', 'MemoryError', 'MICError',
   'Successful', 'Device_exist_in_conflict_fuota_task'];
@@ -28,16 +26,6 @@ async function open(query, api = API) {
 
 const dataValue = (page, sel) => page.getAttribute(sel, 'data-value');
 
-async function assertNoSecret(page, logs) {
-  const html = await page.content();
-  for (const secret of [DEMO_SECRET, DEMO_TOKEN]) {
-    assert.ok(!page.url().includes(secret), 'secret in URL');
-    assert.ok(!html.includes(secret), 'secret in DOM markup');
-    assert.ok(!logs.some((l) => l.includes(secret)), 'secret in console');
-  }
-  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
-  assert.ok(!stored.includes(DEMO_SECRET) && !stored.includes(DEMO_TOKEN), 'secret in storage');
-}
 
 test('list the tasks, open one, see its devices with their statuses and verdict, filter them, see its group and session', async () => {
   const { page, problems, logs } = await open('');

@@ -51,3 +51,18 @@ export async function confirmEndpoint(page) {
   const confirm = await page.$('[data-action=confirm-endpoint]');
   if (confirm) await confirm.click();
 }
+
+const DEMO_SECRET = 'demo/local/endpoint/secret/key/not/a/real/one';
+const DEMO_TOKEN = 'demo-local-session-token';
+
+/** The demo's secret key and session token are in no URL, DOM markup, console line or storage. */
+export async function assertNoSecret(page, logs) {
+  const html = await page.content();
+  for (const secret of [DEMO_SECRET, DEMO_TOKEN]) {
+    assert.ok(!page.url().includes(secret), 'secret in URL');
+    assert.ok(!html.includes(secret), 'secret in DOM markup');
+    assert.ok(!logs.some((l) => l.includes(secret)), 'secret in console');
+  }
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  assert.ok(!stored.includes(DEMO_SECRET) && !stored.includes(DEMO_TOKEN), 'secret in storage');
+}

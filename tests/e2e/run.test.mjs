@@ -8,10 +8,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARTIFACTS, SITE, confirmEndpoint, useBrowser, watch } from './chromium.mjs';
+import { ARTIFACTS, SITE, assertNoSecret, confirmEndpoint, useBrowser, watch } from './chromium.mjs';
 
-const DEMO_SECRET = 'demo/local/endpoint/secret/key/not/a/real/one';
-const DEMO_TOKEN = 'demo-local-session-token';
 const browser = useBrowser();
 
 // An endpoint of these tests' own: its scheduling clock runs 600 times faster, so a session
@@ -79,16 +77,6 @@ function unexpected(problems, ...statuses) {
   return problems.filter((p) => !expected.some((e) => p.startsWith(e)));
 }
 
-async function assertNoSecret(page, logs) {
-  const html = await page.content();
-  for (const secret of [DEMO_SECRET, DEMO_TOKEN]) {
-    assert.ok(!page.url().includes(secret), 'secret in URL');
-    assert.ok(!html.includes(secret), 'secret in DOM markup');
-    assert.ok(!logs.some((l) => l.includes(secret)), 'secret in console');
-  }
-  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
-  assert.ok(!stored.includes(DEMO_SECRET) && !stored.includes(DEMO_TOKEN), 'secret in storage');
-}
 
 test('plan → create from the plan → add a group → schedule → watch it reach FuotaDone', async () => {
   const { page, writes, problems, logs } = await open();
