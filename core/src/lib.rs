@@ -18,6 +18,7 @@
 pub mod campaign;
 pub mod input;
 pub mod radio;
+pub mod preflight;
 pub mod run;
 pub mod wire;
 

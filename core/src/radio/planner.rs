@@ -825,6 +825,12 @@ fn shortest_interval_s(airtime_us: u64, min_interval_ms: Option<u64>, radio: &Ra
 /// on air). The firmware size, redundancy, frequency,
 /// class and session are kept as they are.
 pub fn fastest_sound_plan(inputs: FragmentInputs, rf_region: &str, radio: &RadioInputs) -> Result<Proposal, NoSoundPlan> {
+    fastest_sound_plan_among(inputs, rf_region, radio, &|_| true)
+}
+
+/// [`fastest_sound_plan`] among the downlink data rates `allowed` accepts (by index): the
+/// pre-flight check allows only those that reach enough of the devices.
+pub fn fastest_sound_plan_among(inputs: FragmentInputs, rf_region: &str, radio: &RadioInputs, allowed: &dyn Fn(u8) -> bool) -> Result<Proposal, NoSoundPlan> {
     let Some(region) = lorawan::region(rf_region) else {
         return Err(NoSoundPlan::RegionUnknown { rf_region: rf_region.to_owned() });
     };
@@ -837,7 +843,7 @@ pub fn fastest_sound_plan(inputs: FragmentInputs, rf_region: &str, radio: &Radio
     }
     let mut best: Option<Proposal> = None;
     let mut closest: Option<(u64, Warning)> = None;
-    for data_rate in region.downlink {
+    for data_rate in region.downlink.iter().filter(|d| allowed(d.index)) {
         let largest = data_rate
             .max_fragment_bytes()
             .min(fragments::MAX_FRAGMENT_SIZE)

@@ -69,6 +69,21 @@ impl<'a> Members<'a> {
         }
     }
 
+    /// A list of structures; absent is empty. `prefix` names the list's items in messages.
+    pub fn objects(&self, name: &str, prefix: &'a str) -> Result<Vec<Members<'a>>, String> {
+        match self.get(name) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|v| match v {
+                    Value::Object(map) => Ok(Members { map, prefix }),
+                    other => Err(self.wrong(name, "a list of structures", other)),
+                })
+                .collect(),
+            Some(other) => Err(self.wrong(name, "a list", other)),
+        }
+    }
+
     /// A list of strings; absent is empty.
     pub fn strings(&self, name: &str) -> Result<Vec<String>, String> {
         match self.get(name) {

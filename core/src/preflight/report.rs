@@ -1,0 +1,149 @@
+//! The pre-flight report as CSV (RFC 4180): one row per device, which a spreadsheet opens with
+//! its dates as dates and its numbers as numbers, and in which no text the service or a device
+//! name brought can run as a formula.
+
+use crate::wire::time::Timestamp;
+
+/// One device of the report.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReportRow {
+    pub device_id: String,
+    pub name: String,
+    pub dev_eui: String,
+    /// The device's FUOTA status as returned, and the console's sentence for it.
+    pub status: String,
+    pub status_sentence: String,
+    /// `reached`, `not-reached`, `unknown`.
+    pub verdict: String,
+    pub last_uplink: Option<Timestamp>,
+    /// At the chosen data rate.
+    pub margin_db: Option<f64>,
+    pub silent: Option<bool>,
+    pub covered: Option<bool>,
+}
+
+pub const CSV_HEADER: [&str; 10] =
+    ["device id", "name", "DevEUI", "FUOTA status", "status in words", "verdict", "last uplink (UTC)", "margin (dB)", "silent", "covered"];
+
+/// A text field as RFC 4180 writes it (quoted when it holds a comma, a quote or a line break;
+/// quotes doubled), and with a leading `=`, `+`, `-`, `@`, tab or carriage return neutralised by a
+/// `'` so that a spreadsheet shows it instead of running it (OWASP, "CSV Injection").
+pub fn text_field(s: &str) -> String {
+    let neutral = match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_owned(),
+    };
+    if neutral.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", neutral.replace('"', "\"\""))
+    } else {
+        neutral
+    }
+}
+
+/// A time as spreadsheets read a date and time without asking: `2026-12-03 10:00:00` (UTC).
+fn time_field(t: Option<Timestamp>) -> String {
+    t.map(|t| t.rfc3339().chars().take(19).collect::<String>().replace('T', " ")).unwrap_or_default()
+}
+
+fn flag(b: Option<bool>) -> &'static str {
+    match b {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
+    }
+}
+
+/// The report: a header line and one line per row, each ended by CRLF as RFC 4180 says.
+pub fn to_csv(rows: &[ReportRow]) -> String {
+    let mut out = CSV_HEADER.join(",");
+    out.push_str("\r\n");
+    for r in rows {
+        let fields = [
+            text_field(&r.device_id),
+            text_field(&r.name),
+            text_field(&r.dev_eui),
+            text_field(&r.status),
+            text_field(&r.status_sentence),
+            text_field(&r.verdict),
+            time_field(r.last_uplink),
+            // A number stays a number: a negative margin is not text to neutralise.
+            r.margin_db.filter(|m| m.is_finite()).map(|m| format!("{m:.1}")).unwrap_or_default(),
+            flag(r.silent).to_owned(),
+            flag(r.covered).to_owned(),
+        ];
+        out.push_str(&fields.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn fields_are_quoted_and_formulas_neutralised() {
+        assert_eq!(text_field("plain"), "plain");
+        assert_eq!(text_field("a, b"), "\"a, b\"");
+        assert_eq!(text_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(text_field("two\nlines"), "\"two\nlines\"");
+        for f in ["=HYPERLINK(\"x\")", "+1", "-1+2", "@SUM(A1)", "\tx"] {
+            assert!(text_field(f).trim_start_matches('"').starts_with('\''), "{f}");
+        }
+        assert_eq!(text_field("=1,2"), "\"'=1,2\"");
+    }
+
+    #[test]
+    fn a_report_has_its_header_dates_numbers_and_flags() {
+        let row = ReportRow {
+            device_id: "d-1".into(),
+            name: "=cmd|' /C calc'!A0".into(),
+            dev_eui: "0011223344556677".into(),
+            status: "Initial".into(),
+            status_sentence: "Not started, yet.".into(),
+            verdict: "not-reached".into(),
+            last_uplink: Timestamp::from_epoch_millis(1_796_292_000_000),
+            margin_db: Some(-3.04),
+            silent: Some(false),
+            covered: None,
+        };
+        let csv = to_csv(&[row]);
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(lines[0], CSV_HEADER.join(","));
+        assert_eq!(lines[1], "d-1,'=cmd|' /C calc'!A0,0011223344556677,Initial,\"Not started, yet.\",not-reached,2026-12-03 10:00:00,-3.0,no,");
+        assert_eq!(lines[2], "");
+    }
+
+    /// A minimal RFC 4180 reader, to read back what was written.
+    fn parse(csv: &str) -> Vec<Vec<String>> {
+        let (mut rows, mut row, mut field, mut quoted, mut chars) = (Vec::new(), Vec::new(), String::new(), false, csv.chars().peekable());
+        while let Some(c) = chars.next() {
+            match (quoted, c) {
+                (true, '"') if chars.peek() == Some(&'"') => { chars.next(); field.push('"'); }
+                (true, '"') => quoted = false,
+                (true, c) => field.push(c),
+                (false, '"') => quoted = true,
+                (false, ',') => row.push(std::mem::take(&mut field)),
+                (false, '\r') => {}
+                (false, '\n') => { row.push(std::mem::take(&mut field)); rows.push(std::mem::take(&mut row)); }
+                (false, c) => field.push(c),
+            }
+        }
+        rows
+    }
+
+    proptest! {
+        /// Any name reads back as itself (but for the neutralising quote) in its own cell.
+        #[test]
+        fn any_text_reads_back_in_its_own_cell(name in "\\PC{0,40}|[=+@,\"\\n-][ -~\\n]{0,20}") {
+            let csv = to_csv(&[ReportRow { device_id: "d".into(), name: name.clone(), ..ReportRow::default() }]);
+            let rows = parse(&csv);
+            prop_assert_eq!(rows.len(), 2);
+            prop_assert_eq!(rows[1].len(), CSV_HEADER.len());
+            let cell = &rows[1][1];
+            let expected = if name.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{name}") } else { name.clone() };
+            prop_assert_eq!(cell, &expected);
+        }
+    }
+}
