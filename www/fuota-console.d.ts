@@ -94,10 +94,22 @@ export interface DevicesLoadedDetail {
   verdict: TaskVerdict;
 }
 
+/** `fuota-write`'s detail, when a write the user confirmed has ended (one for an Associate batch). */
+export interface WriteDetail {
+  /** The API operation, e.g. `CreateFuotaTask`, `AssociateWirelessDeviceWithFuotaTask`. */
+  operation: string;
+  /** `unknown`: it may have reached the service and was not sent again; the task is read again. */
+  outcome: "succeeded" | "failed" | "unknown";
+  errorCode: string | null;
+  /** The task written to; a new task's id once created. */
+  taskId: string | null;
+}
+
 export interface FuotaConsoleEventMap {
   "fuota-task-loaded": CustomEvent<FuotaTask>;
   "fuota-task-error": CustomEvent<TaskErrorDetail>;
   "fuota-devices-loaded": CustomEvent<DevicesLoadedDetail>;
+  "fuota-write": CustomEvent<WriteDetail>;
 }
 
 /**

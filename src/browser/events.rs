@@ -57,3 +57,20 @@ pub fn devices_loaded(target: &web_sys::EventTarget, summary: &DeviceSummary, ve
     }
     dispatch(target, "fuota-devices-loaded", &detail);
 }
+
+/// `fuota-write`, when a write (or an Associate batch) has ended: detail `{operation, outcome,
+/// errorCode, taskId}`, outcome `succeeded`, `failed` or `unknown`; null where there is none.
+pub fn write_done(target: &web_sys::EventTarget, operation: &str, outcome: &str, error_code: Option<&str>, task_id: Option<&str>) {
+    let detail = js_sys::Object::new();
+    let text_or_null = |s: Option<&str>| s.map(JsValue::from_str).unwrap_or(JsValue::NULL);
+    let members = [
+        ("operation", JsValue::from_str(operation)),
+        ("outcome", JsValue::from_str(outcome)),
+        ("errorCode", text_or_null(error_code)),
+        ("taskId", text_or_null(task_id)),
+    ];
+    for (name, value) in members {
+        let _ = js_sys::Reflect::set(&detail, &JsValue::from_str(name), &value);
+    }
+    dispatch(target, "fuota-write", &detail);
+}

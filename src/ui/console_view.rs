@@ -181,7 +181,7 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
         provide_context(control);
         let asked = Memo::new(move |asked: Option<&bool>| asked.copied().unwrap_or(false) || control.view.with(Option::is_some));
         let panel = move || super::run::RunPanel {
-            host, control, task, connection: c.connection, fetch, calc, campaign: state, refresh: c.refresh,
+            host, control, task, connection: c.connection, fetch, calc, campaign: state, refresh: c.refresh, root,
         };
         let has_task = Signal::derive(move || task.with(|t| t.as_ref().is_some_and(|t| t.id.is_some())));
         view! {

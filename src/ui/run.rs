@@ -41,6 +41,8 @@ pub struct RunPanel {
     pub campaign: CampaignState,
     /// Reads the task (and its campaign) again.
     pub refresh: Callback<()>,
+    /// The console's root: events for the host page are dispatched on it.
+    pub root: NodeRef<leptos::html::Div>,
 }
 
 crate::on_demand! {
@@ -73,6 +75,8 @@ struct WriteResult {
     sentence: String,
     /// What a read-back found, or what to do next.
     follow_up: Option<FollowUp>,
+    /// The task written to (a new task's id once created).
+    task_id: Option<String>,
 }
 
 #[derive(Clone)]
@@ -267,7 +271,7 @@ async fn account_groups(fetch: FetchState, connection: Connection, found: RwSign
 }
 
 fn run_panel_view(panel: RunPanel) -> AnyView {
-    let RunPanel { host, control, task, connection, fetch, calc, campaign, refresh } = panel;
+    let RunPanel { host, control, task, connection, fetch, calc, campaign, refresh, root } = panel;
     let fields = FormFields::new();
     let refusal_signal = RwSignal::new(None::<(Field, String)>);
     let refusal: Refusal = refusal_signal.into();
@@ -449,6 +453,15 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
         }
     };
 
+    let task_id_now = move || task.with_untracked(|t| t.as_ref().and_then(|t| t.id.clone()));
+    // Host pages hear of every write's end (a portal with a writable widget may refresh its own views).
+    Effect::new(move |_| {
+        result.with(|r| {
+            if let (Some(r), Some(root)) = (r, root.get_untracked()) {
+                crate::browser::events::write_done(&root, r.operation.name(), r.outcome.as_str(), r.code.as_deref(), r.task_id.as_deref());
+            }
+        })
+    });
     let finish = move |operation: Operation, r: Result<fuota_core::wire::json::Value, ConsoleError>| {
         let outcome = WriteOutcome::of(&r);
         let code = r.as_ref().err().map(|e| e.code().to_owned());
@@ -458,16 +471,16 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
                 if operation == Operation::CreateFuotaTask {
                     match created_task_id(value) {
                         Ok(id) => {
-                            result.set(Some(WriteResult { operation, outcome, code, sentence: format!("Created task {id}; it opens below (Pending)."), follow_up: None }));
+                            result.set(Some(WriteResult { operation, outcome, code, sentence: format!("Created task {id}; it opens below (Pending)."), follow_up: None, task_id: Some(id.clone()) }));
                             control.view.set(None);
                             host.open.run(id);
                         }
                         Err(detail) => {
-                            result.set(Some(WriteResult { operation, outcome, code, sentence, follow_up: Some(FollowUp::Text(format!("The answer did not name the new task ({detail}): list the tasks to find it."))) }));
+                            result.set(Some(WriteResult { operation, outcome, code, sentence, follow_up: Some(FollowUp::Text(format!("The answer did not name the new task ({detail}): list the tasks to find it."))), task_id: None }));
                         }
                     }
                 } else {
-                    result.set(Some(WriteResult { operation, outcome, code, sentence, follow_up: None }));
+                    result.set(Some(WriteResult { operation, outcome, code, sentence, follow_up: None, task_id: task_id_now() }));
                     refresh.run(());
                 }
             }
@@ -483,7 +496,7 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
                     }
                     _ => None,
                 };
-                result.set(Some(WriteResult { operation, outcome, code, sentence: e.sentence(), follow_up }));
+                result.set(Some(WriteResult { operation, outcome, code, sentence: e.sentence(), follow_up, task_id: (operation != Operation::CreateFuotaTask).then(task_id_now).flatten() }));
             }
         }
     };
@@ -502,7 +515,7 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
             if let Some((outcome, code)) = batch.try_with_untracked(|b| b.as_ref().map(Batch::outcome)).flatten() {
                 let counts = batch.with_untracked(|b| b.as_ref().map(Batch::counts)).unwrap_or_default();
                 let sentence = format!("{} of {} added; {} failed.", counts.done, counts.total, counts.failed);
-                let _ = result.try_set(Some(WriteResult { operation: kind.associate(), outcome, code, sentence, follow_up: None }));
+                let _ = result.try_set(Some(WriteResult { operation: kind.associate(), outcome, code, sentence, follow_up: None, task_id: batch_target.with_value(|t| t.as_ref().map(|(_, id)| id.clone())) }));
                 refresh.run(());
             }
         };

@@ -80,6 +80,11 @@ function unexpected(problems, ...statuses) {
 
 test('plan → create from the plan → add a group → schedule → watch it reach FuotaDone', async () => {
   const { page, writes, problems, logs } = await open();
+  // Host pages hear of each write's end.
+  await page.evaluate(() => {
+    window.writeEvents = [];
+    document.addEventListener('fuota-write', (e) => window.writeEvents.push(e.detail));
+  });
   // The planner's values go into the form unchanged.
   await page.fill('[name=firmware-size]', '20000');
   const planned = {
@@ -148,6 +153,13 @@ test('plan → create from the plan → add a group → schedule → watch it re
   assert.ok(lead > 34 && lead <= 37, `start ${lead} min ahead`);
   await confirm(page, 'StartFuotaTask');
   assert.deepEqual(writes.map((w) => w.method), ['POST', 'PUT', 'PUT']);
+  const heard = await page.evaluate(() => window.writeEvents);
+  const taskId = await page.getAttribute('[data-field=Id]', 'data-value');
+  assert.deepEqual(heard.map((d) => [d.operation, d.outcome, d.errorCode, d.taskId]), [
+    ['CreateFuotaTask', 'succeeded', null, taskId],
+    ['AssociateMulticastGroupWithFuotaTask', 'succeeded', null, taskId],
+    ['StartFuotaTask', 'succeeded', null, taskId],
+  ]);
   // Waiting, then the session, then done: the live view follows without a reload.
   await page.waitForSelector('[data-field=Status][data-value=FuotaDone]', { timeout: 60000 });
   await page.waitForSelector('[data-view=devices] [data-fuota-device-status=Successful]', { timeout: 20000 });

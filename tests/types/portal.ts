@@ -42,6 +42,13 @@ export function listen(): void {
     const verdict: 'done' = event.detail.verdict;
     console.log(event.detail.total, updated, verdict);
   });
+  element.addEventListener('fuota-write', (event) => {
+    const outcome: 'succeeded' | 'failed' | 'unknown' = event.detail.outcome;
+    // @ts-expect-error: a task id may be null (a create whose answer named none)
+    const id: string = event.detail.taskId;
+    console.log(event.detail.operation, outcome, event.detail.errorCode?.length, id);
+  });
+  void mount(element, { region: 'us-east-1', taskId: 't-1', campaign: true, writable: true });
   // @ts-expect-error: an option the widget does not have
   void mount(element, { taskID: 't-1' });
 }
