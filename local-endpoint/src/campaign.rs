@@ -173,7 +173,7 @@ pub fn device_row(id: &str, region: &str) -> Value {
     }
 }
 
-fn dev_eui(task_id: &str, n: usize) -> String {
+pub(crate) fn dev_eui(task_id: &str, n: usize) -> String {
     // A stable, distinct 64-bit EUI per device: FNV-1a of the task id, mixed with the index.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in task_id.bytes() {
@@ -226,6 +226,17 @@ pub fn device_at(task_id: &str, n: usize, region: &str, elapsed: f64, group: Opt
     device
 }
 
+/// The wireless gateways a group's downlinks go through (`LoRaWAN.ParticipatingGateways`): the
+/// Class C group names two of EU868's four (`crate::links`), so that some of `demo-in-session`'s
+/// devices are heard by none of them; the Class B group names none, and the service then uses the
+/// gateways that heard each device last.
+pub fn participating_gateways(group_id: &str) -> &'static [&'static str] {
+    match group_id {
+        CLASS_C_GROUP => &["gw-eu868-1", "gw-eu868-2"],
+        _ => &[],
+    }
+}
+
 /// GetMulticastGroup's answer.
 pub fn multicast_group(id: &str, region: &str) -> Option<Value> {
     let (name, band, class, requested) = match id {
@@ -246,7 +257,7 @@ pub fn multicast_group(id: &str, region: &str) -> Option<Value> {
             "DlClass": class,
             "NumberOfDevicesRequested": requested,
             "NumberOfDevicesInGroup": members,
-            "ParticipatingGateways": {"GatewayList": ["gw-north-1", "gw-south-2"], "TransmissionInterval": 1000},
+            "ParticipatingGateways": {"GatewayList": participating_gateways(id), "TransmissionInterval": 1000},
         },
     }))
 }

@@ -5,6 +5,7 @@
 //! of the request and the server's clock so that it can be tested without sockets.
 
 pub mod campaign;
+pub mod links;
 pub mod sigv4;
 pub mod site;
 pub mod tasks;
@@ -127,6 +128,8 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/multicast-groups/{Id}", "GetMulticastGroup"),
     ("GET", "/multicast-groups/{Id}/session", "GetMulticastGroupSession"),
     ("GET", "/multicast-groups", "ListMulticastGroups"),
+    ("GET", "/wireless-devices/{Id}/statistics", "GetWirelessDeviceStatistics"),
+    ("GET", "/wireless-gateways/{Identifier}", "GetWirelessGateway"),
     ("POST", "/fuota-tasks", "CreateFuotaTask"),
     ("PATCH", "/fuota-tasks/{Id}", "UpdateFuotaTask"),
     ("PUT", "/fuota-tasks/{Id}", "StartFuotaTask"),
@@ -336,6 +339,14 @@ impl Endpoint {
                 (Some(_), None) => Reply::json(200, &json!({})),
                 (None, _) => not_found(&id, "MulticastGroup"),
             },
+            "GetWirelessDeviceStatistics" => match id_too_long(&id) {
+                Some(refusal) => refusal,
+                None => match links::statistics(&id, now) {
+                    Some(statistics) => Reply::json(200, &statistics),
+                    None => not_found(&id, "WirelessDevice"),
+                },
+            },
+            "GetWirelessGateway" => get_gateway(&id, &query, region),
             "GetFuotaTask" if id == "fault-echo" => {
                 // A debugging proxy that echoes the request: the page must not show what it sent.
                 let echoed: Vec<String> = req.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect();
@@ -542,6 +553,39 @@ fn throttled_device(body: &[u8]) -> Option<String> {
     let body: Value = serde_json::from_slice(body).ok()?;
     let id = body.get("WirelessDeviceId")?.as_str()?;
     id.starts_with(campaign::THROTTLED_DEVICE_PREFIX).then(|| id.to_owned())
+}
+
+/// The service's refusal of a path id over the model's 256 characters.
+fn id_too_long(id: &str) -> Option<Reply> {
+    (id.chars().count() > 256).then(|| {
+        aws_error(400, "ValidationException", "1 validation error detected: Value at 'id' failed to satisfy constraint: Member must have length less than or equal to 256", json!({}))
+    })
+}
+
+/// GetWirelessGateway: `identifierType` is required and one of the model's three; the sample
+/// gateways are found by id or by EUI (in any spelling), none by thing name.
+fn get_gateway(identifier: &str, query: &Query, region: &str) -> Reply {
+    if let Some(refusal) = id_too_long(identifier) {
+        return refusal;
+    }
+    let kind = match query.get("identifierType") {
+        None => {
+            return aws_error(400, "ValidationException", "1 validation error detected: Value null at 'identifierType' failed to satisfy constraint: Member must not be null", json!({}))
+        }
+        Some(kind @ ("WirelessGatewayId" | "GatewayEui" | "ThingName")) => kind,
+        Some(other) => {
+            return aws_error(
+                400,
+                "ValidationException",
+                &format!("1 validation error detected: Value '{other}' at 'identifierType' failed to satisfy constraint: Member must satisfy enum value set: [GatewayEui, WirelessGatewayId, ThingName]"),
+                json!({}),
+            )
+        }
+    };
+    match links::find_gateway(identifier, kind) {
+        Some(gateway) => Reply::json(200, &links::gateway_answer(gateway, region)),
+        None => not_found(identifier, "WirelessGateway"),
+    }
 }
 
 fn not_found(id: &str, resource_type: &str) -> Reply {

@@ -446,3 +446,64 @@ fn associating_an_unknown_device_is_not_found_and_a_throttled_one_retries() {
     let documented = tasks::FAULT_IDS.iter().find(|(id, _)| id.starts_with(campaign::THROTTLED_DEVICE_PREFIX)).unwrap().1;
     assert!(documented.contains(&format!("first {} ", campaign::THROTTLED_ASSOCIATES)), "{documented}");
 }
+
+/// The pre-flight check's reads, signed and routed: a device's statistics, the gateways the Class C
+/// group names (each one found, some devices heard by none of them), and the service's errors.
+#[test]
+fn the_pre_flight_reads_answer_like_the_service() {
+    let endpoint = Endpoint::new(Config::default());
+    let now = SystemTime::now();
+    let get = |path: &str, query: &str| signed_reply(&endpoint, "GET", path, query, b"", now);
+    let error_of = |reply: &Reply| {
+        let body: Value = serde_json::from_slice(&reply.body).unwrap();
+        (reply.status, reply.header("x-amzn-ErrorType").unwrap().split(':').next().unwrap().to_owned(), body)
+    };
+
+    let stats = body_of(&get("/wireless-devices/demo-in-session-dev-00000/statistics", ""));
+    assert_eq!(stats["WirelessDeviceId"], "demo-in-session-dev-00000");
+    assert!(stats["LastUplinkReceivedAt"].is_string() && stats["LoRaWAN"]["DataRate"].is_u64(), "{stats}");
+    let listed = body_of(&endpoint.list_devices(&Query::parse("fuotaTaskId=demo-in-session").unwrap(), "us-east-1", 0.0, now));
+    assert_eq!(stats["LoRaWAN"]["DevEui"], listed["WirelessDeviceList"][0]["LoRaWAN"]["DevEui"], "the device's own DevEUI");
+    let never = body_of(&get("/wireless-devices/demo-in-session-dev-00002/statistics", ""));
+    assert_eq!(never, serde_json::json!({"WirelessDeviceId": "demo-in-session-dev-00002"}));
+    assert_eq!(get("/wireless-devices/demo-10k-dev-09999/statistics", "").status, 200);
+    let (status, code, body) = error_of(&get("/wireless-devices/no-such-device/statistics", ""));
+    assert_eq!((status, code.as_str()), (404, "ResourceNotFoundException"));
+    assert_eq!((body["ResourceId"].as_str(), body["ResourceType"].as_str()), (Some("no-such-device"), Some("WirelessDevice")));
+    assert_eq!(error_of(&get(&format!("/wireless-devices/{}/statistics", "d".repeat(257)), "")).0, 400);
+    assert_eq!(get("/wireless-devices/demo-in-session-dev-00000", "").status, 404, "GetWirelessDevice is not served");
+
+    // The group's gateways: each one is found, in the group's band; one device heard by none.
+    let group = body_of(&get("/multicast-groups/mcg-sensors-eu868", ""));
+    let named: Vec<&str> = group["LoRaWAN"]["ParticipatingGateways"]["GatewayList"].as_array().unwrap().iter().map(|g| g.as_str().unwrap()).collect();
+    assert!(!named.is_empty() && named.len() <= 20);
+    let mut euis = HashSet::new();
+    for id in &named {
+        let gateway = body_of(&get(&format!("/wireless-gateways/{id}"), "identifierType=WirelessGatewayId"));
+        assert_eq!((gateway["Id"].as_str(), gateway["LoRaWAN"]["RfRegion"].as_str()), (Some(*id), Some("EU868")));
+        assert!(gateway["Arn"].as_str().unwrap().ends_with(&format!(":WirelessGateway/{id}")) && gateway["Name"].is_string());
+        euis.insert(links::normalise_eui(gateway["LoRaWAN"]["GatewayEui"].as_str().unwrap()).unwrap());
+    }
+    let heard_by_group = |n: usize| {
+        let stats = body_of(&get(&format!("/wireless-devices/{}/statistics", campaign::device_id("demo-in-session", n)), ""));
+        stats["LoRaWAN"]["Gateways"].as_array().map(|gs| gs.iter().any(|g| euis.contains(&links::normalise_eui(g["GatewayEui"].as_str().unwrap()).unwrap())))
+    };
+    assert_eq!(heard_by_group(0), Some(true));
+    assert_eq!(heard_by_group(3), Some(false), "heard only by gateways the group does not name");
+    assert_eq!(heard_by_group(2), None, "never joined");
+    let class_b = body_of(&get("/multicast-groups/mcg-meters-us915", ""));
+    assert_eq!(class_b["LoRaWAN"]["ParticipatingGateways"]["GatewayList"], serde_json::json!([]), "the service picks");
+
+    // identifierType: required, one of the model's; by EUI in any spelling; unknown ids are 404.
+    let by_eui = body_of(&get("/wireless-gateways/72%3A76%3Aff%3A00%3A0b%3A03%3A1f%3A52", "identifierType=GatewayEui"));
+    assert_eq!(by_eui["Id"], "gw-eu868-2");
+    let (status, code, body) = error_of(&get("/wireless-gateways/gw-eu868-1", ""));
+    assert_eq!((status, code.as_str()), (400, "ValidationException"));
+    assert!(body["message"].as_str().unwrap().contains("identifierType"), "{body}");
+    let (status, code, _) = error_of(&get("/wireless-gateways/gw-eu868-1", "identifierType=Serial"));
+    assert_eq!((status, code.as_str()), (400, "ValidationException"));
+    for (id, kind) in [("gw-nowhere", "WirelessGatewayId"), ("gw-eu868-1", "ThingName"), ("gw-eu868-1", "GatewayEui")] {
+        let (status, code, body) = error_of(&get(&format!("/wireless-gateways/{id}"), &format!("identifierType={kind}")));
+        assert_eq!((status, code.as_str(), body["ResourceType"].as_str()), (404, "ResourceNotFoundException", Some("WirelessGateway")), "{id} {kind}");
+    }
+}

@@ -1,11 +1,13 @@
 """A real AWS client reads every answer of the local endpoint.
 
 botocore (the AWS CLI's and boto3's engine) signs with its own SigV4, sends each of the console's
-five campaign operations and GetFuotaTask to the local endpoint, follows NextToken itself (botocore
+five campaign operations, GetFuotaTask and the pre-flight check's two reads
+(GetWirelessDeviceStatistics, GetWirelessGateway) to the local endpoint, follows NextToken itself (botocore
 ships no paginator for them), and parses every answer with the service model. The checks compare
 what it read with what the endpoint's seed data says. Usage: read_local_endpoint.py API_URL
 """
 import datetime
+import re
 import sys
 
 import botocore.config
@@ -100,6 +102,66 @@ def main(api):
     assert all(m["Id"] in eui_of for m in members), "the group-only members too"
     assert sample["LoRaWAN"]["DevEui"] in eui_of.values()
     checked += pages + 3
+
+    # The pre-flight check's reads: every device of demo-in-session and its group, a page of
+    # demo-10k, and the gateways the Class C group names.
+    now = datetime.datetime.now(datetime.timezone.utc)
+    gateways = group["LoRaWAN"]["ParticipatingGateways"]
+    assert 0 < len(gateways["GatewayList"]) <= 20 and 0 <= gateways["TransmissionInterval"] <= 60000, gateways
+    hex16 = lambda eui: re.sub(r"[-: ]", "", eui).upper()
+    eui_pattern = re.compile(r"^(([0-9A-Fa-f]{2}-){7}|([0-9A-Fa-f]{2}:){7}|([0-9A-Fa-f]{2}\s){7}|([0-9A-Fa-f]{2}){7})([0-9A-Fa-f]{2})$")
+    named = set()
+    for gateway_id in gateways["GatewayList"]:
+        gateway = client.get_wireless_gateway(Identifier=gateway_id, IdentifierType="WirelessGatewayId")
+        assert gateway["Id"] == gateway_id and gateway["LoRaWAN"]["RfRegion"] == "EU868" and gateway["Name"], gateway
+        assert eui_pattern.match(gateway["LoRaWAN"]["GatewayEui"]), gateway
+        named.add(hex16(gateway["LoRaWAN"]["GatewayEui"]))
+        checked += 1
+    cases = {"no statistics": 0, "silent": 0, "heard by none of the group's gateways": 0, "weak": 0}
+    floor = {0: -20.0, 1: -17.5, 2: -15.0, 3: -12.5, 4: -10.0, 5: -7.5}  # EU868 DR0..5 = SF12..SF7
+    for device in by_task["demo-in-session"] + members:
+        stats = client.get_wireless_device_statistics(WirelessDeviceId=device["Id"])
+        assert stats["WirelessDeviceId"] == device["Id"], stats
+        checked += 1
+        if "LoRaWAN" not in stats:
+            assert set(stats) - {"ResponseMetadata"} == {"WirelessDeviceId"}, stats
+            cases["no statistics"] += 1
+            continue
+        lorawan = stats["LoRaWAN"]
+        assert lorawan["DevEui"] == eui_of[device["Id"]], (lorawan, device)
+        assert 0 <= lorawan["DataRate"] <= 5 and 863_000_000 <= lorawan["Frequency"] <= 870_000_000, lorawan
+        uplink = datetime.datetime.fromisoformat(stats["LastUplinkReceivedAt"].replace("Z", "+00:00"))
+        assert uplink == datetime.datetime.fromisoformat(lorawan["Timestamp"].replace("Z", "+00:00")), stats
+        age = now - uplink
+        assert datetime.timedelta(0) <= age <= datetime.timedelta(days=10), stats
+        cases["silent"] += age > datetime.timedelta(days=1)
+        heard = lorawan["Gateways"]
+        assert 1 <= len(heard) <= 3, heard
+        for g in heard:
+            assert eui_pattern.match(g["GatewayEui"]), g
+            assert isinstance(g["Snr"], float) and -20 <= g["Snr"] <= 10 and isinstance(g["Rssi"], float) and -120 <= g["Rssi"] <= -60, g
+        cases["heard by none of the group's gateways"] += not any(hex16(g["GatewayEui"]) in named for g in heard)
+        cases["weak"] += max(g["Snr"] for g in heard) - floor[lorawan["DataRate"]] < 2
+    assert all(cases.values()) and cases["weak"] >= 3, cases
+    spellings = set()
+    for device in by_task["demo-10k"][:200]:
+        lorawan = client.get_wireless_device_statistics(WirelessDeviceId=device["Id"]).get("LoRaWAN")
+        if lorawan:
+            assert 0 <= lorawan["DataRate"] <= 3 and 902_000_000 <= lorawan["Frequency"] <= 928_000_000, lorawan
+            spellings |= {"-" in g["GatewayEui"] or ":" in g["GatewayEui"] or g["GatewayEui"].islower() for g in lorawan["Gateways"]}
+        checked += 1
+    assert spellings == {True, False}, "EUIs written in more than one way"
+    for call, params, resource_type in (
+            (client.get_wireless_device_statistics, {"WirelessDeviceId": "no-such-device"}, "WirelessDevice"),
+            (client.get_wireless_gateway, {"Identifier": "no-such-gateway", "IdentifierType": "WirelessGatewayId"}, "WirelessGateway")):
+        try:
+            call(**params)
+            raise AssertionError(f"{params}: a missing resource must be an error")
+        except client.exceptions.ResourceNotFoundException as e:
+            assert e.response["ResourceType"] == resource_type, e.response
+    by_eui = client.get_wireless_gateway(Identifier="72:76:ff:00:0b:03:1f:52", IdentifierType="GatewayEui")
+    assert by_eui["Id"] == "gw-eu868-2", by_eui
+    checked += 3
 
     try:
         client.get_multicast_group(Id="no-such-group")

@@ -175,7 +175,9 @@ def test_list_with_query_string():
 def test_every_campaign_read_is_relayed():
     for path in ("/wireless-devices?fuotaTaskId=demo-in-session&maxResults=250",
                  "/fuota-tasks/demo-in-session/multicast-groups?maxResults=250",
-                 "/multicast-groups/mcg-sensors-eu868", "/multicast-groups/mcg-sensors-eu868/session"):
+                 "/multicast-groups/mcg-sensors-eu868", "/multicast-groups/mcg-sensors-eu868/session",
+                 "/wireless-devices/demo-in-session-dev-00000/statistics",
+                 "/wireless-gateways/gw-eu868-1?identifierType=WirelessGatewayId"):
         status, headers, body = signed("GET", path)
         assert status == 200, (path, status, body[:300])
         assert headers.get("x-amzn-RequestId"), path
@@ -277,7 +279,8 @@ def test_only_the_tables_methods_are_relayed():
 
 def test_only_the_consoles_reads_are_relayed():
     # GetWirelessDevice returns a device's keys: never relayed, nor any other operation.
-    for path in ("/wireless-devices/some-device", "/destinations", "/multicast-groups/g1/other"):
+    for path in ("/wireless-devices/some-device", "/destinations", "/multicast-groups/g1/other",
+                 "/wireless-gateways", "/wireless-devices/some-device/statistics/x"):
         status, headers, body = signed("GET", path)
         assert status == 404, (path, status, body[:300])
         assert headers.get("x-amzn-RequestId") is None, (path, "forwarded to the service")
@@ -315,7 +318,8 @@ def test_access_log_holds_no_credentials():
     assert "rid=" in log
     # Requests the relay answered itself never reached the service.
     for line in log.splitlines():
-        refused = ('"DELETE /wireless-devices"' in line or ('"GET ' in line and "/wireless-devices/" in line)
+        get_device = '"GET ' in line and "/wireless-devices/" in line and "/statistics\"" not in line
+        refused = ('"DELETE /wireless-devices"' in line or get_device or '"GET /wireless-gateways"' in line
                    or "/destinations" in line or '"OPTIONS ' in line or '"PUT /fuota-tasks"' in line)
         if refused:
             assert "upstream=-" in line, line

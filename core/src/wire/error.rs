@@ -28,6 +28,8 @@ pub enum Field {
     MulticastGroupId,
     /// Not a control: a wireless device id, checked before it is sent.
     WirelessDeviceId,
+    /// Not a control: a wireless gateway id a multicast group named, checked before it is sent.
+    WirelessGatewayId,
     // The new task's form (and the edit form, which is the same form).
     NewTaskName,
     NewTaskDescription,
@@ -69,6 +71,7 @@ impl Field {
             Field::DeviceMaxFragment => "device-max-fragment-bytes",
             Field::MulticastGroupId => "multicast-group-id",
             Field::WirelessDeviceId => "wireless-device-id",
+            Field::WirelessGatewayId => "wireless-gateway-id",
             Field::NewTaskName => "new-task-name",
             Field::NewTaskDescription => "new-task-description",
             Field::NewTaskRfRegion => "new-task-rf-region",
@@ -467,6 +470,8 @@ impl ConsoleError {
                     let (noun, id_name) = match e.resource_type.as_deref() {
                         Some("MulticastGroup") => ("multicast group", "multicast group id"),
                         Some("FuotaTask") => ("FUOTA task", "task id"),
+                        Some("WirelessDevice") => ("wireless device", "wireless device id"),
+                        Some("WirelessGateway") => ("wireless gateway", "wireless gateway id"),
                         _ => (e.operation.resource_noun(), e.operation.id_name()),
                     };
                     format!("No {noun} with this id exists for these credentials in this region: check the {id_name} and the region.")
@@ -599,6 +604,13 @@ mod tests {
         };
         assert!(missing("MulticastGroup").contains("No multicast group with this id"), "{}", missing("MulticastGroup"));
         assert!(missing("FuotaTask").contains("No FUOTA task with this id"));
+        assert!(missing("WirelessDevice").contains("No wireless device with this id"), "{}", missing("WirelessDevice"));
+        // Without a ResourceType, the operation's own resource.
+        let unnamed = |operation| ConsoleError::Service(ServiceError::for_test(operation, ErrorCode::Known(KnownCode::ResourceNotFoundException), 404)).sentence();
+        let device = unnamed(Operation::GetWirelessDeviceStatistics);
+        assert!(device.contains("No wireless device with this id") && device.contains("check the wireless device id"), "{device}");
+        let gateway = unnamed(Operation::GetWirelessGateway);
+        assert!(gateway.contains("No wireless gateway with this id") && gateway.contains("check the wireless gateway id"), "{gateway}");
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! path, members in the query string, an optional JSON body. The [`TABLE`] is the one list of them:
 //! the relay's allow-list, the local endpoint's routes and the README's IAM actions are checked
 //! against it by tests; `wire::request` builds one call of an operation. GetWirelessDevice is
-//! deliberately absent: it returns the device's root and session keys.
+//! deliberately absent: it returns the device's root and session keys. The pre-flight check reads
+//! a device's link with GetWirelessDeviceStatistics (no secret in it) and a multicast group's
+//! participating gateways with GetWirelessGateway instead.
 
 /// An HTTP method of the API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -162,6 +164,30 @@ pub const TABLE: &[OperationSpec] = &[
         resource_noun: "resource",
     },
     OperationSpec {
+        operation: Operation::GetWirelessDeviceStatistics,
+        method: Method::Get,
+        path: "/wireless-devices/{Id}/statistics",
+        query: &[],
+        body: &[],
+        required: &[],
+        success: 200,
+        idempotency: Idempotency::Read,
+        answer_noun: "a wireless device's statistics",
+        resource_noun: "wireless device",
+    },
+    OperationSpec {
+        operation: Operation::GetWirelessGateway,
+        method: Method::Get,
+        path: "/wireless-gateways/{Identifier}",
+        query: &["identifierType"],
+        body: &[],
+        required: &[],
+        success: 200,
+        idempotency: Idempotency::Read,
+        answer_noun: "a wireless gateway",
+        resource_noun: "wireless gateway",
+    },
+    OperationSpec {
         operation: Operation::CreateFuotaTask,
         method: Method::Post,
         path: "/fuota-tasks",
@@ -291,6 +317,8 @@ pub enum Operation {
     GetMulticastGroup,
     GetMulticastGroupSession,
     ListMulticastGroups,
+    GetWirelessDeviceStatistics,
+    GetWirelessGateway,
     CreateFuotaTask,
     UpdateFuotaTask,
     StartFuotaTask,
@@ -302,7 +330,7 @@ pub enum Operation {
 }
 
 impl Operation {
-    pub const ALL: [Operation; 15] = [
+    pub const ALL: [Operation; 17] = [
         Operation::GetFuotaTask,
         Operation::ListFuotaTasks,
         Operation::ListWirelessDevices,
@@ -310,6 +338,8 @@ impl Operation {
         Operation::GetMulticastGroup,
         Operation::GetMulticastGroupSession,
         Operation::ListMulticastGroups,
+        Operation::GetWirelessDeviceStatistics,
+        Operation::GetWirelessGateway,
         Operation::CreateFuotaTask,
         Operation::UpdateFuotaTask,
         Operation::StartFuotaTask,
@@ -336,6 +366,8 @@ impl Operation {
             Operation::GetMulticastGroup => "GetMulticastGroup",
             Operation::GetMulticastGroupSession => "GetMulticastGroupSession",
             Operation::ListMulticastGroups => "ListMulticastGroups",
+            Operation::GetWirelessDeviceStatistics => "GetWirelessDeviceStatistics",
+            Operation::GetWirelessGateway => "GetWirelessGateway",
             Operation::CreateFuotaTask => "CreateFuotaTask",
             Operation::UpdateFuotaTask => "UpdateFuotaTask",
             Operation::StartFuotaTask => "StartFuotaTask",
@@ -362,6 +394,8 @@ impl Operation {
         match self.resource_noun() {
             "FUOTA task" => "task id",
             "multicast group" => "multicast group id",
+            "wireless device" => "wireless device id",
+            "wireless gateway" => "wireless gateway id",
             _ => "request",
         }
     }
@@ -382,6 +416,19 @@ mod tests {
         assert!(Idempotency::TokenWrite.may_resend());
         assert!(!Idempotency::Write.may_resend());
         assert!(TABLE.iter().all(|s| (s.method == Method::Get) == (s.idempotency == Idempotency::Read)));
+    }
+
+    /// A "not found" or "invalid" sentence tells what to check: every resource an operation names
+    /// by id has its id's name.
+    #[test]
+    fn every_resource_named_by_id_has_an_id_to_check() {
+        for op in Operation::ALL {
+            if op.resource_noun() != "resource" {
+                assert_ne!(op.id_name(), "request", "{op:?}");
+            }
+        }
+        assert_eq!(Operation::GetWirelessDeviceStatistics.id_name(), "wireless device id");
+        assert_eq!(Operation::GetWirelessGateway.id_name(), "wireless gateway id");
     }
 
     #[test]

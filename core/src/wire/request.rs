@@ -155,6 +155,21 @@ impl Request {
         Ok(Self::new(Operation::GetMulticastGroupSession, format!("/multicast-groups/{}/session", segment(id)), Vec::new()))
     }
 
+    /// `GET /wireless-devices/{Id}/statistics`: the device's last uplink and the gateways that heard
+    /// it, for the pre-flight check (no key in it, unlike GetWirelessDevice's answer).
+    pub fn get_wireless_device_statistics(device_id: &str) -> Result<Self, ConsoleError> {
+        let id = validate_label(device_id, Field::WirelessDeviceId, "wireless device")?;
+        Ok(Self::new(Operation::GetWirelessDeviceStatistics, format!("/wireless-devices/{}/statistics", segment(id)), Vec::new()))
+    }
+
+    /// `GET /wireless-gateways/{Identifier}?identifierType=WirelessGatewayId`: a gateway a multicast
+    /// group's `ParticipatingGateways` names by id, for its EUI and RF region.
+    pub fn get_wireless_gateway(gateway_id: &str) -> Result<Self, ConsoleError> {
+        let id = validate_label(gateway_id, Field::WirelessGatewayId, "wireless gateway")?;
+        let query = vec![("identifierType", "WirelessGatewayId".to_owned())];
+        Ok(Self::new(Operation::GetWirelessGateway, format!("/wireless-gateways/{}", segment(id)), query))
+    }
+
     /// `GET /multicast-groups?maxResults=&nextToken=`: every multicast group, to pick from.
     pub fn list_multicast_groups(page: &PageRequest) -> Self {
         Self::new(Operation::ListMulticastGroups, "/multicast-groups".to_owned(), page.query())
@@ -239,6 +254,14 @@ mod tests {
         assert_eq!(groups.path_and_query(), "/fuota-tasks/t1/multicast-groups?maxResults=250");
         assert_eq!(Request::get_multicast_group("g/1").unwrap().path_and_query(), "/multicast-groups/g%2F1");
         assert_eq!(Request::get_multicast_group_session("g1").unwrap().path_and_query(), "/multicast-groups/g1/session");
+        assert_eq!(
+            Request::get_wireless_device_statistics("d/1 2").unwrap().path_and_query(),
+            "/wireless-devices/d%2F1%202/statistics"
+        );
+        assert_eq!(
+            Request::get_wireless_gateway("gw eu/1").unwrap().path_and_query(),
+            "/wireless-gateways/gw%20eu%2F1?identifierType=WirelessGatewayId"
+        );
     }
 
     #[test]
@@ -288,7 +311,15 @@ mod tests {
         for bad in [".", "..", "", "  "] {
             assert!(Request::get_fuota_task(bad).is_err(), "{bad:?}");
             assert!(Request::get_multicast_group(bad).is_err(), "{bad:?}");
+            assert!(Request::get_wireless_device_statistics(bad).is_err(), "{bad:?}");
+            assert!(Request::get_wireless_gateway(bad).is_err(), "{bad:?}");
         }
+        let device = Request::get_wireless_device_statistics(&"d".repeat(257)).unwrap_err();
+        assert_eq!(device.refusal().map(|(f, _)| f.name()), Some("wireless-device-id"));
+        assert!(device.sentence().contains("wireless device"), "{}", device.sentence());
+        let gateway = Request::get_wireless_gateway("..").unwrap_err();
+        assert_eq!(gateway.refusal().map(|(f, _)| f.name()), Some("wireless-gateway-id"));
+        assert!(gateway.sentence().contains("wireless gateway"), "{}", gateway.sentence());
         assert!(validate_task_id(&"é".repeat(256)).is_ok());
         assert!(validate_task_id(&"a".repeat(257)).is_err());
         let err = Request::get_multicast_group("..").unwrap_err();
@@ -310,11 +341,18 @@ mod tests {
             Request::list_multicast_groups_by_fuota_task("x", &page).unwrap(),
             Request::get_multicast_group("x").unwrap(),
             Request::get_multicast_group_session("x").unwrap(),
+            Request::list_multicast_groups(&page),
+            Request::get_wireless_device_statistics("x").unwrap(),
+            Request::get_wireless_gateway("x").unwrap(),
         ];
         for request in built {
             let spec = request.operation.spec();
-            assert_eq!(request.path, spec.path.replace("{Id}", "x"), "{:?}", spec.operation);
+            assert_eq!(request.path, spec.path.replace("{Id}", "x").replace("{Identifier}", "x"), "{:?}", spec.operation);
             assert!(request.query.iter().all(|(name, _)| spec.query.contains(name)), "{:?}", spec.operation);
+            // A query member the table gives a read without paging (identifierType) is always sent.
+            if !spec.query.contains(&"nextToken") {
+                assert!(spec.query.iter().all(|q| request.query.iter().any(|(name, _)| name == q)), "{:?}", spec.operation);
+            }
             assert_eq!(request.body.is_some(), !spec.body.is_empty());
             assert_eq!(request.method(), spec.method);
         }
