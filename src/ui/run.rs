@@ -7,7 +7,6 @@ use std::collections::VecDeque;
 
 use fuota_core::campaign::devices::device_page;
 use fuota_core::campaign::lists::MulticastGroup;
-use fuota_core::radio::fragments::FragmentTexts;
 use fuota_core::run::actions::status_rule;
 use fuota_core::run::form::{Change, DescriptorEncoding, TaskForm, TaskSpec, RF_REGIONS};
 use fuota_core::run::review::{created_task_id, WriteOutcome, WriteReview};
@@ -57,6 +56,8 @@ struct Prepared {
     connection: Connection,
     review: WriteReview,
     send: Sendable,
+    /// A start's time (ms): checked again at Send, since a review left open can make it too soon.
+    start_ms: Option<i64>,
 }
 
 #[derive(Clone)]
@@ -330,7 +331,7 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
 
     // The form's check, at every keystroke: the problem on its control, the planner's warnings.
     let spec = Memo::new(move |_| fields.form().check());
-    let firmware_bytes = Memo::new(move |_| FragmentTexts { ..calc.texts() }.parse().map(|i| i.firmware_bytes).ok());
+    let firmware_bytes = Memo::new(move |_| calc.texts().parse().map(|i| i.firmware_bytes).ok());
     let warnings = Memo::new(move |_| {
         let radio = calc.radio_texts().parse().ok();
         spec.with(|s| match (s, firmware_bytes.get()) {
@@ -360,12 +361,13 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
             // refused, and a retry of this one reuses it.
             let request = spec.create_request(&random_token()?)?;
             let review = WriteReview::of(&c, &request, Vec::new());
-            prepared.set(Some(Prepared { connection: c, review, send: Sendable::One(request) }));
+            prepared.set(Some(Prepared { connection: c, review, send: Sendable::One(request), start_ms: None }));
             Ok(())
         };
         let (view_now, id_now) = (v.clone(), task_id.clone());
         let build = move |c: Connection| -> Result<(), ConsoleError> {
             let task_id = id_now;
+            let mut start_ms = None;
             let (request, changes) = match &view_now {
                 RunView::NewTask | RunView::AddTargets => return Err(ConsoleError::Cancelled),
                 RunView::Edit => {
@@ -376,6 +378,7 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
                 }
                 RunView::Start => {
                     let start = check_start(clock::local_input_ms(&start_time.get_untracked()), now_ms(fetch, connection))?;
+                    start_ms = Some(start.epoch_millis());
                     (start_request(&task_id, start)?, Vec::new())
                 }
                 RunView::Delete => {
@@ -388,7 +391,7 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
                 RunView::Remove { kind, id } => (kind.disassociate_request(&task_id, id)?, Vec::new()),
             };
             let review = WriteReview::of(&c, &request, changes);
-            prepared.set(Some(Prepared { connection: c, review, send: Sendable::One(request) }));
+            prepared.set(Some(Prepared { connection: c, review, send: Sendable::One(request), start_ms }));
             Ok(())
         };
         match v {
@@ -406,7 +409,9 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
                 });
             }
             RunView::AddTargets => {
-                let Some(c) = connection.get_untracked() else { return };
+                let Some(c) = connection.get_untracked() else {
+                    return fail(ConsoleError::invalid(Field::TaskId, "Fetch the task first: its writes go where it was read."));
+                };
                 let kind = TargetKind::parse(&target_kind.get_untracked());
                 let list = match parse_targets(kind, &target_ids.get_untracked()) {
                     Ok(l) => l,
@@ -430,16 +435,21 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
                         }
                     };
                     let (items, unknown) = resolve(&list, known.iter().map(|(e, i)| (e.as_str(), i.as_str())));
-                    let first = match items.first().map(|(id, _)| kind.associate_request(&task_id, id)) {
-                        Some(Ok(r)) => r,
-                        Some(Err(e)) => return fail(e),
-                        None => match kind.associate_request(&task_id, "-") {
-                            Ok(r) => r,
-                            Err(e) => return fail(e),
-                        },
+                    // The review shows the first call as it will be sent; with nothing to send there is no review.
+                    let first = match items.first() {
+                        Some((id, _)) => kind.associate_request(&task_id, id),
+                        None => Err(ConsoleError::InvalidInput {
+                            field: Field::TargetIds,
+                            reason: format!("No wireless device of this account and region has DevEUI {}: check them, or add the devices to IoT Wireless first.", unknown.join(", ")),
+                        }),
                     };
-                    let review = WriteReview::of(&c, &first, Vec::new());
-                    prepared.set(Some(Prepared { connection: c, review, send: Sendable::Batch { kind, task_id, items, unknown } }));
+                    match first {
+                        Ok(first) => {
+                            let review = WriteReview::of(&c, &first, Vec::new());
+                            prepared.set(Some(Prepared { connection: c, review, send: Sendable::Batch { kind, task_id, items, unknown }, start_ms: None }));
+                        }
+                        Err(e) => fail(e),
+                    }
                 });
             }
             _ => match connection.get_untracked() {
@@ -526,7 +536,7 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
         fan_out::spawn(waiting, 4, move |i| {
             let (c, task_id, remaining) = (c.clone(), task_id.clone(), remaining.clone());
             Box::pin(async move {
-                let Some(Some(id)) = batch.try_update(|b| b.as_mut().and_then(|b| b.start(i).then(|| b.items[i].id.clone()))) else {
+                let Some(Some(id)) = batch.try_update(|b| b.as_mut().and_then(|b| if b.start(i) { b.items.get(i).map(|item| item.id.clone()) } else { None })) else {
                     remaining.set(remaining.get().saturating_sub(1));
                     if remaining.get() == 0 {
                         done();
@@ -570,8 +580,8 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
         match p.send {
             Sendable::One(request) => {
                 // A start time checked at review may have become too soon while the review was open.
-                if let (Some(RunView::Start), Some(time)) = (control.view.get_untracked(), Some(start_time.get_untracked())) {
-                    if let Err(e) = check_start(clock::local_input_ms(&time), now_ms(fetch, connection)) {
+                if let Some(start) = p.start_ms {
+                    if let Err(e) = check_start(Some(start), now_ms(fetch, connection)) {
                         prepared.set(None);
                         return fail(e);
                     }

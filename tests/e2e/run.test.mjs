@@ -205,6 +205,11 @@ test('an Associate batch with failures, a retry of the failed, a DevEUI mapped t
     const v = (h ^ ((7n * 0x9e3779b97f4a7c15n) & 0xffffffffffffffffn)).toString(16).padStart(16, '0');
     return v.match(/../g).join('-');
   });
+  // Only DevEUIs no device has: nothing to review, and the reason on the control.
+  await page.fill('[name=target-ids]', 'ff-ff-ff-ff-ff-ff-ff-fe');
+  await page.click('[data-action=review-write]');
+  await page.waitForSelector('[data-input-error=target-ids]');
+  assert.equal(await page.$('[data-write-review]'), null);
   await page.fill('[name=target-ids]', `demo-pending-dev-00000, demo-pending-dev-00001\nno-such-device\n${eui}\nfault-throttled-e2e\ndemo-pending-dev-00000`);
   const first = JSON.parse(await review(page, writes, 'AssociateWirelessDeviceWithFuotaTask'));
   assert.deepEqual(first, { WirelessDeviceId: 'demo-pending-dev-00000' });
