@@ -6,7 +6,9 @@
 //!   piece, since they load together (measured: 15 KiB brotli less in all, 22 files fewer);
 //! - `tasks`: the task list, when the user lists tasks;
 //! - `paste`: the readers of pasted credentials, at the first paste;
-//! - `widget`: the widget, which only portals mount.
+//! - `widget`: the widget, which only portals mount;
+//! - `run`: the campaign runner (every write), at the first write asked for;
+//! - `preflight`: the pre-flight check's reads, summary and report, at the first check.
 //!
 //! How: with the `split` feature, each `on_demand!` function is a split point of Leptos's
 //! `wasm_split` (the same machinery as its `#[lazy]`); the build hook

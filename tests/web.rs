@@ -753,3 +753,49 @@ async fn the_runners_writes_reach_the_local_endpoint() {
 async fn task_for(c: &Connection, id: &str) -> fuota_core::FuotaTask {
     read_once(c, &Request::get_fuota_task(id).unwrap(), 0).await.unwrap().parse(fuota_core::FuotaTask::from_value).unwrap().value
 }
+
+#[wasm_bindgen_test]
+async fn the_pre_flight_reads_come_back_from_the_local_endpoint_as_links_and_gateway_euis() {
+    use fuota_core::campaign::lists::MulticastGroup;
+    use fuota_core::preflight::check::{summarise, Check, Context, LinkRead, Settings};
+    use fuota_core::preflight::links::{gateway_eui, DeviceLink};
+
+    let c = demo_connection();
+    // The group's participating gateways, by id, to their EUIs through GetWirelessGateway.
+    let group = read_once(&c, &Request::get_multicast_group("mcg-sensors-eu868").unwrap(), 0).await.unwrap().parse(MulticastGroup::from_value).unwrap();
+    assert!(!group.value.gateways.is_empty(), "the sensors group names its gateways");
+    let mut participating = Vec::new();
+    for id in &group.value.gateways {
+        let eui = read_once(&c, &Request::get_wireless_gateway(id).unwrap(), 0).await.unwrap().parse(gateway_eui).unwrap();
+        participating.push(eui.value.expect("a GatewayEui"));
+    }
+    assert!(participating.iter().all(|e| e.len() == 16 && e.chars().all(|c| c.is_ascii_hexdigit())), "{participating:?}");
+
+    // Each demo-in-session device's statistics, through the same request path as the page's.
+    let ids: Vec<String> = (0..15).map(|n| format!("demo-in-session-dev-{n:05}")).collect();
+    let mut check = Check::new(ids.clone(), false, || 0.5);
+    for id in &ids {
+        let link = read_once(&c, &Request::get_wireless_device_statistics(id).unwrap(), 0).await.unwrap().parse(DeviceLink::from_statistics).unwrap();
+        check.record(id.clone(), LinkRead::Link(link.value));
+    }
+    assert!(check.complete());
+    let ctx = Context {
+        region: fuota_core::radio::lorawan::region("EU868").unwrap(),
+        data_rate: Some(3),
+        participating: &participating,
+        now_ms: clock::now_millis() as i64,
+        settings: Settings::default(),
+    };
+    let s = summarise(&check, &ctx);
+    // The endpoint's spread, by hand: one never joined, two silent, two heard only elsewhere.
+    assert_eq!((s.counts.checked, s.counts.silent, s.counts.not_covered, s.counts.unknown), (15, 2, 2, 1), "{s:?}");
+
+    // A device the account does not have is a typed not-found, not a panic.
+    let missing = read_once(&c, &Request::get_wireless_device_statistics("no-such-device").unwrap(), 0).await;
+    assert_eq!(missing.err().map(|e| e.code().to_owned()).as_deref(), Some("ResourceNotFoundException"));
+}
+
+#[wasm_bindgen_test]
+fn a_report_is_saved_through_a_blob_link_without_error() {
+    fuota_console::browser::download::save("preflight-test.csv", "text/csv", "device id\r\nd-1\r\n").expect("saved");
+}

@@ -3,6 +3,7 @@
 #[cfg(fuota_bench)]
 pub mod bench;
 pub mod clock;
+pub mod download;
 pub mod events;
 pub mod fan_out;
 pub mod fetch;

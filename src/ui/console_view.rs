@@ -174,6 +174,11 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
     let live = RwSignal::new(false);
     let timer = StoredValue::new_local(None::<TimeoutHandle>);
     let schedule = StoredValue::new(campaign.map(|c| RefreshSchedule::new(c.refresh_seconds)));
+    // The pre-flight check, where the campaign is shown: the devices view, the planner and the
+    // check's panel share it.
+    if let Some(c) = campaign {
+        provide_context(super::preflight::Preflight::new(state, c.connection, fetch, calc, task));
+    }
     // Writes: the actions, and the runner's part once one is asked for (it stays, with its
     // last result, when its view closes).
     let run = campaign.and_then(|c| c.writes.map(|host| (c, host))).map(|(c, host)| {

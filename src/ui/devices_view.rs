@@ -11,6 +11,8 @@ use fuota_core::run::targets::TargetKind;
 use super::campaign::CampaignState;
 use super::console_view::{RunControl, RunView};
 use super::error_view::ErrorView;
+use super::preflight::{check_control, Preflight};
+use fuota_core::preflight::check::{link_words, DeviceFilter};
 use crate::browser::clock;
 
 fn status_badge(device: &WirelessDevice) -> AnyView {
@@ -36,20 +38,55 @@ fn remove_control(control: Option<RunControl>, id: Option<String>) -> Option<imp
     })
 }
 
-fn device_row(device: WirelessDevice, removable: Option<RunControl>) -> impl IntoView {
+/// What the pre-flight check found for a row's device: its margin at the chosen data rate, silent,
+/// not covered; nothing before the device is checked.
+fn preflight_cell(preflight: Option<Preflight>, id: Option<String>) -> impl IntoView {
+    let (preflight, id) = (preflight?, id?);
+    let shown = move || preflight.check.with(Option::is_some);
+    Some(view! {
+        <Show when=shown>
+            <td class="reach">{
+                let id = id.clone();
+                move || preflight.assessment(&id).map(|a| {
+                    let margin = a.margin_db.map(|m| format!("{m:.1} dB")).unwrap_or_else(|| "margin unknown".to_owned());
+                    view! {
+                        <span class=format!("verdict-{}", a.verdict.as_str())>{margin}</span>
+                        {(a.silent == Some(true)).then_some(view! { <span class="badge tone-failed">"silent"</span> })}
+                        {(a.covered == Some(false)).then_some(view! { <span class="badge tone-failed">"not covered"</span> })}
+                        <span class="why">{a.reason}</span>
+                        <span class="why" data-link="">{preflight.check.with(|c| c.as_ref().and_then(|c| c.read(&id)).map(|r| link_words(r, preflight.now_ms.get())))}</span>
+                    }
+                })
+            }</td>
+        </Show>
+    })
+}
+
+fn device_row(device: WirelessDevice, removable: Option<RunControl>, preflight: Option<Preflight>) -> impl IntoView {
+    let id = device.id.clone();
+    let assessed = move || {
+        let (p, id) = (preflight?, id.as_deref()?);
+        p.assessment(id)
+    };
+    let margin = {
+        let assessed = assessed.clone();
+        move || assessed().and_then(|a| a.margin_db).map(|m| format!("{m:.1}"))
+    };
+    let silent = move || assessed().and_then(|a| a.silent).filter(|s| *s).map(|_| "true");
     let uplink = device.last_uplink.clone().map(|u| match u.at {
         Some(t) => view! { <time datetime=t.rfc3339()>{clock::local_time(t.epoch_millis())}</time> }.into_any(),
         None => view! { <span>{u.text}</span> }.into_any(),
     });
     view! {
         <tr data-device-id=device.id.clone().unwrap_or_default() data-fuota-device-status=device.status_text().to_owned()
-            data-dev-eui=device.dev_eui.clone().unwrap_or_default()>
+            data-dev-eui=device.dev_eui.clone().unwrap_or_default() data-margin-db=margin data-silent=silent>
             <td>{device.name.clone().unwrap_or_default()}<br /><code class="muted">{device.id.clone().unwrap_or_default()}</code>
                 {remove_control(removable, device.id.clone())}</td>
             <td><code>{device.dev_eui.clone().unwrap_or_default()}</code></td>
             <td class="status">{status_badge(&device)}</td>
             <td>{device.mc_group_id.map(|g| g.to_string())}</td>
             <td>{uplink}</td>
+            {preflight_cell(preflight, device.id.clone())}
         </tr>
     }
 }
@@ -57,9 +94,20 @@ fn device_row(device: WirelessDevice, removable: Option<RunControl>) -> impl Int
 #[component]
 pub fn DevicesView(campaign: CampaignState, task_status: Signal<Option<TaskStatus>>) -> impl IntoView {
     let control = use_context::<RunControl>();
+    let preflight = use_context::<Preflight>();
     let query = RwSignal::new(DeviceQuery::default());
+    let reach_filter = RwSignal::new(DeviceFilter::All);
     let page = RwSignal::new(0usize);
-    let selected = Memo::new(move |_| query.with(|q| campaign.roster.with(|r| r.select(q))));
+    let selected = Memo::new(move |_| {
+        let mut picked = query.with(|q| campaign.roster.with(|r| r.select(q)));
+        let filter = reach_filter.get();
+        if let (Some(p), false) = (preflight, filter == DeviceFilter::All) {
+            campaign.roster.with(|r| {
+                picked.retain(|&i| r.devices().get(i).and_then(|d| d.id.as_deref()).is_some_and(|id| filter.admits(p.assessment(id).as_ref())))
+            });
+        }
+        picked
+    });
     let summary = Memo::new(move |_| campaign.roster.with(|r| r.summary()));
     let verdict = move || {
         campaign.devices_complete.get().then(|| task_status.with(|s| TaskVerdict::of(s.as_ref(), &summary.get())))
@@ -82,7 +130,7 @@ pub fn DevicesView(campaign: CampaignState, task_status: Signal<Option<TaskStatu
         selected.with(|picked| {
             campaign.roster.with(|r| {
                 let rows = picked.get(range).unwrap_or_default();
-                rows.iter().filter_map(|&i| r.devices().get(i)).map(|d| device_row(d.clone(), removable)).collect_view()
+                rows.iter().filter_map(|&i| r.devices().get(i)).map(|d| device_row(d.clone(), removable, preflight)).collect_view()
             })
         })
     };
@@ -125,6 +173,7 @@ pub fn DevicesView(campaign: CampaignState, task_status: Signal<Option<TaskStatu
                     }
                 }).collect_view())}
             </ul>
+            {preflight.map(check_control)}
             <div class="filters">
                 <label class="control">
                     <span class="label">"Search"</span>
@@ -155,6 +204,16 @@ pub fn DevicesView(campaign: CampaignState, task_status: Signal<Option<TaskStatu
                         {DeviceSort::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
                     </select>
                 </label>
+                {preflight.map(|p| view! {
+                    <Show when=move || p.check.with(Option::is_some)>
+                        <label class="control">
+                            <span class="label">"Pre-flight"</span>
+                            <select name="device-preflight" on:change=move |ev| { reach_filter.set(DeviceFilter::parse(&event_target_value(&ev))); page.set(0); }>
+                                {DeviceFilter::ALL.iter().map(|f| view! { <option value=f.as_str() selected=reach_filter.get_untracked() == *f>{f.label()}</option> }).collect_view()}
+                            </select>
+                        </label>
+                    </Show>
+                })}
             </div>
             <p class="count">{range_text}</p>
             // No device, no table: headers without rows say nothing (the count above says why).
@@ -163,6 +222,7 @@ pub fn DevicesView(campaign: CampaignState, task_status: Signal<Option<TaskStatu
                     <thead><tr>
                         <th scope="col">"Name"</th><th scope="col">"DevEui"</th><th scope="col">"FUOTA status"</th>
                         <th scope="col">"Group"</th><th scope="col">"Last uplink"</th>
+                        {preflight.map(|p| view! { <Show when=move || p.check.with(Option::is_some)><th scope="col">"Pre-flight"</th></Show> })}
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
@@ -173,7 +233,7 @@ pub fn DevicesView(campaign: CampaignState, task_status: Signal<Option<TaskStatu
                         disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous"</button>
                     <span>{move || format!("page {} of {}", page.get().min(pages() - 1) + 1, pages())}</span>
                     <button type="button" class="secondary" data-action="devices-next"
-                        disabled=move || page.get() + 1 >= pages() on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+                        disabled=move || { page.get() + 1 >= pages() } on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
                 </div>
             </Show>
         </section>

@@ -10,6 +10,8 @@ pub mod error_view;
 pub mod fields;
 pub mod groups_view;
 pub mod planner;
+pub mod preflight;
+pub mod preflight_panel;
 pub mod part_view;
 pub mod query_form;
 pub mod run;

@@ -29,6 +29,8 @@ fn warnings_view(warnings: Memo<Vec<Warning>>) -> impl IntoView {
 }
 
 fn fit_table(plan: Memo<PlanResult>, calc: CalcFields, radio: Memo<RadioResult>) -> impl IntoView {
+    // Once a pre-flight check is complete: how many devices each data rate reaches.
+    let reach = use_context::<super::preflight::Preflight>().map(|p| p.reach);
     // The table depends on the fragment size, not the firmware size: a firmware-size keystroke
     // leaves it as it is.
     let fragment_bytes = Memo::new(move |_| plan.with(|p| p.as_ref().ok().map(|p| p.inputs.fragment_bytes)));
@@ -41,6 +43,8 @@ fn fit_table(plan: Memo<PlanResult>, calc: CalcFields, radio: Memo<RadioResult>)
             None => (None, radio::region_radio(region).map_or(0, |r| r.rx2_frequency_hz)),
         };
         let session = calc.session_dr.get();
+        let reach = reach.and_then(|r| r.get());
+        let reach_column = reach.is_some();
         let rows = radio::rate_rows(region, fragment, frequency)
             .into_iter()
             .map(|row| {
@@ -55,18 +59,25 @@ fn fit_table(plan: Memo<PlanResult>, calc: CalcFields, radio: Memo<RadioResult>)
                     (false, true) => format!("DR{index} (multicast session)"),
                     (false, false) => format!("DR{index}"),
                 };
+                let reached = reach.as_ref().and_then(|r| r.iter().find(|c| c.data_rate == index)).copied();
+                let reached_text = reached.map(|c| match c.share() {
+                    Some(share) => format!("{} of {} ({:.0} %)", c.reached, c.known, 100.0 * share),
+                    None => "unknown".to_owned(),
+                });
                 view! {
                     <tr class:fits=row.fits class:chosen=is_chosen class:session-dr=is_session
                         data-dr=index.to_string() data-fits=row.fits.to_string()
                         data-chosen=is_chosen.then_some("true") data-session-dr=is_session.then_some("true")
                         data-airtime-us=row.airtime_us.map(|t| t.to_string())
-                        data-min-interval-ms=row.min_interval_ms.map(|t| t.to_string())>
+                        data-min-interval-ms=row.min_interval_ms.map(|t| t.to_string())
+                        data-reached=reached.map(|c| c.reached.to_string())>
                         <th scope="row">{label}</th>
                         <td>{row.data_rate.modulation.label()}</td>
                         <td>{row.data_rate.max_payload.to_string()}</td>
                         <td class="fit-cell">{fits}</td>
                         <td>{row.airtime_us.map(words::airtime_words).unwrap_or_else(|| "—".into())}</td>
                         <td>{row.min_interval_ms.map(words::seconds_words).unwrap_or_else(|| "none".into())}</td>
+                        {reached_text.map(|t| view! { <td>{t}</td> })}
                     </tr>
                 }
             })
@@ -86,6 +97,7 @@ fn fit_table(plan: Memo<PlanResult>, calc: CalcFields, radio: Memo<RadioResult>)
                     <thead><tr>
                         <th scope="col">"Data rate"</th><th scope="col">"Modulation"</th><th scope="col">"Max payload (B)"</th>
                         <th scope="col">"Fragment"</th><th scope="col">"On air"</th><th scope="col">"Duty-cycle spacing"</th>
+                        {reach_column.then(|| view! { <th scope="col">"Devices reached"</th> })}
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
@@ -168,8 +180,17 @@ fn radio_facts(plan: &FragmentPlan, a: &RadioAssessment, class: radio::Multicast
     }
 }
 
+/// Why no plan is proposed: the radio rules (`data-no-sound-plan`) or the reach target
+/// (`data-no-reaching-plan`), in the core's sentence.
+#[derive(Clone, Debug, PartialEq)]
+enum NoProposal {
+    Sound(NoSoundPlan),
+    Reaching(String),
+}
+
 fn proposal_view(
-    proposal: Memo<Option<Result<Proposal, NoSoundPlan>>>,
+    proposal: Memo<Option<Result<Proposal, NoProposal>>>,
+    reach_target: Memo<Option<u8>>,
     plan: Memo<PlanResult>,
     radio_inputs: Memo<RadioResult>,
     calc: CalcFields,
@@ -180,7 +201,8 @@ fn proposal_view(
         calc.fragment_interval_ms.set(p.plan.inputs.interval_ms.to_string());
     };
     move || match proposal.get()? {
-        Err(none) => Some(view! { <p class="warning" data-no-sound-plan="">{none.sentence()}</p> }.into_any()),
+        Err(NoProposal::Sound(none)) => Some(view! { <p class="warning" data-no-sound-plan="">{none.sentence()}</p> }.into_any()),
+        Err(NoProposal::Reaching(sentence)) => Some(view! { <p class="warning" data-no-reaching-plan="">{sentence}</p> }.into_any()),
         Ok(p) => {
             let (sentence, same) = plan.with(|c| {
                 let current = c.as_ref().ok()?;
@@ -193,8 +215,11 @@ fn proposal_view(
             Some(view! {
                 <div class="recommendation" data-recommendation="" data-data-rate=p.data_rate.to_string()
                     data-fragment-size=p.plan.inputs.fragment_bytes.to_string() data-interval-ms=p.plan.inputs.interval_ms.to_string()
-                    data-session-seconds=seconds.to_string()>
+                    data-session-seconds=seconds.to_string() data-reach-target=move || reach_target.get().map(|t| t.to_string())>
                     <p>{sentence}</p>
+                    {move || reach_target.get().map(|t| view! {
+                        <p class="hint">{format!("Only data rates that reach at least {t} % of the checked devices with a known link were considered (pre-flight check).")}</p>
+                    })}
                     <Show when=move || !same>
                         <button type="button" class="secondary" data-action="apply-recommendation" on:click=move |_| apply(p)>
                             "Use this plan"
@@ -311,10 +336,30 @@ pub fn Planner(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, calc: Ca
         let region = calc.rf_region.with(|r| lorawan::region(r))?;
         plan.with(|p| radio_inputs.with(|r| Some(radio::assess(p.as_ref().ok()?, region, r.as_ref().ok()?))))
     });
+    // Once a pre-flight check is complete, the proposal is chosen only among the data rates that
+    // reach the target share of the devices.
+    let preflight = use_context::<super::preflight::Preflight>();
+    let reaching = Memo::new(move |_| {
+        let p = preflight?;
+        let target = p.settings.with(|s| s.as_ref().ok().map(|s| s.target_percent))?;
+        p.reach.get().map(|counts| (counts, target))
+    });
+    let reach_target = Memo::new(move |_| reaching.with(|r| r.as_ref().map(|(_, t)| *t)));
     let proposal = Memo::new(move |_| {
         plan.with(|p| {
             let inputs = p.as_ref().ok()?.inputs;
-            radio_inputs.with(|r| calc.rf_region.with(|region| Some(radio::fastest_sound_plan(inputs, region, r.as_ref().ok()?))))
+            radio_inputs.with(|r| {
+                let r = r.as_ref().ok()?;
+                calc.rf_region.with(|region| {
+                    Some(reaching.with(|reaching| match reaching {
+                        Some((counts, target)) => fuota_core::preflight::reach::reaching_plan(inputs, region, r, counts, *target).map_err(|e| match e {
+                            fuota_core::preflight::reach::NoReachingPlan::Plan(none) => NoProposal::Sound(none),
+                            other => NoProposal::Reaching(other.sentence()),
+                        }),
+                        None => radio::fastest_sound_plan(inputs, region, r).map_err(NoProposal::Sound),
+                    }))
+                })
+            })
         })
     });
     let facts = move || {
@@ -337,7 +382,7 @@ pub fn Planner(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, calc: Ca
         <section class="planner" aria-label="Session plan">
             {radio_controls(calc, refusal)}
             {warnings_view(warnings)}
-            {proposal_view(proposal, plan, radio_inputs, calc)}
+            {proposal_view(proposal, reach_target, plan, radio_inputs, calc)}
             {create_from_plan(plan)}
             {facts}
             {composition_bar(plan)}

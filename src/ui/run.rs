@@ -309,7 +309,7 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
                     fields.fill(TaskForm::from_task(&t));
                 }
             }
-            RunView::Start => start_time.set(clock::local_input_value(default_start_ms(now_ms(fetch, connection)))),
+            RunView::Start => start_time.set(clock::local_input_value(default_start_ms(fetch.now_ms(connection)))),
             RunView::Delete => confirm_name.set(String::new()),
             RunView::AddTargets => {
                 batch.set(None);
@@ -377,7 +377,7 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
                     (spec.update_request(&task_id, &changes)?, changes)
                 }
                 RunView::Start => {
-                    let start = check_start(clock::local_input_ms(&start_time.get_untracked()), now_ms(fetch, connection))?;
+                    let start = check_start(clock::local_input_ms(&start_time.get_untracked()), fetch.now_ms(connection))?;
                     start_ms = Some(start.epoch_millis());
                     (start_request(&task_id, start)?, Vec::new())
                 }
@@ -581,7 +581,7 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
             Sendable::One(request) => {
                 // A start time checked at review may have become too soon while the review was open.
                 if let Some(start) = p.start_ms {
-                    if let Err(e) = check_start(Some(start), now_ms(fetch, connection)) {
+                    if let Err(e) = check_start(Some(start), fetch.now_ms(connection)) {
                         prepared.set(None);
                         return fail(e);
                     }
@@ -853,9 +853,3 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
     .into_any()
 }
 
-/// The service's time now, as best known: the browser's clock corrected by what the service said
-/// of it (the start-time rule is the service's).
-fn now_ms(fetch: FetchState, connection: Signal<Option<Connection>>) -> i64 {
-    let offset = connection.with_untracked(|c| c.as_ref().map(|c| fetch.options(c).clock_offset_ms)).unwrap_or(0);
-    clock::now_millis() as i64 + offset
-}

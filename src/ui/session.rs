@@ -66,6 +66,13 @@ impl FetchState {
         SendOptions { clock_offset_ms: offset, ..SendOptions::default() }
     }
 
+    /// The service's time now, as best known: the browser's clock corrected by what the service
+    /// said of it (the start-time rule and "silent since" are the service's time).
+    pub fn now_ms(&self, connection: Signal<Option<Connection>>) -> i64 {
+        let offset = connection.with_untracked(|c| c.as_ref().map(|c| self.options(c).clock_offset_ms)).unwrap_or(0);
+        crate::browser::clock::now_millis() as i64 + offset
+    }
+
     /// Hears such a request's progress: a clock correction is kept for every later request; its
     /// retries are its own (the main request's progress line is not theirs).
     pub fn hear(&self, progress: Progress) {

@@ -124,6 +124,15 @@ const STATES = {
     await page.click('[data-action=review-write]');
     await page.waitForSelector('[data-write-review]');
   },
+  'after a pre-flight check, a margin refused': async (page) => {
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-view=devices][data-devices-complete=true]');
+    await page.click('[data-action=check-reach]');
+    await page.waitForSelector('[data-preflight][data-preflight-complete=true]', { timeout: 30000 });
+    await page.waitForSelector('tr[data-dr][data-reached]');
+    await page.fill('[name=reach-margin-db]', '1,5');
+    await page.waitForSelector('[data-input-error=reach-margin-db]');
+  },
   'in the task list': async (page) => {
     await page.click('button:has-text("List tasks")');
     await page.waitForSelector('[data-view=tasks] [data-task-id=demo-live]');

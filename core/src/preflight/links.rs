@@ -83,6 +83,14 @@ impl DeviceLink {
     }
 }
 
+/// A GetWirelessGateway answer's `LoRaWAN.GatewayEui` (16 uppercase hex digits when it reads as
+/// one, else as written); None when the answer has none.
+pub fn gateway_eui(value: serde_json::Value) -> Result<Option<String>, String> {
+    let m = object(&value)?;
+    let raw = within(m.nested("LoRaWAN", "LoRaWAN.")?, |l| l.string("GatewayEui"))?;
+    Ok(raw.map(|r| eui::normalise(&r).unwrap_or(r)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +120,13 @@ mod tests {
         assert_eq!((none.silent(NOW, 24), none.covered(&["AABBCCDDEEFF0011".into()])), (None, None));
         assert!(DeviceLink::from_statistics(json!({"LoRaWAN": {"Gateways": [{"Snr": "loud"}]}})).is_err());
         assert!(DeviceLink::from_statistics(json!({"LastUplinkReceivedAt": "yesterday"})).is_err());
+    }
+
+    #[test]
+    fn a_gateway_answer_gives_its_eui_as_16_hex_digits() {
+        assert_eq!(gateway_eui(json!({"Id": "gw", "LoRaWAN": {"GatewayEui": "aa:bb:cc:dd:ee:ff:00:11", "RfRegion": "EU868"}})), Ok(Some("AABBCCDDEEFF0011".into())));
+        assert_eq!(gateway_eui(json!({"Id": "gw"})), Ok(None));
+        assert!(gateway_eui(json!({"LoRaWAN": {"GatewayEui": 7}})).is_err());
     }
 
     #[test]

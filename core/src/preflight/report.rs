@@ -2,6 +2,7 @@
 //! its dates as dates and its numbers as numbers, and in which no text the service or a device
 //! name brought can run as a formula.
 
+use crate::preflight::links::Heard;
 use crate::wire::time::Timestamp;
 
 /// One device of the report.
@@ -15,15 +16,29 @@ pub struct ReportRow {
     pub status_sentence: String,
     /// `reached`, `not-reached`, `unknown`.
     pub verdict: String,
+    /// Why, in one sentence.
+    pub reason: String,
     pub last_uplink: Option<Timestamp>,
     /// At the chosen data rate.
     pub margin_db: Option<f64>,
     pub silent: Option<bool>,
     pub covered: Option<bool>,
+    /// The link as GetWirelessDeviceStatistics gave it: the uplink's data rate, the gateway that
+    /// heard it best, and how many heard it.
+    pub uplink_data_rate: Option<u8>,
+    pub best_gateway: Option<Heard>,
+    pub gateways_heard: usize,
 }
 
-pub const CSV_HEADER: [&str; 10] =
-    ["device id", "name", "DevEUI", "FUOTA status", "status in words", "verdict", "last uplink (UTC)", "margin (dB)", "silent", "covered"];
+pub const CSV_HEADER: [&str; 16] = [
+    "device id", "name", "DevEUI", "FUOTA status", "status in words", "verdict", "why", "last uplink (UTC)", "margin (dB)", "silent", "covered",
+    "uplink DR", "best gateway", "SNR (dB)", "RSSI (dBm)", "gateways heard",
+];
+
+/// One decimal, as the page shows a dB figure.
+fn decibels(x: Option<f64>) -> String {
+    x.filter(|m| m.is_finite()).map(|m| format!("{m:.1}")).unwrap_or_default()
+}
 
 /// A text field as RFC 4180 writes it (quoted when it holds a comma, a quote or a line break;
 /// quotes doubled), and with a leading `=`, `+`, `-`, `@`, tab or carriage return neutralised by a
@@ -65,11 +80,17 @@ pub fn to_csv(rows: &[ReportRow]) -> String {
             text_field(&r.status),
             text_field(&r.status_sentence),
             text_field(&r.verdict),
+            text_field(&r.reason),
             time_field(r.last_uplink),
             // A number stays a number: a negative margin is not text to neutralise.
-            r.margin_db.filter(|m| m.is_finite()).map(|m| format!("{m:.1}")).unwrap_or_default(),
+            decibels(r.margin_db),
             flag(r.silent).to_owned(),
             flag(r.covered).to_owned(),
+            r.uplink_data_rate.map(|d| d.to_string()).unwrap_or_default(),
+            r.best_gateway.as_ref().map(|g| text_field(&g.gateway_eui)).unwrap_or_default(),
+            decibels(r.best_gateway.as_ref().and_then(|g| g.snr_db)),
+            decibels(r.best_gateway.as_ref().and_then(|g| g.rssi_dbm)),
+            r.gateways_heard.to_string(),
         ];
         out.push_str(&fields.join(","));
         out.push_str("\r\n");
@@ -103,15 +124,19 @@ mod tests {
             status: "Initial".into(),
             status_sentence: "Not started, yet.".into(),
             verdict: "not-reached".into(),
+            reason: "-3.0 dB of margin at DR3.".into(),
             last_uplink: Timestamp::from_epoch_millis(1_796_292_000_000),
             margin_db: Some(-3.04),
             silent: Some(false),
             covered: None,
+            uplink_data_rate: None,
+            best_gateway: None,
+            gateways_heard: 0,
         };
         let csv = to_csv(&[row]);
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert_eq!(lines[0], CSV_HEADER.join(","));
-        assert_eq!(lines[1], "d-1,'=cmd|' /C calc'!A0,0011223344556677,Initial,\"Not started, yet.\",not-reached,2026-12-03 10:00:00,-3.0,no,");
+        assert_eq!(lines[1], "d-1,'=cmd|' /C calc'!A0,0011223344556677,Initial,\"Not started, yet.\",not-reached,'-3.0 dB of margin at DR3.,2026-12-03 10:00:00,-3.0,no,,,,,,0");
         assert_eq!(lines[2], "");
     }
 

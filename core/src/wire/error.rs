@@ -47,6 +47,10 @@ pub enum Field {
     StartTime,
     /// The task's name, typed to confirm its deletion.
     ConfirmName,
+    // The pre-flight check's what-if values.
+    SilentAfterHours,
+    ReachMarginDb,
+    ReachTargetPercent,
 }
 
 impl Field {
@@ -85,6 +89,9 @@ impl Field {
             Field::TargetIds => "target-ids",
             Field::StartTime => "start-time",
             Field::ConfirmName => "confirm-name",
+            Field::SilentAfterHours => "silent-after-hours",
+            Field::ReachMarginDb => "reach-margin-db",
+            Field::ReachTargetPercent => "reach-target-percent",
         }
     }
 }

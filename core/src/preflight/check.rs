@@ -1,0 +1,797 @@
+//! One pre-flight check of a task: which devices are read (all, or a random sample above 1,000),
+//! what each read gave, and what follows for each device and for the campaign — its margin at the
+//! chosen data rate, silent, covered, its verdict; the counts, the findings worst first with what
+//! to do, and the report (CSV and JSON). The time, the chosen data rate and the user's what-if
+//! values are inputs: the page only reads and renders.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Value};
+
+use crate::campaign::devices::WirelessDevice;
+use crate::preflight::links::{DeviceLink, DEFAULT_SILENT_AFTER_HOURS};
+use crate::preflight::reach::{device_margin_db, reach_counts, sample_indices, share_interval_95, ReachCount};
+use crate::preflight::report::ReportRow;
+use crate::radio::fragments::FragmentPlan;
+use crate::radio::lorawan::Region;
+use crate::wire::error::{ConsoleError, Field};
+
+/// Above this many devices the user may check a random sample of this many instead: 1,000 reads
+/// take seconds, 10,000 take minutes and as many API calls, and a sample of 1,000 already pins a
+/// share down to about ±3 points (Wilson's 95 % interval at 50 %).
+pub const SAMPLE_SIZE: usize = 1000;
+
+/// The default of `reach-target-percent`.
+pub const DEFAULT_TARGET_PERCENT: u8 = 95;
+
+/// `reach-margin-db` is a what-if between these bounds: beyond ±30 dB no LoRa link budget
+/// difference between a gateway and a device is plausible (27 dBm against 14 dBm is 13 dB).
+const MARGIN_BOUND_DB: f64 = 30.0;
+
+/// The user's what-if values.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Settings {
+    pub silent_after_hours: u32,
+    /// A device is reached at a data rate when its margin there is at least this.
+    pub margin_db: f64,
+    pub target_percent: u8,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { silent_after_hours: DEFAULT_SILENT_AFTER_HOURS, margin_db: 0.0, target_percent: DEFAULT_TARGET_PERCENT }
+    }
+}
+
+/// The three controls as typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingsTexts {
+    pub silent_after_hours: String,
+    pub margin_db: String,
+    pub target_percent: String,
+}
+
+impl Default for SettingsTexts {
+    fn default() -> Self {
+        let d = Settings::default();
+        Self { silent_after_hours: d.silent_after_hours.to_string(), margin_db: "0".into(), target_percent: d.target_percent.to_string() }
+    }
+}
+
+impl SettingsTexts {
+    /// The values, or the first control's sentence that says what to type.
+    pub fn parse(&self) -> Result<Settings, ConsoleError> {
+        let hours = crate::input::numbers::NumberRule {
+            field: Field::SilentAfterHours,
+            what: "time after which a device counts as silent",
+            unit: "hours",
+            min: 1,
+            max: 24 * 365,
+            why_max: "a year",
+        }
+        .parse(&self.silent_after_hours)?;
+        let target = crate::input::numbers::NumberRule {
+            field: Field::ReachTargetPercent,
+            what: "reach target",
+            unit: "%",
+            min: 1,
+            max: 100,
+            why_max: "every device",
+        }
+        .parse(&self.target_percent)?;
+        Ok(Settings { silent_after_hours: hours as u32, margin_db: parse_margin(&self.margin_db)?, target_percent: target as u8 })
+    }
+}
+
+/// A signed decimal number of dB: `3`, `-2.5`, `+6`, with a typographic minus (U+2212) too; a
+/// decimal comma is refused rather than guessed. Read from its digits as integers: `str::parse::<f64>`
+/// would bring the whole of the standard library's float parser (about 6 KB of wasm) for one control.
+fn parse_margin(text: &str) -> Result<f64, ConsoleError> {
+    let t = text.trim().replace('\u{2212}', "-");
+    let refuse = |why: &str| ConsoleError::invalid(Field::ReachMarginDb, why);
+    if t.is_empty() {
+        return Err(refuse("Enter the margin a device needs to count as reached, in dB (0 is the uplink's own link budget)."));
+    }
+    let (sign, body) = match t.strip_prefix('-') {
+        Some(rest) => (-1.0, rest),
+        None => (1.0, t.strip_prefix('+').unwrap_or(&t)),
+    };
+    let (whole, fraction) = body.split_once('.').map_or((body, ""), |(w, f)| (w, f));
+    let digits = |d: &str| !d.is_empty() && d.len() <= 3 && d.chars().all(|c| c.is_ascii_digit());
+    let number = |d: &str| d.parse::<u32>().map(f64::from).unwrap_or(f64::INFINITY);
+    let well_formed = digits(whole) && (fraction.is_empty() && !body.ends_with('.') || digits(fraction));
+    if !well_formed {
+        return Err(refuse("The margin is a number of dB with a point for decimals (at most 3): 3, -2.5 or +6."));
+    }
+    let value = sign * (number(whole) + if fraction.is_empty() { 0.0 } else { number(fraction) / 10f64.powi(fraction.len() as i32) });
+    if value.abs() <= MARGIN_BOUND_DB {
+        Ok(value)
+    } else {
+        Err(refuse("The margin can be from −30 to 30 dB: no gateway outsends a device by more."))
+    }
+}
+
+/// What one device's read gave.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinkRead {
+    Link(DeviceLink),
+    /// The read failed for good: the error's code (its sentence carries no secret, but the code
+    /// is enough to list and to export).
+    Failed { code: String },
+}
+
+/// One check: the devices chosen and what their reads gave so far.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Check {
+    /// The ids of the devices read, in the order they are read.
+    pub chosen: Vec<String>,
+    /// How many devices the task has (the chosen ones are all of them, or a sample).
+    pub total_devices: usize,
+    pub sampled: bool,
+    reads: HashMap<String, LinkRead>,
+}
+
+impl Check {
+    /// A check of `ids` (the task's devices, each once); `sample`: above [`SAMPLE_SIZE`] devices,
+    /// read a random [`SAMPLE_SIZE`] of them (a partial Fisher–Yates over `random`).
+    pub fn new(ids: Vec<String>, sample: bool, random: impl FnMut() -> f64) -> Self {
+        let total_devices = ids.len();
+        let sampled = sample && total_devices > SAMPLE_SIZE;
+        let chosen = if sampled { sample_indices(total_devices, SAMPLE_SIZE, random).into_iter().filter_map(|i| ids.get(i).cloned()).collect() } else { ids };
+        Self { chosen, total_devices, sampled, reads: HashMap::new() }
+    }
+
+    pub fn record(&mut self, id: String, read: LinkRead) {
+        self.reads.insert(id, read);
+    }
+
+    pub fn read(&self, id: &str) -> Option<&LinkRead> {
+        self.reads.get(id)
+    }
+
+    pub fn checked(&self) -> usize {
+        self.reads.len()
+    }
+
+    /// Every chosen device is read.
+    pub fn complete(&self) -> bool {
+        !self.chosen.is_empty() && self.chosen.iter().all(|id| self.reads.contains_key(id))
+    }
+
+    fn links(&self) -> impl Iterator<Item = &DeviceLink> + Clone {
+        self.reads.values().filter_map(|r| match r {
+            LinkRead::Link(l) => Some(l),
+            LinkRead::Failed { .. } => None,
+        })
+    }
+
+    /// Reached and known per downlink data rate of `region`, at the settings' margin.
+    pub fn reach(&self, region: &Region, settings: &Settings) -> Vec<ReachCount> {
+        reach_counts(self.links(), region, settings.margin_db)
+    }
+}
+
+/// What a device's verdict is judged against.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    pub region: &'a Region,
+    /// The chosen downlink data rate's index; None when the planner's value is not one.
+    pub data_rate: Option<u8>,
+    /// The EUIs of the multicast group's participating gateways; empty when it names none.
+    pub participating: &'a [String],
+    pub now_ms: i64,
+    pub settings: Settings,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Reached,
+    NotReached,
+    Unknown,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Reached => "reached",
+            Verdict::NotReached => "not-reached",
+            Verdict::Unknown => "unknown",
+        }
+    }
+}
+
+/// One device's outcome of the check.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assessment {
+    /// At the chosen data rate; None when unknown.
+    pub margin_db: Option<f64>,
+    pub silent: Option<bool>,
+    pub covered: Option<bool>,
+    /// Reached: margin at least the threshold, not silent, not left uncovered. Not reached: any
+    /// of the three says no. Unknown otherwise.
+    pub verdict: Verdict,
+    /// Why, in one sentence.
+    pub reason: String,
+}
+
+pub fn assess(read: &LinkRead, ctx: &Context) -> Assessment {
+    let link = match read {
+        LinkRead::Link(l) => l,
+        LinkRead::Failed { code } => {
+            return Assessment {
+                margin_db: None,
+                silent: None,
+                covered: None,
+                verdict: Verdict::Unknown,
+                reason: format!("Its statistics could not be read ({code})."),
+            }
+        }
+    };
+    let downlink = ctx.data_rate.and_then(|d| ctx.region.downlink.iter().find(|r| r.index == d));
+    let margin_db = downlink.and_then(|d| device_margin_db(link, ctx.region, d)).filter(|m| m.is_finite());
+    let silent = link.silent(ctx.now_ms, ctx.settings.silent_after_hours);
+    let covered = link.covered(ctx.participating);
+    let threshold = ctx.settings.margin_db;
+    let dr = ctx.data_rate.map_or_else(|| "the chosen data rate".to_owned(), |d| format!("DR{d}"));
+    let (verdict, reason) = if !link.statistics {
+        (Verdict::Unknown, "No statistics: the device has not joined, so it cannot take part.".to_owned())
+    } else if silent == Some(true) {
+        (Verdict::NotReached, format!("No uplink in the last {} h: it will not get its Class A setup in time.", ctx.settings.silent_after_hours))
+    } else if covered == Some(false) {
+        (Verdict::NotReached, "None of the group's participating gateways heard it.".to_owned())
+    } else {
+        match margin_db {
+            Some(m) if m >= threshold => (Verdict::Reached, format!("{m:.1} dB of margin at {dr}.")),
+            Some(m) => (Verdict::NotReached, format!("{m:.1} dB of margin at {dr}, below the {threshold:.1} dB asked: a slower data rate would reach it.")),
+            None => (Verdict::Unknown, format!("Its margin at {dr} is unknown (no SNR, an unknown uplink data rate, or an FSK rate).")),
+        }
+    };
+    Assessment { margin_db, silent, covered, verdict, reason }
+}
+
+/// The devices view's pre-flight filter (`device-preflight`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DeviceFilter {
+    #[default]
+    All,
+    Reached,
+    NotReached,
+    Silent,
+    NotCovered,
+    Unknown,
+}
+
+impl DeviceFilter {
+    pub const ALL: [DeviceFilter; 6] =
+        [DeviceFilter::All, DeviceFilter::NotReached, DeviceFilter::Silent, DeviceFilter::NotCovered, DeviceFilter::Unknown, DeviceFilter::Reached];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceFilter::All => "all",
+            DeviceFilter::Reached => "reached",
+            DeviceFilter::NotReached => "not-reached",
+            DeviceFilter::Silent => "silent",
+            DeviceFilter::NotCovered => "not-covered",
+            DeviceFilter::Unknown => "unknown",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DeviceFilter::All => "All",
+            DeviceFilter::Reached => "Reached",
+            DeviceFilter::NotReached => "Not reached",
+            DeviceFilter::Silent => "Silent",
+            DeviceFilter::NotCovered => "Not covered",
+            DeviceFilter::Unknown => "Unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Self {
+        Self::ALL.into_iter().find(|f| f.as_str() == s).unwrap_or_default()
+    }
+
+    /// Does a device with this assessment (None: not checked) pass the filter?
+    pub fn admits(self, a: Option<&Assessment>) -> bool {
+        match (self, a) {
+            (DeviceFilter::All, _) => true,
+            (_, None) => false,
+            (DeviceFilter::Reached, Some(a)) => a.verdict == Verdict::Reached,
+            (DeviceFilter::NotReached, Some(a)) => a.verdict == Verdict::NotReached,
+            (DeviceFilter::Silent, Some(a)) => a.silent == Some(true),
+            (DeviceFilter::NotCovered, Some(a)) => a.covered == Some(false),
+            (DeviceFilter::Unknown, Some(a)) => a.margin_db.is_none(),
+        }
+    }
+}
+
+/// A device's link in a few words, as its row shows it: "heard 3 h ago · DR3 up · best
+/// AABBCCDDEEFF0011 at −3.5 dB SNR, −110 dBm · 2 gateways" (the age by the service's `now_ms`).
+pub fn link_words(read: &LinkRead, now_ms: i64) -> String {
+    let LinkRead::Link(link) = read else { return String::new() };
+    let mut words = Vec::new();
+    if let Some(at) = link.last_uplink {
+        let minutes = now_ms.saturating_sub(at.epoch_millis()).max(0) / 60_000;
+        words.push(match minutes {
+            0..=59 => format!("heard {minutes} min ago"),
+            60..=2879 => format!("heard {} h ago", minutes / 60),
+            _ => format!("heard {} d ago", minutes / 1440),
+        });
+    }
+    if let Some(dr) = link.uplink_data_rate {
+        words.push(format!("DR{dr} up"));
+    }
+    if let Some(best) = link.best() {
+        let snr = best.snr_db.map(|s| format!(" at {s:.1} dB SNR")).unwrap_or_default();
+        let rssi = best.rssi_dbm.map(|r| format!(", {r:.0} dBm")).unwrap_or_default();
+        words.push(format!("best {}{snr}{rssi}", best.gateway_eui));
+    }
+    match link.gateways.len() {
+        0 => words.push("no gateway heard it".to_owned()),
+        1 => words.push("1 gateway".to_owned()),
+        n => words.push(format!("{n} gateways")),
+    }
+    words.join(" · ")
+}
+
+/// The counts the page shows and exports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub devices: usize,
+    pub checked: usize,
+    pub silent: usize,
+    /// At the chosen data rate, by margin alone (the fit table's figure for that rate).
+    pub reached: usize,
+    pub not_covered: usize,
+    /// Checked devices whose margin at the chosen data rate is unknown.
+    pub unknown: usize,
+}
+
+impl Counts {
+    /// The names of `[data-preflight-count]`, with the values.
+    pub fn named(&self) -> [(&'static str, usize); 6] {
+        [
+            ("devices", self.devices),
+            ("checked", self.checked),
+            ("silent", self.silent),
+            ("reached", self.reached),
+            ("not-covered", self.not_covered),
+            ("unknown", self.unknown),
+        ]
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FindingKind {
+    Silent,
+    NotReached,
+    NotCovered,
+    Unknown,
+}
+
+impl FindingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::Silent => "silent",
+            FindingKind::NotReached => "not-reached",
+            FindingKind::NotCovered => "not-covered",
+            FindingKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// One thing that keeps devices from the update, with what to do about it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub count: usize,
+    pub sentence: String,
+}
+
+/// The check's summary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    pub counts: Counts,
+    /// The headline: how many are reached at the chosen data rate (with the interval for a sample).
+    pub headline: String,
+    /// Largest first; none with a count of 0.
+    pub findings: Vec<Finding>,
+    /// A sample was read, not every device.
+    pub sampled: bool,
+}
+
+/// "" for a full check; for a sample, the share and its 95 % interval for all the devices.
+fn share_words(count: usize, of: usize, sampled: bool) -> String {
+    match share_interval_95(count, of) {
+        Some((low, high)) if sampled => {
+            format!(" ({:.0} % of the sample; 95 % interval {:.0}–{:.0} % of all devices)", 100.0 * count as f64 / of as f64, 100.0 * low, 100.0 * high)
+        }
+        _ => String::new(),
+    }
+}
+
+fn devices_word(n: usize) -> String {
+    if n == 1 {
+        "1 device".to_owned()
+    } else {
+        format!("{n} devices")
+    }
+}
+
+pub fn summarise(check: &Check, ctx: &Context) -> Summary {
+    let mut counts = Counts { devices: check.total_devices, checked: check.checked(), ..Counts::default() };
+    let mut below = 0;
+    for read in check.reads.values() {
+        let a = assess(read, ctx);
+        counts.silent += usize::from(a.silent == Some(true));
+        counts.not_covered += usize::from(a.covered == Some(false));
+        match a.margin_db {
+            Some(m) if m >= ctx.settings.margin_db => counts.reached += 1,
+            Some(_) => below += 1,
+            None => counts.unknown += 1,
+        }
+    }
+    let known = counts.reached + below;
+    let dr = ctx.data_rate.map_or_else(|| "the chosen data rate".to_owned(), |d| format!("DR{d}"));
+    let sampled = check.sampled;
+    let headline = format!(
+        "{} of the {} {} with a known link {} reached at {dr}{}.",
+        counts.reached,
+        known,
+        if sampled { "sampled devices" } else { "checked devices" },
+        if counts.reached == 1 { "is" } else { "are" },
+        share_words(counts.reached, known, sampled),
+    );
+    // The fastest rate among those that reach the most, to name in the not-reached finding.
+    let better = check
+        .reach(ctx.region, &ctx.settings)
+        .into_iter()
+        .filter_map(|c| Some((c.data_rate, c.share()?)))
+        .filter(|(d, _)| ctx.data_rate.is_none_or(|chosen| *d != chosen))
+        .max_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(&b.0)));
+    let hours = ctx.settings.silent_after_hours;
+    let findings = [
+        Finding {
+            kind: FindingKind::Silent,
+            count: counts.silent,
+            sentence: format!(
+                "{} sent no uplink in the last {hours} h{}: the session's Class A setup goes down only after an uplink, so they will miss it. Wake them (a button, a reboot, a scheduled report) before the start.",
+                devices_word(counts.silent),
+                share_words(counts.silent, counts.checked, sampled),
+            ),
+        },
+        Finding {
+            kind: FindingKind::NotReached,
+            count: below,
+            sentence: format!(
+                "{} {} less than {:.1} dB of margin at {dr}{}: lower the data rate{}, or add a gateway near them.",
+                devices_word(below),
+                if below == 1 { "has" } else { "have" },
+                ctx.settings.margin_db,
+                share_words(below, known, sampled),
+                better.map(|(d, s)| format!(" (DR{d} reaches {:.0} %)", 100.0 * s)).unwrap_or_default(),
+            ),
+        },
+        Finding {
+            kind: FindingKind::NotCovered,
+            count: counts.not_covered,
+            sentence: format!(
+                "{} {} heard by none of the multicast group's participating gateways{}: add a gateway that hears them to the group, or leave its list empty so that the service picks.",
+                devices_word(counts.not_covered),
+                if counts.not_covered == 1 { "is" } else { "are" },
+                share_words(counts.not_covered, counts.checked, sampled),
+            ),
+        },
+        Finding {
+            kind: FindingKind::Unknown,
+            count: counts.unknown,
+            sentence: format!(
+                "{} {} no link the console can judge at {dr} (never joined, no SNR reported, or the read failed): they are not counted as reached; look at them in the AWS console.",
+                devices_word(counts.unknown),
+                if counts.unknown == 1 { "has" } else { "have" },
+            ),
+        },
+    ];
+    // Worst first: the finding that keeps the most devices from the update (ties in the order
+    // above). Four items, placed by hand: each `sort_by` brings about 2 KB of wasm.
+    let mut ordered: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings.into_iter().filter(|f| f.count > 0) {
+        let at = ordered.iter().position(|o| o.count < f.count).unwrap_or(ordered.len());
+        ordered.insert(at, f);
+    }
+    Summary { counts, headline, findings: ordered, sampled }
+}
+
+/// The report's rows: every checked device, in the task's order.
+pub fn report_rows(devices: &[WirelessDevice], check: &Check, ctx: &Context) -> Vec<ReportRow> {
+    devices
+        .iter()
+        .filter_map(|d| {
+            let id = d.id.as_deref()?;
+            let read = check.read(id)?;
+            let a = assess(read, ctx);
+            let link = match read {
+                LinkRead::Link(l) => Some(l),
+                LinkRead::Failed { .. } => None,
+            };
+            Some(ReportRow {
+                device_id: id.to_owned(),
+                name: d.name.clone().unwrap_or_default(),
+                dev_eui: d.dev_eui.clone().unwrap_or_default(),
+                status: d.status_text().to_owned(),
+                status_sentence: d.fuota_status.as_ref().map(|s| s.sentence()).unwrap_or_default(),
+                verdict: a.verdict.as_str().to_owned(),
+                reason: a.reason,
+                last_uplink: link.and_then(|l| l.last_uplink),
+                margin_db: a.margin_db,
+                silent: a.silent,
+                covered: a.covered,
+                uplink_data_rate: link.and_then(|l| l.uplink_data_rate),
+                best_gateway: link.and_then(DeviceLink::best).cloned(),
+                gateways_heard: link.map_or(0, |l| l.gateways.len()),
+            })
+        })
+        .collect()
+}
+
+/// The task the report is of.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReportTask {
+    pub id: String,
+    pub name: Option<String>,
+    pub status: Option<String>,
+    pub rf_region: String,
+}
+
+/// The report as JSON text: the task, when it was made, the plan and the summary at the top, then
+/// one object per device (written in that order: serde_json's maps sort their keys). It is built
+/// from the task, the plan, the check and the devices' public fields only: the credentials are
+/// nowhere in reach.
+pub fn report_json(task: &ReportTask, plan: Option<&FragmentPlan>, ctx: &Context, summary: &Summary, rows: &[ReportRow], generated_ms: i64) -> String {
+    let plan = plan.map(|p| {
+        json!({
+            "firmwareBytes": p.inputs.firmware_bytes,
+            "fragmentBytes": p.inputs.fragment_bytes,
+            "redundancyPercent": p.inputs.redundancy_percent,
+            "intervalMs": p.inputs.interval_ms,
+            "dataFragments": p.data_fragments,
+            "totalFragments": p.total_fragments,
+            "sessionSeconds": p.session_seconds,
+            "dataRate": ctx.data_rate,
+        })
+    });
+    let counts: serde_json::Map<String, Value> = summary.counts.named().iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect();
+    let generated = crate::wire::time::Timestamp::from_epoch_millis(generated_ms).map(|t| t.rfc3339());
+    let summary = json!({
+        "counts": counts,
+        "dataRate": ctx.data_rate,
+        "sampled": summary.sampled,
+        "silentAfterHours": ctx.settings.silent_after_hours,
+        "reachMarginDb": ctx.settings.margin_db,
+        "reachTargetPercent": ctx.settings.target_percent,
+        "headline": summary.headline,
+        "findings": summary.findings.iter().map(|f| json!({"finding": f.kind.as_str(), "count": f.count, "sentence": f.sentence})).collect::<Vec<_>>(),
+    });
+    let devices: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            json!({
+                "deviceId": r.device_id,
+                "name": r.name,
+                "devEui": r.dev_eui,
+                "status": r.status,
+                "statusSentence": r.status_sentence,
+                "verdict": r.verdict,
+                "reason": r.reason,
+                "lastUplink": r.last_uplink.map(|t| t.rfc3339()),
+                // One decimal, as the page shows it.
+                "marginDb": r.margin_db.map(|m| (m * 10.0).round() / 10.0),
+                "silent": r.silent,
+                "covered": r.covered,
+                "uplinkDataRate": r.uplink_data_rate,
+                "bestGateway": r.best_gateway.as_ref().map(|g| json!({"gatewayEui": g.gateway_eui, "snrDb": g.snr_db, "rssiDbm": g.rssi_dbm})),
+                "gatewaysHeard": r.gateways_heard,
+            })
+        })
+        .collect();
+    let text = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".to_owned());
+    let task = json!({"id": task.id, "name": task.name, "status": task.status, "rfRegion": task.rf_region});
+    format!(
+        "{{\n\"task\": {},\n\"generatedAt\": {},\n\"plan\": {},\n\"summary\": {},\n\"devices\": {}\n}}\n",
+        text(&task),
+        text(&json!(generated)),
+        text(&json!(plan)),
+        text(&summary),
+        text(&Value::Array(devices)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::preflight::links::Heard;
+    use crate::radio::lorawan::region;
+    use crate::wire::time::Timestamp;
+    use proptest::prelude::*;
+
+    const NOW: i64 = 1_796_000_000_000;
+    const HOUR: i64 = 3_600_000;
+
+    fn link(snr: f64, uplink_dr: u8, hours_ago: i64, gateway: &str) -> LinkRead {
+        LinkRead::Link(DeviceLink {
+            statistics: true,
+            last_uplink: Timestamp::from_epoch_millis(NOW - hours_ago * HOUR),
+            uplink_data_rate: Some(uplink_dr),
+            gateways: vec![Heard { gateway_eui: gateway.into(), snr_db: Some(snr), rssi_dbm: Some(-110.0) }],
+        })
+    }
+
+    fn ctx(dr: u8, participating: &[String]) -> Context<'_> {
+        Context { region: region("EU868").unwrap(), data_rate: Some(dr), participating, now_ms: NOW, settings: Settings::default() }
+    }
+
+    fn check(reads: Vec<(&str, LinkRead)>) -> Check {
+        let mut c = Check::new(reads.iter().map(|(id, _)| (*id).to_owned()).collect(), false, || 0.5);
+        for (id, r) in reads {
+            c.record(id.to_owned(), r);
+        }
+        c
+    }
+
+    #[test]
+    fn settings_read_as_typed_and_refuse_with_the_control_named() {
+        let t = |h: &str, m: &str, p: &str| SettingsTexts { silent_after_hours: h.into(), margin_db: m.into(), target_percent: p.into() }.parse();
+        assert_eq!(t("24", "0", "95").unwrap(), Settings::default());
+        assert_eq!(t("48", "\u{2212}2.5", "80").unwrap().margin_db, -2.5);
+        assert_eq!(t("48", "+6", "80").unwrap().margin_db, 6.0);
+        assert_eq!(t("48", "-0.25", "80").unwrap().margin_db, -0.25);
+        assert_eq!(t("48", "30", "80").unwrap().margin_db, 30.0);
+        assert_eq!(t("48", " 12.5 ", "80").unwrap().margin_db, 12.5);
+        for (texts, field) in [
+            (("0", "0", "95"), Field::SilentAfterHours),
+            (("24", "1,5", "95"), Field::ReachMarginDb),
+            (("24", "31", "95"), Field::ReachMarginDb),
+            (("24", "-", "95"), Field::ReachMarginDb),
+            (("24", "1.", "95"), Field::ReachMarginDb),
+            (("24", ".5", "95"), Field::ReachMarginDb),
+            (("24", "1.2345", "95"), Field::ReachMarginDb),
+            (("24", "--1", "95"), Field::ReachMarginDb),
+            (("24", "1e1", "95"), Field::ReachMarginDb),
+            (("24", "99999999999", "95"), Field::ReachMarginDb),
+            (("24", "0", "101"), Field::ReachTargetPercent),
+            (("24", "0", ""), Field::ReachTargetPercent),
+        ] {
+            match t(texts.0, texts.1, texts.2) {
+                Err(ConsoleError::InvalidInput { field: f, .. }) => assert_eq!(f, field, "{texts:?}"),
+                other => panic!("{texts:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_sample_is_taken_only_above_a_thousand_devices_and_holds_a_thousand_distinct_ones() {
+        let ids = |n: usize| (0..n).map(|i| format!("d{i}")).collect::<Vec<_>>();
+        let small = Check::new(ids(1000), true, || 0.3);
+        assert!(!small.sampled && small.chosen.len() == 1000);
+        let mut x = 0.1_f64;
+        let big = Check::new(ids(10_000), true, move || {
+            x = (x * 9301.0 + 0.49297).fract();
+            x
+        });
+        assert!(big.sampled && big.chosen.len() == SAMPLE_SIZE && big.total_devices == 10_000);
+        let distinct: std::collections::HashSet<_> = big.chosen.iter().collect();
+        assert_eq!(distinct.len(), SAMPLE_SIZE);
+        assert!(!Check::new(ids(10_000), false, || 0.3).sampled);
+    }
+
+    #[test]
+    fn each_case_gets_its_verdict_and_the_counts_follow() {
+        let gw = vec!["00000000000000AA".to_owned()];
+        // EU868 DR3 is SF9/125 kHz: needs −12.5 dB.
+        let c = check(vec![
+            ("fine", link(0.0, 5, 1, "00000000000000AA")),              // margin 12.5
+            ("weak", link(-15.0, 5, 1, "00000000000000AA")),            // margin −2.5
+            ("silent", link(5.0, 5, 30, "00000000000000AA")),           // silent, margin 17.5
+            ("elsewhere", link(5.0, 5, 1, "00000000000000BB")),         // not covered
+            ("never", LinkRead::Link(DeviceLink { statistics: false, last_uplink: None, uplink_data_rate: None, gateways: vec![] })),
+            ("failed", LinkRead::Failed { code: "AccessDeniedException".into() }),
+        ]);
+        let cx = ctx(3, &gw);
+        let verdict = |id: &str| assess(c.read(id).unwrap(), &cx).verdict;
+        assert_eq!(verdict("fine"), Verdict::Reached);
+        assert_eq!(verdict("weak"), Verdict::NotReached);
+        assert_eq!(verdict("silent"), Verdict::NotReached);
+        assert_eq!(verdict("elsewhere"), Verdict::NotReached);
+        assert_eq!(verdict("never"), Verdict::Unknown);
+        assert_eq!(verdict("failed"), Verdict::Unknown);
+        assert_eq!(assess(c.read("weak").unwrap(), &cx).margin_db, Some(-2.5));
+        let s = summarise(&c, &cx);
+        assert_eq!(s.counts, Counts { devices: 6, checked: 6, silent: 1, reached: 3, not_covered: 1, unknown: 2 });
+        // The fit table's figure for the chosen rate is the same count.
+        assert_eq!(c.reach(cx.region, &cx.settings).iter().find(|r| r.data_rate == 3).unwrap().reached, s.counts.reached);
+        assert_eq!(s.findings[0].kind, FindingKind::Unknown, "worst first: {:?}", s.findings);
+        assert!(s.findings.windows(2).all(|w| w[0].count >= w[1].count));
+        let not_reached = s.findings.iter().find(|f| f.kind == FindingKind::NotReached).unwrap();
+        assert!(not_reached.sentence.contains("DR2 reaches 100 %"), "{}", not_reached.sentence);
+        // A lower threshold reaches the weak one too.
+        let lenient = Context { settings: Settings { margin_db: -3.0, ..Settings::default() }, ..cx };
+        assert_eq!(summarise(&c, &lenient).counts.reached, 4);
+        // Without participating gateways, coverage is unknown, never "not covered".
+        assert_eq!(summarise(&c, &ctx(3, &[])).counts.not_covered, 0);
+        assert!(c.complete());
+        // The filter lists exactly what the counts count.
+        let admitted = |f: DeviceFilter| ["fine", "weak", "silent", "elsewhere", "never", "failed"].iter().filter(|id| f.admits(Some(&assess(c.read(id).unwrap(), &cx)))).count();
+        assert_eq!((admitted(DeviceFilter::Silent), admitted(DeviceFilter::NotCovered), admitted(DeviceFilter::Unknown)), (1, 1, 2));
+        assert_eq!(admitted(DeviceFilter::All), 6);
+        assert!(!DeviceFilter::Reached.admits(None) && DeviceFilter::All.admits(None));
+        assert_eq!(DeviceFilter::parse("not-covered"), DeviceFilter::NotCovered);
+    }
+
+    #[test]
+    fn the_report_has_every_checked_device_and_no_secret_shaped_member() {
+        let c = check(vec![("a", link(0.0, 5, 1, "00000000000000AA")), ("b", LinkRead::Failed { code: "ThrottlingException".into() })]);
+        let devices = vec![
+            WirelessDevice { id: Some("a".into()), name: Some("=cmd|' /C calc'!A0".into()), ..Default::default() },
+            WirelessDevice { id: Some("b".into()), ..Default::default() },
+            WirelessDevice { id: Some("not-checked".into()), ..Default::default() },
+        ];
+        let cx = ctx(3, &[]);
+        let rows = report_rows(&devices, &c, &cx);
+        assert_eq!(rows.len(), 2);
+        let s = summarise(&c, &cx);
+        let text = report_json(&ReportTask { id: "t".into(), ..Default::default() }, None, &cx, &s, &rows, NOW);
+        let json: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json["summary"]["counts"]["checked"], 2);
+        assert_eq!(json["devices"][0]["marginDb"], 12.5);
+        assert_eq!(json["devices"][1]["verdict"], "unknown");
+        assert_eq!(json["devices"][0]["bestGateway"]["gatewayEui"], "00000000000000AA");
+        assert_eq!(json["devices"][0]["gatewaysHeard"], 1);
+        assert_eq!(link_words(c.read("a").unwrap(), NOW), "heard 1 h ago · DR5 up · best 00000000000000AA at 0.0 dB SNR, -110 dBm · 1 gateway");
+        assert_eq!(link_words(c.read("a").unwrap(), NOW + 72 * HOUR), "heard 3 d ago · DR5 up · best 00000000000000AA at 0.0 dB SNR, -110 dBm · 1 gateway");
+        assert_eq!(link_words(c.read("b").unwrap(), NOW), "");
+        let at = |key: &str| text.find(&format!("\"{key}\":")).unwrap();
+        assert!(at("task") < at("plan") && at("plan") < at("summary") && at("summary") < at("devices"), "the summary before the devices");
+        let csv = crate::preflight::report::to_csv(&rows);
+        assert!(csv.contains("\"'=cmd|' /C calc'!A0\"") || csv.contains("'=cmd|' /C calc'!A0"), "{csv}");
+    }
+
+    proptest! {
+        #[test]
+        fn the_margin_reads_as_the_standard_parser_does(whole in 0u32..40, fraction in proptest::option::of("[0-9]{1,3}"), negative in any::<bool>()) {
+            let text = format!("{}{whole}{}", if negative { "-" } else { "" }, fraction.as_ref().map(|f| format!(".{f}")).unwrap_or_default());
+            let want: f64 = text.parse().unwrap();
+            match parse_margin(&text) {
+                Ok(v) => prop_assert!((v - want).abs() < 1e-9, "{text}: {v}"),
+                Err(_) => prop_assert!(want.abs() > MARGIN_BOUND_DB, "{text} refused"),
+            }
+        }
+
+        #[test]
+        fn any_text_is_a_margin_or_a_sentence(text in "\\PC{0,12}") {
+            let _ = parse_margin(&text);
+        }
+
+        #[test]
+        fn counts_add_up_for_any_links_and_settings(
+            links in proptest::collection::vec((-25.0f64..15.0, 0u8..8, 0i64..400, any::<bool>(), any::<bool>()), 0..60),
+            margin in -30.0f64..30.0, hours in 1u32..200, dr in 0u8..9,
+        ) {
+            let gw = vec!["00000000000000AA".to_owned()];
+            let reads: Vec<(String, LinkRead)> = links.iter().enumerate().map(|(i, (snr, up, ago, failed, heard))| {
+                let read = if *failed { LinkRead::Failed { code: "X".into() } } else { link(*snr, *up, *ago, if *heard { "00000000000000AA" } else { "00000000000000BB" }) };
+                (format!("d{i}"), read)
+            }).collect();
+            let mut c = Check::new(reads.iter().map(|(id, _)| id.clone()).collect(), false, || 0.5);
+            for (id, r) in reads { c.record(id, r); }
+            let cx = Context { region: region("EU868").unwrap(), data_rate: Some(dr), participating: &gw, now_ms: NOW, settings: Settings { margin_db: margin, silent_after_hours: hours, target_percent: 95 } };
+            let s = summarise(&c, &cx);
+            prop_assert_eq!(s.counts.checked, links.len());
+            prop_assert!(s.counts.reached + s.counts.unknown <= s.counts.checked);
+            prop_assert!(s.counts.silent <= s.counts.checked && s.counts.not_covered <= s.counts.checked);
+            let reach = c.reach(cx.region, &cx.settings);
+            let at = reach.iter().find(|r| r.data_rate == dr).map_or(0, |r| r.reached);
+            prop_assert_eq!(at, s.counts.reached);
+            prop_assert!(s.findings.windows(2).all(|w| w[0].count >= w[1].count));
+        }
+    }
+}

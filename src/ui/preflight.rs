@@ -1,0 +1,156 @@
+//! The pre-flight check's state, shared through context by the views that show it: the devices
+//! view (the *Check the devices* control, each row's margin and silence, the filter), the
+//! planner (the fit table's reach column, the proposal under the reach target) and the check's
+//! own panel (`preflight_panel`, a part of its own, loaded at the first check). Every rule is the
+//! core's (`fuota_core::preflight`); this holds the signals and asks it.
+
+use fuota_core::preflight::check::{assess, Assessment, Check, Context, Settings, SettingsTexts};
+use fuota_core::preflight::reach::ReachCount;
+use fuota_core::radio::lorawan;
+use fuota_core::{Connection, ConsoleError, FuotaTask};
+use leptos::prelude::*;
+use web_sys::AbortController;
+
+use super::campaign::CampaignState;
+use super::fields::CalcFields;
+use super::session::FetchState;
+
+#[derive(Clone, Copy)]
+pub struct Preflight {
+    /// None until a check is started.
+    pub check: RwSignal<Option<Check>>,
+    /// Devices read so far (the progress line follows every read; `check` is told in batches).
+    pub done: RwSignal<usize>,
+    pub running: RwSignal<bool>,
+    pub silent_after_hours: RwSignal<String>,
+    pub margin_db: RwSignal<String>,
+    pub target_percent: RwSignal<String>,
+    /// Above 1,000 devices: read a random 1,000 (`preflight-sample` = `sample`).
+    pub sample: RwSignal<bool>,
+    /// The EUIs of the multicast groups' participating gateways; empty when a group names none
+    /// (the service then picks) or they could not be read.
+    pub participating: RwSignal<Vec<String>>,
+    /// Why coverage is not judged, when it is not.
+    pub gateways_note: RwSignal<Option<String>>,
+    /// The service's time the verdicts are judged at (the time as an input of the rules).
+    pub now_ms: RwSignal<i64>,
+    /// Asked for with each *Check the devices*; the panel starts a check when it changes.
+    pub requested: RwSignal<u32>,
+    /// A check's workers stop when this moves on (a new check, *Stop*, the view gone).
+    pub generation: StoredValue<u32>,
+    pub controller: StoredValue<Option<AbortController>, LocalStorage>,
+    pub settings: Memo<Result<Settings, ConsoleError>>,
+    /// The planner's data rate, when it is a whole number.
+    pub data_rate: Memo<Option<u8>>,
+    /// Reached and known per downlink data rate, once every chosen device is read.
+    pub reach: Memo<Option<Vec<ReachCount>>>,
+    // What the check reads through and of.
+    pub campaign: CampaignState,
+    pub connection: Signal<Option<Connection>>,
+    pub fetch: FetchState,
+    pub calc: CalcFields,
+    pub task: Signal<Option<FuotaTask>>,
+}
+
+impl Preflight {
+    pub fn new(campaign: CampaignState, connection: Signal<Option<Connection>>, fetch: FetchState, calc: CalcFields, task: Signal<Option<FuotaTask>>) -> Self {
+        let defaults = SettingsTexts::default();
+        let silent_after_hours = RwSignal::new(defaults.silent_after_hours);
+        let margin_db = RwSignal::new(defaults.margin_db);
+        let target_percent = RwSignal::new(defaults.target_percent);
+        let settings = Memo::new(move |_| {
+            SettingsTexts { silent_after_hours: silent_after_hours.get(), margin_db: margin_db.get(), target_percent: target_percent.get() }.parse()
+        });
+        let data_rate = Memo::new(move |_| calc.data_rate.with(|d| d.trim().parse::<u8>().ok()));
+        let check = RwSignal::new(None::<Check>);
+        let reach = Memo::new(move |_| {
+            let settings = settings.get().ok()?;
+            let region = calc.rf_region.with(|r| lorawan::region(r))?;
+            check.with(|c| c.as_ref().filter(|c| c.complete()).map(|c| c.reach(region, &settings)))
+        });
+        let preflight = Self {
+            check,
+            done: RwSignal::new(0),
+            running: RwSignal::new(false),
+            silent_after_hours,
+            margin_db,
+            target_percent,
+            sample: RwSignal::new(true),
+            participating: RwSignal::new(Vec::new()),
+            gateways_note: RwSignal::new(None),
+            now_ms: RwSignal::new(0),
+            requested: RwSignal::new(0),
+            generation: StoredValue::new(0),
+            controller: StoredValue::new_local(None),
+            settings,
+            data_rate,
+            reach,
+            campaign,
+            connection,
+            fetch,
+            calc,
+            task,
+        };
+        // Another task: the check was of the previous one's devices. It stops, and its panel goes
+        // until the user checks again.
+        Effect::new(move |previous: Option<Option<String>>| {
+            let now = campaign.task_id.get();
+            if previous.is_some_and(|p| p != now) {
+                preflight.reset();
+            }
+            now
+        });
+        preflight
+    }
+
+    fn reset(&self) {
+        self.stop();
+        self.check.set(None);
+        self.done.set(0);
+        self.participating.set(Vec::new());
+        self.gateways_note.set(None);
+        self.requested.set(0);
+    }
+
+    /// Runs `f` with what a verdict is judged against (reactive); None while a setting is refused
+    /// or the region is unknown to the console.
+    pub fn with_context<R>(&self, f: impl FnOnce(&Context) -> R) -> Option<R> {
+        let settings = self.settings.get().ok()?;
+        let region = self.calc.rf_region.with(|r| lorawan::region(r))?;
+        let now_ms = self.now_ms.get();
+        let data_rate = self.data_rate.get();
+        self.participating.with(|participating| Some(f(&Context { region, data_rate, participating, now_ms, settings })))
+    }
+
+    /// One device's outcome, once it is read.
+    pub fn assessment(&self, id: &str) -> Option<Assessment> {
+        self.with_context(|ctx| self.check.with(|c| c.as_ref().and_then(|c| c.read(id)).map(|read| assess(read, ctx)))).flatten()
+    }
+
+    /// Asks for a check (the panel, once loaded, runs it).
+    pub fn request(&self) {
+        self.requested.update(|n| *n += 1);
+    }
+
+    /// Stops the check in flight: what was read stays.
+    pub fn stop(&self) {
+        self.generation.update_value(|g| *g += 1);
+        self.controller.try_with_value(|c| c.as_ref().map(AbortController::abort));
+        self.running.set(false);
+        self.check.notify();
+    }
+}
+
+/// The devices view's control that starts (or repeats) the check; the panel appears under it.
+pub fn check_control(preflight: Preflight) -> impl IntoView {
+    view! {
+        <button type="button" class="secondary" data-action="check-reach"
+            disabled=move || preflight.running.get() || !preflight.campaign.devices_complete.get()
+            on:click=move |_| preflight.request()>
+            {move || if preflight.check.with(Option::is_some) { "Check the devices again" } else { "Check the devices" }}
+        </button>
+        <Show when=move || { preflight.requested.get() > 0 }>
+            {super::part_view::part_view(super::preflight_panel::preflight_panel(preflight))}
+        </Show>
+    }
+}

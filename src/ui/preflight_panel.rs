@@ -1,0 +1,260 @@
+//! The pre-flight check's panel, a part of its own (`preflight`), loaded at the first *Check the
+//! devices*: it reads the multicast groups' participating gateways (GetWirelessGateway: each
+//! one's EUI), then every chosen device's GetWirelessDeviceStatistics, at most 4 in flight and
+//! fewer while the service throttles (the one fan-out helper); it shows the what-if controls, the
+//! progress, the counts and the findings worst first, and saves the report as CSV or JSON.
+
+use std::collections::VecDeque;
+
+use fuota_core::preflight::check::{report_json, report_rows, summarise, Check, LinkRead, ReportTask, SAMPLE_SIZE};
+use fuota_core::preflight::links::{gateway_eui, DeviceLink};
+use fuota_core::preflight::report::to_csv;
+use fuota_core::radio::fragments::FragmentInputs;
+use fuota_core::wire::error::Field;
+use fuota_core::wire::retry::{Progress, RetryReason};
+use fuota_core::{ConsoleError, Request};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web_sys::AbortController;
+
+use super::controls::{number_control, Described, Refusal};
+use super::part_view::PartView;
+use super::preflight::Preflight;
+use crate::browser::fan_out::{self, Step};
+use crate::browser::{download, request};
+
+/// Reads at once, as the other fan-outs of the console (the service's own limits are per
+/// account; 4 keeps a browser tab polite and was measured fast enough: see the README).
+const IN_FLIGHT: usize = 4;
+
+/// The counts and findings are redrawn after this many reads (and at the end), not after each:
+/// a redraw sums every read so far.
+const REDRAW_EVERY: usize = 25;
+
+crate::on_demand! {
+    pub fn preflight_panel / preflight_panel_part [preflight, "pre-flight check"] (p: Preflight) -> PartView {
+        Box::new(move || panel_view(p))
+    }
+}
+
+/// Starts a check of the task's devices as they are now (all, or a sample).
+fn start(p: Preflight) {
+    let Some(connection) = p.connection.get_untracked() else { return };
+    p.stop();
+    let generation = p.generation.get_value();
+    let Ok(controller) = AbortController::new() else { return };
+    p.controller.set_value(Some(controller.clone()));
+    let ids: Vec<String> = p.campaign.roster.with_untracked(|r| r.devices().iter().filter_map(|d| d.id.clone()).collect());
+    let check = Check::new(ids, p.sample.get_untracked(), js_sys::Math::random);
+    let chosen: VecDeque<String> = check.chosen.iter().cloned().collect();
+    let total = chosen.len();
+    p.now_ms.set(p.fetch.now_ms(p.connection));
+    p.check.set(Some(check));
+    p.done.set(0);
+    p.running.set(total > 0);
+    // The groups' participating gateways, when every group names some: a group that names none
+    // lets the service pick, so coverage cannot be judged for its devices.
+    let lists: Vec<Vec<String>> = p.campaign.groups.with_untracked(|g| g.iter().map(|g| g.group.as_ref().map(|g| g.gateways.clone()).unwrap_or_default()).collect());
+    let named = !lists.is_empty() && lists.iter().all(|l| !l.is_empty());
+    let mut gateway_ids: Vec<String> = Vec::new();
+    for id in lists.into_iter().flatten() {
+        if !gateway_ids.contains(&id) {
+            gateway_ids.push(id);
+        }
+    }
+    p.participating.set(Vec::new());
+    p.gateways_note.set((!named).then(|| "Coverage is not judged: the task's multicast group names no participating gateways, so the service sends through those that heard each device last.".to_owned()));
+    spawn_local(async move {
+        if named {
+            let mut euis = Vec::new();
+            for id in &gateway_ids {
+                let read = match Request::get_wireless_gateway(id) {
+                    Ok(r) => request::send(&connection, &r, &controller, p.fetch.options(&connection), &|x| p.fetch.hear(x)).await,
+                    Err(e) => Err(e),
+                };
+                match read.and_then(|a| a.parse(gateway_eui)) {
+                    Ok(a) => euis.extend(a.value),
+                    Err(ConsoleError::Cancelled) => return,
+                    Err(e) => {
+                        let _ = p.gateways_note.try_set(Some(format!("Coverage is not judged: gateway {id:.64} could not be read. {}", e.sentence())));
+                        euis.clear();
+                        break;
+                    }
+                }
+            }
+            if p.participating.try_set(euis).is_some() || p.generation.try_get_value() != Some(generation) {
+                return;
+            }
+        }
+        fan_out::spawn(chosen, IN_FLIGHT, move |id| {
+            let (connection, controller) = (connection.clone(), controller.clone());
+            Box::pin(async move {
+                if p.generation.try_get_value() != Some(generation) {
+                    return Step::Stop;
+                }
+                let throttled = std::cell::Cell::new(false);
+                let heard = |x: Progress| {
+                    if matches!(x, Progress::Retrying { reason: RetryReason::Throttled, .. }) {
+                        throttled.set(true);
+                    }
+                    p.fetch.hear(x);
+                };
+                let read = match Request::get_wireless_device_statistics(&id) {
+                    Ok(r) => request::send(&connection, &r, &controller, p.fetch.options(&connection), &heard).await,
+                    Err(e) => Err(e),
+                };
+                let read = match read.and_then(|a| a.parse(DeviceLink::from_statistics)) {
+                    Ok(a) => LinkRead::Link(a.value),
+                    // Stopped: the device stays unread, and nothing more starts.
+                    Err(ConsoleError::Cancelled) => return Step::Stop,
+                    Err(e) => LinkRead::Failed { code: e.code().to_owned() },
+                };
+                if p.generation.try_get_value() != Some(generation) {
+                    return Step::Stop;
+                }
+                p.check.update_untracked(|c| {
+                    if let Some(c) = c {
+                        c.record(id, read);
+                    }
+                });
+                let done = p.done.get_untracked() + 1;
+                p.done.set(done);
+                if done == total {
+                    p.running.set(false);
+                }
+                if done % REDRAW_EVERY == 0 || done == total {
+                    p.now_ms.set(p.fetch.now_ms(p.connection));
+                    p.check.notify();
+                }
+                Step::Done { throttled: throttled.get() }
+            })
+        });
+    });
+}
+
+/// A signed decimal text control (the margin may be negative): the full keyboard on phones.
+fn decimal_control(name: &'static str, label: &'static str, value: RwSignal<String>, hint: &'static str, refusal: Refusal, field: Field) -> impl IntoView {
+    let d = Described::new(name, refusal, field);
+    let described = d.described_by(Signal::stored(true));
+    let Described { id, hint_id, problem_id, problem } = d;
+    view! {
+        <div class="control" class:invalid=move || problem.with(Option::is_some)>
+            <label class="label" for=id.clone()>{label}</label>
+            <input type="text" name=name id=id autocomplete="off"
+                aria-invalid=move || problem.with(Option::is_some).then_some("true") aria-describedby=described
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+            <span class="task-value" id=hint_id>{hint}</span>
+            {move || problem.get().map(|p| view! { <span class="problem" id=problem_id.clone() data-input-error=name>{p}</span> })}
+        </div>
+    }
+}
+
+/// A file name from the task's id: the characters a file system takes everywhere.
+fn file_name(task_id: &str, extension: &str) -> String {
+    let safe: String = task_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).take(64).collect();
+    format!("preflight-{safe}.{extension}")
+}
+
+fn panel_view(p: Preflight) -> AnyView {
+    let refusal: Refusal = Memo::new(move |_| p.settings.with(|s| s.as_ref().err().and_then(ConsoleError::refusal))).into();
+    // Each click of *Check the devices* (the first one loaded this part) starts a check.
+    Effect::new(move |_| {
+        p.requested.track();
+        start(p);
+    });
+    on_cleanup(move || p.stop());
+    let summary = Memo::new(move |_| p.with_context(|ctx| p.check.with(|c| c.as_ref().map(|c| summarise(c, ctx)))).flatten());
+    let chosen = move || p.check.with(|c| c.as_ref().map_or(0, |c| c.chosen.len()));
+    let complete = move || p.check.with(|c| c.as_ref().is_some_and(Check::complete));
+    let export_error = RwSignal::new(None::<String>);
+    let export = move |json: bool| {
+        let made = p.with_context(|ctx| {
+            let summary = summary.get_untracked()?;
+            let rows = p.campaign.roster.with_untracked(|r| p.check.with_untracked(|c| c.as_ref().map(|c| report_rows(r.devices(), c, ctx))))?;
+            let task = p.task.with_untracked(|t| {
+                t.as_ref().map(|t| ReportTask {
+                    id: t.id.clone().unwrap_or_default(),
+                    name: t.name.clone(),
+                    status: t.status.as_ref().map(|s| s.as_str().to_owned()),
+                    rf_region: ctx.region.name.to_owned(),
+                })
+            })?;
+            let name = file_name(&task.id, if json { "json" } else { "csv" });
+            let text = if json {
+                let plan = p.calc.texts().parse().and_then(FragmentInputs::plan).ok();
+                report_json(&task, plan.as_ref(), ctx, &summary, &rows, p.fetch.now_ms(p.connection))
+            } else {
+                to_csv(&rows)
+            };
+            Some((name, text))
+        });
+        let saved = match made.flatten() {
+            // RFC 4180's registered type, and JSON's.
+            Some((name, text)) => download::save(&name, if json { "application/json" } else { "text/csv" }, &text).err(),
+            None => Some("Nothing to save yet: correct the settings above, or wait for the check."),
+        };
+        export_error.set(saved.map(str::to_owned));
+    };
+    let sample_control = move || {
+        let total = p.campaign.roster.with(|r| r.devices().len());
+        (total > SAMPLE_SIZE).then(|| view! {
+            <div class="control">
+                <label class="label" for="fc-preflight-sample">"Devices to check"</label>
+                <select name="preflight-sample" id="fc-preflight-sample" prop:value=move || if p.sample.get() { "sample" } else { "all" }
+                    on:change=move |ev| p.sample.set(event_target_value(&ev) != "all")>
+                    <option value="sample">{format!("A random {SAMPLE_SIZE} (shares shown with their 95 % interval)")}</option>
+                    <option value="all">{format!("All {total} (one read each)")}</option>
+                </select>
+            </div>
+        })
+    };
+    view! {
+        <section class="preflight" data-preflight="" aria-labelledby="preflight-title"
+            data-preflight-complete=move || complete().to_string()>
+            <h3 id="preflight-title">"Pre-flight: will the session reach these devices?"</h3>
+            <div class="inputs">
+                {number_control("silent-after-hours", "Silent after (hours)", p.silent_after_hours, Signal::derive(|| None), refusal, Field::SilentAfterHours)}
+                {decimal_control("reach-margin-db", "Margin needed (dB)", p.margin_db,
+                    "0 dB: the downlink's budget taken as the uplink's. Conservative: gateways usually send with more power than devices (27 against 14 dBm in EU868).",
+                    refusal, Field::ReachMarginDb)}
+                {number_control("reach-target-percent", "Reach target (%)", p.target_percent, Signal::derive(|| Some("the proposal uses only data rates that reach this share".to_owned())), refusal, Field::ReachTargetPercent)}
+                {sample_control}
+            </div>
+            // Said to a screen reader once, when the check ends or stops: not at each of 1,000 reads.
+            <p class="visually-hidden" role="status">
+                {move || (!p.running.get()).then(|| summary.with(|s| s.as_ref().map(|s| format!("Pre-flight check: {}", s.headline)))).flatten()}
+            </p>
+            <p class="progress" data-preflight-progress="">
+                {move || {
+                    let (done, of) = (p.done.get(), chosen());
+                    if p.running.get() { format!("Checking… {done} of {of}") } else { format!("Checked {done} of {of}") }
+                }}
+            </p>
+            <Show when=move || p.running.get()>
+                <button type="button" class="secondary" data-action="stop-preflight" on:click=move |_| p.stop()>"Stop"</button>
+            </Show>
+            {move || p.gateways_note.get().map(|n| view! { <p class="notice" data-gateways-note="">{n}</p> })}
+            {move || summary.get().map(|s| view! {
+                <ul class="counts">
+                    {s.counts.named().into_iter().map(|(name, n)| view! {
+                        <li data-preflight-count=name data-value=n.to_string()>{name.replace('-', " ")} " " <strong>{n.to_string()}</strong></li>
+                    }).collect_view()}
+                </ul>
+                <div data-preflight-summary="">
+                    <p>{s.headline}</p>
+                    <ol class="findings">
+                        {s.findings.into_iter().map(|f| view! {
+                            <li data-finding=f.kind.as_str() data-value=f.count.to_string()>{f.sentence}</li>
+                        }).collect_view()}
+                    </ol>
+                </div>
+            })}
+            <div class="exports">
+                <button type="button" class="secondary" data-action="export-csv" disabled=move || summary.with(Option::is_none) on:click=move |_| export(false)>"Report as CSV"</button>
+                <button type="button" class="secondary" data-action="export-json" disabled=move || summary.with(Option::is_none) on:click=move |_| export(true)>"Report as JSON"</button>
+            </div>
+            {move || export_error.get().map(|e| view! { <p class="error" role="alert" data-export-error="">{e}</p> })}
+        </section>
+    }
+    .into_any()
+}
