@@ -51,8 +51,8 @@ fn preflight_cell(preflight: Option<Preflight>, id: Option<String>) -> impl Into
                     let margin = a.margin_db.map(|m| format!("{m:.1} dB")).unwrap_or_else(|| "margin unknown".to_owned());
                     view! {
                         <span class=format!("verdict-{}", a.verdict.as_str())>{margin}</span>
-                        {(a.silent == Some(true)).then_some(view! { <span class="badge tone-failed">"silent"</span> })}
-                        {(a.covered == Some(false)).then_some(view! { <span class="badge tone-failed">"not covered"</span> })}
+                        {(a.silent == Some(true)).then_some(view! { " " <span class="badge tone-failed">"silent"</span> })}
+                        {(a.covered == Some(false)).then_some(view! { " " <span class="badge tone-failed">"not covered"</span> })}
                         <span class="why">{a.reason}</span>
                         <span class="why" data-link="">{preflight.check.with(|c| c.as_ref().and_then(|c| c.read(&id)).map(|r| link_words(r, preflight.now_ms.get())))}</span>
                     }

@@ -32,6 +32,8 @@ pub struct Preflight {
     pub participating: RwSignal<Vec<String>>,
     /// Why coverage is not judged, when it is not.
     pub gateways_note: RwSignal<Option<String>>,
+    /// What stopped the check, when every further read would have failed the same way.
+    pub error: RwSignal<Option<ConsoleError>>,
     /// The service's time the verdicts are judged at (the time as an input of the rules).
     pub now_ms: RwSignal<i64>,
     /// Asked for with each *Check the devices*; the panel starts a check when it changes.
@@ -78,6 +80,7 @@ impl Preflight {
             sample: RwSignal::new(true),
             participating: RwSignal::new(Vec::new()),
             gateways_note: RwSignal::new(None),
+            error: RwSignal::new(None),
             now_ms: RwSignal::new(0),
             requested: RwSignal::new(0),
             generation: StoredValue::new(0),
@@ -109,6 +112,7 @@ impl Preflight {
         self.done.set(0);
         self.participating.set(Vec::new());
         self.gateways_note.set(None);
+        self.error.set(None);
         self.requested.set(0);
     }
 

@@ -50,6 +50,7 @@ fn start(p: Preflight) {
     let total = chosen.len();
     p.now_ms.set(p.fetch.now_ms(p.connection));
     p.check.set(Some(check));
+    p.error.set(None);
     p.done.set(0);
     p.running.set(total > 0);
     // The groups' participating gateways, when every group names some: a group that names none
@@ -107,6 +108,15 @@ fn start(p: Preflight) {
                     Ok(a) => LinkRead::Link(a.value),
                     // Stopped: the device stays unread, and nothing more starts.
                     Err(ConsoleError::Cancelled) => return Step::Stop,
+                    // Every other read would fail the same way (the credentials, the host): the
+                    // check stops here, says why, and keeps what was read.
+                    Err(e) if e.fails_every_request() => {
+                        if p.generation.try_get_value() == Some(generation) {
+                            p.stop();
+                            p.error.set(Some(e));
+                        }
+                        return Step::Stop;
+                    }
                     Err(e) => LinkRead::Failed { code: e.code().to_owned() },
                 };
                 if p.generation.try_get_value() != Some(generation) {
@@ -234,6 +244,7 @@ fn panel_view(p: Preflight) -> AnyView {
                 <button type="button" class="secondary" data-action="stop-preflight" on:click=move |_| p.stop()>"Stop"</button>
             </Show>
             {move || p.gateways_note.get().map(|n| view! { <p class="notice" data-gateways-note="">{n}</p> })}
+            {move || p.error.get().map(|e| view! { <super::error_view::ErrorView error=e /> })}
             {move || summary.get().map(|s| view! {
                 <ul class="counts">
                     {s.counts.named().into_iter().map(|(name, n)| view! {

@@ -813,6 +813,27 @@ test('Stop: reading all 10,000 stops where it is; what was read is kept and the 
   await page.close();
 });
 
+test('Forget credentials during a check: it stops at the first read that cannot be signed, says why, and sends nothing more', async () => {
+  const { page, cap, problems } = await open();
+  await fetchTask(page, 'demo-10k');
+  await page.click('[data-action=check-reach]');
+  await page.waitForSelector('[data-preflight] [name=preflight-sample]', { timeout: 30_000 });
+  await page.waitForFunction(() => /(\d+)\s*of/.test(document.querySelector('[data-preflight-progress]')?.textContent ?? '')
+    && Number(/(\d+)\s*of/.exec(document.querySelector('[data-preflight-progress]').textContent)[1]) >= 20, null, { timeout: 60_000 });
+  await page.click('[name=forget-credentials]');
+  await page.waitForSelector('[data-preflight] [data-error-code=CredentialsForgotten]', { timeout: 30_000 });
+  const after = cap.statsRequests;
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(cap.statsRequests, after, 'nothing is sent after the credentials are forgotten');
+  assert.equal(await page.getAttribute('[data-preflight]', 'data-preflight-complete'), 'false');
+  const checked = await countValue(page, 'checked');
+  assert.ok(checked >= 20 && checked < 1000, `what was read is kept, nothing more is counted (${checked})`);
+  assert.equal(await countValue(page, 'unknown') < checked, true, 'the unsigned reads are not counted as failed devices');
+  assert.deepEqual(cap.writes, []);
+  assert.deepEqual(problems.filter((p) => !p.includes('net::ERR_ABORTED')), []);
+  await page.close();
+});
+
 test('failed reads: a task whose devices the account does not have is all unknown, nothing reached, no proposal', async () => {
   // fault-devices-throttle-once: 600 devices in the task's list (its second page throttled once),
   // none of them a device of the account, so GetWirelessDeviceStatistics answers 404 for each.

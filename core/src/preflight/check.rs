@@ -309,6 +309,9 @@ impl DeviceFilter {
 /// AABBCCDDEEFF0011 at −3.5 dB SNR, −110 dBm · 2 gateways" (the age by the service's `now_ms`).
 pub fn link_words(read: &LinkRead, now_ms: i64) -> String {
     let LinkRead::Link(link) = read else { return String::new() };
+    if !link.statistics {
+        return String::new();
+    }
     let mut words = Vec::new();
     if let Some(at) = link.last_uplink {
         let minutes = now_ms.saturating_sub(at.epoch_millis()).max(0) / 60_000;

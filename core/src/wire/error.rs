@@ -268,6 +268,36 @@ impl ConsoleError {
         ConsoleError::InvalidInput { field, reason: reason.to_owned() }
     }
 
+    /// Will every other request through the same connection fail the same way? Then a fan-out
+    /// of reads stops at the first one instead of sending hundreds that cannot succeed: the
+    /// credentials (expired, forgotten, refused by the service, lacking the IAM action), the
+    /// destination (unreachable, blocked, redirecting, unconfirmed, a lying clock) or the page.
+    /// A resource's own error (not found, throttled, a bad answer) is that item's alone.
+    pub fn fails_every_request(&self) -> bool {
+        match self {
+            ConsoleError::Service(e) => matches!(
+                e.code,
+                ErrorCode::Known(
+                    KnownCode::AccessDeniedException
+                        | KnownCode::UnrecognizedClientException
+                        | KnownCode::InvalidSignatureException
+                        | KnownCode::ExpiredTokenException
+                        | KnownCode::IncompleteSignatureException
+                        | KnownCode::MissingAuthenticationTokenException
+                )
+            ),
+            ConsoleError::OutcomeUnknown { cause, .. } => cause.fails_every_request(),
+            ConsoleError::InvalidInput { .. }
+            | ConsoleError::Timeout { .. }
+            | ConsoleError::Cancelled
+            | ConsoleError::UnexpectedResponse { .. }
+            | ConsoleError::Parse { .. }
+            | ConsoleError::PageLoop { .. }
+            | ConsoleError::ListTooLong { .. } => false,
+            _ => true,
+        }
+    }
+
     /// The code shown in `data-error-code`: the AWS code, or the console's own.
     pub fn code(&self) -> &str {
         match self {
@@ -567,6 +597,21 @@ impl std::error::Error for ConsoleError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fan_out_stops_on_what_every_request_would_meet_and_not_on_one_items_error() {
+        let service = |code: KnownCode| ConsoleError::Service(ServiceError::for_test(Operation::GetWirelessDeviceStatistics, ErrorCode::Known(code), 400));
+        for code in [KnownCode::AccessDeniedException, KnownCode::ExpiredTokenException, KnownCode::InvalidSignatureException, KnownCode::UnrecognizedClientException] {
+            assert!(service(code).fails_every_request(), "{code:?}");
+        }
+        for code in [KnownCode::ResourceNotFoundException, KnownCode::ThrottlingException, KnownCode::ValidationException, KnownCode::InternalServerException] {
+            assert!(!service(code).fails_every_request(), "{code:?}");
+        }
+        assert!(ConsoleError::CredentialsForgotten.fails_every_request());
+        assert!(ConsoleError::Network { url: String::new(), detail: String::new(), cors_ruled_out: true }.fails_every_request());
+        assert!(!ConsoleError::Timeout { seconds: 10 }.fails_every_request());
+        assert!(!ConsoleError::Cancelled.fails_every_request());
+    }
 
     #[test]
     fn known_codes_round_trip_and_unknown_ones_are_kept() {
