@@ -96,11 +96,11 @@ pub fn DevicesView(campaign: CampaignState, task_status: Signal<Option<TaskStatu
     let control = use_context::<RunControl>();
     let preflight = use_context::<Preflight>();
     let query = RwSignal::new(DeviceQuery::default());
-    let reach_filter = RwSignal::new(DeviceFilter::All);
     let page = RwSignal::new(0usize);
     let selected = Memo::new(move |_| {
         let mut picked = query.with(|q| campaign.roster.with(|r| r.select(q)));
-        let filter = reach_filter.get();
+        // The pre-flight filter, while there is a check to filter by (it is reset with the check).
+        let filter = preflight.filter(|p| p.check.with(Option::is_some)).map_or(DeviceFilter::All, |p| p.filter.get());
         if let (Some(p), false) = (preflight, filter == DeviceFilter::All) {
             campaign.roster.with(|r| {
                 picked.retain(|&i| r.devices().get(i).and_then(|d| d.id.as_deref()).is_some_and(|id| filter.admits(p.assessment(id).as_ref())))
@@ -208,8 +208,9 @@ pub fn DevicesView(campaign: CampaignState, task_status: Signal<Option<TaskStatu
                     <Show when=move || p.check.with(Option::is_some)>
                         <label class="control">
                             <span class="label">"Pre-flight"</span>
-                            <select name="device-preflight" on:change=move |ev| { reach_filter.set(DeviceFilter::parse(&event_target_value(&ev))); page.set(0); }>
-                                {DeviceFilter::ALL.iter().map(|f| view! { <option value=f.as_str() selected=reach_filter.get_untracked() == *f>{f.label()}</option> }).collect_view()}
+                            <select name="device-preflight" prop:value=move || p.filter.get().as_str()
+                                on:change=move |ev| { p.filter.set(DeviceFilter::parse(&event_target_value(&ev))); page.set(0); }>
+                                {DeviceFilter::ALL.iter().map(|f| view! { <option value=f.as_str()>{f.label()}</option> }).collect_view()}
                             </select>
                         </label>
                     </Show>

@@ -45,6 +45,7 @@ fn fit_table(plan: Memo<PlanResult>, calc: CalcFields, radio: Memo<RadioResult>)
         let session = calc.session_dr.get();
         let reach = reach.and_then(|r| r.get());
         let reach_column = reach.is_some();
+        let sampled = reach.as_ref().is_some_and(|(_, sampled)| *sampled);
         let rows = radio::rate_rows(region, fragment, frequency)
             .into_iter()
             .map(|row| {
@@ -59,11 +60,8 @@ fn fit_table(plan: Memo<PlanResult>, calc: CalcFields, radio: Memo<RadioResult>)
                     (false, true) => format!("DR{index} (multicast session)"),
                     (false, false) => format!("DR{index}"),
                 };
-                let reached = reach.as_ref().and_then(|r| r.iter().find(|c| c.data_rate == index)).copied();
-                let reached_text = reached.map(|c| match c.share() {
-                    Some(share) => format!("{} of {} ({:.0} %)", c.reached, c.known, 100.0 * share),
-                    None => "unknown".to_owned(),
-                });
+                let reached = reach.as_ref().and_then(|(r, _)| r.iter().find(|c| c.data_rate == index)).copied();
+                let reached_text = reached.map(|c| fuota_core::preflight::check::reach_words(&c, sampled));
                 view! {
                     <tr class:fits=row.fits class:chosen=is_chosen class:session-dr=is_session
                         data-dr=index.to_string() data-fits=row.fits.to_string()
@@ -339,12 +337,19 @@ pub fn Planner(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, calc: Ca
     // Once a pre-flight check is complete, the proposal is chosen only among the data rates that
     // reach the target share of the devices.
     let preflight = use_context::<super::preflight::Preflight>();
+    // Some(Err) while a complete check's settings are refused: no proposal then, rather than the
+    // unrestricted one appearing while the user types "-" on the way to "-2".
     let reaching = Memo::new(move |_| {
         let p = preflight?;
-        let target = p.settings.with(|s| s.as_ref().ok().map(|s| s.target_percent))?;
-        p.reach.get().map(|counts| (counts, target))
+        if !p.check.with(|c| c.as_ref().is_some_and(fuota_core::preflight::check::Check::complete)) {
+            return None;
+        }
+        Some(match p.settings.with(|s| s.as_ref().ok().map(|s| s.target_percent)) {
+            Some(target) => p.reach.get().map(|(counts, _)| (counts, target)).ok_or(()),
+            None => Err(()),
+        })
     });
-    let reach_target = Memo::new(move |_| reaching.with(|r| r.as_ref().map(|(_, t)| *t)));
+    let reach_target = Memo::new(move |_| reaching.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|(_, t)| *t)));
     let proposal = Memo::new(move |_| {
         plan.with(|p| {
             let inputs = p.as_ref().ok()?.inputs;
@@ -352,10 +357,11 @@ pub fn Planner(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, calc: Ca
                 let r = r.as_ref().ok()?;
                 calc.rf_region.with(|region| {
                     Some(reaching.with(|reaching| match reaching {
-                        Some((counts, target)) => fuota_core::preflight::reach::reaching_plan(inputs, region, r, counts, *target).map_err(|e| match e {
-                            fuota_core::preflight::reach::NoReachingPlan::Plan(none) => NoProposal::Sound(none),
-                            other => NoProposal::Reaching(other.sentence()),
-                        }),
+                        Some(Ok((counts, target))) => fuota_core::preflight::reach::reaching_plan(inputs, region, r, counts, *target)
+                            .map_err(|e| NoProposal::Reaching(e.sentence())),
+                        Some(Err(())) => Err(NoProposal::Reaching(
+                            "No proposal until the pre-flight check's settings are corrected: it is chosen among the data rates that reach the target.".to_owned(),
+                        )),
                         None => radio::fastest_sound_plan(inputs, region, r).map_err(NoProposal::Sound),
                     }))
                 })

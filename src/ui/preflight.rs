@@ -1,12 +1,13 @@
 //! The pre-flight check's state, shared through context by the views that show it: the devices
 //! view (the *Check the devices* control, each row's margin and silence, the filter), the
 //! planner (the fit table's reach column, the proposal under the reach target) and the check's
-//! own panel (`preflight_panel`, a part of its own, loaded at the first check). Every rule is the
-//! core's (`fuota_core::preflight`); this holds the signals and asks it.
+//! own panel (`preflight_panel`, a part of its own, loaded at the first check). The rules are the
+//! core's (`fuota_core::preflight`); this holds the signals, and decides only when to ask.
 
-use fuota_core::preflight::check::{assess, Assessment, Check, Context, Settings, SettingsTexts};
+use fuota_core::preflight::check::{assess, Assessment, Check, Context, DeviceFilter, Settings, SettingsTexts};
 use fuota_core::preflight::reach::ReachCount;
 use fuota_core::radio::lorawan;
+use fuota_core::radio::planner::DATA_RATE;
 use fuota_core::{Connection, ConsoleError, FuotaTask};
 use leptos::prelude::*;
 use web_sys::AbortController;
@@ -36,16 +37,21 @@ pub struct Preflight {
     pub error: RwSignal<Option<ConsoleError>>,
     /// The service's time the verdicts are judged at (the time as an input of the rules).
     pub now_ms: RwSignal<i64>,
-    /// Asked for with each *Check the devices*; the panel starts a check when it changes.
+    /// Asked for with each *Check the devices*; the panel starts a check when it passes `handled`
+    /// (so that a panel shown again, after the task view was redrawn, starts nothing by itself).
     pub requested: RwSignal<u32>,
+    pub handled: StoredValue<u32>,
+    /// The device table's pre-flight filter.
+    pub filter: RwSignal<DeviceFilter>,
     /// A check's workers stop when this moves on (a new check, *Stop*, the view gone).
     pub generation: StoredValue<u32>,
     pub controller: StoredValue<Option<AbortController>, LocalStorage>,
     pub settings: Memo<Result<Settings, ConsoleError>>,
     /// The planner's data rate, when it is a whole number.
     pub data_rate: Memo<Option<u8>>,
-    /// Reached and known per downlink data rate, once every chosen device is read.
-    pub reach: Memo<Option<Vec<ReachCount>>>,
+    /// Reached and known per downlink data rate, once every chosen device is read, and whether
+    /// they are of a sample.
+    pub reach: Memo<Option<(Vec<ReachCount>, bool)>>,
     // What the check reads through and of.
     pub campaign: CampaignState,
     pub connection: Signal<Option<Connection>>,
@@ -63,14 +69,10 @@ impl Preflight {
         let settings = Memo::new(move |_| {
             SettingsTexts { silent_after_hours: silent_after_hours.get(), margin_db: margin_db.get(), target_percent: target_percent.get() }.parse()
         });
-        let data_rate = Memo::new(move |_| calc.data_rate.with(|d| d.trim().parse::<u8>().ok()));
+        // The planner's data rate, read by the planner's own rule.
+        let data_rate = Memo::new(move |_| calc.data_rate.with(|d| DATA_RATE.parse(d).ok().and_then(|n| u8::try_from(n).ok())));
         let check = RwSignal::new(None::<Check>);
-        let reach = Memo::new(move |_| {
-            let settings = settings.get().ok()?;
-            let region = calc.rf_region.with(|r| lorawan::region(r))?;
-            check.with(|c| c.as_ref().filter(|c| c.complete()).map(|c| c.reach(region, &settings)))
-        });
-        let preflight = Self {
+        let mut preflight = Self {
             check,
             done: RwSignal::new(0),
             running: RwSignal::new(false),
@@ -83,17 +85,25 @@ impl Preflight {
             error: RwSignal::new(None),
             now_ms: RwSignal::new(0),
             requested: RwSignal::new(0),
+            handled: StoredValue::new(0),
+            filter: RwSignal::new(DeviceFilter::All),
             generation: StoredValue::new(0),
             controller: StoredValue::new_local(None),
             settings,
             data_rate,
-            reach,
+            reach: Memo::new(|_| None),
             campaign,
             connection,
             fetch,
             calc,
             task,
         };
+        // The reach figures only once every chosen device is read: a share of a check cut short
+        // would steer the proposal by whichever devices answered first.
+        let p = preflight;
+        preflight.reach = Memo::new(move |_| {
+            p.with_context(|ctx| p.check.with(|c| c.as_ref().filter(|c| c.complete()).map(|c| (c.reach(ctx), c.sampled)))).flatten()
+        });
         // Another task: the check was of the previous one's devices. It stops, and its panel goes
         // until the user checks again.
         Effect::new(move |previous: Option<Option<String>>| {
@@ -113,7 +123,9 @@ impl Preflight {
         self.participating.set(Vec::new());
         self.gateways_note.set(None);
         self.error.set(None);
+        self.filter.set(DeviceFilter::All);
         self.requested.set(0);
+        self.handled.set_value(0);
     }
 
     /// Runs `f` with what a verdict is judged against (reactive); None while a setting is refused
@@ -121,9 +133,11 @@ impl Preflight {
     pub fn with_context<R>(&self, f: impl FnOnce(&Context) -> R) -> Option<R> {
         let settings = self.settings.get().ok()?;
         let region = self.calc.rf_region.with(|r| lorawan::region(r))?;
+        // The devices' uplink rates are read in the task's region, whatever the planner is asked.
+        let uplink_region = self.task.with(|t| t.as_ref().and_then(|t| t.rf_region.clone())).unwrap_or_else(|| region.name.to_owned());
         let now_ms = self.now_ms.get();
         let data_rate = self.data_rate.get();
-        self.participating.with(|participating| Some(f(&Context { region, data_rate, participating, now_ms, settings })))
+        self.participating.with(|participating| Some(f(&Context { region, uplink_region: &uplink_region, data_rate, participating, now_ms, settings })))
     }
 
     /// One device's outcome, once it is read.
@@ -149,7 +163,8 @@ impl Preflight {
 pub fn check_control(preflight: Preflight) -> impl IntoView {
     view! {
         <button type="button" class="secondary" data-action="check-reach"
-            disabled=move || preflight.running.get() || !preflight.campaign.devices_complete.get()
+            // Not before the groups are read too: their gateways decide coverage.
+            disabled=move || preflight.running.get() || preflight.campaign.loading.get() || !preflight.campaign.devices_complete.get()
             on:click=move |_| preflight.request()>
             {move || if preflight.check.with(Option::is_some) { "Check the devices again" } else { "Check the devices" }}
         </button>

@@ -6,7 +6,7 @@
 
 use std::collections::VecDeque;
 
-use fuota_core::preflight::check::{report_json, report_rows, summarise, Check, LinkRead, ReportTask, SAMPLE_SIZE};
+use fuota_core::preflight::check::{report_json, report_rows, summarise, Check, Coverage, LinkRead, ReportTask, SAMPLE_SIZE};
 use fuota_core::preflight::links::{gateway_eui, DeviceLink};
 use fuota_core::preflight::report::to_csv;
 use fuota_core::radio::fragments::FragmentInputs;
@@ -27,9 +27,11 @@ use crate::browser::{download, request};
 /// account; 4 keeps a browser tab polite and was measured fast enough: see the README).
 const IN_FLIGHT: usize = 4;
 
-/// The counts and findings are redrawn after this many reads (and at the end), not after each:
-/// a redraw sums every read so far.
+/// The counts and findings are redrawn after this many reads at least (and at the end), not
+/// after each: a redraw sums every read so far, so a check of 10,000 redraws every 250 reads
+/// (40 redraws in all, whatever the count).
 const REDRAW_EVERY: usize = 25;
+const REDRAWS: usize = 40;
 
 crate::on_demand! {
     pub fn preflight_panel / preflight_panel_part [preflight, "pre-flight check"] (p: Preflight) -> PartView {
@@ -53,20 +55,13 @@ fn start(p: Preflight) {
     p.error.set(None);
     p.done.set(0);
     p.running.set(total > 0);
-    // The groups' participating gateways, when every group names some: a group that names none
-    // lets the service pick, so coverage cannot be judged for its devices.
-    let lists: Vec<Vec<String>> = p.campaign.groups.with_untracked(|g| g.iter().map(|g| g.group.as_ref().map(|g| g.gateways.clone()).unwrap_or_default()).collect());
-    let named = !lists.is_empty() && lists.iter().all(|l| !l.is_empty());
-    let mut gateway_ids: Vec<String> = Vec::new();
-    for id in lists.into_iter().flatten() {
-        if !gateway_ids.contains(&id) {
-            gateway_ids.push(id);
-        }
-    }
+    // Which gateways decide coverage (the core's rule, from the groups as read).
+    let coverage = Coverage::of(&p.campaign.groups.with_untracked(|g| g.iter().map(|g| (g.id.clone(), g.group.as_ref().map(|g| g.gateways.clone()))).collect::<Vec<_>>()));
     p.participating.set(Vec::new());
-    p.gateways_note.set((!named).then(|| "Coverage is not judged: the task's multicast group names no participating gateways, so the service sends through those that heard each device last.".to_owned()));
+    p.gateways_note.set(coverage.note());
+    let redraw_every = REDRAW_EVERY.max(total / REDRAWS);
     spawn_local(async move {
-        if named {
+        if let Coverage::Judged(gateway_ids) = coverage {
             let mut euis = Vec::new();
             for id in &gateway_ids {
                 let read = match Request::get_wireless_gateway(id) {
@@ -77,13 +72,17 @@ fn start(p: Preflight) {
                     Ok(a) => euis.extend(a.value),
                     Err(ConsoleError::Cancelled) => return,
                     Err(e) => {
+                        if p.generation.try_get_value() != Some(generation) {
+                            return;
+                        }
                         let _ = p.gateways_note.try_set(Some(format!("Coverage is not judged: gateway {id:.64} could not be read. {}", e.sentence())));
                         euis.clear();
                         break;
                     }
                 }
             }
-            if p.participating.try_set(euis).is_some() || p.generation.try_get_value() != Some(generation) {
+            // A newer check (or none: the view is gone) owns the values now.
+            if p.generation.try_get_value() != Some(generation) || p.participating.try_set(euis).is_some() {
                 return;
             }
         }
@@ -110,7 +109,7 @@ fn start(p: Preflight) {
                     Err(ConsoleError::Cancelled) => return Step::Stop,
                     // Every other read would fail the same way (the credentials, the host): the
                     // check stops here, says why, and keeps what was read.
-                    Err(e) if e.fails_every_request() => {
+                    Err(e) if e.stops_a_fan_out(p.check.with_untracked(|c| c.as_ref().is_some_and(|c| c.succeeded() > 0))) => {
                         if p.generation.try_get_value() == Some(generation) {
                             p.stop();
                             p.error.set(Some(e));
@@ -132,7 +131,7 @@ fn start(p: Preflight) {
                 if done == total {
                     p.running.set(false);
                 }
-                if done % REDRAW_EVERY == 0 || done == total {
+                if done % redraw_every == 0 || done == total {
                     p.now_ms.set(p.fetch.now_ms(p.connection));
                     p.check.notify();
                 }
@@ -167,10 +166,14 @@ fn file_name(task_id: &str, extension: &str) -> String {
 
 fn panel_view(p: Preflight) -> AnyView {
     let refusal: Refusal = Memo::new(move |_| p.settings.with(|s| s.as_ref().err().and_then(ConsoleError::refusal))).into();
-    // Each click of *Check the devices* (the first one loaded this part) starts a check.
+    // Each click of *Check the devices* (the first one loaded this part) starts a check; a panel
+    // shown again (the task view redrawn) starts none by itself.
     Effect::new(move |_| {
-        p.requested.track();
-        start(p);
+        let asked = p.requested.get();
+        if asked > p.handled.get_value() {
+            p.handled.set_value(asked);
+            start(p);
+        }
     });
     on_cleanup(move || p.stop());
     let summary = Memo::new(move |_| p.with_context(|ctx| p.check.with(|c| c.as_ref().map(|c| summarise(c, ctx)))).flatten());
@@ -192,7 +195,7 @@ fn panel_view(p: Preflight) -> AnyView {
             let name = file_name(&task.id, if json { "json" } else { "csv" });
             let text = if json {
                 let plan = p.calc.texts().parse().and_then(FragmentInputs::plan).ok();
-                report_json(&task, plan.as_ref(), ctx, &summary, &rows, p.fetch.now_ms(p.connection))
+                p.check.with_untracked(|c| c.as_ref().map(|c| report_json(&task, plan.as_ref(), ctx, c, &summary, &rows, p.fetch.now_ms(p.connection)))).unwrap_or_default()
             } else {
                 to_csv(&rows)
             };

@@ -151,10 +151,14 @@ function linkOf(read) {
   };
 }
 
-/** margin_d = best SNR − requiredSNR(SF_d) − 10·log10(BW_d / BW_up); null when it cannot be told. */
-function marginAt(link, band, dr) {
+/**
+ * margin_d = best SNR − requiredSNR(SF_d) − 10·log10(BW_d / BW_up); null when it cannot be told.
+ * When the group names its gateways (`participating`, EUIs), the best SNR is among those only: the
+ * multicast goes out through them, not through a gateway outside the list that heard the device.
+ */
+function marginAt(link, band, dr, participating = []) {
   if (!link.statistics) return null;
-  const snrs = link.gateways.map((g) => g.snr).filter((s) => s !== null);
+  const snrs = link.gateways.filter((g) => !participating.length || participating.includes(g.eui)).map((g) => g.snr).filter((s) => s !== null);
   if (!snrs.length || link.uplinkDr === null) return null;
   const up = band.uplinkKhz(link.uplinkDr);
   const down = band.downlink[dr];
@@ -179,7 +183,7 @@ function referee(cap, { region, dr, marginDb = 0, silentHours = 24, participatin
   let below = 0;
   for (const [id, read] of cap.stats) {
     const link = linkOf(read);
-    const margin = marginAt(link, band, dr);
+    const margin = marginAt(link, band, dr, participating);
     const silent = link.statistics ? (link.lastUplinkMs === null ? true : nowMs - link.lastUplinkMs > silentHours * 3_600_000) : null;
     const covered = link.statistics && participating.length ? link.gateways.some((g) => participating.includes(g.eui)) : null;
     let verdict;
@@ -200,7 +204,7 @@ function referee(cap, { region, dr, marginDb = 0, silentHours = 24, participatin
     let reached = 0;
     let known = 0;
     for (const { link } of devices.values()) {
-      const m = marginAt(link, band, d);
+      const m = marginAt(link, band, d, participating);
       if (m === null) continue;
       known++;
       if (m >= marginDb) reached++;
@@ -574,6 +578,34 @@ test('demo-in-session: every device read once; counts, margins, fit table, findi
   await page.selectOption('[name=data-rate]', String(dr));
   await settled(() => pageCounts(page), expectedCounts(base), `counts back at DR${dr}`);
   await assertDeviceRows(page, base, `back at DR${dr}`);
+
+  // A margin refused while typing ("-" on the way to "-2"): no proposal rather than the
+  // unrestricted one, and the reach column waits for a valid value.
+  await setControl(page, 'reach-margin-db', '-');
+  await page.waitForSelector('[data-input-error=reach-margin-db]');
+  const waiting = await page.waitForSelector('[data-no-reaching-plan]', { timeout: 15_000 });
+  assert.match(await waiting.textContent(), /settings are corrected/);
+  assert.equal(await page.$('[data-recommendation]'), null, 'no unrestricted proposal while a setting is refused');
+  await setControl(page, 'reach-margin-db', 0);
+  await assertProposal(page, base, 95, 'the margin typed again');
+
+  // The pre-flight filter lists what the counts count, and comes back to all.
+  for (const [filter, count] of [['silent', 'silent'], ['not-covered', 'not-covered'], ['unknown', 'unknown'], ['reached', 'reached']]) {
+    await page.selectOption('[name=device-preflight]', filter);
+    const want = (await pageCounts(page))[count];
+    await page.waitForFunction((n) => document.querySelectorAll('[data-view=devices] tbody tr[data-device-id]').length === n, want, { timeout: 10_000 });
+  }
+  await page.selectOption('[name=device-preflight]', 'all');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-view=devices] tbody tr[data-device-id]').length === n, total, { timeout: 10_000 });
+
+  // The same task fetched again (the task view redrawn): the check stays, and nothing is read
+  // again until the user asks.
+  const readsBefore = cap.statsRequests;
+  await page.click('form.query button[type=submit]');
+  await page.waitForSelector('[data-view=devices][data-devices-complete=true]', { timeout: 30_000 });
+  await page.waitForSelector('[data-preflight][data-preflight-complete=true]', { timeout: 10_000 });
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(cap.statsRequests, readsBefore, 'no check started by itself');
 
   // Read-only, never the call that returns device keys, no secret anywhere.
   assert.deepEqual(cap.writes, []);

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::campaign::devices::WirelessDevice;
 use crate::preflight::links::{DeviceLink, DEFAULT_SILENT_AFTER_HOURS};
-use crate::preflight::reach::{device_margin_db, reach_counts, sample_indices, share_interval_95, ReachCount};
+use crate::preflight::reach::{best_rate, device_margin_db, reach_counts, reaches, sample_indices, share_interval_95, ReachCount};
 use crate::preflight::report::ReportRow;
 use crate::radio::fragments::FragmentPlan;
 use crate::radio::lorawan::Region;
@@ -153,6 +153,11 @@ impl Check {
         self.reads.len()
     }
 
+    /// Reads that came back with the device's statistics.
+    pub fn succeeded(&self) -> usize {
+        self.reads.values().filter(|r| matches!(r, LinkRead::Link(_))).count()
+    }
+
     /// Every chosen device is read.
     pub fn complete(&self) -> bool {
         !self.chosen.is_empty() && self.chosen.iter().all(|id| self.reads.contains_key(id))
@@ -165,16 +170,71 @@ impl Check {
         })
     }
 
-    /// Reached and known per downlink data rate of `region`, at the settings' margin.
-    pub fn reach(&self, region: &Region, settings: &Settings) -> Vec<ReachCount> {
-        reach_counts(self.links(), region, settings.margin_db)
+    /// Reached and known per downlink data rate of the context's region, at its margin.
+    pub fn reach(&self, ctx: &Context) -> Vec<ReachCount> {
+        reach_counts(self.links(), ctx.region, ctx.uplink_region, ctx.participating, ctx.settings.margin_db)
+    }
+}
+
+/// Which gateways decide whether a device is covered, from the task's multicast groups (each
+/// group's id, and its `ParticipatingGateways` list when it could be read).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Coverage {
+    /// Every group names its gateways: these ids (each once). A device counts as covered when
+    /// any of them heard it, pooled over the groups: the console does not know which group
+    /// a device of several groups will be served by.
+    Judged(Vec<String>),
+    /// No group, or a group that names none: the service sends through the gateways that heard
+    /// each device last, so coverage cannot be judged.
+    NoneNamed,
+    /// A group could not be read (its id).
+    GroupUnread(String),
+}
+
+impl Coverage {
+    pub fn of(groups: &[(String, Option<Vec<String>>)]) -> Self {
+        let mut ids: Vec<String> = Vec::new();
+        for (group, gateways) in groups {
+            match gateways {
+                None => return Coverage::GroupUnread(group.clone()),
+                Some(list) if list.is_empty() => return Coverage::NoneNamed,
+                Some(list) => {
+                    for id in list {
+                        if !ids.contains(id) {
+                            ids.push(id.clone());
+                        }
+                    }
+                }
+            }
+        }
+        if ids.is_empty() {
+            Coverage::NoneNamed
+        } else {
+            Coverage::Judged(ids)
+        }
+    }
+
+    /// Why coverage is not judged, when it is not.
+    pub fn note(&self) -> Option<String> {
+        match self {
+            Coverage::Judged(_) => None,
+            Coverage::NoneNamed => Some(
+                "Coverage is not judged: the task's multicast group names no participating gateways, so the service sends through those that heard each device last. Margins are taken from every gateway that heard a device.".to_owned(),
+            ),
+            Coverage::GroupUnread(group) => Some(format!(
+                "Coverage is not judged: multicast group {group:.64} could not be read. Fetch the task again, then check again."
+            )),
+        }
     }
 }
 
 /// What a device's verdict is judged against.
 #[derive(Clone, Copy, Debug)]
 pub struct Context<'a> {
+    /// The downlink's region: the planner's (a what-if may change it).
     pub region: &'a Region,
+    /// The devices' own RF region (the task's), in which their uplink data rates are read.
+    pub uplink_region: &'a str,
     /// The chosen downlink data rate's index; None when the planner's value is not one.
     pub data_rate: Option<u8>,
     /// The EUIs of the multicast group's participating gateways; empty when it names none.
@@ -205,6 +265,9 @@ impl Verdict {
 pub struct Assessment {
     /// At the chosen data rate; None when unknown.
     pub margin_db: Option<f64>,
+    /// The margin is at least the threshold (None when the margin is unknown): what the
+    /// `reached` count and the fit table count.
+    pub reached: Option<bool>,
     pub silent: Option<bool>,
     pub covered: Option<bool>,
     /// Reached: margin at least the threshold, not silent, not left uncovered. Not reached: any
@@ -220,6 +283,7 @@ pub fn assess(read: &LinkRead, ctx: &Context) -> Assessment {
         LinkRead::Failed { code } => {
             return Assessment {
                 margin_db: None,
+                reached: None,
                 silent: None,
                 covered: None,
                 verdict: Verdict::Unknown,
@@ -228,7 +292,7 @@ pub fn assess(read: &LinkRead, ctx: &Context) -> Assessment {
         }
     };
     let downlink = ctx.data_rate.and_then(|d| ctx.region.downlink.iter().find(|r| r.index == d));
-    let margin_db = downlink.and_then(|d| device_margin_db(link, ctx.region, d)).filter(|m| m.is_finite());
+    let margin_db = downlink.and_then(|d| device_margin_db(link, ctx.uplink_region, ctx.participating, d));
     let silent = link.silent(ctx.now_ms, ctx.settings.silent_after_hours);
     let covered = link.covered(ctx.participating);
     let threshold = ctx.settings.margin_db;
@@ -241,12 +305,13 @@ pub fn assess(read: &LinkRead, ctx: &Context) -> Assessment {
         (Verdict::NotReached, "None of the group's participating gateways heard it.".to_owned())
     } else {
         match margin_db {
-            Some(m) if m >= threshold => (Verdict::Reached, format!("{m:.1} dB of margin at {dr}.")),
+            Some(m) if reaches(m, threshold) => (Verdict::Reached, format!("{m:.1} dB of margin at {dr}.")),
             Some(m) => (Verdict::NotReached, format!("{m:.1} dB of margin at {dr}, below the {threshold:.1} dB asked: a slower data rate would reach it.")),
             None => (Verdict::Unknown, format!("Its margin at {dr} is unknown (no SNR, an unknown uplink data rate, or an FSK rate).")),
         }
     };
-    Assessment { margin_db, silent, covered, verdict, reason }
+    let reached = margin_db.map(|m| reaches(m, threshold));
+    Assessment { margin_db, reached, silent, covered, verdict, reason }
 }
 
 /// The devices view's pre-flight filter (`device-preflight`).
@@ -279,8 +344,8 @@ impl DeviceFilter {
     pub fn label(self) -> &'static str {
         match self {
             DeviceFilter::All => "All",
-            DeviceFilter::Reached => "Reached",
-            DeviceFilter::NotReached => "Not reached",
+            DeviceFilter::Reached => "Enough margin",
+            DeviceFilter::NotReached => "Below the margin",
             DeviceFilter::Silent => "Silent",
             DeviceFilter::NotCovered => "Not covered",
             DeviceFilter::Unknown => "Unknown",
@@ -296,8 +361,9 @@ impl DeviceFilter {
         match (self, a) {
             (DeviceFilter::All, _) => true,
             (_, None) => false,
-            (DeviceFilter::Reached, Some(a)) => a.verdict == Verdict::Reached,
-            (DeviceFilter::NotReached, Some(a)) => a.verdict == Verdict::NotReached,
+            // As the counts and findings count them: by margin alone.
+            (DeviceFilter::Reached, Some(a)) => a.reached == Some(true),
+            (DeviceFilter::NotReached, Some(a)) => a.reached == Some(false),
             (DeviceFilter::Silent, Some(a)) => a.silent == Some(true),
             (DeviceFilter::NotCovered, Some(a)) => a.covered == Some(false),
             (DeviceFilter::Unknown, Some(a)) => a.margin_db.is_none(),
@@ -306,7 +372,7 @@ impl DeviceFilter {
 }
 
 /// A device's link in a few words, as its row shows it: "heard 3 h ago · DR3 up · best
-/// AABBCCDDEEFF0011 at −3.5 dB SNR, −110 dBm · 2 gateways" (the age by the service's `now_ms`).
+/// AABBCCDDEEFF0011 at -3.5 dB SNR, -110 dBm · 2 gateways" (the age by the service's `now_ms`).
 pub fn link_words(read: &LinkRead, now_ms: i64) -> String {
     let LinkRead::Link(link) = read else { return String::new() };
     if !link.statistics {
@@ -403,13 +469,38 @@ pub struct Summary {
     pub sampled: bool,
 }
 
-/// "" for a full check; for a sample, the share and its 95 % interval for all the devices.
-fn share_words(count: usize, of: usize, sampled: bool) -> String {
+/// `count` of `of` as a whole percent; "—" when `of` is 0.
+fn percent(count: usize, of: usize) -> String {
+    if of == 0 {
+        "—".to_owned()
+    } else {
+        format!("{:.0} %", 100.0 * count as f64 / of as f64)
+    }
+}
+
+/// A rate's reach as the fit table shows it: "15 of 16 (94 %)", and for a sample its 95 % interval
+/// for all the devices.
+pub fn reach_words(c: &ReachCount, sampled: bool) -> String {
+    if c.known == 0 {
+        return "unknown".to_owned();
+    }
+    format!("{} of {} ({}{})", c.reached, c.known, percent(c.reached, c.known), interval_words(c.reached, c.known, sampled))
+}
+
+/// For a sample, ", 95 % interval a–b % of all devices" (Wilson's); "" for a full check.
+fn interval_words(count: usize, of: usize, sampled: bool) -> String {
     match share_interval_95(count, of) {
-        Some((low, high)) if sampled => {
-            format!(" ({:.0} % of the sample; 95 % interval {:.0}–{:.0} % of all devices)", 100.0 * count as f64 / of as f64, 100.0 * low, 100.0 * high)
-        }
+        Some((low, high)) if sampled => format!(", 95 % interval {:.0}–{:.0} % of all devices", 100.0 * low, 100.0 * high),
         _ => String::new(),
+    }
+}
+
+/// "" for a full check; for a sample, " (x % of the sample, 95 % interval a–b % of all devices)".
+fn share_words(count: usize, of: usize, sampled: bool) -> String {
+    if sampled && of > 0 {
+        format!(" ({} of the sample{})", percent(count, of), interval_words(count, of, sampled))
+    } else {
+        String::new()
     }
 }
 
@@ -423,36 +514,50 @@ fn devices_word(n: usize) -> String {
 
 pub fn summarise(check: &Check, ctx: &Context) -> Summary {
     let mut counts = Counts { devices: check.total_devices, checked: check.checked(), ..Counts::default() };
-    let mut below = 0;
+    // Below the margin; ready (the verdict "reached"); with statistics (silence is known); with
+    // coverage known: the denominators of the shares.
+    let (mut below, mut ready, mut with_statistics, mut coverage_known) = (0, 0, 0, 0);
     for read in check.reads.values() {
         let a = assess(read, ctx);
         counts.silent += usize::from(a.silent == Some(true));
         counts.not_covered += usize::from(a.covered == Some(false));
-        match a.margin_db {
-            Some(m) if m >= ctx.settings.margin_db => counts.reached += 1,
-            Some(_) => below += 1,
+        with_statistics += usize::from(a.silent.is_some());
+        coverage_known += usize::from(a.covered.is_some());
+        ready += usize::from(a.verdict == Verdict::Reached);
+        match a.reached {
+            Some(true) => counts.reached += 1,
+            Some(false) => below += 1,
             None => counts.unknown += 1,
         }
     }
     let known = counts.reached + below;
     let dr = ctx.data_rate.map_or_else(|| "the chosen data rate".to_owned(), |d| format!("DR{d}"));
     let sampled = check.sampled;
+    let hours = ctx.settings.silent_after_hours;
+    // "Reached" is the margin alone (the fit table's figure); the headline says how many of
+    // those are also heard lately and by the group's gateways, the devices that will take part.
     let headline = format!(
-        "{} of the {} {} with a known link {} reached at {dr}{}.",
+        "{} of the {} {} with a known link {} the margin at {dr}{}; {} of them will be reached: heard in the last {hours} h{}.",
         counts.reached,
         known,
         if sampled { "sampled devices" } else { "checked devices" },
-        if counts.reached == 1 { "is" } else { "are" },
+        if counts.reached == 1 { "has" } else { "have" },
         share_words(counts.reached, known, sampled),
+        ready,
+        if ctx.participating.is_empty() { "" } else { " and by a gateway of the group" },
     );
-    // The fastest rate among those that reach the most, to name in the not-reached finding.
-    let better = check
-        .reach(ctx.region, &ctx.settings)
-        .into_iter()
-        .filter_map(|c| Some((c.data_rate, c.share()?)))
-        .filter(|(d, _)| ctx.data_rate.is_none_or(|chosen| *d != chosen))
-        .max_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(&b.0)));
-    let hours = ctx.settings.silent_after_hours;
+    // A slower rate to name in the not-reached finding: the fastest of those that reach the
+    // most, and only when it reaches more than the chosen one.
+    let reach = check.reach(ctx);
+    let chosen_share = reach.iter().find(|c| Some(c.data_rate) == ctx.data_rate).and_then(ReachCount::share);
+    let better = best_rate(&reach, ctx.data_rate).filter(|(_, share)| chosen_share.is_none_or(|c| *share > c));
+    let better_words = match better {
+        Some((d, _)) => {
+            let c = reach.iter().find(|c| c.data_rate == d).copied().unwrap_or(ReachCount { data_rate: d, reached: 0, known: 0 });
+            format!("lower the data rate (DR{d} reaches {}{})", percent(c.reached, c.known), interval_words(c.reached, c.known, sampled))
+        }
+        None => "no other data rate reaches more of them".to_owned(),
+    };
     let findings = [
         Finding {
             kind: FindingKind::Silent,
@@ -460,19 +565,18 @@ pub fn summarise(check: &Check, ctx: &Context) -> Summary {
             sentence: format!(
                 "{} sent no uplink in the last {hours} h{}: the session's Class A setup goes down only after an uplink, so they will miss it. Wake them (a button, a reboot, a scheduled report) before the start.",
                 devices_word(counts.silent),
-                share_words(counts.silent, counts.checked, sampled),
+                share_words(counts.silent, with_statistics, sampled),
             ),
         },
         Finding {
             kind: FindingKind::NotReached,
             count: below,
             sentence: format!(
-                "{} {} less than {:.1} dB of margin at {dr}{}: lower the data rate{}, or add a gateway near them.",
+                "{} {} less than {:.1} dB of margin at {dr}{}: {better_words}, or add a gateway near them.",
                 devices_word(below),
                 if below == 1 { "has" } else { "have" },
                 ctx.settings.margin_db,
                 share_words(below, known, sampled),
-                better.map(|(d, s)| format!(" (DR{d} reaches {:.0} %)", 100.0 * s)).unwrap_or_default(),
             ),
         },
         Finding {
@@ -482,14 +586,14 @@ pub fn summarise(check: &Check, ctx: &Context) -> Summary {
                 "{} {} heard by none of the multicast group's participating gateways{}: add a gateway that hears them to the group, or leave its list empty so that the service picks.",
                 devices_word(counts.not_covered),
                 if counts.not_covered == 1 { "is" } else { "are" },
-                share_words(counts.not_covered, counts.checked, sampled),
+                share_words(counts.not_covered, coverage_known, sampled),
             ),
         },
         Finding {
             kind: FindingKind::Unknown,
             count: counts.unknown,
             sentence: format!(
-                "{} {} no link the console can judge at {dr} (never joined, no SNR reported, or the read failed): they are not counted as reached; look at them in the AWS console.",
+                "{} {} no link the console can judge at {dr} (never joined, no SNR reported, not heard by the group's gateways, or the read failed): they are not counted as reached; look at them in the AWS console.",
                 devices_word(counts.unknown),
                 if counts.unknown == 1 { "has" } else { "have" },
             ),
@@ -550,7 +654,7 @@ pub struct ReportTask {
 /// one object per device (written in that order: serde_json's maps sort their keys). It is built
 /// from the task, the plan, the check and the devices' public fields only: the credentials are
 /// nowhere in reach.
-pub fn report_json(task: &ReportTask, plan: Option<&FragmentPlan>, ctx: &Context, summary: &Summary, rows: &[ReportRow], generated_ms: i64) -> String {
+pub fn report_json(task: &ReportTask, plan: Option<&FragmentPlan>, ctx: &Context, check: &Check, summary: &Summary, rows: &[ReportRow], generated_ms: i64) -> String {
     let plan = plan.map(|p| {
         json!({
             "firmwareBytes": p.inputs.firmware_bytes,
@@ -564,9 +668,19 @@ pub fn report_json(task: &ReportTask, plan: Option<&FragmentPlan>, ctx: &Context
         })
     });
     let counts: serde_json::Map<String, Value> = summary.counts.named().iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect();
-    let generated = crate::wire::time::Timestamp::from_epoch_millis(generated_ms).map(|t| t.rfc3339());
+    let stamp = |ms: i64| crate::wire::time::Timestamp::from_epoch_millis(ms).map(|t| t.rfc3339());
+    let generated = stamp(generated_ms);
+    // The share reached among the devices with a known margin, with its interval for a sample.
+    let known = check.reach(ctx).iter().find(|c| Some(c.data_rate) == ctx.data_rate).map_or(0, |c| c.known);
+    let interval = if check.sampled { share_interval_95(summary.counts.reached, known).map(|(lo, hi)| [lo, hi]) } else { None };
     let summary = json!({
         "counts": counts,
+        "complete": check.complete(),
+        // When silence was judged: the check's time, not the export's.
+        "judgedAt": stamp(ctx.now_ms),
+        "knownAtDataRate": known,
+        "reachedShare": (known > 0).then(|| summary.counts.reached as f64 / known as f64),
+        "reachedInterval95": interval,
         "dataRate": ctx.data_rate,
         "sampled": summary.sampled,
         "silentAfterHours": ctx.settings.silent_after_hours,
@@ -630,7 +744,7 @@ mod tests {
     }
 
     fn ctx(dr: u8, participating: &[String]) -> Context<'_> {
-        Context { region: region("EU868").unwrap(), data_rate: Some(dr), participating, now_ms: NOW, settings: Settings::default() }
+        Context { region: region("EU868").unwrap(), uplink_region: "EU868", data_rate: Some(dr), participating, now_ms: NOW, settings: Settings::default() }
     }
 
     fn check(reads: Vec<(&str, LinkRead)>) -> Check {
@@ -695,7 +809,7 @@ mod tests {
             ("fine", link(0.0, 5, 1, "00000000000000AA")),              // margin 12.5
             ("weak", link(-15.0, 5, 1, "00000000000000AA")),            // margin −2.5
             ("silent", link(5.0, 5, 30, "00000000000000AA")),           // silent, margin 17.5
-            ("elsewhere", link(5.0, 5, 1, "00000000000000BB")),         // not covered
+            ("elsewhere", link(5.0, 5, 1, "00000000000000BB")),         // not covered: no margin through the group's gateways
             ("never", LinkRead::Link(DeviceLink { statistics: false, last_uplink: None, uplink_data_rate: None, gateways: vec![] })),
             ("failed", LinkRead::Failed { code: "AccessDeniedException".into() }),
         ]);
@@ -709,25 +823,39 @@ mod tests {
         assert_eq!(verdict("failed"), Verdict::Unknown);
         assert_eq!(assess(c.read("weak").unwrap(), &cx).margin_db, Some(-2.5));
         let s = summarise(&c, &cx);
-        assert_eq!(s.counts, Counts { devices: 6, checked: 6, silent: 1, reached: 3, not_covered: 1, unknown: 2 });
+        assert_eq!(s.counts, Counts { devices: 6, checked: 6, silent: 1, reached: 2, not_covered: 1, unknown: 3 });
+        assert!(s.headline.starts_with("2 of the 3 checked devices with a known link have the margin at DR3; 1 of them will be reached"), "{}", s.headline);
         // The fit table's figure for the chosen rate is the same count.
-        assert_eq!(c.reach(cx.region, &cx.settings).iter().find(|r| r.data_rate == 3).unwrap().reached, s.counts.reached);
+        assert_eq!(c.reach(&cx).iter().find(|r| r.data_rate == 3).unwrap().reached, s.counts.reached);
+        // Heard well by a gateway the group does not send through: its margin is not that link's.
+        assert_eq!(assess(c.read("elsewhere").unwrap(), &ctx(3, &[])).margin_db, Some(17.5));
         assert_eq!(s.findings[0].kind, FindingKind::Unknown, "worst first: {:?}", s.findings);
         assert!(s.findings.windows(2).all(|w| w[0].count >= w[1].count));
         let not_reached = s.findings.iter().find(|f| f.kind == FindingKind::NotReached).unwrap();
         assert!(not_reached.sentence.contains("DR2 reaches 100 %"), "{}", not_reached.sentence);
         // A lower threshold reaches the weak one too.
         let lenient = Context { settings: Settings { margin_db: -3.0, ..Settings::default() }, ..cx };
-        assert_eq!(summarise(&c, &lenient).counts.reached, 4);
+        assert_eq!(summarise(&c, &lenient).counts.reached, 3);
         // Without participating gateways, coverage is unknown, never "not covered".
         assert_eq!(summarise(&c, &ctx(3, &[])).counts.not_covered, 0);
         assert!(c.complete());
         // The filter lists exactly what the counts count.
         let admitted = |f: DeviceFilter| ["fine", "weak", "silent", "elsewhere", "never", "failed"].iter().filter(|id| f.admits(Some(&assess(c.read(id).unwrap(), &cx)))).count();
-        assert_eq!((admitted(DeviceFilter::Silent), admitted(DeviceFilter::NotCovered), admitted(DeviceFilter::Unknown)), (1, 1, 2));
+        assert_eq!((admitted(DeviceFilter::Silent), admitted(DeviceFilter::NotCovered), admitted(DeviceFilter::Unknown)), (1, 1, 3));
+        assert_eq!((admitted(DeviceFilter::Reached), admitted(DeviceFilter::NotReached)), (s.counts.reached, 1));
         assert_eq!(admitted(DeviceFilter::All), 6);
         assert!(!DeviceFilter::Reached.admits(None) && DeviceFilter::All.admits(None));
         assert_eq!(DeviceFilter::parse("not-covered"), DeviceFilter::NotCovered);
+    }
+
+    #[test]
+    fn coverage_is_judged_only_when_every_group_names_its_gateways() {
+        let g = |id: &str, list: Option<&[&str]>| (id.to_owned(), list.map(|l| l.iter().map(|s| (*s).to_owned()).collect()));
+        assert_eq!(Coverage::of(&[g("a", Some(&["gw1", "gw2"])), g("b", Some(&["gw2", "gw3"]))]), Coverage::Judged(vec!["gw1".into(), "gw2".into(), "gw3".into()]));
+        assert_eq!(Coverage::of(&[g("a", Some(&["gw1"])), g("b", Some(&[]))]), Coverage::NoneNamed);
+        assert_eq!(Coverage::of(&[]), Coverage::NoneNamed);
+        assert_eq!(Coverage::of(&[g("a", None)]), Coverage::GroupUnread("a".into()));
+        assert!(Coverage::of(&[g("a", None)]).note().unwrap().contains("could not be read"));
     }
 
     #[test]
@@ -742,7 +870,7 @@ mod tests {
         let rows = report_rows(&devices, &c, &cx);
         assert_eq!(rows.len(), 2);
         let s = summarise(&c, &cx);
-        let text = report_json(&ReportTask { id: "t".into(), ..Default::default() }, None, &cx, &s, &rows, NOW);
+        let text = report_json(&ReportTask { id: "t".into(), ..Default::default() }, None, &cx, &c, &s, &rows, NOW);
         let json: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(json["summary"]["counts"]["checked"], 2);
         assert_eq!(json["devices"][0]["marginDb"], 12.5);
@@ -786,12 +914,12 @@ mod tests {
             }).collect();
             let mut c = Check::new(reads.iter().map(|(id, _)| id.clone()).collect(), false, || 0.5);
             for (id, r) in reads { c.record(id, r); }
-            let cx = Context { region: region("EU868").unwrap(), data_rate: Some(dr), participating: &gw, now_ms: NOW, settings: Settings { margin_db: margin, silent_after_hours: hours, target_percent: 95 } };
+            let cx = Context { region: region("EU868").unwrap(), uplink_region: "EU868", data_rate: Some(dr), participating: &gw, now_ms: NOW, settings: Settings { margin_db: margin, silent_after_hours: hours, target_percent: 95 } };
             let s = summarise(&c, &cx);
             prop_assert_eq!(s.counts.checked, links.len());
             prop_assert!(s.counts.reached + s.counts.unknown <= s.counts.checked);
             prop_assert!(s.counts.silent <= s.counts.checked && s.counts.not_covered <= s.counts.checked);
-            let reach = c.reach(cx.region, &cx.settings);
+            let reach = c.reach(&cx);
             let at = reach.iter().find(|r| r.data_rate == dr).map_or(0, |r| r.reached);
             prop_assert_eq!(at, s.counts.reached);
             prop_assert!(s.findings.windows(2).all(|w| w[0].count >= w[1].count));

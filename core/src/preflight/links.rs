@@ -54,9 +54,21 @@ impl DeviceLink {
         Ok(Self { statistics: lorawan.is_some() || last_uplink.is_some(), last_uplink, uplink_data_rate, gateways })
     }
 
-    /// The gateway that heard it best (highest SNR): the link the margin is computed from.
+    /// The gateway that heard it best (highest SNR).
     pub fn best(&self) -> Option<&Heard> {
-        self.gateways.iter().filter(|g| g.snr_db.is_some_and(f64::is_finite)).max_by(|a, b| a.snr_db.partial_cmp(&b.snr_db).unwrap_or(std::cmp::Ordering::Equal))
+        self.best_among(&[])
+    }
+
+    /// The gateway that heard it best among `participating` (EUIs; every gateway when empty):
+    /// the link the margin is computed from. A multicast group that names its gateways sends only
+    /// through them, so a gateway outside the list that heard the device well says nothing of how
+    /// well the downlink will reach it.
+    pub fn best_among(&self, participating: &[String]) -> Option<&Heard> {
+        self.gateways
+            .iter()
+            .filter(|g| g.snr_db.is_some_and(f64::is_finite))
+            .filter(|g| participating.is_empty() || participating.iter().any(|p| eui::normalise(p).is_some_and(|p| p == g.gateway_eui)))
+            .max_by(|a, b| a.snr_db.partial_cmp(&b.snr_db).unwrap_or(std::cmp::Ordering::Equal))
     }
 
     /// No uplink within `silent_after_hours` of `now_ms` (none at all counts as silent); None for
@@ -138,6 +150,14 @@ mod tests {
         assert_eq!(l.silent(NOW, 0), Some(true));
         let never = DeviceLink { last_uplink: None, ..link() };
         assert_eq!(never.silent(NOW, 24_000), Some(true));
+    }
+
+    #[test]
+    fn the_best_link_is_taken_among_the_groups_gateways_when_it_names_them() {
+        let l = link();
+        assert_eq!(l.best().map(|g| g.snr_db), Some(Some(6.25)));
+        assert_eq!(l.best_among(&["aa:bb:cc:dd:ee:ff:00:11".into()]).map(|g| g.snr_db), Some(Some(-3.5)), "the weaker one, the group's");
+        assert_eq!(l.best_among(&["0000000000000001".into()]), None);
     }
 
     #[test]

@@ -32,34 +32,31 @@ pub fn required_snr_db(spreading_factor: u8) -> Option<f64> {
 /// Table 14, US915 Table 30, AU915 Table 44, CN470 Table 59, AS923 Table 75, KR920 Table 90,
 /// IN865 Table 104, RU864 Table 118; EU433 and CN779 as EU868). None for FSK, LR-FHSS and RFU rates.
 pub fn uplink_bandwidth_khz(rf_region: &str, data_rate: u8) -> Option<u16> {
-    match rf_region.trim().to_ascii_uppercase().as_str() {
-        // DR0–5 SF12–7/125 kHz, DR6 SF7/250 kHz, DR7 FSK, DR8+ LR-FHSS.
-        "EU868" | "EU433" | "CN779" | "RU864" | "AS923-1" | "AS923-2" | "AS923-3" | "AS923-4" => match data_rate {
+    // Compared without case and without allocating: this runs for every device at every rate.
+    let r = rf_region.trim();
+    let is = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(r));
+    if is(&["EU868", "EU433", "CN779", "RU864", "AS923-1", "AS923-2", "AS923-3", "AS923-4"]) {
+        match data_rate {
             0..=5 => Some(125),
             6 => Some(250),
             _ => None,
-        },
-        // DR0–5 SF12–7/125 kHz (IN865's DR7 is FSK).
-        "KR920" | "IN865" => (data_rate <= 5).then_some(125),
-        // DR0–3 SF10–7/125 kHz, DR4 SF8/500 kHz, DR5–6 LR-FHSS.
-        "US915" => match data_rate {
+        }
+    } else if is(&["KR920", "IN865"]) {
+        (data_rate <= 5).then_some(125)
+    } else if is(&["US915"]) {
+        match data_rate {
             0..=3 => Some(125),
             4 => Some(500),
             _ => None,
-        },
-        // DR0–5 SF12–7/125 kHz, DR6 SF8/500 kHz, DR7 LR-FHSS.
-        "AU915" => match data_rate {
+        }
+    } else if is(&["AU915", "CN470"]) {
+        match data_rate {
             0..=5 => Some(125),
             6 => Some(500),
             _ => None,
-        },
-        // DR0–5 SF12–7/125 kHz, DR6 SF7/500 kHz, DR7 FSK.
-        "CN470" => match data_rate {
-            0..=5 => Some(125),
-            6 => Some(500),
-            _ => None,
-        },
-        _ => None,
+        }
+    } else {
+        None
     }
 }
 
@@ -72,12 +69,19 @@ pub fn margin_db(best_snr_db: f64, downlink: &DataRate, uplink_khz: u16) -> Opti
     Some(best_snr_db - needed - wider)
 }
 
-/// A device's margin at `downlink` in `region`; None when it is unknown (no statistics, no SNR, an
-/// uplink data rate without a known bandwidth, an FSK downlink).
-pub fn device_margin_db(link: &DeviceLink, region: &Region, downlink: &DataRate) -> Option<f64> {
-    let snr = link.best()?.snr_db?;
-    let uplink = uplink_bandwidth_khz(region.name, link.uplink_data_rate?)?;
-    margin_db(snr, downlink, uplink)
+/// A device's margin at `downlink`, its uplink data rate read in `uplink_region` (the task's RF
+/// region: the devices' own, whatever region the planner is asked about), heard by the best of
+/// `participating` (every gateway when empty); None when it is unknown (no statistics, no SNR, an
+/// uplink data rate without a known bandwidth, an FSK downlink, none of those gateways heard it).
+pub fn device_margin_db(link: &DeviceLink, uplink_region: &str, participating: &[String], downlink: &DataRate) -> Option<f64> {
+    let snr = link.best_among(participating)?.snr_db?;
+    let uplink = uplink_bandwidth_khz(uplink_region, link.uplink_data_rate?)?;
+    margin_db(snr, downlink, uplink).filter(|m| m.is_finite())
+}
+
+/// The one rule of "reached": a margin at least the threshold asked.
+pub fn reaches(margin_db: f64, threshold_db: f64) -> bool {
+    margin_db >= threshold_db
 }
 
 /// How many of the checked devices a downlink data rate reaches.
@@ -98,23 +102,37 @@ impl ReachCount {
 
 /// The reach of every downlink data rate of `region` over `links`, with a margin of at least
 /// `threshold_db` counted as reached.
-pub fn reach_counts<'a>(links: impl IntoIterator<Item = &'a DeviceLink> + Clone, region: &Region, threshold_db: f64) -> Vec<ReachCount> {
+pub fn reach_counts<'a>(
+    links: impl IntoIterator<Item = &'a DeviceLink> + Clone,
+    region: &Region,
+    uplink_region: &str,
+    participating: &[String],
+    threshold_db: f64,
+) -> Vec<ReachCount> {
     region
         .downlink
         .iter()
         .map(|d| {
             let mut count = ReachCount { data_rate: d.index, reached: 0, known: 0 };
             for link in links.clone() {
-                if let Some(m) = device_margin_db(link, region, d) {
+                if let Some(m) = device_margin_db(link, uplink_region, participating, d) {
                     count.known += 1;
-                    if m >= threshold_db {
-                        count.reached += 1;
-                    }
+                    count.reached += usize::from(reaches(m, threshold_db));
                 }
             }
             count
         })
         .collect()
+}
+
+/// The rate that reaches the largest share (the fastest of equals: it sends the same devices the
+/// session sooner), leaving `except` out; None when no share is known.
+pub fn best_rate(counts: &[ReachCount], except: Option<u8>) -> Option<(u8, f64)> {
+    counts
+        .iter()
+        .filter(|c| Some(c.data_rate) != except)
+        .filter_map(|c| Some((c.data_rate, c.share()?)))
+        .max_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(&b.0)))
 }
 
 /// The 95 % interval of a share measured on a random sample: Wilson's score interval (z = 1.96),
@@ -151,8 +169,8 @@ pub fn sample_indices(n: usize, k: usize, mut random: impl FnMut() -> f64) -> Ve
 pub enum NoReachingPlan {
     /// No data rate reaches the target share; the one that reaches most, and its share.
     NoRateReaches { target_percent: u8, best: Option<(u8, f64)> },
-    /// Rates reach it, but none makes a sound plan (the planner's reason).
-    Plan(NoSoundPlan),
+    /// Rates reach it, but none of them makes a sound plan (the planner's reason).
+    Plan { target_percent: u8, rates: Vec<u8>, why: NoSoundPlan },
 }
 
 impl NoReachingPlan {
@@ -165,7 +183,11 @@ impl NoReachingPlan {
             NoReachingPlan::NoRateReaches { target_percent, best: None } => {
                 format!("No device's link is known yet: no data rate can be said to reach {target_percent} % of them.")
             }
-            NoReachingPlan::Plan(why) => why.sentence(),
+            NoReachingPlan::Plan { target_percent, rates, why } => format!(
+                "Only {} reach {target_percent} % of the devices with known links, and none of them makes a sound plan: {}",
+                rates.iter().map(|d| format!("DR{d}")).collect::<Vec<_>>().join(", "),
+                why.sentence()
+            ),
         }
     }
 }
@@ -176,13 +198,13 @@ pub fn reaching_plan(inputs: FragmentInputs, rf_region: &str, radio: &RadioInput
     let target = f64::from(target_percent.min(100)) / 100.0;
     let meets = |dr: u8| counts.iter().find(|c| c.data_rate == dr).and_then(ReachCount::share).is_some_and(|s| s >= target);
     if !counts.iter().any(|c| meets(c.data_rate)) {
-        let best = counts
-            .iter()
-            .filter_map(|c| Some((c.data_rate, c.share()?)))
-            .max_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal).then(b.0.cmp(&a.0)));
-        return Err(NoReachingPlan::NoRateReaches { target_percent, best });
+        return Err(NoReachingPlan::NoRateReaches { target_percent, best: best_rate(counts, None) });
     }
-    fastest_sound_plan_among(inputs, rf_region, radio, &meets).map_err(NoReachingPlan::Plan)
+    fastest_sound_plan_among(inputs, rf_region, radio, &meets).map_err(|why| NoReachingPlan::Plan {
+        target_percent,
+        rates: counts.iter().map(|c| c.data_rate).filter(|&d| meets(d)).collect(),
+        why,
+    })
 }
 
 #[cfg(test)]
@@ -232,7 +254,7 @@ mod tests {
         ];
         for &(region, up, snr, down, want) in table {
             let r = lorawan::region(region).unwrap();
-            let got = device_margin_db(&link(snr, up), r, &rate(region, down)).map(r1);
+            let got = device_margin_db(&link(snr, up), r.name, &[], &rate(region, down)).map(r1);
             assert_eq!(got, want, "{region} uplink DR{up} SNR {snr} → DR{down}");
         }
     }
@@ -243,14 +265,25 @@ mod tests {
         let never_joined = DeviceLink { statistics: false, last_uplink: None, uplink_data_rate: None, gateways: vec![] };
         let no_snr = DeviceLink { gateways: vec![crate::preflight::links::Heard { gateway_eui: "A".into(), snr_db: None, rssi_dbm: Some(-90.0) }], ..link(0.0, 3) };
         let links = [link(-5.0, 3), link(-15.0, 3), never_joined, no_snr];
-        let counts = reach_counts(links.iter(), eu, 0.0);
+        let counts = reach_counts(links.iter(), eu, "EU868", &[], 0.0);
         let at = |dr: u8| *counts.iter().find(|c| c.data_rate == dr).unwrap();
         assert_eq!(at(0), ReachCount { data_rate: 0, reached: 2, known: 2 });
         assert_eq!(at(3), ReachCount { data_rate: 3, reached: 1, known: 2 }); // −15 + 12.5 < 0
         assert_eq!(at(7), ReachCount { data_rate: 7, reached: 0, known: 0 });
         assert_eq!(at(7).share(), None);
         // A what-if margin moves the counts.
-        assert_eq!(reach_counts(links.iter(), eu, 8.0).iter().find(|c| c.data_rate == 3).unwrap().reached, 0);
+        assert_eq!(reach_counts(links.iter(), eu, "EU868", &[], 8.0).iter().find(|c| c.data_rate == 3).unwrap().reached, 0);
+    }
+
+    #[test]
+    fn the_best_rate_is_the_fastest_of_those_that_reach_most() {
+        let c = |data_rate, reached, known| ReachCount { data_rate, reached, known };
+        let counts = [c(0, 10, 10), c(1, 10, 10), c(2, 9, 10), c(7, 0, 0)];
+        assert_eq!(best_rate(&counts, None), Some((1, 1.0)));
+        assert_eq!(best_rate(&counts, Some(1)), Some((0, 1.0)));
+        assert_eq!(best_rate(&[c(7, 0, 0)], None), None);
+        let why = NoReachingPlan::Plan { target_percent: 95, rates: vec![0, 1], why: crate::radio::planner::NoSoundPlan::RegionUnknown { rf_region: "XX".into() } };
+        assert!(why.sentence().starts_with("Only DR0, DR1 reach 95 %"), "{}", why.sentence());
     }
 
     #[test]
@@ -272,14 +305,14 @@ mod tests {
         let eu = lorawan::region("EU868").unwrap();
         // Most devices are weak: only the slow rates reach them.
         let links: Vec<DeviceLink> = (0..20).map(|i| link(if i < 19 { -14.0 } else { 5.0 }, 3)).collect();
-        let counts = reach_counts(links.iter(), eu, 0.0);
+        let counts = reach_counts(links.iter(), eu, "EU868", &[], 0.0);
         let inputs = FragmentInputs { firmware_bytes: 20_000, fragment_bytes: 50, redundancy_percent: 10, interval_ms: 1000 };
         let free = crate::radio::planner::fastest_sound_plan(inputs, "EU868", &radio()).unwrap();
         let reaching = reaching_plan(inputs, "EU868", &radio(), &counts, 95).unwrap();
         assert!(reaching.data_rate < free.data_rate, "{} vs {}", reaching.data_rate, free.data_rate);
         // −14 + 15 ≥ 0 at SF10 (DR2); SF9 (DR3) needs −12.5.
         assert!(reaching.data_rate <= 2);
-        match reaching_plan(inputs, "EU868", &radio(), &reach_counts(links.iter(), eu, 30.0), 95) {
+        match reaching_plan(inputs, "EU868", &radio(), &reach_counts(links.iter(), eu, "EU868", &[], 30.0), 95) {
             Err(e @ NoReachingPlan::NoRateReaches { .. }) => assert!(e.sentence().contains("reaches the most"), "{}", e.sentence()),
             other => panic!("{other:?}"),
         }
@@ -291,7 +324,7 @@ mod tests {
         fn a_proposal_never_falls_below_a_target_some_rate_meets(snrs in proptest::collection::vec(-25.0f64..12.0, 1..40), target in 50u8..=100, threshold in -5.0f64..10.0) {
             let eu = lorawan::region("EU868").unwrap();
             let links: Vec<DeviceLink> = snrs.iter().map(|s| link(*s, 3)).collect();
-            let counts = reach_counts(links.iter(), eu, threshold);
+            let counts = reach_counts(links.iter(), eu, "EU868", &[], threshold);
             let inputs = FragmentInputs { firmware_bytes: 5_000, fragment_bytes: 40, redundancy_percent: 10, interval_ms: 1000 };
             if let Ok(p) = reaching_plan(inputs, "EU868", &radio(), &counts, target) {
                 let c = counts.iter().find(|c| c.data_rate == p.data_rate).unwrap();

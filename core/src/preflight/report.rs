@@ -68,9 +68,12 @@ fn flag(b: Option<bool>) -> &'static str {
     }
 }
 
-/// The report: a header line and one line per row, each ended by CRLF as RFC 4180 says.
+/// The report: a header line and one line per row, each ended by CRLF as RFC 4180 says. It starts
+/// with a UTF-8 byte order mark: without it, Excel opens a double-clicked CSV in the system's
+/// legacy code page and garbles every name that is not ASCII.
 pub fn to_csv(rows: &[ReportRow]) -> String {
-    let mut out = CSV_HEADER.join(",");
+    let mut out = String::from('\u{FEFF}');
+    out.push_str(&CSV_HEADER.join(","));
     out.push_str("\r\n");
     for r in rows {
         let fields = [
@@ -135,7 +138,7 @@ mod tests {
         };
         let csv = to_csv(&[row]);
         let lines: Vec<&str> = csv.split("\r\n").collect();
-        assert_eq!(lines[0], CSV_HEADER.join(","));
+        assert_eq!(lines[0], format!("\u{FEFF}{}", CSV_HEADER.join(",")));
         assert_eq!(lines[1], "d-1,'=cmd|' /C calc'!A0,0011223344556677,Initial,\"Not started, yet.\",not-reached,'-3.0 dB of margin at DR3.,2026-12-03 10:00:00,-3.0,no,,,,,,0");
         assert_eq!(lines[2], "");
     }

@@ -268,18 +268,17 @@ impl ConsoleError {
         ConsoleError::InvalidInput { field, reason: reason.to_owned() }
     }
 
-    /// Will every other request through the same connection fail the same way? Then a fan-out
-    /// of reads stops at the first one instead of sending hundreds that cannot succeed: the
-    /// credentials (expired, forgotten, refused by the service, lacking the IAM action), the
-    /// destination (unreachable, blocked, redirecting, unconfirmed, a lying clock) or the page.
-    /// A resource's own error (not found, throttled, a bad answer) is that item's alone.
+    /// Will every other request through the same connection fail the same way? The credentials
+    /// (expired, forgotten, refused by the service), the destination (unreachable, blocked,
+    /// redirecting, unconfirmed, a lying clock) or the page. A resource's own error (not found,
+    /// throttled, a bad answer) is that item's alone, and so may be an AccessDeniedException: a
+    /// policy can allow some devices and not others (see [`Self::stops_a_fan_out`]).
     pub fn fails_every_request(&self) -> bool {
         match self {
             ConsoleError::Service(e) => matches!(
                 e.code,
                 ErrorCode::Known(
-                    KnownCode::AccessDeniedException
-                        | KnownCode::UnrecognizedClientException
+                    KnownCode::UnrecognizedClientException
                         | KnownCode::InvalidSignatureException
                         | KnownCode::ExpiredTokenException
                         | KnownCode::IncompleteSignatureException
@@ -295,6 +294,16 @@ impl ConsoleError {
             | ConsoleError::PageLoop { .. }
             | ConsoleError::ListTooLong { .. } => false,
             _ => true,
+        }
+    }
+
+    /// Should a fan-out of reads stop at this error, rather than send hundreds that cannot
+    /// succeed? When every request would fail the same way; and at an AccessDeniedException when
+    /// no read of the fan-out has succeeded yet (the action itself is refused, not one device).
+    pub fn stops_a_fan_out(&self, any_succeeded: bool) -> bool {
+        match self {
+            ConsoleError::Service(e) if e.code == ErrorCode::Known(KnownCode::AccessDeniedException) => !any_succeeded,
+            _ => self.fails_every_request(),
         }
     }
 
@@ -601,9 +610,13 @@ mod tests {
     #[test]
     fn a_fan_out_stops_on_what_every_request_would_meet_and_not_on_one_items_error() {
         let service = |code: KnownCode| ConsoleError::Service(ServiceError::for_test(Operation::GetWirelessDeviceStatistics, ErrorCode::Known(code), 400));
-        for code in [KnownCode::AccessDeniedException, KnownCode::ExpiredTokenException, KnownCode::InvalidSignatureException, KnownCode::UnrecognizedClientException] {
+        for code in [KnownCode::ExpiredTokenException, KnownCode::InvalidSignatureException, KnownCode::UnrecognizedClientException] {
             assert!(service(code).fails_every_request(), "{code:?}");
+            assert!(service(code).stops_a_fan_out(true), "{code:?}");
         }
+        // A denial stops a fan-out only when nothing of it got through: a policy may be per device.
+        assert!(service(KnownCode::AccessDeniedException).stops_a_fan_out(false));
+        assert!(!service(KnownCode::AccessDeniedException).stops_a_fan_out(true));
         for code in [KnownCode::ResourceNotFoundException, KnownCode::ThrottlingException, KnownCode::ValidationException, KnownCode::InternalServerException] {
             assert!(!service(code).fails_every_request(), "{code:?}");
         }
