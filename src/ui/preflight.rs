@@ -151,11 +151,14 @@ impl Preflight {
     }
 
     /// Stops the check in flight: what was read stays.
+    /// `try_` throughout: it also runs while the views that own these signals are going away.
     pub fn stop(&self) {
-        self.generation.update_value(|g| *g += 1);
+        self.generation.try_update_value(|g| *g += 1);
         self.controller.try_with_value(|c| c.as_ref().map(AbortController::abort));
-        self.running.set(false);
-        self.check.notify();
+        self.running.try_set(false);
+        if !self.check.is_disposed() {
+            self.check.notify();
+        }
     }
 }
 

@@ -103,6 +103,11 @@ fn start(p: Preflight) {
                     Ok(r) => request::send(&connection, &r, &controller, p.fetch.options(&connection), &heard).await,
                     Err(e) => Err(e),
                 };
+                // A newer check, Stop, or the view gone while the read was out: nothing of this
+                // one is kept (and no signal is touched: they may be disposed).
+                if p.generation.try_get_value() != Some(generation) {
+                    return Step::Stop;
+                }
                 let read = match read.and_then(|a| a.parse(DeviceLink::from_statistics)) {
                     Ok(a) => LinkRead::Link(a.value),
                     // Stopped: the device stays unread, and nothing more starts.
@@ -110,17 +115,12 @@ fn start(p: Preflight) {
                     // Every other read would fail the same way (the credentials, the host): the
                     // check stops here, says why, and keeps what was read.
                     Err(e) if e.stops_a_fan_out(p.check.with_untracked(|c| c.as_ref().is_some_and(|c| c.succeeded() > 0))) => {
-                        if p.generation.try_get_value() == Some(generation) {
-                            p.stop();
-                            p.error.set(Some(e));
-                        }
+                        p.stop();
+                        p.error.set(Some(e));
                         return Step::Stop;
                     }
                     Err(e) => LinkRead::Failed { code: e.code().to_owned() },
                 };
-                if p.generation.try_get_value() != Some(generation) {
-                    return Step::Stop;
-                }
                 p.check.update_untracked(|c| {
                     if let Some(c) = c {
                         c.record(id, read);
