@@ -579,6 +579,10 @@ test('demo-in-session: every device read once; counts, margins, fit table, findi
   await settled(() => pageCounts(page), expectedCounts(base), `counts back at DR${dr}`);
   await assertDeviceRows(page, base, `back at DR${dr}`);
 
+  // Whole numbers bring the digit keyboard on phones; the margin, which may be negative, the full one.
+  assert.equal(await page.getAttribute('[data-preflight] [name=silent-after-hours]', 'inputmode'), 'numeric');
+  assert.equal(await page.getAttribute('[data-preflight] [name=reach-margin-db]', 'inputmode'), null);
+
   // A margin refused while typing ("-" on the way to "-2"): no proposal rather than the
   // unrestricted one, and the reach column waits for a valid value.
   await setControl(page, 'reach-margin-db', '-');
