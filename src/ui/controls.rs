@@ -67,38 +67,13 @@ pub fn number_control(
     refusal: Refusal,
     field: Field,
 ) -> impl IntoView {
-    numeric_control(name, label, value, hint, refusal, field, Some("numeric"))
-}
-
-/// A signed decimal (a margin in dB may be negative): the full keyboard on phones, since the
-/// digit keyboards of some lack a minus.
-pub fn decimal_control(
-    name: &'static str,
-    label: &'static str,
-    value: RwSignal<String>,
-    hint: Signal<Option<String>>,
-    refusal: Refusal,
-    field: Field,
-) -> impl IntoView {
-    numeric_control(name, label, value, hint, refusal, field, None)
-}
-
-fn numeric_control(
-    name: &'static str,
-    label: &'static str,
-    value: RwSignal<String>,
-    hint: Signal<Option<String>>,
-    refusal: Refusal,
-    field: Field,
-    inputmode: Option<&'static str>,
-) -> impl IntoView {
     let d = Described::new(name, refusal, field);
     let described = d.described_by(Signal::derive(move || hint.with(Option::is_some)));
     let Described { id, hint_id, problem_id, problem } = d;
     view! {
         <div class="control" class:invalid=move || problem.with(Option::is_some)>
             <label class="label" for=id.clone()>{label}</label>
-            <input type="text" inputmode=inputmode name=name id=id autocomplete="off"
+            <input type="text" inputmode="numeric" name=name id=id autocomplete="off"
                 aria-invalid=move || problem.with(Option::is_some).then_some("true")
                 aria-describedby=described
                 prop:value=move || value.get()

@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::AbortController;
 
-use super::controls::{decimal_control, number_control, Refusal};
+use super::controls::{number_control, Described, Refusal};
 use super::part_view::PartView;
 use super::preflight::Preflight;
 use crate::browser::fan_out::{self, Step};
@@ -141,6 +141,23 @@ fn start(p: Preflight) {
     });
 }
 
+/// A signed decimal text control (the margin may be negative): the full keyboard on phones.
+fn decimal_control(name: &'static str, label: &'static str, value: RwSignal<String>, hint: &'static str, refusal: Refusal, field: Field) -> impl IntoView {
+    let d = Described::new(name, refusal, field);
+    let described = d.described_by(Signal::stored(true));
+    let Described { id, hint_id, problem_id, problem } = d;
+    view! {
+        <div class="control" class:invalid=move || problem.with(Option::is_some)>
+            <label class="label" for=id.clone()>{label}</label>
+            <input type="text" name=name id=id autocomplete="off"
+                aria-invalid=move || problem.with(Option::is_some).then_some("true") aria-describedby=described
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+            <span class="task-value" id=hint_id>{hint}</span>
+            {move || problem.get().map(|p| view! { <span class="problem" id=problem_id.clone() data-input-error=name>{p}</span> })}
+        </div>
+    }
+}
+
 /// A file name from the task's id: the characters a file system takes everywhere.
 fn file_name(task_id: &str, extension: &str) -> String {
     let safe: String = task_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).take(64).collect();
@@ -211,7 +228,7 @@ fn panel_view(p: Preflight) -> AnyView {
             <div class="inputs">
                 {number_control("silent-after-hours", "Silent after (hours)", p.silent_after_hours, Signal::derive(|| None), refusal, Field::SilentAfterHours)}
                 {decimal_control("reach-margin-db", "Margin needed (dB)", p.margin_db,
-                    Signal::derive(|| Some("0 dB: the downlink's budget taken as the uplink's. Conservative: gateways usually send with more power than devices (27 against 14 dBm in EU868).".to_owned())),
+                    "0 dB: the downlink's budget taken as the uplink's. Conservative: gateways usually send with more power than devices (27 against 14 dBm in EU868).",
                     refusal, Field::ReachMarginDb)}
                 {number_control("reach-target-percent", "Reach target (%)", p.target_percent, Signal::derive(|| Some("the proposal uses only data rates that reach this share".to_owned())), refusal, Field::ReachTargetPercent)}
                 {sample_control}

@@ -159,7 +159,9 @@ test('the provider is asked again when its credentials expire or the service say
         region: 'us-east-1', taskId: 'demo-waiting', endpoint: api,
         credentialProvider: async () => (++calls === 1 ? first : { ...demo, expiration: new Date(Date.now() + 3600e3).toISOString() }),
       });
-      for (let i = 0; i < 200 && outcomes.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      // Up to 20 s: the first mount also fetches the console's parts, which on a busy 2-core CI
+      // machine once took longer than the 5 s this used to allow (the wait ends at the outcome).
+      for (let i = 0; i < 800 && outcomes.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
       handle.unmount();
       return { calls, outcomes };
     };
