@@ -185,12 +185,14 @@ function startStaticServer() {
   });
 }
 
-async function startLocalEndpoint() {
+/** fuota-local with the console's site; `corsOrigins`: the other origins whose pages call its API. */
+async function startLocalEndpoint(corsOrigins = []) {
   if (!existsSync(FUOTA_LOCAL)) throw new Error(`${FUOTA_LOCAL} does not exist (built by \`cargo build -p fuota-local\`)`);
   const tmp = mkdtempSync(join(tmpdir(), 'fuota-bench-'));
   cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
   const readyFile = join(tmp, 'ready.json');
-  const child = spawn(FUOTA_LOCAL, ['--api', '127.0.0.1:0', '--site', DIST, '--site-addr', '127.0.0.1:0', '--ready-file', readyFile],
+  const child = spawn(FUOTA_LOCAL, ['--api', '127.0.0.1:0', '--site', DIST, '--site-addr', '127.0.0.1:0', '--ready-file', readyFile,
+    ...corsOrigins.flatMap((o) => ['--cors-origin', o])],
     { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-2000); });
@@ -319,8 +321,9 @@ async function coldStarts(browser, subjects) {
  * endpoint, not through this proxy.
  */
 function startIsolatingProxy(site) {
-  const upstream = new URL(site);
   const server = createServer((req, res) => {
+    // `site` is a function: the proxy starts first, so that the endpoint can allow its origin.
+    const upstream = new URL(site());
     const up = httpRequest({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method,
       headers: { ...req.headers, host: upstream.host } }, (upRes) => {
       res.writeHead(upRes.statusCode, { ...upRes.headers,
@@ -843,11 +846,16 @@ async function main() {
 
   // 2.-6. in the browser
   const { chromium } = await import('playwright-core');
-  const ep = await startLocalEndpoint();
+  // The pages that call the endpoint come from three origins: its own site, the isolating proxy in
+  // front of it and the bench page server; it answers CORS for those only.
+  let site;
+  const isolatedSite = await startIsolatingProxy(() => site);
+  const benchOrigin = await startStaticServer();
+  const ep = await startLocalEndpoint([isolatedSite, benchOrigin]);
+  site = ep.site;
+  ep.isolatedSite = isolatedSite;
   results.endpoint = ep;
   log(`fuota-local (pid ${ep.pid}): api ${ep.api}, site ${ep.site}`);
-  ep.isolatedSite = await startIsolatingProxy(ep.site);
-  const benchOrigin = await startStaticServer();
   const browser = await chromium.launch({ executablePath: CHROMIUM, chromiumSandbox: false, args: CHROMIUM_ARGS, timeout: 30000 });
   cleanups.push(() => browser.close());
   results.chromium = `Chromium ${browser.version()}`;

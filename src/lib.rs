@@ -1,7 +1,8 @@
 //! The FUOTA task console: a Leptos (CSR) app over the pure core in `fuota-core`.
 //!
-//! `browser` is the thin shell (clock, fetch, location, events); `ui` renders state and dispatches
-//! intents. Every rule lives in `fuota_core`.
+//! `browser` is the thin shell (clock, fetch, location, events, the allocator); `ui` renders state
+//! and dispatches intents; `widget` is the console as a portal's element. The rules are
+//! `fuota_core`'s; what stays here decides when to ask and what to show.
 
 pub mod browser;
 pub mod parts;

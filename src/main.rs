@@ -1,16 +1,10 @@
 //! The wasm entry: mounts the full page where the document asks for it
-//! (`data-fuota-console="page"`), and exports the
-//! widget's `mount` to the stable module `fuota-console.js` (and, in the benchmark's build only, a
-//! signing loop).
+//! (`data-fuota-console="page"`), and exports the widget's `mount` to the stable module
+//! `fuota-console.js` (and, in the benchmark's build only, a signing loop). The allocator is the
+//! library's (`browser::memory`), so that the browser tests run on it too.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-
-/// talc in place of Rust's default dlmalloc: made for wasm, fewer bytes, and it grows the memory
-/// only as needed (the page has one thread, which its wasm cell requires).
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 fn main() {
     // Only the console page asks for the whole console, by an attribute of its own: a portal that

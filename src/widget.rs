@@ -2,13 +2,19 @@
 //!
 //! Options (a plain JS object): `region`, `taskId`, `endpoint`, `relay`, `campaign` (true: the
 //! task's devices and multicast groups too, read again while the task runs, every `refresh`
-//! seconds), and credentials either as `credentials: {accessKeyId, secretAccessKey, sessionToken,
-//! expiration}` or as `credentialProvider: async () => ({…})`. The provider is called when credentials are needed,
+//! seconds), `writable` (with `campaign`: the task's writes, each reviewed and confirmed; read once,
+//! at mount), `allowedHosts` (the only hosts the widget may send to), and credentials either as
+//! `credentials: {accessKeyId, secretAccessKey, sessionToken, expiration}` or as
+//! `credentialProvider: async () => ({…})`. The provider is called when credentials are needed,
 //! again when they expire, and again once when the service says they did.
+//!
+//! What it isolates: its styles and DOM from the portal's CSS (a shadow root). Not scripts on the
+//! same page: they share its memory and can drive the browser as the user does; the widget only
+//! stops making it easy (see the README, "The widget").
 
 use std::any::Any;
 
-use fuota_core::wire::connection::ConnectionForm;
+use fuota_core::wire::connection::{check_embedded_destination, ConnectionForm};
 use fuota_core::wire::credentials::{is_expiry_error, provider_credentials_fresh, CredentialSession};
 use fuota_core::wire::time::Timestamp;
 use fuota_core::{Connection, ConsoleError, Request};
@@ -18,9 +24,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::browser::clock;
-use crate::ui::console_view::{CampaignOptions, TaskConsole, WriteHost};
-use crate::ui::session::{outcome_of, read_task, FetchState, Outcome};
-
+use crate::ui::console_view::{CampaignOptions, TaskConsole};
+use crate::ui::intent::WriteHost;
+use crate::ui::reader::FetchState;
+use crate::ui::session::{outcome_of, read_task, Outcome};
 
 #[derive(Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -33,6 +40,9 @@ struct PlainOptions {
     /// Writes on the shown task (edit, devices or groups, schedule, delete), each still reviewed
     /// and confirmed: off unless the portal turns them on. Needs `campaign`.
     writable: Option<bool>,
+    /// The hosts the widget may send to (the endpoint's, or the relay's); none given: any the
+    /// options name, `http://` only on this computer.
+    allowed_hosts: Option<Vec<String>>,
     /// Seconds, as an attribute's text or a number (read by hand: serde takes one or the other).
     #[serde(skip)]
     refresh: Option<String>,
@@ -42,8 +52,8 @@ struct PlainOptions {
 #[serde(rename_all = "camelCase")]
 struct ProvidedCredentials {
     access_key_id: String,
-    secret_access_key: String,
-    session_token: Option<String>,
+    secret_access_key: zeroize::Zeroizing<String>,
+    session_token: Option<zeroize::Zeroizing<String>>,
 }
 
 /// Credentials as the widget holds them: the form strings, and when they expire.
@@ -82,8 +92,8 @@ fn expiration_millis(value: &JsValue) -> Option<i64> {
 }
 
 fn held_from_js(value: &JsValue) -> Result<HeldCredentials, ConsoleError> {
-    let provided: ProvidedCredentials = serde_wasm_bindgen::from_value(value.clone())
-        .map_err(|_| unavailable("expected {accessKeyId, secretAccessKey, sessionToken, expiration}"))?;
+    let provided: ProvidedCredentials =
+        serde_wasm_bindgen::from_value(value.clone()).map_err(|_| unavailable("expected {accessKeyId, secretAccessKey, sessionToken, expiration}"))?;
     let expiration = js_sys::Reflect::get(value, &JsValue::from_str("expiration")).unwrap_or(JsValue::UNDEFINED);
     Ok(HeldCredentials {
         form: ConnectionForm {
@@ -163,18 +173,17 @@ async fn credentials(source: StoredValue<WidgetSource, LocalStorage>, refresh: b
 async fn task_read(source: StoredValue<WidgetSource, LocalStorage>, refresh: bool) -> Result<(Connection, Request), ConsoleError> {
     let held = credentials(source, refresh).await?;
     let (options, session) = read(source, |s| (s.options.clone(), s.session.clone()))?;
-    let connection = Connection::open(
-        &ConnectionForm {
-            region: options.region.unwrap_or_default(),
-            endpoint: options.endpoint.unwrap_or_default(),
-            relay: options.relay.unwrap_or_default(),
-            ..held.form
-        },
-        &session,
-    )?;
+    let form = ConnectionForm {
+        region: options.region.unwrap_or_default(),
+        endpoint: options.endpoint.unwrap_or_default(),
+        relay: options.relay.unwrap_or_default(),
+        ..held.form
+    };
+    // Before the credentials are handed to the connection: nothing is signed for a host refused.
+    check_embedded_destination(&form, options.allowed_hosts.as_deref())?;
+    let connection = Connection::open(&form, &session, &crate::browser::location::origin())?;
     Ok((connection, Request::get_fuota_task(&options.task_id.unwrap_or_default())?))
 }
-
 
 /// The reactive parts the handle drives, created inside the mounted view's owner.
 #[derive(Clone, Copy)]

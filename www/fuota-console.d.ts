@@ -20,10 +20,15 @@ export interface MountOptions {
   /** The AWS region whose IoT Wireless endpoint is signed for, e.g. "eu-west-1". */
   region?: string | null;
   taskId?: string | null;
-  /** A custom endpoint (a local or private one): signed for and sent to. */
+  /** A custom endpoint (a local or private one): signed for and sent to. `http://` only on this computer. */
   endpoint?: string | null;
-  /** A relay that forwards to the region's endpoint with the signed Host: only sent to. */
+  /** A relay that forwards to the region's endpoint with the signed Host: only sent to. `http://` only on this computer. */
   relay?: string | null;
+  /**
+   * The only hosts (`host` or `host:port`, as the URL spells it) the widget may send to: the
+   * region's endpoint, the custom endpoint or the relay. Not given: any these options name.
+   */
+  allowedHosts?: string[] | null;
   credentials?: Credentials | null;
   credentialProvider?: CredentialProvider | null;
   /** Show the task's devices and multicast groups too, read again while the task runs. */
@@ -31,7 +36,8 @@ export interface MountOptions {
   /**
    * With `campaign`: offer the shown task's writes (edit, add devices or groups, schedule, delete),
    * each reviewed and sent only on the user's word. Off by default: a widget never writes unless its
-   * portal turns this on. A widget never creates a task.
+   * portal turns this on. A widget never creates a task. Read once, at mount: `setOptions()` does
+   * not change it.
    */
   writable?: boolean;
   /** Seconds between reads of a running task: 5 to 3600 (default 30). */
@@ -114,7 +120,8 @@ export interface FuotaConsoleEventMap {
 
 /**
  * `<fuota-task-console region task-id endpoint relay theme campaign writable refresh>`: the console
- * in its own shadow root. `campaign`, `writable` and `refresh` are read when the element connects.
+ * in its own shadow root. `campaign` and `writable` are read once, when the element first connects
+ * (a script adding them later, or re-inserting the element, changes nothing); `refresh` at each connect.
  */
 export declare class FuotaTaskConsole extends HTMLElement {
   /** Write-only: reading it gives null, so that no other script can get the provider from the element. */

@@ -14,9 +14,10 @@ const here = (file) => new URL(file, import.meta.url).href;
 /** Resolves once the wasm is compiled and started (the page mounts itself then). */
 export const ready = init({ module_or_path: here('__WASM__') });
 
-/** The wasm memory, for measurements. */
-export let memory;
-ready.then((wasm) => { memory = wasm.memory; });
+/** The wasm memory, for the benchmark's measurements only: the build hook drops it from every
+ * other build, so that the page's module hands no script the memory in which the keys lie. */
+export let memory; // bench-only
+ready.then((wasm) => { memory = wasm.memory; }); // bench-only
 
 /** The signing loop of the benchmark's build (scripts/bench.sh); the build hook drops it otherwise. */
 export const benchSign = glue.benchSign; // bench-only
@@ -38,7 +39,9 @@ const STYLESHEET = here('__CSS__');
 
 /**
  * <fuota-task-console region task-id endpoint relay campaign writable refresh>: the console in its
- * own shadow root. `campaign`, `writable` and `refresh` are read when the element connects.
+ * own shadow root. `campaign` and `writable` are read once, when the element first connects, and
+ * kept for its life: a script that adds `writable` later, or removes the element and inserts it
+ * again, gets no writes. `refresh` is read at each connect.
  */
 class FuotaTaskConsole extends HTMLElement {
   static observedAttributes = ['region', 'task-id', 'endpoint', 'relay'];
@@ -47,6 +50,8 @@ class FuotaTaskConsole extends HTMLElement {
   #provider = null;
   #credentials = null;
   #generation = 0;
+  /** `campaign` and `writable` as the element first connected. */
+  #fixed = null;
 
   /** async () => ({accessKeyId, secretAccessKey, sessionToken, expiration}). Write-only: reading
    * it gives null, so that no other script on the portal can call the provider for credentials. */
@@ -61,6 +66,7 @@ class FuotaTaskConsole extends HTMLElement {
   set taskId(id) { this.setAttribute('task-id', id); }
 
   connectedCallback() {
+    this.#fixed ??= { campaign: this.hasAttribute('campaign'), writable: this.hasAttribute('writable') };
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     root.replaceChildren();
     const style = document.createElement('link');
@@ -109,8 +115,8 @@ class FuotaTaskConsole extends HTMLElement {
       taskId: this.getAttribute('task-id'),
       endpoint: this.getAttribute('endpoint'),
       relay: this.getAttribute('relay'),
-      campaign: this.hasAttribute('campaign'),
-      writable: this.hasAttribute('writable'),
+      campaign: this.#fixed?.campaign ?? false,
+      writable: this.#fixed?.writable ?? false,
       refresh: this.getAttribute('refresh'),
       credentials: this.#credentials,
       credentialProvider: this.#provider,

@@ -77,13 +77,7 @@ fn config(case: &Value) -> EndpointConfig {
 }
 
 fn describe(case: &Value) -> String {
-    format!(
-        "region={:?} fips={} dual-stack={} endpoint={:?}",
-        case["region"].as_str(),
-        case["use_fips"],
-        case["use_dual_stack"],
-        case["endpoint"].as_str()
-    )
+    format!("region={:?} fips={} dual-stack={} endpoint={:?}", case["region"].as_str(), case["use_fips"], case["use_dual_stack"], case["endpoint"].as_str())
 }
 
 fn is_invalid(result: &Result<String, ConsoleError>, want: Field) -> bool {
@@ -175,10 +169,7 @@ fn resolve_matches_botocore_for_every_case() {
 
     let listed: BTreeSet<String> = DIVERGENCES.iter().map(|(k, _)| (*k).to_owned()).collect();
     assert_eq!(used, listed, "the documented divergences no longer match what happens");
-    eprintln!(
-        "{} endpoint cases from botocore: {same_url} same URL, {same_error} same error, {diverged} documented divergences",
-        all.len()
-    );
+    eprintln!("{} endpoint cases from botocore: {same_url} same URL, {same_error} same error, {diverged} documented divergences", all.len());
     assert_eq!(same_url + same_error + diverged, all.len());
 }
 

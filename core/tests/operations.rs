@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use fuota_core::wire::operation::TABLE;
+use fuota_core::wire::operation::{Method, TABLE};
 
 const README: &str = include_str!("../../README.md");
 const RELAY: &str = include_str!("../../relay/nginx.conf.template");
@@ -31,8 +31,7 @@ fn the_readme_lists_the_iam_actions_of_the_table() {
 fn the_relay_forwards_the_tables_methods_and_paths() {
     let lines: Vec<&str> = RELAY.lines().map(str::trim).filter(|l| l.starts_with("\"~^")).collect();
     for spec in TABLE {
-        let mut pattern: String =
-            spec.path.split('/').map(|part| if part.starts_with('{') { "[^/?]+" } else { part }).collect::<Vec<_>>().join("/");
+        let mut pattern: String = spec.path.split('/').map(|part| if part.starts_with('{') { "[^/?]+" } else { part }).collect::<Vec<_>>().join("/");
         if !spec.query.is_empty() {
             pattern.push_str(r"(\?.*)?");
         }
@@ -47,6 +46,22 @@ fn the_relay_forwards_the_tables_methods_and_paths() {
         assert!(preflight.contains(method), "the relay's preflight does not allow {method}");
     }
     assert!(RELAY.contains("proxy_next_upstream off;"), "a write may be retried upstream");
+}
+
+/// The relay's read location (`location ~ ^${RELAY_PATH}/(fuota-tasks|…)(/|$)`, where a
+/// normalised path must fall as well) lists exactly the first path segments of the table's reads:
+/// a new read under another segment would be refused by the relay, a segment no read has is a
+/// door left open.
+#[test]
+fn the_relays_read_location_lists_the_tables_first_path_segments() {
+    let prefix = "location ~ ^${RELAY_PATH}/(";
+    let line = RELAY.lines().map(str::trim).find(|l| l.starts_with(prefix)).expect("the relay's read location");
+    let listed: BTreeSet<&str> = line[prefix.len()..].split(')').next().unwrap_or_default().split('|').collect();
+    let first_segment = |path: &'static str| path.trim_start_matches('/').split('/').next().unwrap_or_default();
+    let reads: BTreeSet<&str> = TABLE.iter().filter(|s| s.method == Method::Get).map(|s| first_segment(s.path)).collect();
+    assert_eq!(listed, reads, "the relay's read location and the table's read paths");
+    // Writes go to the internal write location once the map above has named their operation.
+    assert!(RELAY.contains("location = /relay-write {"), "the relay's write location");
 }
 
 /// The relay's README names exactly the operations it forwards (and GetWirelessDevice, which it

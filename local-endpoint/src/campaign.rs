@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use crate::tasks::ACCOUNT;
+use crate::account::ACCOUNT;
 
 /// Every `FuotaDeviceStatus` of botocore's model, and one the console does not know.
 pub const DEVICE_STATUSES: &[&str] = &[
@@ -293,8 +293,7 @@ mod tests {
 
     #[test]
     fn demo_in_session_has_every_status_and_eui_are_distinct() {
-        let statuses: std::collections::HashSet<_> =
-            (0..device_count("demo-in-session")).filter_map(|n| status_of("demo-in-session", n, 0.0)).collect();
+        let statuses: std::collections::HashSet<_> = (0..device_count("demo-in-session")).filter_map(|n| status_of("demo-in-session", n, 0.0)).collect();
         assert!(DEVICE_STATUSES.iter().all(|s| statuses.contains(s)));
         let euis: std::collections::HashSet<_> = (0..BIG_TASK_DEVICES).map(|n| dev_eui("demo-10k", n)).collect();
         assert_eq!(euis.len(), BIG_TASK_DEVICES);

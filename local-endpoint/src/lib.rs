@@ -4,8 +4,10 @@
 //! `x-amzn-RequestId` / `x-amzn-ErrorType`, CORS preflights are answered. Routing is a pure function
 //! of the request and the server's clock so that it can be tested without sockets.
 
+pub mod account;
 pub mod campaign;
 pub mod links;
+pub mod server;
 pub mod sigv4;
 pub mod site;
 pub mod tasks;
@@ -38,6 +40,10 @@ pub struct Config {
     pub clock_skew_seconds: i64,
     /// Answer CORS preflights and expose headers; off shows what a browser does with a CORS-less service.
     pub cors: bool,
+    /// The origins whose pages may call this endpoint (CORS), exactly as a browser sends them
+    /// (`http://127.0.0.1:8080`); `*` lets any origin in. Any other origin gets no CORS header, so
+    /// a page the developer happens to visit cannot create or delete tasks here.
+    pub cors_origins: Vec<String>,
     /// How long `fault-slow` waits.
     pub slow_delay: Duration,
     /// Expose `Date` to scripts (CORS); off, a page must learn the server's time from messages.
@@ -70,11 +76,48 @@ impl Default for Config {
             ],
             clock_skew_seconds: 0,
             cors: true,
+            cors_origins: site_origins(8080),
             slow_delay: Duration::from_secs(30),
             expose_date: true,
             live_speed: 1.0,
             schedule_speed: 12.0,
         }
+    }
+}
+
+/// The origins of a site served on `port` of this machine: the ones the endpoint's own site
+/// server (`--site`) has, and so its default CORS origins.
+pub fn site_origins(port: u16) -> Vec<String> {
+    vec![format!("http://127.0.0.1:{port}"), format!("http://localhost:{port}")]
+}
+
+/// A `--cors-origin`: `*`, or an origin as a browser sends it (`scheme://host[:port]`, no path, no
+/// trailing slash; lowercase, as browsers serialise it).
+pub fn parse_origin(origin: &str) -> Result<String, String> {
+    if origin == "*" {
+        return Ok(origin.to_owned());
+    }
+    let lower = origin.to_ascii_lowercase();
+    let refused = || format!("{origin} is not scheme://host[:port] (http or https, no path, no trailing slash)");
+    let (scheme, authority) = lower.split_once("://").ok_or_else(refused)?;
+    let (host, port) = match authority.strip_prefix('[') {
+        // An IPv6 literal: [::1] or [::1]:8080.
+        Some(v6) => {
+            let (host, after) = v6.split_once(']').ok_or_else(refused)?;
+            let port = if after.is_empty() { None } else { Some(after.strip_prefix(':').ok_or_else(refused)?) };
+            (host, port)
+        }
+        None => match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    let host_ok = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || "-.:".contains(c));
+    let port_ok = port.is_none_or(|p| (1..=5).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()));
+    if matches!(scheme, "http" | "https") && host_ok && port_ok {
+        Ok(lower)
+    } else {
+        Err(refused())
     }
 }
 
@@ -227,7 +270,11 @@ impl Endpoint {
     /// The server's clock: the real one, skewed as configured.
     pub fn server_time(&self, real_now: SystemTime) -> SystemTime {
         let skew = Duration::from_secs(self.config.clock_skew_seconds.unsigned_abs());
-        if self.config.clock_skew_seconds >= 0 { real_now + skew } else { real_now - skew }
+        if self.config.clock_skew_seconds >= 0 {
+            real_now + skew
+        } else {
+            real_now - skew
+        }
     }
 
     /// An id for a task created here, unique for the endpoint's life.
@@ -246,16 +293,14 @@ impl Endpoint {
     /// Answers one request at `real_now`.
     pub fn handle(&self, req: &WireRequest, real_now: SystemTime) -> Reply {
         let now = self.server_time(real_now);
-        let mut reply = if req.method == "OPTIONS" {
-            self.preflight(req)
-        } else {
-            self.operation(req, now, self.live_elapsed(real_now))
-        };
+        let mut reply = if req.method == "OPTIONS" { self.preflight(req) } else { self.operation(req, now, self.live_elapsed(real_now)) };
         reply.headers.push(("x-amzn-RequestId".into(), self.request_id()));
         reply.headers.push(("Date".into(), httpdate::fmt_http_date(now)));
         if self.config.cors {
-            let origin = req.header("origin").unwrap_or("*").to_owned();
-            reply.headers.push(("Access-Control-Allow-Origin".into(), origin));
+            // Only an allowed origin is named; the other headers grant nothing without it.
+            if let Some(origin) = self.allowed_origin(req) {
+                reply.headers.push(("Access-Control-Allow-Origin".into(), origin.to_owned()));
+            }
             reply.headers.push(("Vary".into(), "Origin".into()));
             let exposed = if self.config.expose_date { "x-amzn-RequestId, x-amzn-ErrorType, Date" } else { "x-amzn-RequestId, x-amzn-ErrorType" };
             reply.headers.push(("Access-Control-Expose-Headers".into(), exposed.into()));
@@ -263,9 +308,28 @@ impl Endpoint {
         reply
     }
 
+    /// The `Access-Control-Allow-Origin` for this request: its `Origin` when that is one of the
+    /// configured origins, any origin (and `*` without one) when `*` is configured, else none.
+    fn allowed_origin<'r>(&self, req: &'r WireRequest) -> Option<&'r str> {
+        let any = self.config.cors_origins.iter().any(|o| o == "*");
+        match req.header("origin") {
+            Some(origin) if any || self.config.cors_origins.iter().any(|o| o == origin) => Some(origin),
+            None if any => Some("*"),
+            _ => None,
+        }
+    }
+
     fn preflight(&self, req: &WireRequest) -> Reply {
         if !self.config.cors {
             return Reply::raw(403, "text/plain", b"CORS is switched off on this endpoint".to_vec());
+        }
+        if self.allowed_origin(req).is_none() {
+            let message = format!(
+                "CORS: this endpoint does not answer pages from {}; it allows {} (start it with --cors-origin ORIGIN for more)",
+                req.header("origin").unwrap_or("(no Origin)"),
+                if self.config.cors_origins.is_empty() { "none".to_owned() } else { self.config.cors_origins.join(", ") }
+            );
+            return Reply::raw(403, "text/plain", message.into_bytes());
         }
         let mut reply = Reply::raw(200, "text/plain", Vec::new());
         let asked = req.header("access-control-request-headers").unwrap_or("").to_owned();
@@ -362,17 +426,28 @@ impl Endpoint {
 
     fn get_task(&self, req: &WireRequest, id: &str, region: &str, elapsed: f64) -> Reply {
         if id.chars().count() > 256 {
-            return aws_error(400, "ValidationException", "1 validation error detected: Value at 'id' failed to satisfy constraint: Member must have length less than or equal to 256", json!({}));
+            return aws_error(
+                400,
+                "ValidationException",
+                "1 validation error detected: Value at 'id' failed to satisfy constraint: Member must have length less than or equal to 256",
+                json!({}),
+            );
         }
         match id {
             "fault-throttle" => aws_error(429, "ThrottlingException", "Rate exceeded", json!({})),
             "fault-internal" => aws_error(500, "InternalServerException", "An internal error occurred.", json!({})),
-            "fault-denied" => aws_error(403, "AccessDeniedException", "User is not authorized to perform: iotwireless:GetFuotaTask on this resource", json!({})),
+            "fault-denied" => {
+                aws_error(403, "AccessDeniedException", "User is not authorized to perform: iotwireless:GetFuotaTask on this resource", json!({}))
+            }
             "fault-validation" => aws_error(400, "ValidationException", "The FUOTA task id is not valid.", json!({})),
             "fault-malformed" => Reply::raw(200, "application/json", br#"{"Id": "fault-malformed", "Status": "Pend"#.to_vec()),
             "fault-wrong-types" => Reply::json(200, &json!({"Id": "fault-wrong-types", "FragmentSizeBytes": "fifty", "CreatedAt": "yesterday"})),
-            "fault-error-in-200" => Reply::json(200, &json!({"__type": "com.amazonaws.iotwireless#InternalServerException", "message": "An error answered with status 200"})),
-            "fault-html" => Reply::raw(502, "text/html", b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>".to_vec()),
+            "fault-error-in-200" => {
+                Reply::json(200, &json!({"__type": "com.amazonaws.iotwireless#InternalServerException", "message": "An error answered with status 200"}))
+            }
+            "fault-html" => {
+                Reply::raw(502, "text/html", b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>".to_vec())
+            }
             "fault-empty" => Reply::raw(503, "application/json", Vec::new()),
             "fault-huge" => Reply::json(200, &json!({"Id": "fault-huge", "Description": "x".repeat(1 << 20)})),
             "fault-huge-chunked" => Reply { chunked: true, ..Reply::json(200, &json!({"Id": "fault-huge-chunked", "Description": "x".repeat(4 << 20)})) },
@@ -421,7 +496,7 @@ impl Endpoint {
     fn list_tasks(&self, query: &Query, region: &str, now: SystemTime) -> Reply {
         let mut all: Vec<Value> = tasks::campaign_tasks(region, 0.0)
             .into_iter()
-            .filter(|t| tasks::is_listed(t))
+            .filter(tasks::is_listed)
             .map(|t| json!({"Id": t["Id"], "Arn": t["Arn"], "Name": t["Name"]}))
             .collect();
         // The tasks created here come after the samples.
@@ -515,7 +590,12 @@ impl Endpoint {
                     return Reply::raw(200, "application/json", br#"{"WirelessDeviceList": [{"Id": "fault-devices-malformed-dev-0"#.to_vec())
                 }
                 "fault-devices-denied" => {
-                    return aws_error(403, "AccessDeniedException", "User is not authorized to perform: iotwireless:ListWirelessDevices on this resource", json!({}))
+                    return aws_error(
+                        403,
+                        "AccessDeniedException",
+                        "User is not authorized to perform: iotwireless:ListWirelessDevices on this resource",
+                        json!({}),
+                    )
                 }
                 _ => {}
             }
@@ -558,7 +638,12 @@ fn throttled_device(body: &[u8]) -> Option<String> {
 /// The service's refusal of a path id over the model's 256 characters.
 fn id_too_long(id: &str) -> Option<Reply> {
     (id.chars().count() > 256).then(|| {
-        aws_error(400, "ValidationException", "1 validation error detected: Value at 'id' failed to satisfy constraint: Member must have length less than or equal to 256", json!({}))
+        aws_error(
+            400,
+            "ValidationException",
+            "1 validation error detected: Value at 'id' failed to satisfy constraint: Member must have length less than or equal to 256",
+            json!({}),
+        )
     })
 }
 
@@ -642,7 +727,12 @@ impl Query {
     fn page(&self, kind: &str, cap: usize) -> Result<(usize, usize), Reply> {
         if let Some(v) = self.get("maxResults") {
             if !matches!(v.parse::<usize>(), Ok(0..=250)) {
-                return Err(aws_error(400, "ValidationException", "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 250", json!({})));
+                return Err(aws_error(
+                    400,
+                    "ValidationException",
+                    "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 250",
+                    json!({}),
+                ));
             }
         }
         let start = match self.get("nextToken").filter(|t| !t.is_empty()) {

@@ -14,8 +14,8 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{json, Value};
 
+use crate::account::ACCOUNT;
 use crate::campaign;
-use crate::tasks::ACCOUNT;
 
 /// A wireless gateway of the sample account.
 #[derive(Debug, PartialEq)]
@@ -321,8 +321,7 @@ pub fn statistics(id: &str, now: SystemTime) -> Option<Value> {
     };
     if let Some(up) = uplink(task, n) {
         let at = iso8601_millis(now.checked_sub(up.age).unwrap_or(SystemTime::UNIX_EPOCH));
-        let gateways: Vec<Value> =
-            up.heard.iter().map(|h| json!({"GatewayEui": spell(h.gateway.eui, h.spelling), "Snr": h.snr, "Rssi": h.rssi})).collect();
+        let gateways: Vec<Value> = up.heard.iter().map(|h| json!({"GatewayEui": spell(h.gateway.eui, h.spelling), "Snr": h.snr, "Rssi": h.rssi})).collect();
         answer["LastUplinkReceivedAt"] = json!(at);
         answer["LoRaWAN"] = json!({
             "DevEui": campaign::dev_eui(task, n),

@@ -1,20 +1,22 @@
-//! `fuota-local`: runs the local IoT Wireless endpoint, and optionally serves the built console.
+//! `fuota-local`: runs the local IoT Wireless endpoint, and optionally serves the built console
+//! (the HTTP layer: `fuota_local::server`).
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::SystemTime;
 
-use fuota_local::{site, tasks, writes, Config, Endpoint, WireRequest};
-use tiny_http::{Header, Request, Response, Server};
+use fuota_local::{server, site, tasks, writes, Config, Endpoint};
 
 const USAGE: &str = "fuota-local [--api ADDR] [--site DIR] [--site-addr ADDR] [--region R]... \
-[--clock-skew-seconds N] [--no-cors] [--no-expose-date] [--slow-seconds N] [--live-speed X] [--schedule-speed X] [--state FILE] [--ready-file PATH]
+[--cors-origin ORIGIN]... [--clock-skew-seconds N] [--no-cors] [--no-expose-date] [--slow-seconds N] [--live-speed X] [--schedule-speed X] [--state FILE] [--ready-file PATH]
   --api ADDR             where the IoT Wireless endpoint listens (default 127.0.0.1:8081; port 0 picks one)
   --site DIR             also serve the built console from DIR (Trunk's dist/)
   --site-addr ADDR       where the console is served (default 127.0.0.1:8080)
   --region R             a region this endpoint serves (default us-east-1; repeat for more)
   --clock-skew-seconds N the server clock is N seconds ahead (negative: behind)
+  --cors-origin ORIGIN   also answer CORS for pages from ORIGIN (scheme://host[:port]; repeat for more;
+                         '*' for any origin). By default only the site's own origins may call the API:
+                         http://127.0.0.1:PORT and http://localhost:PORT for the site's port (the bound
+                         one with --site, else the one --site-addr names)
   --no-cors              answer no CORS preflight and expose no headers
   --no-expose-date       do not expose Date to scripts (skew must be learned from messages)
   --slow-seconds N       how long the fault-slow task waits (default 30)
@@ -32,11 +34,20 @@ struct Args {
     site_addr: String,
     ready_file: Option<PathBuf>,
     state: Option<PathBuf>,
+    cors_origins: Vec<String>,
     config: Config,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { api: "127.0.0.1:8081".into(), site: None, site_addr: "127.0.0.1:8080".into(), ready_file: None, state: None, config: Config::default() };
+    let mut args = Args {
+        api: "127.0.0.1:8081".into(),
+        site: None,
+        site_addr: "127.0.0.1:8080".into(),
+        ready_file: None,
+        state: None,
+        cors_origins: Vec::new(),
+        config: Config::default(),
+    };
     let mut regions = Vec::new();
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -54,6 +65,7 @@ fn parse_args() -> Result<Args, String> {
             "--schedule-speed" => {
                 args.config.schedule_speed = value()?.parse().ok().filter(|x: &f64| x.is_finite() && *x > 0.0).ok_or("--schedule-speed: a positive number")?
             }
+            "--cors-origin" => args.cors_origins.push(fuota_local::parse_origin(&value()?).map_err(|e| format!("--cors-origin: {e}"))?),
             "--no-cors" => args.config.cors = false,
             "--no-expose-date" => args.config.expose_date = false,
             "--ready-file" => args.ready_file = Some(PathBuf::from(value()?)),
@@ -66,67 +78,6 @@ fn parse_args() -> Result<Args, String> {
         args.config.regions = regions;
     }
     Ok(args)
-}
-
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
-}
-
-fn serve_api(endpoint: &Endpoint, mut request: Request) {
-    let url = request.url().to_owned();
-    let (raw_path, raw_query) = url.split_once('?').unwrap_or((&url, ""));
-    let headers: Vec<(String, String)> = request
-        .headers()
-        .iter()
-        .map(|h| (h.field.as_str().as_str().to_ascii_lowercase(), h.value.as_str().to_owned()))
-        .collect();
-    let mut body = Vec::new();
-    let _ = request.as_reader().take(1 << 20).read_to_end(&mut body);
-    let method = request.method().as_str().to_owned();
-    let reply = endpoint.handle(&WireRequest { method: &method, raw_path, raw_query, headers: &headers, body: &body }, SystemTime::now());
-    if let Some(delay) = reply.delay {
-        std::thread::sleep(delay);
-    }
-    let status = reply.status;
-    let headers: Vec<Header> = reply.headers.iter().filter_map(|(n, v)| header(n, v)).collect();
-    if reply.dropped {
-        // The connection closes with no answer at all: what a client sees when an answer is lost.
-        eprintln!("{method} {url} -> (answer dropped)");
-        drop(request.into_writer());
-        return;
-    }
-    eprintln!("{method} {url} -> {status}");
-    if reply.chunked {
-        // No length: tiny_http sends it chunked.
-        let body = std::io::Cursor::new(reply.body);
-        let _ = request.respond(Response::new(tiny_http::StatusCode(status), headers, body, None, None));
-    } else {
-        let mut response = Response::from_data(reply.body).with_status_code(status);
-        for h in headers {
-            response.add_header(h);
-        }
-        let _ = request.respond(response);
-    }
-}
-
-fn serve_site(root: &PathBuf, policy: Option<&str>, request: Request) {
-    let response = match site::resolve(root, request.url()).and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
-        Some((path, bytes)) => {
-            let mut r = Response::from_data(bytes);
-            if let Some(h) = policy.filter(|_| site::content_type(&path).starts_with("text/html")).and_then(|p| header("Content-Security-Policy", p)) {
-                r.add_header(h);
-            }
-            if let Some(h) = header("Content-Type", site::content_type(&path)) {
-                r.add_header(h);
-            }
-            if let Some(h) = header("Cache-Control", "no-cache") {
-                r.add_header(h);
-            }
-            r
-        }
-        None => Response::from_data(b"not found".to_vec()).with_status_code(404),
-    };
-    let _ = request.respond(response);
 }
 
 fn main() {
@@ -149,41 +100,62 @@ fn main() {
         },
         None => writes::Store::new(args.config.schedule_speed),
     };
-    let api = match Server::http(&args.api) {
-        Ok(s) => Arc::new(s),
+    // The runtime first: its sockets are bound in it. Two workers: this machine has two cores.
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_io().enable_time().build() {
+        Ok(rt) => rt,
         Err(e) => {
-            eprintln!("cannot listen on {}: {e}", args.api);
+            eprintln!("fuota-local: cannot start the runtime: {e}");
             std::process::exit(1);
         }
     };
-    let api_url = format!("http://{}", api.server_addr());
+    let _entered = runtime.enter();
+    let listen = |addr: &str| match server::bind(addr) {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("cannot listen on {addr}: {e}");
+            std::process::exit(1);
+        }
+    };
+    let api = listen(&args.api);
+    let api_addr = api.local_addr().map(|a| a.to_string()).unwrap_or_else(|_| args.api.clone());
+    let api_url = format!("http://{api_addr}");
     let mut site_url = None;
+    // The site's own origins may call the API (CORS): its port as bound, or, without --site, the
+    // port --site-addr names (the console served elsewhere there, by `trunk serve` say).
+    let mut site_port = site_port_of(&args.site_addr);
     if let Some(root) = args.site.clone() {
-        let site = match Server::http(&args.site_addr) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("cannot listen on {}: {e}", args.site_addr);
-                std::process::exit(1);
-            }
-        };
-        site_url = Some(format!("http://{}", site.server_addr()));
+        let listener = listen(&args.site_addr);
+        let site_addr = listener.local_addr().ok();
+        site_port = site_addr.map(|a| a.port());
+        site_url = Some(format!("http://{}", site_addr.map(|a| a.to_string()).unwrap_or_else(|| args.site_addr.clone())));
         let policy = std::fs::read_to_string(root.join("index.html")).ok().and_then(|html| site::policy_of(&html));
-        std::thread::spawn(move || {
-            for request in site.incoming_requests() {
-                let (root, policy) = (root.clone(), policy.clone());
-                std::thread::spawn(move || serve_site(&root, policy.as_deref(), request));
-            }
-        });
+        let site = Arc::new(server::Site { root, policy });
+        runtime.spawn(server::serve(listener, move |request| server::serve_site(Arc::clone(&site), request)));
+    }
+    let mut config = args.config;
+    config.cors_origins = site_port.filter(|p| *p != 0).map(fuota_local::site_origins).unwrap_or_default();
+    for origin in &args.cors_origins {
+        if !config.cors_origins.contains(origin) {
+            config.cors_origins.push(origin.clone());
+        }
     }
 
-    println!("IoT Wireless local endpoint: {api_url} (regions: {})", args.config.regions.join(", "));
+    println!("IoT Wireless local endpoint: {api_url} (regions: {})", config.regions.join(", "));
+    if config.cors {
+        let origins = if config.cors_origins.is_empty() { "no origin".to_owned() } else { config.cors_origins.join(", ") };
+        println!("  CORS for pages from: {origins} (more with --cors-origin)");
+    } else {
+        println!("  CORS: off (--no-cors)");
+    }
     println!("  demo credentials (they open this endpoint only):");
     println!("    access key id:     {}", fuota_local::DEMO_ACCESS_KEY_ID);
     println!("    secret access key: {}", fuota_local::DEMO_SECRET_ACCESS_KEY);
     println!("    session token:     {}", fuota_local::DEMO_SESSION_TOKEN);
     println!("  sample tasks: demo-pending, demo-waiting, demo-in-session, demo-done, demo-delete-waiting, demo-unknown-status, demo-minimal");
-    println!("  campaign: demo-live (Pending to FuotaDone in about {:.0} s), demo-10k (10,000 devices), demo-busy; every task is listed by ListFuotaTasks",
-        fuota_local::campaign::LIVE_DONE_AT / args.config.live_speed);
+    println!(
+        "  campaign: demo-live (Pending to FuotaDone in about {:.0} s), demo-10k (10,000 devices), demo-busy; every task is listed by ListFuotaTasks",
+        fuota_local::campaign::LIVE_DONE_AT / config.live_speed
+    );
     println!("  fault ids: {}", tasks::FAULT_IDS.iter().map(|(id, what)| format!("{id} ({what})")).collect::<Vec<_>>().join(", "));
     if let Some(site) = &site_url {
         // `?demo` alone uses the console's built-in demo endpoint; another one in the link is
@@ -203,9 +175,11 @@ fn main() {
     if let Some(path) = &args.state {
         println!("  created tasks are kept in {}", path.display());
     }
-    let endpoint = Arc::new(Endpoint::with_store(args.config, created));
-    for request in api.incoming_requests() {
-        let endpoint = Arc::clone(&endpoint);
-        std::thread::spawn(move || serve_api(&endpoint, request));
-    }
+    let endpoint = Arc::new(Endpoint::with_store(config, created));
+    runtime.block_on(server::serve(api, move |request| server::serve_api(Arc::clone(&endpoint), request)));
+}
+
+/// The port of a `--site-addr` (`127.0.0.1:8080`, `[::1]:8080`, `localhost:8080`).
+fn site_port_of(addr: &str) -> Option<u16> {
+    addr.rsplit_once(':').and_then(|(_, port)| port.parse().ok())
 }

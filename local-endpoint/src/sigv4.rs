@@ -66,9 +66,7 @@ fn amz_format(t: OffsetDateTime) -> String {
 }
 
 fn parse_amz_date(s: &str) -> Option<OffsetDateTime> {
-    PrimitiveDateTime::parse(s, format_description!("[year][month][day]T[hour][minute][second]Z"))
-        .ok()
-        .map(PrimitiveDateTime::assume_utc)
+    PrimitiveDateTime::parse(s, format_description!("[year][month][day]T[hour][minute][second]Z")).ok().map(PrimitiveDateTime::assume_utc)
 }
 
 struct Authorization<'a> {
@@ -94,9 +92,7 @@ fn parse_authorization(value: &str) -> Result<Authorization<'_>, AuthError> {
         }
     }
     let (Some(credential), Some(signed), Some(signature)) = (credential, signed, signature) else {
-        return Err(incomplete(
-            "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.",
-        ));
+        return Err(incomplete("Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters."));
     };
     let scope: Vec<&str> = credential.split('/').collect();
     let [access_key_id, date, region, service, "aws4_request"] = scope[..] else {
@@ -141,12 +137,40 @@ fn canonical_query(raw_query: &str) -> String {
     pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
 }
 
+/// The first segment of `raw_path` that normalisation would change: `.`, `..` or an empty one
+/// (`//`; a trailing `/` is not a segment). Their percent-encoded spellings (`%2e`) are left as
+/// they are, as botocore leaves them.
+fn unnormalised_segment(raw_path: &str) -> Option<&str> {
+    let inner = raw_path.strip_prefix('/').unwrap_or(raw_path);
+    let inner = inner.strip_suffix('/').unwrap_or(inner);
+    if inner.is_empty() {
+        return None;
+    }
+    inner.split('/').find(|s| matches!(*s, "" | "." | ".."))
+}
+
+/// Why a SignedHeaders list is not one a signer makes (lowercase names, each once, sorted), or
+/// None when it is.
+fn signed_headers_problem(names: &[&str]) -> Option<String> {
+    if let Some(name) = names.iter().find(|n| n.is_empty() || n.bytes().any(|b| b.is_ascii_uppercase())) {
+        return Some(format!("'{name}' is not a lowercase header name"));
+    }
+    names.windows(2).find(|w| w[0] >= w[1]).map(
+        |w| {
+            if w[0] == w[1] {
+                format!("'{}' is named twice", w[0])
+            } else {
+                format!("'{}' comes before '{}'", w[0], w[1])
+            }
+        },
+    )
+}
+
 /// The canonical request of `req` for the headers the signer named, as botocore builds it.
 pub fn canonical_request(req: &WireRequest, signed_headers: &[&str]) -> String {
     let mut canonical_headers = String::new();
     for name in signed_headers {
-        let values: Vec<String> =
-            req.headers.iter().filter(|(n, _)| n == name).map(|(_, v)| collapse_spaces(v)).collect();
+        let values: Vec<String> = req.headers.iter().filter(|(n, _)| n == name).map(|(_, v)| collapse_spaces(v)).collect();
         canonical_headers.push_str(&format!("{name}:{}\n", values.join(",")));
     }
     let payload_hash = match req.header("x-amz-content-sha256") {
@@ -175,13 +199,7 @@ fn hmac(key: &[u8], data: &str) -> Vec<u8> {
 }
 
 /// Checks a request's signature; returns the identity that signed it.
-pub fn verify<'i>(
-    req: &WireRequest,
-    identities: &'i [Identity],
-    service: &str,
-    regions: &[String],
-    now: SystemTime,
-) -> Result<&'i Identity, AuthError> {
+pub fn verify<'i>(req: &WireRequest, identities: &'i [Identity], service: &str, regions: &[String], now: SystemTime) -> Result<&'i Identity, AuthError> {
     let Some(header) = req.header("authorization") else {
         return Err(refuse(403, "MissingAuthenticationTokenException", "Missing Authentication Token"));
     };
@@ -207,11 +225,7 @@ pub fn verify<'i>(
     let now = OffsetDateTime::from(now);
     let skew = time::Duration::try_from(MAX_SKEW).unwrap_or(time::Duration::minutes(15));
     if signed_at < now - skew {
-        return Err(invalid_signature(format!(
-            "Signature expired: {amz_date} is now earlier than {} ({} - 15 min.)",
-            amz_format(now - skew),
-            amz_format(now)
-        )));
+        return Err(invalid_signature(format!("Signature expired: {amz_date} is now earlier than {} ({} - 15 min.)", amz_format(now - skew), amz_format(now))));
     }
     if signed_at > now + skew {
         return Err(invalid_signature(format!(
@@ -221,13 +235,33 @@ pub fn verify<'i>(
         )));
     }
     if auth.date != &amz_date[..8] {
-        return Err(invalid_signature(format!("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{}' != '{}', from '{amz_date}'.", auth.date, &amz_date[..8])));
+        return Err(invalid_signature(format!(
+            "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{}' != '{}', from '{amz_date}'.",
+            auth.date,
+            &amz_date[..8]
+        )));
     }
     if !regions.iter().any(|r| r == auth.region) {
         return Err(invalid_signature(format!("Credential should be scoped to a valid region. This endpoint serves {}.", regions.join(", "))));
     }
     if auth.service != service {
         return Err(invalid_signature(format!("Credential should be scoped to correct service: '{service}'. ")));
+    }
+
+    // What the service refuses though a signature over it could be made to match: a path that is
+    // not the one it routes (this verifier signs the normalised path, as botocore does, but routes
+    // the path as sent), and a SignedHeaders list that is not sorted or names a header twice.
+    if let Some(segment) = unnormalised_segment(req.raw_path) {
+        return Err(invalid_signature(format!(
+            "The request path must be normalised: it has the segment '{segment}' ({:.200}). Remove '.', '..' and empty segments (//) before signing and sending.",
+            req.raw_path
+        )));
+    }
+    if let Some(problem) = signed_headers_problem(&auth.signed_headers) {
+        return Err(invalid_signature(format!(
+            "SignedHeaders must name each header once, in lowercase, sorted by name: {problem} in '{:.200}'.",
+            auth.signed_headers.join(";")
+        )));
     }
 
     // A body whose hash the client declared must be the body that arrived.
@@ -238,10 +272,7 @@ pub fn verify<'i>(
     }
     let canonical_request = canonical_request(req, &auth.signed_headers);
     let scope = format!("{}/{}/{}/aws4_request", auth.date, auth.region, auth.service);
-    let string_to_sign = format!(
-        "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",
-        hex::encode(Sha256::digest(canonical_request.as_bytes()))
-    );
+    let string_to_sign = format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", hex::encode(Sha256::digest(canonical_request.as_bytes())));
     let mut key = hmac(format!("AWS4{}", identity.secret_access_key).as_bytes(), auth.date);
     for part in [auth.region, auth.service, "aws4_request"] {
         key = hmac(&key, part);

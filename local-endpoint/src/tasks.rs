@@ -2,7 +2,8 @@
 
 use serde_json::{json, Value};
 
-pub const ACCOUNT: &str = "123456789012";
+use crate::account::ACCOUNT;
+use crate::campaign;
 
 /// Ids that make the endpoint misbehave the way real networks and services do: task ids, but for
 /// `fault-throttled-<any>`, a WirelessDeviceId.
@@ -30,7 +31,10 @@ pub const FAULT_IDS: &[(&str, &str)] = &[
     ("fault-devices-loop", "its device list's second page names the first page's token again"),
     ("fault-devices-denied", "its device list's second page is refused (AccessDeniedException)"),
     ("fault-devices-endless", "its device list never ends: every page names a new one"),
-    ("fault-throttled-<any>", "a WirelessDeviceId: its first 3 AssociateWirelessDeviceWithFuotaTask calls answer 429 ThrottlingException, then it is associated"),
+    (
+        "fault-throttled-<any>",
+        "a WirelessDeviceId: its first 3 AssociateWirelessDeviceWithFuotaTask calls answer 429 ThrottlingException, then it is associated",
+    ),
 ];
 
 /// The tasks with device-list faults: GetFuotaTask answers them, ListFuotaTasks does not list them.
@@ -58,7 +62,7 @@ pub fn campaign_tasks(region: &str, elapsed: f64) -> Vec<Value> {
         t["Description"] = json!(format!("Sample task in status {status}"));
         t
     };
-    let status = crate::campaign::live_status(elapsed);
+    let status = campaign::live_status(elapsed);
     live = clone_as(&live, "demo-live", "live-fw-2.5.0", status);
     live["Description"] = json!("Runs through a whole session in about three minutes after the endpoint starts");
     all.push(live);
@@ -103,7 +107,18 @@ pub fn sample_tasks(region: &str) -> Vec<Value> {
     vec![
         task("demo-pending", "Pending", "meter-fw-3.0.0", "US915", "2026-12-01T09:00:00Z", 1.764115200123E9, 10, 200, 2000, "djMuMC4w"),
         task("demo-waiting", "FuotaSession_Waiting", "tracker-fw-1.4.2", "AU915", "2026-11-27T02:30:00Z", 1.764000000E9, 20, 100, 1500, "dHJhY2tlci0xLjQuMg=="),
-        task("demo-in-session", "In_FuotaSession", "sensor-fw-2.4.1", "EU868", "2026-11-26T08:00:00.250Z", 1.7639712005E9, 25, 50, 1000, "djIuNC4xK2J1aWxkLjc3"),
+        task(
+            "demo-in-session",
+            "In_FuotaSession",
+            "sensor-fw-2.4.1",
+            "EU868",
+            "2026-11-26T08:00:00.250Z",
+            1.7639712005E9,
+            25,
+            50,
+            1000,
+            "djIuNC4xK2J1aWxkLjc3",
+        ),
         task("demo-done", "FuotaDone", "gateway-fw-5.1.0", "AS923-1", "2026-10-02T12:00:00Z", 1.759000000E9, 50, 10, 3000, "AAEC/w=="),
         task("demo-delete-waiting", "Delete_Waiting", "legacy-fw-0.9", "CN470", "2026-06-15T00:00:00Z", 1.75E9, 0, 242, 5000, "bGVnYWN5"),
         task("demo-unknown-status", "Paused_ForMaintenance", "future-fw-9.9", "IN865", "2027-01-01T00:00:00Z", 1.77E9, 30, 64, 1000, "ZnV0dXJl"),

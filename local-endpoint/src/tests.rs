@@ -218,7 +218,8 @@ fn demo_in_session_has_every_status_and_its_group_lists_some_devices_again() {
     assert!(campaign::DEVICE_STATUSES.iter().all(|s| statuses.contains(s)), "{statuses:?}");
     let (groups, _) = walk("MulticastGroupList", |q| endpoint.list_groups_of_task("demo-in-session", q, SystemTime::now()), "");
     assert_eq!(groups, vec![serde_json::json!({"Id": campaign::CLASS_C_GROUP})]);
-    let (members, _) = walk("WirelessDeviceList", |q| endpoint.list_devices(q, "us-east-1", 0.0, SystemTime::now()), &format!("multicastGroupId={}", campaign::CLASS_C_GROUP));
+    let (members, _) =
+        walk("WirelessDeviceList", |q| endpoint.list_devices(q, "us-east-1", 0.0, SystemTime::now()), &format!("multicastGroupId={}", campaign::CLASS_C_GROUP));
     let task_ids: HashSet<&str> = devices.iter().map(|d| d["Id"].as_str().unwrap()).collect();
     assert!(members.iter().filter(|m| task_ids.contains(m["Id"].as_str().unwrap())).count() >= 2, "overlap to de-duplicate");
     assert!(members.iter().all(|m| m["McGroupId"] == 1));
@@ -346,6 +347,14 @@ fn the_routes_are_the_operation_table() {
 /// A request signed as botocore signs it (host, x-amz-date, the session token), with the demo
 /// identity, answered by the endpoint at `at`: the operations' dispatch, faults included.
 fn signed_reply(endpoint: &Endpoint, method: &str, path: &str, query: &str, body: &[u8], at: SystemTime) -> Reply {
+    let headers = signed_headers(method, path, query, body, at, &["host", "x-amz-date", "x-amz-security-token"]);
+    endpoint.handle(&WireRequest { method, raw_path: path, raw_query: query, headers: &headers, body }, at)
+}
+
+/// The headers of a request signed with the demo identity at `at`, naming `signed` (in that
+/// order, repeats included) in SignedHeaders, over the endpoint's own canonical request: what a
+/// client that signs as this verifier canonicalises would send.
+fn signed_headers(method: &str, path: &str, query: &str, body: &[u8], at: SystemTime, signed: &[&str]) -> Vec<(String, String)> {
     use hmac::{Hmac, Mac};
     let hmac = |key: &[u8], data: &str| {
         let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
@@ -358,8 +367,7 @@ fn signed_reply(endpoint: &Endpoint, method: &str, path: &str, query: &str, body
         ("x-amz-date".to_owned(), amz_date.clone()),
         ("x-amz-security-token".to_owned(), DEMO_SESSION_TOKEN.to_owned()),
     ];
-    let signed = ["host", "x-amz-date", "x-amz-security-token"];
-    let canonical = sigv4::canonical_request(&WireRequest { method, raw_path: path, raw_query: query, headers: &headers, body }, &signed);
+    let canonical = sigv4::canonical_request(&WireRequest { method, raw_path: path, raw_query: query, headers: &headers, body }, signed);
     let scope = format!("{}/us-east-1/iotwireless/aws4_request", &amz_date[..8]);
     let to_sign = format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", hex::encode(Sha256::digest(canonical.as_bytes())));
     let mut key = hmac(format!("AWS4{DEMO_SECRET_ACCESS_KEY}").as_bytes(), &amz_date[..8]);
@@ -371,7 +379,7 @@ fn signed_reply(endpoint: &Endpoint, method: &str, path: &str, query: &str, body
         "authorization".to_owned(),
         format!("AWS4-HMAC-SHA256 Credential={DEMO_ACCESS_KEY_ID}/{scope}, SignedHeaders={}, Signature={signature}", signed.join(";")),
     ));
-    endpoint.handle(&WireRequest { method, raw_path: path, raw_query: query, headers: &headers, body }, at)
+    headers
 }
 
 #[test]
@@ -404,7 +412,13 @@ fn the_unfiltered_device_list_is_every_device_of_the_account_once() {
     let token = first["NextToken"].as_str().unwrap();
     let raw = format!("maxResults=5&nextToken={}", percent_encoding::utf8_percent_encode(token, percent_encoding::NON_ALPHANUMERIC));
     let second = body_of(&endpoint.list_devices(&Query::parse(&raw).unwrap(), "us-east-1", 0.0, SystemTime::now()));
-    let small: Vec<&str> = first["WirelessDeviceList"].as_array().unwrap().iter().chain(second["WirelessDeviceList"].as_array().unwrap()).map(|d| d["Id"].as_str().unwrap()).collect();
+    let small: Vec<&str> = first["WirelessDeviceList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(second["WirelessDeviceList"].as_array().unwrap())
+        .map(|d| d["Id"].as_str().unwrap())
+        .collect();
     assert_eq!(small, ids[..small.len()]);
     // Through the wire too (signed, routed).
     let reply = signed_reply(&endpoint, "GET", "/wireless-devices", "maxResults=3", b"", SystemTime::now());
@@ -441,7 +455,10 @@ fn associating_an_unknown_device_is_not_found_and_a_throttled_one_retries() {
     let devices: Vec<String> = endpoint.created.devices_of(&id, now).unwrap().into_iter().map(|(d, _)| d).collect();
     assert_eq!(devices, ["demo-done-dev-00001", "fault-throttled-a"]);
     let listed = body_of(&signed_reply(&endpoint, "GET", "/wireless-devices", &format!("fuotaTaskId={id}"), b"", now));
-    assert_eq!(listed["WirelessDeviceList"][0]["LoRaWAN"]["DevEui"], body_of(&endpoint.list_devices(&Query::parse("fuotaTaskId=demo-done").unwrap(), "us-east-1", 0.0, now))["WirelessDeviceList"][1]["LoRaWAN"]["DevEui"]);
+    assert_eq!(
+        listed["WirelessDeviceList"][0]["LoRaWAN"]["DevEui"],
+        body_of(&endpoint.list_devices(&Query::parse("fuotaTaskId=demo-done").unwrap(), "us-east-1", 0.0, now))["WirelessDeviceList"][1]["LoRaWAN"]["DevEui"]
+    );
     assert_eq!(listed["WirelessDeviceList"][1]["FuotaDeviceStatus"], "Initial");
     let documented = tasks::FAULT_IDS.iter().find(|(id, _)| id.starts_with(campaign::THROTTLED_DEVICE_PREFIX)).unwrap().1;
     assert!(documented.contains(&format!("first {} ", campaign::THROTTLED_ASSOCIATES)), "{documented}");
@@ -506,4 +523,210 @@ fn the_pre_flight_reads_answer_like_the_service() {
         let (status, code, body) = error_of(&get(&format!("/wireless-gateways/{id}"), &format!("identifierType={kind}")));
         assert_eq!((status, code.as_str(), body["ResourceType"].as_str()), (404, "ResourceNotFoundException", Some("WirelessGateway")), "{id} {kind}");
     }
+}
+
+/// The message of an AWS error answer.
+fn message_of(reply: &Reply) -> String {
+    let body: Value = serde_json::from_slice(&reply.body).unwrap_or_default();
+    body["message"].as_str().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn paths_with_dot_or_empty_segments_are_refused_as_the_service_refuses_them() {
+    let endpoint = Endpoint::new(Config::default());
+    let now = SystemTime::now();
+    // Signed over the normalised path (as botocore would sign it), sent as written: the verifier
+    // must not accept a path it routes differently from the one it checked.
+    for path in [
+        "/fuota-tasks/./demo-in-session",
+        "/fuota-tasks/x/../demo-in-session",
+        "/fuota-tasks//demo-in-session",
+        "//fuota-tasks/demo-in-session",
+        "/fuota-tasks/demo-in-session/.",
+        "/fuota-tasks/demo-in-session/..",
+    ] {
+        let reply = signed_reply(&endpoint, "GET", path, "", b"", now);
+        assert_eq!(reply.status, 403, "{path}: {}", String::from_utf8_lossy(&reply.body));
+        assert!(reply.header("x-amzn-ErrorType").unwrap().starts_with("InvalidSignatureException:"), "{path}");
+        assert!(message_of(&reply).contains("normalised"), "{path}: {}", message_of(&reply));
+    }
+    // A write too: nothing is deleted through `..`.
+    let reply = signed_reply(&endpoint, "DELETE", "/fuota-tasks/x/../../fuota-tasks/demo-pending", "", b"", now);
+    assert_eq!(reply.status, 403);
+    // The same requests, normalised, and a trailing slash (no empty segment), still verify.
+    assert_eq!(signed_reply(&endpoint, "GET", "/fuota-tasks/demo-in-session", "", b"", now).status, 200);
+    let trailing = signed_reply(&endpoint, "GET", "/fuota-tasks/", "", b"", now);
+    assert_eq!(trailing.header("x-amzn-ErrorType").map(|t| t.split(':').next().unwrap()), Some("UnknownOperationException"));
+    // Percent-encoded dots are data, as botocore signs them.
+    assert_eq!(signed_reply(&endpoint, "GET", "/fuota-tasks/%2E%2E", "", b"", now).status, 404);
+}
+
+#[test]
+fn signed_headers_out_of_order_or_twice_are_refused() {
+    let endpoint = Endpoint::new(Config::default());
+    let now = SystemTime::now();
+    let path = "/fuota-tasks/demo-in-session";
+    for (signed, problem) in [
+        (&["x-amz-date", "host", "x-amz-security-token"][..], "'x-amz-date' comes before 'host'"),
+        (&["host", "x-amz-security-token", "x-amz-date"][..], "'x-amz-security-token' comes before 'x-amz-date'"),
+        (&["host", "host", "x-amz-date", "x-amz-security-token"][..], "'host' is named twice"),
+        (&["host", "x-amz-date", "x-amz-date", "x-amz-security-token"][..], "'x-amz-date' is named twice"),
+        (&["", "host", "x-amz-date", "x-amz-security-token"][..], "'' is not a lowercase header name"),
+    ] {
+        let headers = signed_headers("GET", path, "", b"", now, signed);
+        let reply = endpoint.handle(&WireRequest { method: "GET", raw_path: path, raw_query: "", headers: &headers, body: b"" }, now);
+        assert_eq!(reply.status, 403, "{signed:?}");
+        assert!(reply.header("x-amzn-ErrorType").unwrap().starts_with("InvalidSignatureException:"), "{signed:?}");
+        assert!(message_of(&reply).contains(problem), "{signed:?}: {}", message_of(&reply));
+    }
+    // Sorted and each once: verified.
+    let headers = signed_headers("GET", path, "", b"", now, &["host", "x-amz-date", "x-amz-security-token"]);
+    assert_eq!(endpoint.handle(&WireRequest { method: "GET", raw_path: path, raw_query: "", headers: &headers, body: b"" }, now).status, 200);
+}
+
+#[test]
+fn cors_answers_the_sites_own_origins_and_the_configured_ones_only() {
+    let now = SystemTime::now();
+    let path = "/fuota-tasks/demo-in-session";
+    let with_origin = |origin: Option<&str>| {
+        let mut headers = signed_headers("GET", path, "", b"", now, &["host", "x-amz-date", "x-amz-security-token"]);
+        headers.extend(origin.map(|o| ("origin".to_owned(), o.to_owned())));
+        headers
+    };
+    let preflight_headers = |origin: &str| {
+        vec![
+            ("origin".to_owned(), origin.to_owned()),
+            ("access-control-request-method".to_owned(), "DELETE".to_owned()),
+            ("access-control-request-headers".to_owned(), "authorization,x-amz-date,x-amz-security-token".to_owned()),
+        ]
+    };
+    let ask = |endpoint: &Endpoint, origin: &str| {
+        let headers = with_origin(Some(origin));
+        let get = endpoint.handle(&WireRequest { method: "GET", raw_path: path, raw_query: "", headers: &headers, body: b"" }, now);
+        let headers = preflight_headers(origin);
+        let preflight = endpoint.handle(&WireRequest { method: "OPTIONS", raw_path: path, raw_query: "", headers: &headers, body: b"" }, now);
+        (get, preflight)
+    };
+    // The default: the site's own origins (the endpoint's --site on port 8080).
+    let default = Endpoint::new(Config::default());
+    for origin in ["http://127.0.0.1:8080", "http://localhost:8080"] {
+        let (get, preflight) = ask(&default, origin);
+        assert_eq!(get.status, 200);
+        assert_eq!(get.header("Access-Control-Allow-Origin"), Some(origin));
+        assert_eq!(preflight.status, 200);
+        assert_eq!(preflight.header("Access-Control-Allow-Origin"), Some(origin));
+        assert!(preflight.header("Access-Control-Allow-Methods").unwrap().contains("DELETE"));
+    }
+    // Any other page: the answer is the same, but a browser keeps it from the page, and the
+    // preflight of a write fails, so no page the developer visits can change the tasks here.
+    for origin in ["https://evil.example", "http://127.0.0.1:8081", "http://localhost:9999", "null", "http://127.0.0.1:80800"] {
+        let (get, preflight) = ask(&default, origin);
+        assert_eq!(get.status, 200, "{origin}");
+        assert_eq!(get.header("Access-Control-Allow-Origin"), None, "{origin}");
+        assert_eq!(preflight.status, 403, "{origin}");
+        assert_eq!(preflight.header("Access-Control-Allow-Origin"), None, "{origin}");
+        assert_eq!(preflight.header("Access-Control-Allow-Methods"), None, "{origin}");
+        assert!(String::from_utf8_lossy(&preflight.body).contains("--cors-origin"), "{origin}");
+    }
+    // Without an Origin (botocore, curl): no CORS header at all.
+    let headers = with_origin(None);
+    assert_eq!(
+        default.handle(&WireRequest { method: "GET", raw_path: path, raw_query: "", headers: &headers, body: b"" }, now).header("Access-Control-Allow-Origin"),
+        None
+    );
+    // --cors-origin adds origins; '*' lets every one in, as before.
+    let portal = Endpoint::new(Config { cors_origins: vec!["http://127.0.0.1:4000".into()], ..Config::default() });
+    assert_eq!(ask(&portal, "http://127.0.0.1:4000").1.header("Access-Control-Allow-Origin"), Some("http://127.0.0.1:4000"));
+    assert_eq!(ask(&portal, "http://127.0.0.1:8080").1.header("Access-Control-Allow-Origin"), None, "configured origins replace the default");
+    let any = Endpoint::new(Config { cors_origins: vec!["*".into()], ..Config::default() });
+    assert_eq!(ask(&any, "https://evil.example").0.header("Access-Control-Allow-Origin"), Some("https://evil.example"));
+    assert_eq!(
+        any.handle(&WireRequest { method: "GET", raw_path: path, raw_query: "", headers: &headers, body: b"" }, now).header("Access-Control-Allow-Origin"),
+        Some("*")
+    );
+}
+
+#[test]
+fn cors_origins_are_checked_when_given() {
+    assert_eq!(site_origins(4321), vec!["http://127.0.0.1:4321", "http://localhost:4321"]);
+    for (given, kept) in [
+        ("*", "*"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+        ("HTTPS://Portal.Example", "https://portal.example"),
+        ("http://[::1]:8080", "http://[::1]:8080"),
+    ] {
+        assert_eq!(parse_origin(given).as_deref(), Ok(kept), "{given}");
+    }
+    for bad in [
+        "127.0.0.1:8080",
+        "http://127.0.0.1:8080/",
+        "http://127.0.0.1:8080/path",
+        "ftp://x",
+        "http://",
+        "http://a:b",
+        "http://a:123456",
+        "http://[::1",
+        "*.example",
+    ] {
+        assert!(parse_origin(bad).is_err(), "{bad}");
+    }
+}
+
+/// The modules' `use` of one another (`crate::name` anywhere but in comments, test code
+/// included), as a graph: it must have no cycle, so that each module can be read and changed
+/// knowing only what it uses.
+#[test]
+fn the_modules_use_one_another_without_a_cycle() {
+    let sources: &[(&str, &str)] = &[
+        ("account", include_str!("account.rs")),
+        ("campaign", include_str!("campaign.rs")),
+        ("links", include_str!("links.rs")),
+        ("server", include_str!("server.rs")),
+        ("sigv4", include_str!("sigv4.rs")),
+        ("site", include_str!("site.rs")),
+        ("tasks", include_str!("tasks.rs")),
+        ("writes", include_str!("writes.rs")),
+    ];
+    let modules: Vec<&str> = sources.iter().map(|(m, _)| *m).collect();
+    let declared: Vec<&str> = include_str!("lib.rs").lines().filter_map(|l| l.strip_prefix("pub mod ")?.strip_suffix(';')).collect();
+    assert_eq!(declared, modules, "every module of lib.rs is in this test");
+    let uses = |source: &str| -> Vec<&str> {
+        let code: String = source.lines().map(|l| l.split("//").next().unwrap_or("")).collect::<Vec<_>>().join("\n");
+        let mut used = Vec::new();
+        for (at, _) in code.match_indices("crate::") {
+            let rest = &code[at + "crate::".len()..];
+            // `crate::{a, b::c}` names several.
+            let names: Vec<&str> = match rest.strip_prefix('{') {
+                Some(group) => group[..group.find('}').unwrap_or(group.len())].split(',').map(|n| n.trim().split("::").next().unwrap_or("")).collect(),
+                None => vec![rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("")],
+            };
+            used.extend(names.into_iter().filter_map(|n| modules.iter().find(|m| **m == n).copied()));
+        }
+        used.sort_unstable();
+        used.dedup();
+        used
+    };
+    let graph: Vec<(&str, Vec<&str>)> = sources.iter().map(|(m, s)| (*m, uses(s).into_iter().filter(|u| u != m).collect())).collect();
+    // Depth-first: a module met again while still open closes a cycle.
+    fn visit<'a>(m: &'a str, graph: &[(&'a str, Vec<&'a str>)], path: &mut Vec<&'a str>, done: &mut Vec<&'a str>, cycles: &mut Vec<String>) {
+        if let Some(at) = path.iter().position(|p| *p == m) {
+            cycles.push(format!("{} -> {m}", path[at..].join(" -> ")));
+            return;
+        }
+        if done.contains(&m) {
+            return;
+        }
+        path.push(m);
+        for next in &graph.iter().find(|(n, _)| *n == m).unwrap().1 {
+            visit(next, graph, path, done, cycles);
+        }
+        path.pop();
+        done.push(m);
+    }
+    let (mut done, mut cycles) = (Vec::new(), Vec::new());
+    for (m, _) in &graph {
+        visit(m, &graph, &mut Vec::new(), &mut done, &mut cycles);
+    }
+    assert!(cycles.is_empty(), "{cycles:?}; uses: {graph:?}");
+    assert!(graph.iter().any(|(m, u)| *m == "tasks" && u.contains(&"campaign")), "the scan sees uses: {graph:?}");
 }

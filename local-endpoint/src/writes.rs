@@ -21,8 +21,8 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{json, Map, Value};
 
+use crate::account::ACCOUNT;
 use crate::campaign;
-use crate::tasks::ACCOUNT;
 
 /// How long a scheduled task's session runs (on the scheduling clock).
 pub const SESSION: Duration = Duration::from_secs(5 * 60);
@@ -102,7 +102,9 @@ fn text(m: &Map<String, Value>, name: &str, min: usize, max: usize) -> Result<()
     match m.get(name) {
         None => Ok(()),
         Some(Value::String(s)) if (min..=max).contains(&s.chars().count()) => Ok(()),
-        Some(_) => Err(invalid(format!("1 validation error detected: Value at '{name}' failed to satisfy constraint: Member must have length between {min} and {max}"))),
+        Some(_) => Err(invalid(format!(
+            "1 validation error detected: Value at '{name}' failed to satisfy constraint: Member must have length between {min} and {max}"
+        ))),
     }
 }
 
@@ -126,7 +128,7 @@ fn check_members(m: &Map<String, Value>) -> Result<(), Outcome> {
     whole(m, "FragmentIntervalMS", 1, u64::MAX)?;
     if let Some(lorawan) = m.get("LoRaWAN") {
         let region = lorawan.get("RfRegion");
-        if !lorawan.is_object() || region.is_some_and(|r| !r.as_str().is_some_and(|r| r.len() <= 64)) {
+        if !lorawan.is_object() || region.is_some_and(|r| r.as_str().is_none_or(|r| r.len() > 64)) {
             return Err(invalid("LoRaWAN.RfRegion must be a string of at most 64 characters"));
         }
     }
@@ -134,8 +136,7 @@ fn check_members(m: &Map<String, Value>) -> Result<(), Outcome> {
         let fine = tags.as_array().is_some_and(|tags| {
             tags.len() <= 200
                 && tags.iter().all(|t| {
-                    t["Key"].as_str().is_some_and(|k| (1..=128).contains(&k.chars().count()))
-                        && t["Value"].as_str().is_some_and(|v| v.chars().count() <= 256)
+                    t["Key"].as_str().is_some_and(|k| (1..=128).contains(&k.chars().count())) && t["Value"].as_str().is_some_and(|v| v.chars().count() <= 256)
                 })
         });
         if !fine {
@@ -162,10 +163,7 @@ fn epoch_seconds(t: SystemTime) -> f64 {
 /// `2026-12-03T10:00:00Z` for a time (whole seconds).
 fn iso8601(t: SystemTime) -> String {
     let secs = t.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) as i64;
-    time::OffsetDateTime::from_unix_timestamp(secs)
-        .ok()
-        .and_then(|d| d.format(&time::format_description::well_known::Rfc3339).ok())
-        .unwrap_or_default()
+    time::OffsetDateTime::from_unix_timestamp(secs).ok().and_then(|d| d.format(&time::format_description::well_known::Rfc3339).ok()).unwrap_or_default()
 }
 
 /// The exact time in RFC 3339 (nanoseconds kept), for the state file: a task read back answers
@@ -291,9 +289,7 @@ impl Store {
 
     /// The task `id` as GetFuotaTask answers it, if this endpoint created it (and it is not gone).
     pub fn task(&self, id: &str, region: &str, now: SystemTime) -> Option<Value> {
-        self.with(|tasks| {
-            tasks.iter().find(|t| t.id == id && !gone(t, now)).map(|t| t.as_task(region, now, self.speed))
-        })
+        self.with(|tasks| tasks.iter().find(|t| t.id == id && !gone(t, now)).map(|t| t.as_task(region, now, self.speed)))
     }
 
     /// Every task this endpoint created and still lists: `{Id, Arn, Name}`.
@@ -327,13 +323,7 @@ impl Store {
             }
             let progress = t.progress(now, self.speed);
             let n = devices.len().max(1) as f64;
-            Some(
-                devices
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, d)| (d, if progress >= (i as f64 + 1.0) / n { "Successful" } else { "Initial" }))
-                    .collect(),
-            )
+            Some(devices.into_iter().enumerate().map(|(i, d)| (d, if progress >= (i as f64 + 1.0) / n { "Successful" } else { "Initial" })).collect())
         })
     }
 
@@ -378,11 +368,7 @@ impl Store {
         self.change(|tasks| {
             let t = tasks.iter_mut().find(|t| t.id == id && !gone(t, now))?;
             let status = t.status(now, self.speed);
-            Some(if status == "Pending" {
-                change(t)
-            } else {
-                conflict(id, format!("The FUOTA task is {status}: only a Pending task can {what}."))
-            })
+            Some(if status == "Pending" { change(t) } else { conflict(id, format!("The FUOTA task is {status}: only a Pending task can {what}.")) })
         })
     }
 
@@ -414,11 +400,7 @@ impl Store {
             None => return Some(invalid("LoRaWAN.StartTime is required, as an ISO-8601 time.")),
         };
         if start_time < now + MIN_LEAD {
-            return Some(invalid(format!(
-                "The start time must be at least 30 minutes from now ({}); it is {}.",
-                iso8601(now),
-                iso8601(start_time)
-            )));
+            return Some(invalid(format!("The start time must be at least 30 minutes from now ({}); it is {}.", iso8601(now), iso8601(start_time))));
         }
         self.while_pending(id, now, "be started", |t| {
             t.schedule = Some(Schedule { start_time, asked_at: now });
@@ -441,7 +423,9 @@ impl Store {
         let member = if group { "MulticastGroupId" } else { "WirelessDeviceId" };
         let item = match body_object(body).map(|m| m.get(member).and_then(Value::as_str).map(str::to_owned)) {
             Ok(Some(item)) if (1..=256).contains(&item.chars().count()) => item,
-            Ok(_) => return Some(invalid(format!("1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null"))),
+            Ok(_) => {
+                return Some(invalid(format!("1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null")))
+            }
             Err(e) => return Some(e),
         };
         if group && campaign::multicast_group(&item, "-").is_none() {
@@ -685,9 +669,7 @@ mod tests {
         let later = format!(r#"{{"LoRaWAN":{{"StartTime":"{}"}}}}"#, iso8601(t0 + Duration::from_secs(35 * 60)));
         assert_eq!(code(store.start(&id, later.as_bytes(), t0)), "done");
         // The session is 25 real seconds at 12×, from 175 s: one more success every ~3 s.
-        let successes = |s: f64| {
-            store.devices_of(&id, t0 + Duration::from_secs_f64(s)).unwrap().iter().filter(|(_, st)| *st == "Successful").count()
-        };
+        let successes = |s: f64| store.devices_of(&id, t0 + Duration::from_secs_f64(s)).unwrap().iter().filter(|(_, st)| *st == "Successful").count();
         let counts: Vec<usize> = (0..=30).map(|i| successes(174.0 + i as f64)).collect();
         assert_eq!(counts[0], 0, "none before the session");
         assert!(counts.windows(2).all(|w| w[1] >= w[0] && w[1] - w[0] <= 1), "one by one: {counts:?}");

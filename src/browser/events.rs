@@ -47,11 +47,7 @@ pub fn devices_loaded(target: &web_sys::EventTarget, summary: &DeviceSummary, ve
     for (status, count) in &summary.by_status {
         let _ = js_sys::Reflect::set(&by_status, &JsValue::from_str(status), &JsValue::from_f64(*count as f64));
     }
-    let members = [
-        ("total", JsValue::from_f64(summary.total as f64)),
-        ("byStatus", by_status.into()),
-        ("verdict", JsValue::from_str(verdict.as_str())),
-    ];
+    let members = [("total", JsValue::from_f64(summary.total as f64)), ("byStatus", by_status.into()), ("verdict", JsValue::from_str(verdict.as_str()))];
     for (name, value) in members {
         let _ = js_sys::Reflect::set(&detail, &JsValue::from_str(name), &value);
     }

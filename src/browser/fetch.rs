@@ -12,8 +12,8 @@ use fuota_core::wire::response::{read_answer, too_large, HttpAnswer, JsonAnswer,
 use fuota_core::wire::signing::{sign_request, time_from_epoch_millis};
 use fuota_core::ConsoleError;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
 use super::clock::{self, next_task};
@@ -58,8 +58,7 @@ impl Drop for CancelForward {
 /// over the cap after `n` bytes; Err: the browser's own failure, in its words.
 async fn read_capped(response: &gloo_net::http::Response, controller: &AbortController) -> Result<Result<String, usize>, String> {
     let Some(stream) = response.body() else { return Ok(Ok(String::new())) };
-    let reader: web_sys::ReadableStreamDefaultReader =
-        stream.get_reader().dyn_into().map_err(|_| "this browser gave no stream reader".to_owned())?;
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().dyn_into().map_err(|_| "this browser gave no stream reader".to_owned())?;
     let mut bytes = Vec::new();
     loop {
         let chunk = JsFuture::from(reader.read()).await.map_err(|e| js_sys::Error::from(e).message().as_string().unwrap_or_default())?;
@@ -207,25 +206,30 @@ async fn attempt(
 
     // This attempt's own controller: the timer aborts it without cancelling the whole request,
     // and the caller's cancel reaches it through a listener that lives as long as the attempt.
-    let controller = AbortController::new()
-        .map_err(|_| ConsoleError::Network { url: read.send_url.clone(), detail: "this browser has no AbortController".into(), cors_ruled_out: false })?;
+    let controller = AbortController::new().map_err(|_| ConsoleError::Network {
+        url: read.send_url.clone(),
+        detail: "this browser has no AbortController".into(),
+        cors_ruled_out: false,
+    })?;
     // A read stops at once when the caller cancels. A write, once sent, is not aborted by a cancel
     // or a newer submit: it cannot be unsent, and an abort would only hide whether it acted (the
     // attempt's own timeout still ends the wait, as `OutcomeUnknown`).
     let _forward = (read.operation.spec().idempotency == Idempotency::Read).then(|| CancelForward::new(cancel, &controller));
     let timed_out = Rc::new(Cell::new(false));
-    let _timer = TimerGuard(leptos::prelude::set_timeout_with_handle(
-        {
-            let timed_out = Rc::clone(&timed_out);
-            let controller = controller.clone();
-            move || {
-                timed_out.set(true);
-                controller.abort();
-            }
-        },
-        timeout.min(Duration::from_millis(fuota_core::campaign::live::MAX_TIMER_MS)),
-    )
-    .ok());
+    let _timer = TimerGuard(
+        leptos::prelude::set_timeout_with_handle(
+            {
+                let timed_out = Rc::clone(&timed_out);
+                let controller = controller.clone();
+                move || {
+                    timed_out.set(true);
+                    controller.abort();
+                }
+            },
+            timeout.min(Duration::from_millis(fuota_core::campaign::live::MAX_TIMER_MS)),
+        )
+        .ok(),
+    );
     let waited = || timed_out.get().then_some(timeout);
     let signal = controller.signal();
     let watch = PolicyWatch::new(&read.send_url);
@@ -258,8 +262,7 @@ async fn attempt(
         return Err(ConsoleError::Redirected { host: read.destination().to_owned() });
     }
     let headers = response.headers();
-    let [error_type, request_id, content_type, date] =
-        ["x-amzn-errortype", "x-amzn-requestid", "content-type", "date"].map(|name| headers.get(name));
+    let [error_type, request_id, content_type, date] = ["x-amzn-errortype", "x-amzn-requestid", "content-type", "date"].map(|name| headers.get(name));
     let mut answer = HttpAnswer {
         status: response.status(),
         error_type: error_type.as_deref(),

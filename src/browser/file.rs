@@ -1,7 +1,7 @@
 //! Reading a firmware image the user picked or dropped: in the browser, never uploaded.
 
-use fuota_core::wire::error::Field;
 use fuota_core::input::firmware::{FirmwareHasher, FirmwareImage};
+use fuota_core::wire::error::Field;
 use fuota_core::ConsoleError;
 use wasm_bindgen_futures::JsFuture;
 
@@ -13,10 +13,7 @@ const SLICE_BYTES: f64 = 1024.0 * 1024.0;
 
 pub async fn read_image(file: &web_sys::File) -> Result<FirmwareImage, ConsoleError> {
     if file.size() > MAX_HASHED_BYTES {
-        return Err(ConsoleError::invalid(
-            Field::FirmwareSize,
-            "Over 64 MiB: its size is taken, but its SHA-256 is not computed in the page.",
-        ));
+        return Err(ConsoleError::invalid(Field::FirmwareSize, "Over 64 MiB: its size is taken, but its SHA-256 is not computed in the page."));
     }
     let unreadable = || ConsoleError::invalid(Field::FirmwareSize, "The browser could not read that file: pick it again, or type its size.");
     let mut hasher = FirmwareHasher::new(&file.name());

@@ -6,9 +6,7 @@ use wasm_bindgen::JsCast;
 /// Focuses the control named `name` inside the page's query form, opening the `<details>` it
 /// sits in (a closed one cannot take focus); nothing when there is none.
 pub fn form_field(name: &str) {
-    let field = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(&format!("form.query [name=\"{name}\"]")).ok().flatten());
+    let field = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(&format!("form.query [name=\"{name}\"]")).ok().flatten());
     let Some(field) = field else { return };
     if let Some(details) = field.closest("details").ok().flatten() {
         let _ = details.set_attribute("open", "");

@@ -10,5 +10,6 @@ pub mod fetch;
 pub mod file;
 pub mod focus;
 pub mod location;
+pub mod memory;
 pub mod request;
 pub mod storage;

@@ -5,10 +5,10 @@
 use std::time::Duration;
 
 use fuota_core::wire::clock::learn_offset;
-use fuota_core::wire::retry::final_error;
-use fuota_core::wire::request::PageRequest;
 use fuota_core::wire::pages::{Page, PageCursor};
+use fuota_core::wire::request::PageRequest;
 use fuota_core::wire::response::JsonAnswer;
+use fuota_core::wire::retry::final_error;
 use fuota_core::wire::retry::{Progress, RetryPolicy};
 use fuota_core::{Connection, ConsoleError, Request};
 use wasm_bindgen_futures::JsFuture;
@@ -42,9 +42,7 @@ async fn sleep(ms: u64, signal: &AbortSignal) -> Result<(), ConsoleError> {
     }
     let mut listener = None;
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
-        let timer = web_sys::window().map(|w| {
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms.min(i32::MAX as u64) as i32)
-        });
+        let timer = web_sys::window().map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms.min(i32::MAX as u64) as i32));
         if !matches!(timer, Some(Ok(_))) {
             let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
         }

@@ -61,7 +61,7 @@ pub fn record_reader(json: &str) -> impl Fn(&str) -> Option<Stored> {
     move |name| {
         let value = js_sys::Reflect::get(object.as_ref()?, &JsValue::from_str(name)).ok()?;
         match value.as_string() {
-            Some(text) => Some(Stored::Text(text)),
+            Some(text) => Some(Stored::Text(text.into())),
             None => value.as_f64().filter(|n| n.is_finite()).map(Stored::Number),
         }
     }

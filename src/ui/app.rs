@@ -1,19 +1,21 @@
 //! The console page: the query form, the task list, and the task console with its campaign.
 
-use fuota_core::input::deeplink::DeepLink;
 use fuota_core::campaign::live::refresh_seconds;
+use fuota_core::input::deeplink::DeepLink;
 use fuota_core::{Connection, ConsoleError, Request};
 use leptos::prelude::*;
 
-use super::console_view::{CampaignOptions, TaskConsole, WriteHost};
+use super::console_view::{CampaignOptions, TaskConsole};
 use super::fields::{checked_connection, checked_task_read, QueryFields, OTHER_REGION};
-use fuota_core::wire::error::Field;
-use super::query_form::QueryForm;
-use super::session::{outcome_of, read_task, FetchState};
+use super::intent::WriteHost;
 use super::part_view::part_view;
+use super::query_form::QueryForm;
+use super::reader::FetchState;
+use super::session::{outcome_of, read_task};
 use super::task_list::{task_list, TaskListState};
 use crate::browser::{focus, location};
 use crate::parts::settle;
+use fuota_core::wire::error::Field;
 use leptos::task::spawn_local;
 
 #[component]
@@ -42,9 +44,7 @@ pub fn App() -> impl IntoView {
     let refuse = move |e: ConsoleError| {
         let field = match &e {
             // A refused region is the free-text one when "other…" is chosen.
-            ConsoleError::InvalidInput { field: Field::Region, .. } if query.region_choice.with_untracked(|c| c == OTHER_REGION) => {
-                Some("region-other")
-            }
+            ConsoleError::InvalidInput { field: Field::Region, .. } if query.region_choice.with_untracked(|c| c == OTHER_REGION) => Some("region-other"),
             ConsoleError::InvalidInput { field, .. } => Some(field.name()),
             _ => None,
         };
@@ -113,12 +113,8 @@ pub fn App() -> impl IntoView {
     // Writes go through the form's connection (the credentials' owner); a new task opens as a
     // task read from the form does.
     let writes = WriteHost { form: Some(query), open: on_open };
-    let campaign = CampaignOptions {
-        connection: connection.into(),
-        refresh: on_refresh,
-        refresh_seconds: refresh_seconds(link.refresh.as_deref()),
-        writes: Some(writes),
-    };
+    let campaign =
+        CampaignOptions { connection: connection.into(), refresh: on_refresh, refresh_seconds: refresh_seconds(link.refresh.as_deref()), writes: Some(writes) };
 
     view! {
         <TaskConsole outcome=outcome.into() pending=pending.into() fetch=fetch campaign=Some(campaign) class="fuota-console page">

@@ -1,13 +1,13 @@
 //! The fragment calculator: usable before any task is fetched, follows every keystroke.
 
-use fuota_core::wire::error::Field;
 use fuota_core::radio::fragments::{format_duration, what_if_sentence, FragmentInputs, FragmentPlan, FragmentTexts};
+use fuota_core::wire::error::Field;
 use fuota_core::{ConsoleError, FuotaTask};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::controls::{control, no_hint, Keyboard, Refusal};
 use super::fields::CalcFields;
-use super::controls::{number_control, Refusal};
 use super::planner::Planner;
 use crate::browser::file;
 use fuota_core::input::firmware::FirmwareImage;
@@ -109,7 +109,7 @@ pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl Int
         <section class="calculator" aria-labelledby="calc-title" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
             <h2 id="calc-title">"Fragment session"</h2>
             <div class="inputs">
-                {number_control("firmware-size", "Firmware size (bytes)", calc.firmware_size, Signal::derive(|| None), refusal, Field::FirmwareSize)}
+                {control("Firmware size (bytes)", Keyboard::Digits, calc.firmware_size, no_hint(), refusal, Field::FirmwareSize)}
                 <label class="control file">
                     <span class="label">"…or pick the image"</span>
                     <input type="file" name="firmware-file" on:change=on_file />
@@ -126,9 +126,9 @@ pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl Int
                         Some(Err(e)) => view! { <span class="problem">{e.sentence()}</span> }.into_any(),
                     }}
                 </label>
-                {number_control("fragment-size", "Fragment size (bytes)", calc.fragment_size, task_value(|t| t.fragment_size_bytes), refusal, Field::FragmentSize)}
-                {number_control("redundancy-percent", "Redundancy (%)", calc.redundancy_percent, task_value(|t| t.redundancy_percent), refusal, Field::RedundancyPercent)}
-                {number_control("fragment-interval-ms", "Fragment interval (ms)", calc.fragment_interval_ms, task_value(|t| t.fragment_interval_ms), refusal, Field::FragmentInterval)}
+                {control("Fragment size (bytes)", Keyboard::Digits, calc.fragment_size, task_value(|t| t.fragment_size_bytes), refusal, Field::FragmentSize)}
+                {control("Redundancy (%)", Keyboard::Digits, calc.redundancy_percent, task_value(|t| t.redundancy_percent), refusal, Field::RedundancyPercent)}
+                {control("Fragment interval (ms)", Keyboard::Digits, calc.fragment_interval_ms, task_value(|t| t.fragment_interval_ms), refusal, Field::FragmentInterval)}
                 <Show when=move || task.with(Option::is_some)>
                     <button type="button" class="secondary" on:click=move |_| task.with_untracked(|t| if let Some(t) = t { calc.take_task(t) })>
                         "Use the task's values"

@@ -2,16 +2,13 @@
 //! groups' lists) and its groups with their sessions, read through the one request path. The
 //! rules (de-duplication, counts, verdict) are the core's; this reads and holds.
 
-use fuota_core::campaign::lists::{multicast_group_ids_page, MulticastGroup, MulticastSession};
 use fuota_core::campaign::devices::{device_page, DeviceRoster, Rereading};
+use fuota_core::campaign::lists::{multicast_group_ids_page, MulticastGroup, MulticastSession};
 use fuota_core::wire::request::DeviceSource;
-use fuota_core::wire::retry::{Progress, RetryReason};
 use fuota_core::{Connection, ConsoleError, Request};
 use leptos::prelude::*;
-use web_sys::AbortController;
 
-use super::session::{supersede, FetchState};
-use crate::browser::request;
+use super::reader::{self, FetchState, ReadSlot, Reader};
 
 /// One multicast group of the task, as far as it has been read.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,7 +30,7 @@ pub struct CampaignState {
     pub groups: RwSignal<Vec<GroupInfo>>,
     pub groups_error: RwSignal<Option<ConsoleError>>,
     pub loading: RwSignal<bool>,
-    in_flight: StoredValue<Option<AbortController>, LocalStorage>,
+    in_flight: ReadSlot,
 }
 
 impl CampaignState {
@@ -46,13 +43,13 @@ impl CampaignState {
             groups: RwSignal::new(Vec::new()),
             groups_error: RwSignal::new(None),
             loading: RwSignal::new(false),
-            in_flight: StoredValue::new_local(None),
+            in_flight: reader::read_slot(),
         }
     }
 
     /// Stops a read in flight.
     pub fn cancel(&self) {
-        self.in_flight.try_with_value(|c| c.as_ref().map(AbortController::abort));
+        reader::cancel(self.in_flight);
     }
 
     /// Reads the campaign of `task_id`. A first read shows each page as it arrives; a refresh of
@@ -61,7 +58,7 @@ impl CampaignState {
     /// user. Returns whether any request was throttled, or
     /// None when a newer read replaced this one (it then leaves everything to that one).
     pub async fn load(self, connection: Connection, task_id: String, fetch: FetchState) -> Option<bool> {
-        let controller = supersede(self.in_flight)?;
+        let reader = Reader::superseding(fetch, connection, self.in_flight).ok()?;
         // `try_`: the view may be gone (a widget removed) by the time this runs.
         let refresh = self.task_id.try_get_untracked().flatten().as_deref() == Some(task_id.as_str());
         self.task_id.set(Some(task_id.clone()));
@@ -71,26 +68,11 @@ impl CampaignState {
             self.groups.set(Vec::new());
             self.devices_complete.set(false);
         }
-        let throttled = std::cell::Cell::new(false);
-        let progress = |p: Progress| {
-            if matches!(p, Progress::Retrying { reason: RetryReason::Throttled, .. }) {
-                throttled.set(true);
-            }
-            fetch.hear(p);
-        };
 
         // The groups first: their device lists join the task's own.
         let mut group_ids = Vec::new();
-        let groups = request::read_pages(
-            &connection,
-            &|p| Request::list_multicast_groups_by_fuota_task(&task_id, p),
-            multicast_group_ids_page,
-            &controller,
-            fetch.options(&connection),
-            &mut |ids| group_ids.extend(ids),
-            &progress,
-        )
-        .await;
+        let groups =
+            reader.pages(&|p| Request::list_multicast_groups_by_fuota_task(&task_id, p), multicast_group_ids_page, &mut |ids| group_ids.extend(ids)).await;
         if matches!(groups, Err(ConsoleError::Cancelled)) {
             return None;
         }
@@ -101,22 +83,15 @@ impl CampaignState {
         sources.extend(group_ids.iter().cloned().map(DeviceSource::MulticastGroup));
         let mut devices_error = None;
         for source in &sources {
-            let read = request::read_pages(
-                &connection,
-                &|p| Request::list_wireless_devices(source, p),
-                device_page,
-                &controller,
-                fetch.options(&connection),
-                &mut |page| {
+            let read = reader
+                .pages(&|p| Request::list_wireless_devices(source, p), device_page, &mut |page| {
                     if refresh {
                         self.roster.update_untracked(|r| r.reread(&mut reading, page));
                     } else {
                         self.roster.update(|r| r.add(page));
                     }
-                },
-                &progress,
-            )
-            .await;
+                })
+                .await;
             if let Err(e) = read {
                 devices_error = Some(e);
                 break;
@@ -137,19 +112,17 @@ impl CampaignState {
 
         let mut infos = Vec::new();
         for id in group_ids {
-            let group = read_one(&connection, Request::get_multicast_group(&id), &controller, fetch, &progress).await;
-            let group = group.and_then(|j| j.parse(MulticastGroup::from_value));
-            let session = read_one(&connection, Request::get_multicast_group_session(&id), &controller, fetch, &progress).await;
-            let session = session.and_then(|j| j.parse(MulticastSession::from_value));
+            let group = reader.read(Request::get_multicast_group(&id), MulticastGroup::from_value).await;
+            let session = reader.read(Request::get_multicast_group_session(&id), MulticastSession::from_value).await;
             let error = group.as_ref().err().or(session.as_ref().err()).cloned();
             if matches!(error, Some(ConsoleError::Cancelled)) {
                 return None;
             }
-            infos.push(GroupInfo { id, group: group.ok().map(|a| a.value), session: session.ok().map(|a| a.value), error });
+            infos.push(GroupInfo { id, group: group.ok(), session: session.ok(), error });
         }
         self.groups.set(infos);
         self.loading.set(false);
-        Some(throttled.get())
+        Some(reader.throttled())
     }
 }
 
@@ -157,14 +130,4 @@ impl Default for CampaignState {
     fn default() -> Self {
         Self::new()
     }
-}
-
-async fn read_one(
-    connection: &Connection,
-    request: Result<Request, ConsoleError>,
-    controller: &AbortController,
-    fetch: FetchState,
-    progress: &dyn Fn(Progress),
-) -> Result<fuota_core::wire::response::JsonAnswer, ConsoleError> {
-    request::send(connection, &request?, controller, fetch.options(connection), progress).await
 }

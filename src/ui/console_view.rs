@@ -3,11 +3,10 @@
 //! puts the query form beside it; the widget shows it alone.
 
 use fuota_core::campaign::live::RefreshSchedule;
-use fuota_core::radio::planner::RadioTexts;
 use fuota_core::campaign::task::TaskStatus;
-use fuota_core::wire::time::Timestamp;
+use fuota_core::radio::planner::RadioTexts;
 use fuota_core::run::actions::TaskAction;
-use fuota_core::run::targets::TargetKind;
+use fuota_core::wire::time::Timestamp;
 use fuota_core::Connection;
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -19,8 +18,10 @@ use super::devices_view::DevicesView;
 use super::error_view::ErrorView;
 use super::fields::CalcFields;
 use super::groups_view::GroupsView;
+use super::intent::{RunControl, RunView, WriteHost};
 use super::part_view::{part_view, PartView};
-use super::session::{FetchState, Outcome};
+use super::reader::FetchState;
+use super::session::Outcome;
 use super::task_view::TaskView;
 use crate::browser::{clock, events};
 
@@ -34,55 +35,6 @@ pub struct CampaignOptions {
     pub refresh_seconds: u32,
     /// Writes, when the host turns them on (the page; a widget only with `writable`).
     pub writes: Option<WriteHost>,
-}
-
-/// What a host that allows writes gives the console.
-#[derive(Clone, Copy)]
-pub struct WriteHost {
-    /// The page's form, whose connection a new task is created through (the credentials'
-    /// owner); None where only the shown task can be changed (a widget).
-    pub form: Option<super::fields::QueryFields>,
-    /// Opens a task by id (a task just created).
-    pub open: Callback<String>,
-}
-
-/// Which write view is open: shared through context with the planner (create from the plan)
-/// and the campaign's rows (remove one).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RunView {
-    NewTask,
-    Edit,
-    AddTargets,
-    Start,
-    Delete,
-    Remove { kind: TargetKind, id: String },
-}
-
-impl RunView {
-    pub fn name(&self) -> &'static str {
-        match self {
-            RunView::NewTask => "new-task",
-            RunView::Edit => "edit-task",
-            RunView::AddTargets => "add-targets",
-            RunView::Start => "start-task",
-            RunView::Delete => "delete-task",
-            RunView::Remove { .. } => "remove-target",
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct RunControl {
-    pub view: RwSignal<Option<RunView>>,
-    pub create: bool,
-    pub status: Signal<Option<TaskStatus>>,
-}
-
-impl RunControl {
-    /// May `action` be offered now (the core's rule per status)?
-    pub fn allows(&self, action: TaskAction) -> bool {
-        self.status.with(|s| action.allowed(s.as_ref()))
-    }
 }
 
 /// The actions on the shown task (and a new task), each only in the statuses that allow it.
@@ -185,9 +137,7 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
         let control = RunControl { view: RwSignal::new(None), create: host.form.is_some(), status: task_status };
         provide_context(control);
         let asked = Memo::new(move |asked: Option<&bool>| asked.copied().unwrap_or(false) || control.view.with(Option::is_some));
-        let panel = move || super::run::RunPanel {
-            host, control, task, connection: c.connection, fetch, calc, campaign: state, refresh: c.refresh, root,
-        };
+        let panel = move || super::run::RunPanel { host, control, task, connection: c.connection, fetch, calc, campaign: state, refresh: c.refresh, root };
         let has_task = Signal::derive(move || task.with(|t| t.as_ref().is_some_and(|t| t.id.is_some())));
         view! {
             <div class="run-area">
@@ -277,17 +227,21 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
         });
     }
     // A memo: a live refresh of the same task says nothing new, so nothing is announced again.
-    let status = Memo::new(move |_| outcome.with(|o| match o {
-        Some(Ok(answer)) => answer.task.loaded_status(),
-        _ => String::new(),
-    }));
+    let status = Memo::new(move |_| {
+        outcome.with(|o| match o {
+            Some(Ok(answer)) => answer.task.loaded_status(),
+            _ => String::new(),
+        })
+    });
     let live_line = move || {
         let at = updated_at.get().and_then(Timestamp::from_epoch_millis)?;
         let seconds = campaign.map(|c| c.refresh_seconds).unwrap_or_default();
-        live.get().then(|| view! {
-            <p class="live" data-live="" data-updated-at=at.rfc3339()>
-                {format!("Live: read again every {seconds} s while the task runs · updated {}", clock::local_time(at.epoch_millis()))}
-            </p>
+        live.get().then(|| {
+            view! {
+                <p class="live" data-live="" data-updated-at=at.rfc3339()>
+                    {format!("Live: read again every {seconds} s while the task runs · updated {}", clock::local_time(at.epoch_millis()))}
+                </p>
+            }
         })
     };
 

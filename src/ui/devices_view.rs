@@ -9,11 +9,12 @@ use fuota_core::run::actions::TaskAction;
 use fuota_core::run::targets::TargetKind;
 
 use super::campaign::CampaignState;
-use super::console_view::{RunControl, RunView};
 use super::error_view::ErrorView;
-use super::preflight::{check_control, Preflight};
-use fuota_core::preflight::check::{link_words, DeviceFilter};
+use super::intent::{RunControl, RunView};
+use super::preflight::Preflight;
+use super::preflight_panel::check_control;
 use crate::browser::clock;
+use fuota_core::preflight::check::{link_words, DeviceFilter};
 
 fn status_badge(device: &WirelessDevice) -> AnyView {
     match &device.fuota_status {
@@ -102,16 +103,14 @@ pub fn DevicesView(campaign: CampaignState, task_status: Signal<Option<TaskStatu
         // The pre-flight filter, while there is a check to filter by (it is reset with the check).
         let filter = preflight.filter(|p| p.check.with(Option::is_some)).map_or(DeviceFilter::All, |p| p.filter.get());
         if let (Some(p), false) = (preflight, filter == DeviceFilter::All) {
-            campaign.roster.with(|r| {
-                picked.retain(|&i| r.devices().get(i).and_then(|d| d.id.as_deref()).is_some_and(|id| filter.admits(p.assessment(id).as_ref())))
-            });
+            campaign
+                .roster
+                .with(|r| picked.retain(|&i| r.devices().get(i).and_then(|d| d.id.as_deref()).is_some_and(|id| filter.admits(p.assessment(id).as_ref()))));
         }
         picked
     });
     let summary = Memo::new(move |_| campaign.roster.with(|r| r.summary()));
-    let verdict = move || {
-        campaign.devices_complete.get().then(|| task_status.with(|s| TaskVerdict::of(s.as_ref(), &summary.get())))
-    };
+    let verdict = move || campaign.devices_complete.get().then(|| task_status.with(|s| TaskVerdict::of(s.as_ref(), &summary.get())));
     let verdict_status = Memo::new(move |previous: Option<&Option<String>>| match verdict() {
         Some(v) => Some(summary.with(|s| v.sentence(s))),
         None => previous.cloned().flatten(),

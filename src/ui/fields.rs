@@ -1,13 +1,13 @@
 //! The form's state as signals, and its conversion to the core's plain types.
 
 use fuota_core::input::deeplink::DeepLink;
-use fuota_core::wire::endpoint::SERVICE_REGIONS;
+use fuota_core::input::paste::PastedCredentials;
+use fuota_core::input::settings::{RememberedCredentials, Settings, CREDENTIALS_KEY, SETTINGS_KEY};
 use fuota_core::radio::fragments::FragmentTexts;
+use fuota_core::radio::planner::RadioTexts;
 use fuota_core::wire::connection::{check_confirmed, Connection, ConnectionForm, OutsideEndpoint};
 use fuota_core::wire::credentials::CredentialSession;
-use fuota_core::input::paste::PastedCredentials;
-use fuota_core::radio::planner::RadioTexts;
-use fuota_core::input::settings::{RememberedCredentials, Settings, CREDENTIALS_KEY, SETTINGS_KEY};
+use fuota_core::wire::endpoint::SERVICE_REGIONS;
 use fuota_core::wire::time::Timestamp;
 use fuota_core::{demo, ConsoleError, FuotaTask, Request};
 use leptos::prelude::*;
@@ -43,7 +43,8 @@ pub struct QueryFields {
     /// Pastes whose reading has not finished (the readers load on demand): a submit waits for
     /// them, so that it never signs with the credentials a paste is replacing.
     pub pastes_reading: RwSignal<u32>,
-    /// An endpoint or relay that a link or storage filled in, until the user confirms it.
+    /// An endpoint or relay that a link or storage filled in (or a region the partitions do not
+    /// list), until the user confirms it.
     pub unconfirmed: RwSignal<Option<OutsideEndpoint>>,
     /// The page's one owner of the credentials: every connection signs through it, and
     /// *Forget credentials* ends it, so that nothing made before signs again.
@@ -85,8 +86,8 @@ impl QueryFields {
         }
         if let Some(remembered) = storage::session_get(CREDENTIALS_KEY).and_then(|j| RememberedCredentials::from_fields(&storage::record_reader(&j))) {
             fields.access_key_id.set(remembered.access_key_id.clone());
-            fields.secret_access_key.set(remembered.secret_access_key.clone());
-            fields.session_token.set(remembered.session_token.clone());
+            fields.secret_access_key.set(remembered.secret_access_key.to_string());
+            fields.session_token.set(remembered.session_token.to_string());
             fields.expiration.set(remembered.expiration());
             fields.remember.set(true);
         }
@@ -111,12 +112,13 @@ impl QueryFields {
             fields.task_id.set(task_id.clone());
         }
         // `?demo` alone fills the console's own demo endpoint; anything else here came from the
-        // link or from storage and waits for the user's word.
-        let (endpoint, relay) = (fields.endpoint.get_untracked(), fields.relay.get_untracked());
+        // link or from storage and waits for the user's word (a region too, when botocore's
+        // partitions do not list it: its host is not IoT Wireless's).
+        let (endpoint, relay, region) = (fields.endpoint.get_untracked(), fields.relay.get_untracked(), fields.region());
         let demo_default = link.demo && link.endpoint.is_none() && link.relay.is_none();
         // Under `?demo` the endpoint is the console's own, but a relay restored from storage is
         // not: it waits for the user's word like any other.
-        let outside = if demo_default { OutsideEndpoint::of("", &relay) } else { OutsideEndpoint::of(&endpoint, &relay) };
+        let outside = if demo_default { OutsideEndpoint::with_region(&region, "", &relay) } else { OutsideEndpoint::with_region(&region, &endpoint, &relay) };
         fields.unconfirmed.set(outside);
         fields
     }
@@ -132,7 +134,7 @@ impl QueryFields {
     fn checked_connection(&self) -> Result<Connection, ConsoleError> {
         let form = self.connection();
         self.unconfirmed.with_untracked(|u| check_confirmed(&form, u.as_ref()))?;
-        Connection::open(&form, &self.session.get_value())
+        Connection::open(&form, &self.session.get_value(), &crate::browser::location::origin())
     }
 
     fn checked_task_read(&self) -> Result<(Connection, Request), ConsoleError> {
@@ -150,15 +152,19 @@ impl QueryFields {
 
     pub fn region(&self) -> String {
         let choice = self.region_choice.get_untracked();
-        if choice == OTHER_REGION { self.region_other.get_untracked() } else { choice }
+        if choice == OTHER_REGION {
+            self.region_other.get_untracked()
+        } else {
+            choice
+        }
     }
 
     /// The connection as typed, read once at submit.
     pub fn connection(&self) -> ConnectionForm {
         ConnectionForm {
             access_key_id: self.access_key_id.get_untracked(),
-            secret_access_key: self.secret_access_key.get_untracked(),
-            session_token: self.session_token.get_untracked(),
+            secret_access_key: self.secret_access_key.get_untracked().into(),
+            session_token: self.session_token.get_untracked().into(),
             region: self.region(),
             use_fips: self.use_fips.get_untracked(),
             use_dual_stack: self.use_dual_stack.get_untracked(),
@@ -174,7 +180,7 @@ impl QueryFields {
     pub fn fill_from(&self, pasted: &PastedCredentials) {
         self.access_key_id.set(pasted.access_key_id.clone());
         self.secret_access_key.set(pasted.secret_access_key.to_string());
-        self.session_token.set(pasted.session_token.clone().unwrap_or_default());
+        self.session_token.set(pasted.session_token.as_deref().map_or_else(String::new, String::clone));
         self.expiration.set(pasted.expiration);
     }
 
@@ -192,8 +198,8 @@ impl QueryFields {
         if self.remember.get_untracked() {
             let remembered = RememberedCredentials {
                 access_key_id: self.access_key_id.get_untracked(),
-                secret_access_key: self.secret_access_key.get_untracked(),
-                session_token: self.session_token.get_untracked(),
+                secret_access_key: self.secret_access_key.get_untracked().into(),
+                session_token: self.session_token.get_untracked().into(),
                 expiration_millis: self.expiration.get_untracked().map(Timestamp::epoch_millis),
             };
             match storage::record_json(&remembered.fields()) {

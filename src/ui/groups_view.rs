@@ -8,8 +8,8 @@ use fuota_core::run::actions::TaskAction;
 use fuota_core::run::targets::TargetKind;
 
 use super::campaign::{CampaignState, GroupInfo};
-use super::console_view::{RunControl, RunView};
 use super::error_view::ErrorView;
+use super::intent::{RunControl, RunView};
 
 fn session_view(session: MulticastSession) -> impl IntoView {
     let labels = ["Data rate (DR)", "Frequency (Hz)", "Session start", "Session timeout (s)", "Ping-slot period"];

@@ -3,15 +3,15 @@
 //! of it. Every number, rule and warning comes from `fuota_core`; this file lays them out, with the
 //! labels, hints and short lines that frame them.
 
-use fuota_core::wire::error::Field;
 use fuota_core::radio::fragments::{format_duration, FragmentPlan};
 use fuota_core::radio::lorawan::{self, Warning, REGIONS};
-use fuota_core::radio::words;
 use fuota_core::radio::planner::{self as radio, NoSoundPlan, Proposal, RadioAssessment, RadioInputs};
+use fuota_core::radio::words;
+use fuota_core::wire::error::Field;
 use fuota_core::{ConsoleError, FuotaTask};
 use leptos::prelude::*;
 
-use super::controls::{number_control, Described, Refusal};
+use super::controls::{choice, control, no_hint, Keyboard, Refusal};
 use super::fields::CalcFields;
 use crate::browser::clock;
 
@@ -19,13 +19,7 @@ type PlanResult = Result<FragmentPlan, ConsoleError>;
 type RadioResult = Result<RadioInputs, ConsoleError>;
 
 fn warnings_view(warnings: Memo<Vec<Warning>>) -> impl IntoView {
-    move || {
-        warnings
-            .get()
-            .into_iter()
-            .map(|w| view! { <p class="warning" data-warning=w.code()>{w.sentence()}</p> })
-            .collect_view()
-    }
+    move || warnings.get().into_iter().map(|w| view! { <p class="warning" data-warning=w.code()>{w.sentence()}</p> }).collect_view()
 }
 
 fn fit_table(plan: Memo<PlanResult>, calc: CalcFields, radio: Memo<RadioResult>) -> impl IntoView {
@@ -60,22 +54,22 @@ fn fit_table(plan: Memo<PlanResult>, calc: CalcFields, radio: Memo<RadioResult>)
                     (false, true) => format!("DR{index} (multicast session)"),
                     (false, false) => format!("DR{index}"),
                 };
-                let reached = reach.as_ref().and_then(|(r, _)| r.iter().find(|c| c.data_rate == index)).copied();
-                let reached_text = reached.map(|c| fuota_core::preflight::check::reach_words(&c, sampled));
+                let margin_met = reach.as_ref().and_then(|(r, _)| r.iter().find(|c| c.data_rate == index)).copied();
+                let margin_met_text = margin_met.map(|c| fuota_core::preflight::check::reach_words(&c, sampled));
                 view! {
                     <tr class:fits=row.fits class:chosen=is_chosen class:session-dr=is_session
                         data-dr=index.to_string() data-fits=row.fits.to_string()
                         data-chosen=is_chosen.then_some("true") data-session-dr=is_session.then_some("true")
                         data-airtime-us=row.airtime_us.map(|t| t.to_string())
                         data-min-interval-ms=row.min_interval_ms.map(|t| t.to_string())
-                        data-reached=reached.map(|c| c.reached.to_string())>
+                        data-margin-met=margin_met.map(|c| c.margin_met.to_string())>
                         <th scope="row">{label}</th>
                         <td>{row.data_rate.modulation.label()}</td>
                         <td>{row.data_rate.max_payload.to_string()}</td>
                         <td class="fit-cell">{fits}</td>
                         <td>{row.airtime_us.map(words::airtime_words).unwrap_or_else(|| "—".into())}</td>
                         <td>{row.min_interval_ms.map(words::seconds_words).unwrap_or_else(|| "none".into())}</td>
-                        {reached_text.map(|t| view! { <td>{t}</td> })}
+                        {margin_met_text.map(|t| view! { <td>{t}</td> })}
                     </tr>
                 }
             })
@@ -95,7 +89,7 @@ fn fit_table(plan: Memo<PlanResult>, calc: CalcFields, radio: Memo<RadioResult>)
                     <thead><tr>
                         <th scope="col">"Data rate"</th><th scope="col">"Modulation"</th><th scope="col">"Max payload (B)"</th>
                         <th scope="col">"Fragment"</th><th scope="col">"On air"</th><th scope="col">"Duty-cycle spacing"</th>
-                        {reach_column.then(|| view! { <th scope="col">"Devices reached"</th> })}
+                        {reach_column.then(|| view! { <th scope="col">"Margin met"</th> })}
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
@@ -232,48 +226,13 @@ fn proposal_view(
 /// Where writes are on: a new task from the plan on screen (the runner's form takes the
 /// calculator's values, the proposal's once it was applied).
 fn create_from_plan(plan: Memo<PlanResult>) -> impl IntoView {
-    let control = use_context::<super::console_view::RunControl>().filter(|c| c.create)?;
+    let control = use_context::<super::intent::RunControl>().filter(|c| c.create)?;
     Some(view! {
         <button type="button" class="secondary" data-action="create-from-plan" disabled=move || plan.with(Result::is_err)
-            on:click=move |_| control.view.set(Some(super::console_view::RunView::NewTask))>
+            on:click=move |_| control.view.set(Some(super::intent::RunView::NewTask))>
             "Create a task with this plan"
         </button>
     })
-}
-
-/// A select with its label tied to it, and its problem (a session's value the console cannot
-/// use) said at it like a text control's.
-fn select_control(
-    name: &'static str,
-    label: &'static str,
-    value: RwSignal<String>,
-    options: impl Fn() -> Vec<(String, String)> + Send + Sync + 'static,
-    on_change: impl Fn(String) + 'static,
-    refusal: Refusal,
-    field: Field,
-) -> impl IntoView {
-    let d = Described::new(name, refusal, field);
-    let described = d.described_by(Signal::stored(false));
-    let Described { id, problem_id, problem, .. } = d;
-    view! {
-        <div class="control" class:invalid=move || problem.with(Option::is_some)>
-            <label class="label" for=id.clone()>{label}</label>
-            // `selected` sets the first choice; the value property follows later changes (once the
-            // user has picked an option, the browser ignores changes to `selected` attributes).
-            <select name=name id=id on:change=move |ev| on_change(event_target_value(&ev))
-                prop:value=move || value.get()
-                aria-invalid=move || problem.with(Option::is_some).then_some("true") aria-describedby=described>
-                {move || options()
-                    .into_iter()
-                    .map(|(v, text)| {
-                        let selected = value.with(|x| x.trim().eq_ignore_ascii_case(&v));
-                        view! { <option value=v selected=selected>{text}</option> }
-                    })
-                    .collect_view()}
-            </select>
-            {move || problem.get().map(|p| view! { <span class="problem" id=problem_id.clone() data-input-error=name>{p}</span> })}
-        </div>
-    }
 }
 
 fn radio_controls(calc: CalcFields, refusal: Refusal) -> impl IntoView {
@@ -300,20 +259,19 @@ fn radio_controls(calc: CalcFields, refusal: Refusal) -> impl IntoView {
         options
     };
     let class_options = || vec![("ClassC".to_owned(), "Class C".to_owned()), ("ClassB".to_owned(), "Class B".to_owned())];
-    let none = || Signal::derive(|| None::<String>);
     let class_b_hint = Signal::derive(|| Some("Class B: a ping slot every N × 30 ms (32 to 4096)".to_owned()));
     let device_hint = Signal::derive(|| Some("Optional: device firmware often caps fragments below the radio's limit".to_owned()));
     view! {
         <fieldset class="radio-controls">
             <legend>"Radio (what-if; a multicast session's values when the campaign view has read one)"</legend>
             <div class="inputs">
-                {select_control("rf-region", "RF region", calc.rf_region, region_options, move |v| calc.take_region(&v), refusal, Field::Region)}
-                {select_control("data-rate", "Data rate", calc.data_rate, rate_options, move |v| calc.data_rate.set(v), refusal, Field::DataRate)}
-                {number_control("downlink-frequency-hz", "Downlink frequency (Hz)", calc.downlink_frequency_hz, none(), refusal, Field::DownlinkFrequency)}
-                {select_control("multicast-class", "Multicast class", calc.multicast_class, class_options, move |v| calc.multicast_class.set(v), refusal, Field::MulticastClass)}
-                {number_control("session-timeout-s", "Session timeout (s)", calc.session_timeout_s, none(), refusal, Field::SessionTimeout)}
-                {number_control("ping-slot-period", "Ping slot period (slots)", calc.ping_slot_period, class_b_hint, refusal, Field::PingSlotPeriod)}
-                {number_control("device-max-fragment-bytes", "Largest fragment the devices accept (bytes)", calc.device_max_fragment_bytes, device_hint, refusal, Field::DeviceMaxFragment)}
+                {choice("rf-region", "RF region", calc.rf_region.into(), region_options, move |v| calc.take_region(&v), refusal, Field::Region)}
+                {choice("data-rate", "Data rate", calc.data_rate.into(), rate_options, move |v| calc.data_rate.set(v), refusal, Field::DataRate)}
+                {control("Downlink frequency (Hz)", Keyboard::Digits, calc.downlink_frequency_hz, no_hint(), refusal, Field::DownlinkFrequency)}
+                {choice("multicast-class", "Multicast class", calc.multicast_class.into(), class_options, move |v| calc.multicast_class.set(v), refusal, Field::MulticastClass)}
+                {control("Session timeout (s)", Keyboard::Digits, calc.session_timeout_s, no_hint(), refusal, Field::SessionTimeout)}
+                {control("Ping slot period (slots)", Keyboard::Digits, calc.ping_slot_period, class_b_hint, refusal, Field::PingSlotPeriod)}
+                {control("Largest fragment the devices accept (bytes)", Keyboard::Digits, calc.device_max_fragment_bytes, device_hint, refusal, Field::DeviceMaxFragment)}
             </div>
         </fieldset>
     }
@@ -356,13 +314,17 @@ pub fn Planner(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, calc: Ca
             radio_inputs.with(|r| {
                 let r = r.as_ref().ok()?;
                 calc.rf_region.with(|region| {
-                    Some(reaching.with(|reaching| match reaching {
-                        Some(Ok((counts, target))) => fuota_core::preflight::reach::reaching_plan(inputs, region, r, counts, *target)
-                            .map_err(|e| NoProposal::Reaching(e.sentence())),
-                        Some(Err(())) => Err(NoProposal::Reaching(
-                            "No proposal until the pre-flight check's settings are corrected: it is chosen among the data rates that reach the target.".to_owned(),
-                        )),
-                        None => radio::fastest_sound_plan(inputs, region, r).map_err(NoProposal::Sound),
+                    Some(reaching.with(|reaching| {
+                        match reaching {
+                            Some(Ok((counts, target))) => {
+                                fuota_core::preflight::reach::reaching_plan(inputs, region, r, counts, *target).map_err(|e| NoProposal::Reaching(e.sentence()))
+                            }
+                            Some(Err(())) => Err(NoProposal::Reaching(
+                                "No proposal until the pre-flight check's settings are corrected: it is chosen among the data rates that reach the target."
+                                    .to_owned(),
+                            )),
+                            None => radio::fastest_sound_plan(inputs, region, r).map_err(NoProposal::Sound),
+                        }
                     }))
                 })
             })

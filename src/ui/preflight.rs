@@ -1,8 +1,8 @@
 //! The pre-flight check's state, shared through context by the views that show it: the devices
-//! view (the *Check the devices* control, each row's margin and silence, the filter), the
-//! planner (the fit table's reach column, the proposal under the reach target) and the check's
-//! own panel (`preflight_panel`, a part of its own, loaded at the first check). The rules are the
-//! core's (`fuota_core::preflight`); this holds the signals, and decides only when to ask.
+//! view (each row's margin and silence, the filter), the planner (the fit table's reach column,
+//! the proposal under the reach target) and `preflight_panel` (the *Check the devices* control
+//! and the panel, a part of its own loaded at the first check). The rules are the core's
+//! (`fuota_core::preflight`); this holds the signals, and decides only when to ask.
 
 use fuota_core::preflight::check::{assess, Assessment, Check, Context, DeviceFilter, Settings, SettingsTexts};
 use fuota_core::preflight::reach::ReachCount;
@@ -10,11 +10,10 @@ use fuota_core::radio::lorawan;
 use fuota_core::radio::planner::DATA_RATE;
 use fuota_core::{Connection, ConsoleError, FuotaTask};
 use leptos::prelude::*;
-use web_sys::AbortController;
 
 use super::campaign::CampaignState;
 use super::fields::CalcFields;
-use super::session::FetchState;
+use super::reader::{self, FetchState, ReadSlot};
 
 #[derive(Clone, Copy)]
 pub struct Preflight {
@@ -45,7 +44,7 @@ pub struct Preflight {
     pub filter: RwSignal<DeviceFilter>,
     /// A check's workers stop when this moves on (a new check, *Stop*, the view gone).
     pub generation: StoredValue<u32>,
-    pub controller: StoredValue<Option<AbortController>, LocalStorage>,
+    pub reads: ReadSlot,
     pub settings: Memo<Result<Settings, ConsoleError>>,
     /// The planner's data rate, when it is a whole number.
     pub data_rate: Memo<Option<u8>>,
@@ -88,7 +87,7 @@ impl Preflight {
             handled: StoredValue::new(0),
             filter: RwSignal::new(DeviceFilter::All),
             generation: StoredValue::new(0),
-            controller: StoredValue::new_local(None),
+            reads: reader::read_slot(),
             settings,
             data_rate,
             reach: Memo::new(|_| None),
@@ -101,9 +100,8 @@ impl Preflight {
         // The reach figures only once every chosen device is read: a share of a check cut short
         // would steer the proposal by whichever devices answered first.
         let p = preflight;
-        preflight.reach = Memo::new(move |_| {
-            p.with_context(|ctx| p.check.with(|c| c.as_ref().filter(|c| c.complete()).map(|c| (c.reach(ctx), c.sampled)))).flatten()
-        });
+        preflight.reach =
+            Memo::new(move |_| p.with_context(|ctx| p.check.with(|c| c.as_ref().filter(|c| c.complete()).map(|c| (c.reach(ctx), c.sampled)))).flatten());
         // Another task: the check was of the previous one's devices. It stops, and its panel goes
         // until the user checks again.
         Effect::new(move |previous: Option<Option<String>>| {
@@ -154,25 +152,10 @@ impl Preflight {
     /// `try_` throughout: it also runs while the views that own these signals are going away.
     pub fn stop(&self) {
         self.generation.try_update_value(|g| *g += 1);
-        self.controller.try_with_value(|c| c.as_ref().map(AbortController::abort));
+        reader::cancel(self.reads);
         self.running.try_set(false);
         if !self.check.is_disposed() {
             self.check.notify();
         }
-    }
-}
-
-/// The devices view's control that starts (or repeats) the check; the panel appears under it.
-pub fn check_control(preflight: Preflight) -> impl IntoView {
-    view! {
-        <button type="button" class="secondary" data-action="check-reach"
-            // Not before the groups are read too: their gateways decide coverage.
-            disabled=move || preflight.running.get() || preflight.campaign.loading.get() || !preflight.campaign.devices_complete.get()
-            on:click=move |_| preflight.request()>
-            {move || if preflight.check.with(Option::is_some) { "Check the devices again" } else { "Check the devices" }}
-        </button>
-        <Show when=move || { preflight.requested.get() > 0 }>
-            {super::part_view::part_view(super::preflight_panel::preflight_panel(preflight))}
-        </Show>
     }
 }

@@ -1,6 +1,6 @@
-//! The pre-flight check's panel, a part of its own (`preflight`), loaded at the first *Check the
-//! devices*: it reads the multicast groups' participating gateways (GetWirelessGateway: each
-//! one's EUI), then every chosen device's GetWirelessDeviceStatistics, at most 4 in flight and
+//! The pre-flight check's control (*Check the devices*, in the devices view) and its panel, a part
+//! of its own (`preflight`) loaded at the first check: it reads the multicast groups' participating gateways (GetWirelessGateway: each
+//! one's EUI), then every chosen device's GetWirelessDeviceStatistics, at most `MAX_IN_FLIGHT` and
 //! fewer while the service throttles (the one fan-out helper); it shows the what-if controls, the
 //! progress, the counts and the findings worst first, and saves the report as CSV or JSON.
 
@@ -11,21 +11,17 @@ use fuota_core::preflight::links::{gateway_eui, DeviceLink};
 use fuota_core::preflight::report::to_csv;
 use fuota_core::radio::fragments::FragmentInputs;
 use fuota_core::wire::error::Field;
-use fuota_core::wire::retry::{Progress, RetryReason};
+use fuota_core::wire::fan_out::MAX_IN_FLIGHT;
 use fuota_core::{ConsoleError, Request};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use web_sys::AbortController;
 
-use super::controls::{number_control, Described, Refusal};
+use super::controls::{control, hint, no_hint, Keyboard, Refusal};
 use super::part_view::PartView;
 use super::preflight::Preflight;
+use super::reader::Reader;
+use crate::browser::download;
 use crate::browser::fan_out::{self, Step};
-use crate::browser::{download, request};
-
-/// Reads at once, as the other fan-outs of the console (the service's own limits are per
-/// account; 4 keeps a browser tab polite and was measured fast enough: see the README).
-const IN_FLIGHT: usize = 4;
 
 /// The counts and findings are redrawn after this many reads at least (and at the end), not
 /// after each: a redraw sums every read so far, so a check of 10,000 redraws every 250 reads
@@ -39,13 +35,27 @@ crate::on_demand! {
     }
 }
 
+/// The devices view's control that starts (or repeats) the check; the panel appears under it.
+pub fn check_control(preflight: Preflight) -> impl IntoView {
+    view! {
+        <button type="button" class="secondary" data-action="check-reach"
+            // Not before the groups are read too: their gateways decide coverage.
+            disabled=move || preflight.running.get() || preflight.campaign.loading.get() || !preflight.campaign.devices_complete.get()
+            on:click=move |_| preflight.request()>
+            {move || if preflight.check.with(Option::is_some) { "Check the devices again" } else { "Check the devices" }}
+        </button>
+        <Show when=move || { preflight.requested.get() > 0 }>
+            {super::part_view::part_view(preflight_panel(preflight))}
+        </Show>
+    }
+}
+
 /// Starts a check of the task's devices as they are now (all, or a sample).
 fn start(p: Preflight) {
     let Some(connection) = p.connection.get_untracked() else { return };
     p.stop();
     let generation = p.generation.get_value();
-    let Ok(controller) = AbortController::new() else { return };
-    p.controller.set_value(Some(controller.clone()));
+    let Ok(reader) = Reader::superseding(p.fetch, connection, p.reads) else { return };
     let ids: Vec<String> = p.campaign.roster.with_untracked(|r| r.devices().iter().filter_map(|d| d.id.clone()).collect());
     let check = Check::new(ids, p.sample.get_untracked(), js_sys::Math::random);
     let chosen: VecDeque<String> = check.chosen.iter().cloned().collect();
@@ -56,7 +66,8 @@ fn start(p: Preflight) {
     p.done.set(0);
     p.running.set(total > 0);
     // Which gateways decide coverage (the core's rule, from the groups as read).
-    let coverage = Coverage::of(&p.campaign.groups.with_untracked(|g| g.iter().map(|g| (g.id.clone(), g.group.as_ref().map(|g| g.gateways.clone()))).collect::<Vec<_>>()));
+    let coverage =
+        Coverage::of(&p.campaign.groups.with_untracked(|g| g.iter().map(|g| (g.id.clone(), g.group.as_ref().map(|g| g.gateways.clone()))).collect::<Vec<_>>()));
     p.participating.set(Vec::new());
     p.gateways_note.set(coverage.note());
     let redraw_every = REDRAW_EVERY.max(total / REDRAWS);
@@ -64,12 +75,8 @@ fn start(p: Preflight) {
         if let Coverage::Judged(gateway_ids) = coverage {
             let mut euis = Vec::new();
             for id in &gateway_ids {
-                let read = match Request::get_wireless_gateway(id) {
-                    Ok(r) => request::send(&connection, &r, &controller, p.fetch.options(&connection), &|x| p.fetch.hear(x)).await,
-                    Err(e) => Err(e),
-                };
-                match read.and_then(|a| a.parse(gateway_eui)) {
-                    Ok(a) => euis.extend(a.value),
+                match reader.read(Request::get_wireless_gateway(id), gateway_eui).await {
+                    Ok(eui) => euis.extend(eui),
                     Err(ConsoleError::Cancelled) => return,
                     Err(e) => {
                         if p.generation.try_get_value() != Some(generation) {
@@ -86,30 +93,20 @@ fn start(p: Preflight) {
                 return;
             }
         }
-        fan_out::spawn(chosen, IN_FLIGHT, move |id| {
-            let (connection, controller) = (connection.clone(), controller.clone());
+        fan_out::spawn(chosen, MAX_IN_FLIGHT, move |id| {
+            let reader = reader.item();
             Box::pin(async move {
                 if p.generation.try_get_value() != Some(generation) {
                     return Step::Stop;
                 }
-                let throttled = std::cell::Cell::new(false);
-                let heard = |x: Progress| {
-                    if matches!(x, Progress::Retrying { reason: RetryReason::Throttled, .. }) {
-                        throttled.set(true);
-                    }
-                    p.fetch.hear(x);
-                };
-                let read = match Request::get_wireless_device_statistics(&id) {
-                    Ok(r) => request::send(&connection, &r, &controller, p.fetch.options(&connection), &heard).await,
-                    Err(e) => Err(e),
-                };
+                let read = reader.read(Request::get_wireless_device_statistics(&id), DeviceLink::from_statistics).await;
                 // A newer check, Stop, or the view gone while the read was out: nothing of this
                 // one is kept (and no signal is touched: they may be disposed).
                 if p.generation.try_get_value() != Some(generation) {
                     return Step::Stop;
                 }
-                let read = match read.and_then(|a| a.parse(DeviceLink::from_statistics)) {
-                    Ok(a) => LinkRead::Link(a.value),
+                let read = match read {
+                    Ok(link) => LinkRead::Link(link),
                     // Stopped: the device stays unread, and nothing more starts.
                     Err(ConsoleError::Cancelled) => return Step::Stop,
                     // Every other read would fail the same way (the credentials, the host): the
@@ -131,31 +128,14 @@ fn start(p: Preflight) {
                 if done == total {
                     p.running.set(false);
                 }
-                if done % redraw_every == 0 || done == total {
+                if done.is_multiple_of(redraw_every) || done == total {
                     p.now_ms.set(p.fetch.now_ms(p.connection));
                     p.check.notify();
                 }
-                Step::Done { throttled: throttled.get() }
+                Step::Done { throttled: reader.throttled() }
             })
         });
     });
-}
-
-/// A signed decimal text control (the margin may be negative): the full keyboard on phones.
-fn decimal_control(name: &'static str, label: &'static str, value: RwSignal<String>, hint: &'static str, refusal: Refusal, field: Field) -> impl IntoView {
-    let d = Described::new(name, refusal, field);
-    let described = d.described_by(Signal::stored(true));
-    let Described { id, hint_id, problem_id, problem } = d;
-    view! {
-        <div class="control" class:invalid=move || problem.with(Option::is_some)>
-            <label class="label" for=id.clone()>{label}</label>
-            <input type="text" name=name id=id autocomplete="off"
-                aria-invalid=move || problem.with(Option::is_some).then_some("true") aria-describedby=described
-                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
-            <span class="task-value" id=hint_id>{hint}</span>
-            {move || problem.get().map(|p| view! { <span class="problem" id=problem_id.clone() data-input-error=name>{p}</span> })}
-        </div>
-    }
 }
 
 /// A file name from the task's id: the characters a file system takes everywhere.
@@ -195,7 +175,9 @@ fn panel_view(p: Preflight) -> AnyView {
             let name = file_name(&task.id, if json { "json" } else { "csv" });
             let text = if json {
                 let plan = p.calc.texts().parse().and_then(FragmentInputs::plan).ok();
-                p.check.with_untracked(|c| c.as_ref().map(|c| report_json(&task, plan.as_ref(), ctx, c, &summary, &rows, p.fetch.now_ms(p.connection)))).unwrap_or_default()
+                p.check
+                    .with_untracked(|c| c.as_ref().map(|c| report_json(&task, plan.as_ref(), ctx, c, &summary, &rows, p.fetch.now_ms(p.connection))))
+                    .unwrap_or_default()
             } else {
                 to_csv(&rows)
             };
@@ -210,15 +192,17 @@ fn panel_view(p: Preflight) -> AnyView {
     };
     let sample_control = move || {
         let total = p.campaign.roster.with(|r| r.devices().len());
-        (total > SAMPLE_SIZE).then(|| view! {
-            <div class="control">
-                <label class="label" for="fc-preflight-sample">"Devices to check"</label>
-                <select name="preflight-sample" id="fc-preflight-sample" prop:value=move || if p.sample.get() { "sample" } else { "all" }
-                    on:change=move |ev| p.sample.set(event_target_value(&ev) != "all")>
-                    <option value="sample">{format!("A random {SAMPLE_SIZE} (shares shown with their 95 % interval)")}</option>
-                    <option value="all">{format!("All {total} (one read each)")}</option>
-                </select>
-            </div>
+        (total > SAMPLE_SIZE).then(|| {
+            view! {
+                <div class="control">
+                    <label class="label" for="fc-preflight-sample">"Devices to check"</label>
+                    <select name="preflight-sample" id="fc-preflight-sample" prop:value=move || if p.sample.get() { "sample" } else { "all" }
+                        on:change=move |ev| p.sample.set(event_target_value(&ev) != "all")>
+                        <option value="sample">{format!("A random {SAMPLE_SIZE} (shares shown with their 95 % interval)")}</option>
+                        <option value="all">{format!("All {total} (one read each)")}</option>
+                    </select>
+                </div>
+            }
         })
     };
     view! {
@@ -226,11 +210,11 @@ fn panel_view(p: Preflight) -> AnyView {
             data-preflight-complete=move || complete().to_string()>
             <h3 id="preflight-title">"Pre-flight: will the session reach these devices?"</h3>
             <div class="inputs">
-                {number_control("silent-after-hours", "Silent after (hours)", p.silent_after_hours, Signal::derive(|| None), refusal, Field::SilentAfterHours)}
-                {decimal_control("reach-margin-db", "Margin needed (dB)", p.margin_db,
-                    "0 dB: the downlink's budget taken as the uplink's. Conservative: gateways usually send with more power than devices (27 against 14 dBm in EU868).",
+                {control("Silent after (hours)", Keyboard::Digits, p.silent_after_hours, no_hint(), refusal, Field::SilentAfterHours)}
+                {control("Margin needed (dB)", Keyboard::Signed, p.margin_db,
+                    hint("0 dB: the downlink's budget taken as the uplink's. Conservative: gateways usually send with more power than devices (27 against 14 dBm in EU868)."),
                     refusal, Field::ReachMarginDb)}
-                {number_control("reach-target-percent", "Reach target (%)", p.target_percent, Signal::derive(|| Some("the proposal uses only data rates that reach this share".to_owned())), refusal, Field::ReachTargetPercent)}
+                {control("Reach target (%)", Keyboard::Digits, p.target_percent, hint("the proposal uses only data rates that reach this share"), refusal, Field::ReachTargetPercent)}
                 {sample_control}
             </div>
             // Said to a screen reader once, when the check ends or stops: not at each of 1,000 reads.

@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
+use fuota_core::input::paste::{expiry_state, parse_pasted, ExpiryState};
+use fuota_core::radio::fragments::format_duration;
 use fuota_core::wire::connection::{check_confirmed, unusual_destination, OutsideEndpoint};
 use fuota_core::wire::endpoint::SERVICE_REGIONS;
-use fuota_core::radio::fragments::format_duration;
-use fuota_core::input::paste::{expiry_state, parse_pasted, ExpiryState};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use zeroize::{Zeroize, Zeroizing};
@@ -37,8 +37,8 @@ fn text_control(
     typed_control(name, label, kind, hint, value, None, refusal)
 }
 
-/// The same, telling `typed` when the user types into it (the endpoint and relay: a value the
-/// user typed is theirs, and needs no confirmation). The hint and the problem sit outside the
+/// The same, telling `typed` when the user types into it (the endpoint, the relay and the other
+/// region: a value the user typed is theirs, and needs no confirmation). The hint and the problem sit outside the
 /// label, linked by aria-describedby, so the field's name is its label alone.
 fn typed_control(
     name: &'static str,
@@ -173,7 +173,8 @@ fn expiry_notice(fields: QueryFields) -> impl IntoView {
     if let Ok(handle) = set_interval_with_handle(move || now.set(clock::now_millis() as i64), Duration::from_secs(1)) {
         on_cleanup(move || handle.clear());
     }
-    move || match expiry_state(fields.expiration.get(), now.get()) {
+    move || {
+        match expiry_state(fields.expiration.get(), now.get()) {
         ExpiryState::Unknown => None,
         ExpiryState::Valid { remaining_seconds } => {
             Some(view! { <p class="expiry" data-expiry="valid">{format!("Expire in {}", format_duration(remaining_seconds))}</p> }.into_any())
@@ -184,6 +185,7 @@ fn expiry_notice(fields: QueryFields) -> impl IntoView {
         ExpiryState::Expired => Some(view! {
             <p class="expiry problem" data-expiry="expired">"Expired: the console will not sign with them. Paste fresh ones."</p>
         }.into_any()),
+    }
     }
 }
 
@@ -262,7 +264,11 @@ pub fn QueryForm(
                 <legend>"Task"</legend>
                 <div class="control">
                     <label class="label" for=region_id.clone()>"Region"</label>
-                    <select name="region" id=region_id on:change=move |ev| fields.region_choice.set(event_target_value(&ev))>
+                    <select name="region" id=region_id on:change=move |ev| {
+                        fields.region_choice.set(event_target_value(&ev));
+                        // The region the user picks is theirs: a linked one no longer waits.
+                        fields.unconfirmed.update(|u| *u = u.as_ref().and_then(|o| o.typed_in(Field::Region)));
+                    }>
                         {SERVICE_REGIONS
                             .iter()
                             .map(|r| view! { <option value=*r selected=move || fields.region_choice.get() == *r>{*r}</option> })
@@ -271,7 +277,7 @@ pub fn QueryForm(
                     </select>
                 </div>
                 <Show when=move || fields.region_choice.get() == OTHER_REGION>
-                    {text_control("region-other", "Other region", "text", "e.g. cn-north-1, us-gov-west-1", fields.region_other, (refusal, Field::Region))}
+                    {typed_control("region-other", "Other region", "text", "e.g. cn-north-1, us-gov-west-1", fields.region_other, Some(fields.unconfirmed), (refusal, Field::Region))}
                 </Show>
                 {text_control("task-id", "FUOTA task id", "text", "The Id of the task, up to 256 characters", fields.task_id, (refusal, Field::TaskId))}
                 <details class="advanced">

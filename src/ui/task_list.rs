@@ -1,22 +1,18 @@
 //! The task list: every FUOTA task of the region (ListFuotaTasks to the last page), each row's
 //! status filled in by GetFuotaTask, at most a few at a time; filter by text and status.
 
-use std::cell::Cell;
 use std::collections::VecDeque;
-use std::rc::Rc;
 
-use fuota_core::campaign::lists::{task_list_page, task_status_choices, TaskRow, STATUS_FILL_IN_FLIGHT};
+use fuota_core::campaign::lists::{task_list_page, task_status_choices, TaskRow};
+use fuota_core::wire::fan_out::MAX_IN_FLIGHT;
 use fuota_core::{Connection, ConsoleError, FuotaTask, Request};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use web_sys::AbortController;
 
 use super::error_view::ErrorView;
 use super::part_view::PartView;
-use super::session::{supersede, FetchState};
+use super::reader::{self, FetchState, ReadSlot, Reader};
 use crate::browser::fan_out::{self, Step};
-use crate::browser::request;
-use fuota_core::wire::retry::{Progress, RetryReason};
 
 /// The list's state: rows as they arrive, whether every page has been read, the error that
 /// stopped it (the rows read before it stay).
@@ -28,7 +24,7 @@ pub struct TaskListState {
     pub error: RwSignal<Option<ConsoleError>>,
     pub search: RwSignal<String>,
     pub status: RwSignal<String>,
-    in_flight: StoredValue<Option<AbortController>, LocalStorage>,
+    in_flight: ReadSlot,
 }
 
 impl TaskListState {
@@ -40,7 +36,7 @@ impl TaskListState {
             error: RwSignal::new(None),
             search: RwSignal::new(String::new()),
             status: RwSignal::new("all".to_owned()),
-            in_flight: StoredValue::new_local(None),
+            in_flight: reader::read_slot(),
         }
     }
 
@@ -55,55 +51,38 @@ impl TaskListState {
     }
 
     fn start(self, connection: Connection, fetch: FetchState) {
-        let Some(controller) = supersede(self.in_flight) else { return };
+        let Ok(reader) = Reader::superseding(fetch, connection, self.in_flight) else { return };
         self.open.set(true);
         self.rows.set(Vec::new());
         self.complete.set(false);
         self.error.set(None);
         spawn_local(async move {
-            let listed = request::read_pages(
-                &connection,
-                &|p| Ok(Request::list_fuota_tasks(p)),
-                task_list_page,
-                &controller,
-                fetch.options(&connection),
-                &mut |page| self.rows.update(|rows| rows.extend(page.into_iter().map(TaskRow::new))),
-                &|p| fetch.hear(p),
-            )
-            .await;
+            let listed = reader
+                .pages(&|p| Ok(Request::list_fuota_tasks(p)), task_list_page, &mut |page| {
+                    self.rows.update(|rows| rows.extend(page.into_iter().map(TaskRow::new)))
+                })
+                .await;
             match listed {
                 Ok(_) => self.complete.set(true),
                 Err(ConsoleError::Cancelled) => return,
                 Err(e) => self.error.set(Some(e)),
             }
-            self.fill_statuses(connection, fetch, controller);
+            self.fill_statuses(reader);
         });
     }
 
-    /// GetFuotaTask for every row, at most [`STATUS_FILL_IN_FLIGHT`] at once, fewer while the
-    /// service throttles (the one fan-out helper). Throttling is retried by the request path and only slows the fill; a
-    /// row whose read fails shows the error's code and the list stands.
-    fn fill_statuses(self, connection: Connection, fetch: FetchState, controller: AbortController) {
+    /// GetFuotaTask for every row, at most [`MAX_IN_FLIGHT`] at once, fewer while the service
+    /// throttles (the one fan-out helper). Throttling is retried by the request path and only
+    /// slows the fill; a row whose read fails shows the error's code and the list stands.
+    fn fill_statuses(self, reader: Reader) {
         // Each queued id with its row's place: an answer updates its row directly, not by a scan
         // of every row (quadratic at thousands of tasks).
-        let ids: VecDeque<(usize, String)> = self
-            .rows
-            .try_with_untracked(|rows| rows.iter().enumerate().filter_map(|(i, r)| Some((i, r.summary.id.clone()?))).collect())
-            .unwrap_or_default();
-        let connection = Rc::new(connection);
-        fan_out::spawn(ids, STATUS_FILL_IN_FLIGHT, move |(index, id): (usize, String)| {
-            let (connection, controller) = (Rc::clone(&connection), controller.clone());
+        let ids: VecDeque<(usize, String)> =
+            self.rows.try_with_untracked(|rows| rows.iter().enumerate().filter_map(|(i, r)| Some((i, r.summary.id.clone()?))).collect()).unwrap_or_default();
+        fan_out::spawn(ids, MAX_IN_FLIGHT, move |(index, id): (usize, String)| {
+            let reader = reader.item();
             Box::pin(async move {
-                let Ok(read) = Request::get_fuota_task(&id) else { return Step::Done { throttled: false } };
-                let throttled = Cell::new(false);
-                let heard = |p: Progress| {
-                    if matches!(p, Progress::Retrying { reason: RetryReason::Throttled, .. }) {
-                        throttled.set(true);
-                    }
-                    fetch.hear(p)
-                };
-                let answer = request::send(&connection, &read, &controller, fetch.options(&connection), &heard).await;
-                let task = answer.and_then(|a| a.parse(FuotaTask::from_value));
+                let task = reader.read(Request::get_fuota_task(&id), FuotaTask::from_value).await;
                 // Cancelled (a newer list), or the credentials forgotten: nothing more to read.
                 if matches!(task, Err(ConsoleError::Cancelled | ConsoleError::CredentialsForgotten)) {
                     return Step::Stop;
@@ -112,12 +91,12 @@ impl TaskListState {
                     // The row is checked to still be this id's (a newer list may have replaced the rows).
                     if let Some(row) = rows.get_mut(index).filter(|r| r.summary.id.as_deref() == Some(id.as_str())) {
                         match &task {
-                            Ok(t) => row.status = t.value.status.clone(),
+                            Ok(t) => row.status = t.status.clone(),
                             Err(e) => row.status_error = Some(e.code().to_owned()),
                         }
                     }
                 });
-                Step::Done { throttled: throttled.get() }
+                Step::Done { throttled: reader.throttled() }
             })
         });
     }
@@ -176,7 +155,11 @@ pub fn TaskList(state: TaskListState, on_open: Callback<String>) -> impl IntoVie
         let total = state.rows.with(Vec::len);
         let shown = shown.with(Vec::len);
         let more = if state.complete.get() { "" } else { " (reading more…)" };
-        if shown == total { format!("{total} tasks{more}") } else { format!("{shown} of {total} tasks{more}") }
+        if shown == total {
+            format!("{total} tasks{more}")
+        } else {
+            format!("{shown} of {total} tasks{more}")
+        }
     };
     view! {
         <section class="tasks" data-view="tasks" aria-labelledby="tasks-title"

@@ -129,7 +129,7 @@ const STATES = {
     await page.waitForSelector('[data-view=devices][data-devices-complete=true]');
     await page.click('[data-action=check-reach]');
     await page.waitForSelector('[data-preflight][data-preflight-complete=true]', { timeout: 30000 });
-    await page.waitForSelector('tr[data-dr][data-reached]');
+    await page.waitForSelector('tr[data-dr][data-margin-met]');
     await page.fill('[name=reach-margin-db]', '1,5');
     await page.waitForSelector('[data-input-error=reach-margin-db]');
   },

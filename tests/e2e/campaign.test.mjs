@@ -153,7 +153,8 @@ async function liveEndpoint(speed) {
   const bin = process.env.FUOTA_LOCAL;
   assert.ok(bin && existsSync(bin), 'FUOTA_LOCAL: the fuota-local binary (scripts/test.sh sets it)');
   const ready = join(mkdtempSync(join(tmpdir(), 'fuota-live-')), 'ready.json');
-  const child = spawn(bin, ['--api', '127.0.0.1:0', '--live-speed', String(speed), '--ready-file', ready], { stdio: 'ignore' });
+  // The page comes from FUOTA_SITE: the endpoint answers CORS for that origin only.
+  const child = spawn(bin, ['--api', '127.0.0.1:0', '--live-speed', String(speed), '--ready-file', ready, '--cors-origin', new URL(SITE).origin], { stdio: 'ignore' });
   for (let i = 0; i < 100 && !existsSync(ready); i++) await new Promise((r) => setTimeout(r, 50));
   return { api: JSON.parse(readFileSync(ready, 'utf8')).api, stop: () => child.kill() };
 }

@@ -265,9 +265,10 @@ test('a deep link to a host the user did not choose sends nothing until confirme
   await typed.close();
 });
 
-test('a page on a public origin calling a loopback endpoint is told LocalNetworkBlocked', async () => {
-  // Chromium treats a page Playwright fulfils itself as public: its local network access then
-  // refuses calls to 127.0.0.1, as it would for a portal on the internet calling a local relay.
+test('a page on a public origin calling a loopback endpoint is refused by the console itself (LoopbackRefused), nothing sent', async () => {
+  // A page Playwright fulfils itself at https://console.example is not served from this computer:
+  // the console refuses to send from it to 127.0.0.1 before anything is signed, whatever the
+  // browser's own local network access would do (core/src/wire/connection.rs).
   const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
   const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
   const page = await browser().newPage();
@@ -277,11 +278,18 @@ test('a page on a public origin calling a loopback endpoint is told LocalNetwork
     if (!existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
     await route.fulfill({ body: readFileSync(file), contentType: types[extname(file)] ?? 'application/octet-stream' });
   });
+  const apiHost = new URL(API).host;
+  const toLoopback = [];
+  page.on('request', (r) => { if (new URL(r.url()).host === apiHost) toLoopback.push(`${r.method()} ${r.url()}`); });
   await page.goto(`https://console.example/?demo&endpoint=${encodeURIComponent(API)}`);
   await page.waitForSelector('form.query button[type=submit]');
   await confirmEndpoint(page);
   await page.click('button[type=submit]');
-  const refused = await page.waitForSelector('[data-error-code=LocalNetworkBlocked]', { timeout: 60_000 });
-  assert.match(await refused.textContent(), /local network access/);
+  const refused = await page.waitForSelector('[data-error-code=LoopbackRefused]', { timeout: 60_000 });
+  const text = (await refused.textContent()).replace(/\s+/g, ' ');
+  assert.match(text, /is this computer, and this page \(https:\/\/console\.example\) is not served from it/);
+  assert.match(text, /Nothing was sent/);
+  assert.equal(await page.$('[data-error-code=LocalNetworkBlocked]'), null, 'the console refused before the browser had to');
+  assert.deepEqual(toLoopback, [], 'no request reached the loopback endpoint');
   await page.close();
 });

@@ -25,7 +25,8 @@ const DEMO_TOKEN = 'demo-local-session-token';
 const dir = mkdtempSync(join(tmpdir(), 'fuota-preflight-'));
 const readyFile = join(dir, 'ready.json');
 assert.ok(process.env.FUOTA_LOCAL && existsSync(process.env.FUOTA_LOCAL), 'FUOTA_LOCAL: the fuota-local binary (scripts/test.sh sets it)');
-const endpoint = spawn(process.env.FUOTA_LOCAL, ['--api', '127.0.0.1:0', '--ready-file', readyFile], { stdio: 'ignore' });
+// Its pages come from FUOTA_SITE: the endpoint answers CORS for that origin only.
+const endpoint = spawn(process.env.FUOTA_LOCAL, ['--api', '127.0.0.1:0', '--ready-file', readyFile, ...(SITE ? ['--cors-origin', new URL(SITE).origin] : [])], { stdio: 'ignore' });
 after(() => endpoint.kill());
 async function api() {
   for (let i = 0; i < 100 && !existsSync(readyFile); i++) await new Promise((r) => setTimeout(r, 100));
@@ -33,7 +34,10 @@ async function api() {
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const COUNT_NAMES = ['devices', 'checked', 'silent', 'reached', 'not-covered', 'unknown'];
+// One word for one thing: `margin-met` is the margin alone at the chosen rate (the fit table's
+// figure); `reached` is the verdict (margin met, heard within the silent hours, and covered).
+const COUNT_NAMES = ['devices', 'checked', 'silent', 'margin-met', 'reached', 'not-covered', 'margin-unknown'];
+const FINDING_NAMES = ['silent', 'below-margin', 'not-covered', 'margin-unknown'];
 const CSV_HEADER = ['device id', 'name', 'DevEUI', 'FUOTA status', 'status in words', 'verdict', 'why', 'last uplink (UTC)', 'margin (dB)', 'silent', 'covered',
   'uplink DR', 'best gateway', 'SNR (dB)', 'RSSI (dBm)', 'gateways heard'];
 
@@ -169,17 +173,18 @@ function marginAt(link, band, dr, participating = []) {
 
 /**
  * What the page must show, from the caught answers: per device (margin at the chosen rate, silent,
- * covered, verdict), the six counts, the number below the threshold, and reached/known per data
- * rate of the band. `participating`: the group's gateways' EUIs (empty: the group names none, and
- * coverage is not judged). The verdict (not in the page's contract) follows
- * core/src/preflight/check.rs: unknown without statistics; not reached when silent or heard by
- * none of the group's gateways; else by margin (unknown when it cannot be told).
+ * covered, verdict), the seven counts, the number below the threshold, and margin met/known per
+ * data rate of the band. `participating`: the group's gateways' EUIs (empty: the group names none,
+ * and coverage is not judged). The verdict follows core/src/preflight/check.rs: unknown without
+ * statistics; not reached when silent or heard by none of the group's gateways; else by margin
+ * (unknown when it cannot be told). `margin-met` counts the margin alone (at least the threshold),
+ * `reached` the devices whose verdict is reached, `margin-unknown` those whose margin cannot be told.
  */
 function referee(cap, { region, dr, marginDb = 0, silentHours = 24, participating, nowMs = Date.now(), totalDevices }) {
   const band = BANDS[region];
   assert.ok(band, `the referee knows ${region}`);
   const devices = new Map();
-  const counts = { devices: totalDevices, checked: 0, silent: 0, reached: 0, 'not-covered': 0, unknown: 0 };
+  const counts = { devices: totalDevices, checked: 0, silent: 0, 'margin-met': 0, reached: 0, 'not-covered': 0, 'margin-unknown': 0 };
   let below = 0;
   for (const [id, read] of cap.stats) {
     const link = linkOf(read);
@@ -195,23 +200,25 @@ function referee(cap, { region, dr, marginDb = 0, silentHours = 24, participatin
     counts.checked++;
     counts.silent += silent === true ? 1 : 0;
     counts['not-covered'] += covered === false ? 1 : 0;
-    if (margin === null) counts.unknown++;
-    else if (margin >= marginDb) counts.reached++;
+    counts.reached += verdict === 'reached' ? 1 : 0;
+    if (margin === null) counts['margin-unknown']++;
+    else if (margin >= marginDb) counts['margin-met']++;
     else below++;
   }
   const fit = new Map();
   for (const d of Object.keys(band.downlink).map(Number)) {
-    let reached = 0;
+    let marginMet = 0;
     let known = 0;
     for (const { link } of devices.values()) {
       const m = marginAt(link, band, d, participating);
       if (m === null) continue;
       known++;
-      if (m >= marginDb) reached++;
+      if (m >= marginDb) marginMet++;
     }
-    fit.set(d, { reached, known, share: known ? reached / known : null, fsk: band.downlink[d] === null });
+    fit.set(d, { marginMet, known, share: known ? marginMet / known : null, fsk: band.downlink[d] === null });
   }
-  const findings = { silent: counts.silent, 'not-reached': below, 'not-covered': counts['not-covered'], unknown: counts.unknown };
+  const findings = { silent: counts.silent, 'below-margin': below, 'not-covered': counts['not-covered'], 'margin-unknown': counts['margin-unknown'] };
+  assert.deepEqual(Object.keys(findings), FINDING_NAMES);
   return { devices, counts, below, fit, findings, marginDb, silentHours };
 }
 
@@ -263,7 +270,7 @@ async function startCheck(page, timeout = 90_000) {
   return Date.now() - started;
 }
 
-/** The six `[data-preflight-count]` values, as integers (each must be one). */
+/** The seven `[data-preflight-count]` values, as integers (each must be one). */
 async function pageCounts(page) {
   const raw = await page.$$eval('[data-preflight-count]', (els) => els.map((e) => [e.dataset.preflightCount, e.getAttribute('data-value')]));
   const out = {};
@@ -298,9 +305,9 @@ async function progress(page) {
   return [Number(m[1]), Number(m[2])];
 }
 
-/** The fit table's rows as [data rate, data-reached]. */
+/** The fit table's rows as [data rate, data-margin-met]. */
 async function fitRows(page) {
-  return page.$$eval('table.fit tr[data-dr]', (rows) => rows.map((r) => [Number(r.dataset.dr), r.getAttribute('data-reached')]));
+  return page.$$eval('table.fit tr[data-dr]', (rows) => rows.map((r) => [Number(r.dataset.dr), r.getAttribute('data-margin-met')]));
 }
 
 /** Polls `mismatches` until it gives none (the page updates after an input), then asserts none. */
@@ -315,7 +322,7 @@ async function noMismatch(mismatches, what, ms = 15_000) {
   assert.deepEqual(got, [], what);
 }
 
-/** Each fit-table row's data-reached is the referee's count for its data rate (an FSK row: 0 or none). */
+/** Each fit-table row's data-margin-met is the referee's count for its data rate (an FSK row: 0 or none). */
 async function assertFit(page, ref, what) {
   const rows = await fitRows(page);
   assert.ok(rows.length >= 6, `the fit table has its rows (${rows.length})`);
@@ -323,8 +330,10 @@ async function assertFit(page, ref, what) {
     const f = ref.fit.get(dr);
     if (!f) return [`DR${dr}: a rate the referee does not know`];
     if (f.fsk && (got === null || got === '0')) return [];
-    return got === String(f.reached) ? [] : [`DR${dr}: data-reached ${got}, the referee ${f.reached} of ${f.known} known`];
-  }), `fit table data-reached ${what}`);
+    return got === String(f.marginMet) ? [] : [`DR${dr}: data-margin-met ${got}, the referee ${f.marginMet} of ${f.known} known`];
+  }), `fit table data-margin-met ${what}`);
+  // The old attribute, whose name now means the verdict, is gone from the table.
+  assert.equal(await page.$('table.fit tr[data-reached]'), null, `no data-reached in the fit table ${what}`);
   return fitRows(page);
 }
 
@@ -351,7 +360,7 @@ async function assertDeviceRows(page, ref, what) {
 /** The summary's findings: each with a count listed, worst first, each with a sentence. */
 async function assertFindings(page, ref, what) {
   const read = () => page.$$eval('[data-preflight-summary] li[data-finding]', (lis) => lis.map((li) => ({
-    kind: li.dataset.finding, text: li.textContent.replace(/\s+/g, ' ').trim(), count: li.getAttribute('data-count'),
+    kind: li.dataset.finding, text: li.textContent.replace(/\s+/g, ' ').trim(), count: li.getAttribute('data-value'),
   })));
   // Findings with nothing to say may be left out (or listed last).
   const wanted = Object.entries(ref.findings).filter(([, n]) => n > 0).map(([k]) => k).sort();
@@ -360,9 +369,11 @@ async function assertFindings(page, ref, what) {
   const items = await read();
   const kinds = items.map((i) => i.kind);
   assert.equal(new Set(kinds).size, kinds.length, `each finding once: ${kinds}`);
+  assert.deepEqual(kinds.filter((k) => !FINDING_NAMES.includes(k)), [], `only the findings ${FINDING_NAMES} ${what}`);
   for (const i of items) {
     const n = ref.findings[i.kind];
-    if (i.count !== null) assert.equal(Number(i.count), n, `${i.kind}'s data-count ${what}`);
+    assert.match(String(i.count), /^\d+$/, `${i.kind}'s data-value is an integer ${what}`);
+    assert.equal(Number(i.count), n, `${i.kind}'s data-value ${what}`);
     if (n > 0) {
       assert.ok(i.text.length >= 20, `${i.kind} has a sentence: ${i.text}`);
       assert.match(i.text.replace(/(\d)[,\u00a0\u202f\u2009 ](?=\d{3}(?!\d))/g, '$1'), new RegExp(`\\b${n}\\b`), `${i.kind}'s sentence gives its count ${n}: ${i.text}`);
@@ -375,14 +386,29 @@ async function assertFindings(page, ref, what) {
   return kinds;
 }
 
-/** The proposal is never a data rate whose share reached is below the target. */
+/**
+ * The headline says the margin met first, then how many of those will be reached (the verdict):
+ * "<margin-met> of the <known> … devices with a known link … ; <reached> of them will be reached".
+ */
+async function assertHeadline(page, ref, what) {
+  const known = ref.counts['margin-met'] + ref.below;
+  const wanted = [new RegExp(`^${ref.counts['margin-met']} of the ${known} \\w+ devices with a known link`),
+    new RegExp(`; ${ref.counts.reached} of them will be reached`)];
+  const read = async () => (await page.textContent('[data-preflight-summary] > p')).replace(/\s+/g, ' ').trim();
+  await noMismatch(async () => {
+    const text = await read();
+    return wanted.filter((re) => !re.test(text)).map((re) => `headline ${JSON.stringify(text)} does not match ${re}`);
+  }, `the headline ${what}`);
+}
+
+/** The proposal is never a data rate whose share with the margin met is below the target. */
 async function assertProposal(page, ref, targetPercent, what) {
   const rec = await page.$('[data-recommendation]');
   if (!rec) return null;
   const dr = Number(await rec.getAttribute('data-data-rate'));
   const f = ref.fit.get(dr);
   assert.ok(f && f.share !== null && f.share >= targetPercent / 100,
-    `${what}: DR${dr} proposed, which reaches ${f?.reached ?? '?'} of ${f?.known ?? '?'} known, below the ${targetPercent} % target`);
+    `${what}: DR${dr} proposed, whose margin is met for ${f?.marginMet ?? '?'} of ${f?.known ?? '?'} known, below the ${targetPercent} % target`);
   return dr;
 }
 
@@ -403,7 +429,7 @@ async function assertNoReachingPlan(page, ref, what) {
   assert.ok(m, `${what}: the sentence names a data rate: ${sentence}`);
   const named = ref.fit.get(Number(m[1]));
   assert.ok(named && named.share !== null && Math.abs(named.share - bestShare(ref)) < 1e-9,
-    `${what}: it names DR${m[1]} (${named?.reached}/${named?.known}), one that reaches the most (${(100 * bestShare(ref)).toFixed(1)} %): ${sentence}`);
+    `${what}: it names DR${m[1]} (${named?.marginMet}/${named?.known}), one that reaches the most (${(100 * bestShare(ref)).toFixed(1)} %): ${sentence}`);
   assert.equal(await page.$('[data-recommendation]'), null, `${what}: no proposal when no rate reaches the target`);
 }
 
@@ -503,8 +529,12 @@ test('demo-in-session: every device read once; counts, margins, fit table, findi
   const ids = (pred) => cases(base).filter(pred).map((d) => d.id).sort();
   console.log(`demo-in-session at DR${dr}: silent ${ids((d) => d.silent)}; never joined ${ids((d) => !d.link.statistics)}; `
     + `not covered ${ids((d) => d.covered === false)}; below 0 dB ${ids((d) => d.margin !== null && d.margin < 0)}`);
-  assert.ok(base.counts.silent >= 1 && base.counts['not-covered'] >= 1 && base.counts.unknown >= 1 && base.below >= 1,
+  assert.ok(base.counts.silent >= 1 && base.counts['not-covered'] >= 1 && base.counts['margin-unknown'] >= 1 && base.below >= 1,
     `the demo data has each case: ${JSON.stringify({ ...base.counts, below: base.below })}`);
+  // The two words count different devices here: some have the margin but will not be reached
+  // (silent, or not heard by the group's gateways).
+  assert.ok(base.counts.reached >= 1 && base.counts.reached < base.counts['margin-met'],
+    `reached (the verdict) is fewer than margin-met: ${JSON.stringify(base.counts)}`);
 
   const expectedCounts = (r) => Object.fromEntries(COUNT_NAMES.map((n) => [n, r.counts[n]]));
   await settled(() => pageCounts(page), expectedCounts(base), 'counts at the defaults');
@@ -512,8 +542,10 @@ test('demo-in-session: every device read once; counts, margins, fit table, findi
   assert.equal(base.counts.checked, total);
   assert.deepEqual(await progress(page), [total, total]);
   const fitAt0 = await assertFit(page, base, 'at the defaults');
-  // The chosen rate's row says the page's reached count.
-  assert.equal(await page.getAttribute(`table.fit tr[data-dr="${dr}"]`, 'data-reached'), String(base.counts.reached));
+  // The chosen rate's row says the page's margin-met count (not the verdict's reached).
+  assert.equal(await page.getAttribute(`table.fit tr[data-dr="${dr}"]`, 'data-margin-met'), String(base.counts['margin-met']));
+  assert.ok(await page.$('table.fit th:text-is("Margin met")'), 'the fit table\'s column is "Margin met"');
+  await assertHeadline(page, base, 'at the defaults');
   await assertDeviceRows(page, base, 'at the defaults');
   const firstFindings = await assertFindings(page, base, 'at the defaults');
   assert.equal(await page.$('[data-no-reaching-plan]') === null, meets(base, 95), 'no-reaching-plan iff no rate reaches 95 %');
@@ -529,14 +561,15 @@ test('demo-in-session: every device read once; counts, margins, fit table, findi
   await settled(() => pageCounts(page), expectedCounts(quiet), 'counts, silent after 100 h');
   await assertDeviceRows(page, quiet, 'silent after 100 h');
   await assertFindings(page, quiet, 'silent after 100 h');
+  await assertHeadline(page, quiet, 'silent after 100 h');
   await setControl(page, 'silent-after-hours', 24);
   await settled(() => pageCounts(page), expectedCounts(base), 'counts, silent after 24 h again');
 
   // A 6 dB margin asked: every rate reaches as many or fewer, some fewer; the margins stay.
   await setControl(page, 'reach-margin-db', 6);
   const six = ref({ marginDb: 6 });
-  for (const [d, f] of six.fit) assert.ok(f.reached <= base.fit.get(d).reached, `DR${d}`);
-  assert.ok([...six.fit].some(([d, f]) => f.reached < base.fit.get(d).reached), 'the referee sees some rate reach fewer');
+  for (const [d, f] of six.fit) assert.ok(f.marginMet <= base.fit.get(d).marginMet, `DR${d}`);
+  assert.ok([...six.fit].some(([d, f]) => f.marginMet < base.fit.get(d).marginMet), 'the referee sees some rate reach fewer');
   const fitAt6 = await assertFit(page, six, 'at 6 dB');
   const was = new Map(fitAt0.map(([d, v]) => [d, Number(v ?? 0)]));
   const moved = fitAt6.map(([d, v]) => [d, was.get(d), Number(v ?? 0)]);
@@ -545,6 +578,7 @@ test('demo-in-session: every device read once; counts, margins, fit table, findi
   await settled(() => pageCounts(page), expectedCounts(six), 'counts at 6 dB');
   await assertDeviceRows(page, six, 'at 6 dB');
   const sixFindings = await assertFindings(page, six, 'at 6 dB');
+  await assertHeadline(page, six, 'at 6 dB');
   console.log(`findings worst first: at 0 dB ${firstFindings.join(', ')}; at 6 dB ${sixFindings.join(', ')}`);
   if (meets(six, 95)) await assertProposal(page, six, 95, 'at 6 dB');
   else await assertNoReachingPlan(page, six, 'at 6 dB, 95 %');
@@ -569,10 +603,12 @@ test('demo-in-session: every device read once; counts, margins, fit table, findi
   await assertFit(page, base, 'at the defaults again');
   await assertProposal(page, base, 95, 'at the defaults again');
 
-  // An FSK downlink: no margin can be told; nothing is reached, everything is unknown.
+  // An FSK downlink: no margin can be told; no margin is met, nothing is reached, every margin is unknown.
   await page.selectOption('[name=data-rate]', '7');
   const fsk = referee(cap, { region: 'EU868', dr: 7, participating, totalDevices: total });
-  assert.equal(fsk.counts.unknown, total);
+  assert.equal(fsk.counts['margin-unknown'], total);
+  assert.equal(fsk.counts['margin-met'], 0);
+  assert.equal(fsk.counts.reached, 0);
   await settled(() => pageCounts(page), expectedCounts(fsk), 'counts at FSK DR7');
   await assertDeviceRows(page, fsk, 'at FSK DR7');
   await page.selectOption('[name=data-rate]', String(dr));
@@ -593,11 +629,27 @@ test('demo-in-session: every device read once; counts, margins, fit table, findi
   await setControl(page, 'reach-margin-db', 0);
   await assertProposal(page, base, 95, 'the margin typed again');
 
-  // The pre-flight filter lists what the counts count, and comes back to all.
-  for (const [filter, count] of [['silent', 'silent'], ['not-covered', 'not-covered'], ['unknown', 'unknown'], ['reached', 'reached']]) {
+  // The pre-flight filter: exactly its names, each listing the devices the count (or the finding)
+  // of the same name counts, as the referee picks them; then back to all.
+  const filters = await page.$$eval('[name=device-preflight] option', (os) => os.map((o) => o.value));
+  assert.deepEqual(filters, ['all', 'below-margin', 'silent', 'not-covered', 'margin-unknown', 'margin-met', 'reached']);
+  const pick = {
+    'below-margin': (d) => d.margin !== null && d.margin < base.marginDb,
+    silent: (d) => d.silent === true,
+    'not-covered': (d) => d.covered === false,
+    'margin-unknown': (d) => d.margin === null,
+    'margin-met': (d) => d.margin !== null && d.margin >= base.marginDb,
+    reached: (d) => d.verdict === 'reached',
+  };
+  const pageNow = await pageCounts(page);
+  for (const [filter, admits] of Object.entries(pick)) {
+    const want = ids(admits);
+    assert.equal(want.length, filter === 'below-margin' ? base.below : pageNow[filter], `${filter}: the referee's devices are the page's count`);
     await page.selectOption('[name=device-preflight]', filter);
-    const want = (await pageCounts(page))[count];
-    await page.waitForFunction((n) => document.querySelectorAll('[data-view=devices] tbody tr[data-device-id]').length === n, want, { timeout: 10_000 });
+    await noMismatch(async () => {
+      const got = (await page.$$eval('[data-view=devices] tbody tr[data-device-id]', (rows) => rows.map((r) => r.dataset.deviceId))).sort();
+      return isDeepStrictEqual(got, want) ? [] : [`filter ${filter}: rows ${got}, the referee ${want}`];
+    }, `filter ${filter}`, 10_000);
   }
   await page.selectOption('[name=device-preflight]', 'all');
   await page.waitForFunction((n) => document.querySelectorAll('[data-view=devices] tbody tr[data-device-id]').length === n, total, { timeout: 10_000 });
@@ -687,8 +739,19 @@ test('demo-in-session: the CSV (RFC 4180, CRLF) and JSON reports hold every chec
     assert.equal(typeof v, 'number', `summary.counts.${name} is a number`);
     assert.equal(v, counts[name], `summary.counts.${name}`);
   }
+  assert.deepEqual(Object.keys(c).sort(), [...COUNT_NAMES].sort(), 'summary.counts has the page\'s names');
+  // The share is the margin's, under its own name; the old names are gone.
+  const known = counts['margin-met'] + base.below;
+  assert.equal(report.summary.knownAtDataRate, known, 'summary.knownAtDataRate');
+  assert.ok(Math.abs(report.summary.marginMetShare - counts['margin-met'] / known) < 1e-9,
+    `summary.marginMetShare ${report.summary.marginMetShare}, the referee ${counts['margin-met']}/${known}`);
+  assert.equal(report.summary.marginMetInterval95 ?? null, null, 'no interval for a full check');
+  for (const old of ['reachedShare', 'reachedInterval95']) assert.ok(!(old in report.summary), `no summary.${old}`);
+  assert.deepEqual(report.summary.findings.map((f) => f.finding).filter((k) => !FINDING_NAMES.includes(k)), [], 'the findings\' names');
+  for (const f of report.summary.findings) assert.equal(f.count, base.findings[f.finding], `summary.findings ${f.finding}`);
   assert.ok(Array.isArray(report.devices));
   assert.equal(report.devices.length, counts.checked);
+  assert.equal(report.devices.filter((d) => d.verdict === 'reached').length, c.reached, 'summary.counts.reached is the devices whose verdict is reached');
   assert.deepEqual(report.devices.map((d) => d.deviceId).sort(), [...seen].sort(), 'the same devices as the CSV');
   for (const d of report.devices) {
     const want = base.devices.get(d.deviceId);
@@ -748,6 +811,16 @@ test('demo-10k: a random 1,000 read to the end, shares with 95 % intervals, the 
   const json = JSON.parse((await download(page, 'export-json')).text);
   assert.equal(json.task.id, 'demo-10k');
   assert.equal(json.devices.length, 1000);
+  for (const name of COUNT_NAMES) assert.equal(json.summary.counts[name], ref.counts[name], `demo-10k summary.counts.${name}`);
+  const known10k = ref.counts['margin-met'] + ref.below;
+  if (known10k > 0) {
+    const share = ref.counts['margin-met'] / known10k;
+    assert.ok(Math.abs(json.summary.marginMetShare - share) < 1e-9, `demo-10k marginMetShare ${json.summary.marginMetShare}, the referee ${share}`);
+    const iv = json.summary.marginMetInterval95;
+    assert.ok(Array.isArray(iv) && iv.length === 2 && iv[0] >= 0 && iv[0] <= share + 1e-9 && share <= iv[1] + 1e-9 && iv[1] <= 1,
+      `a sample's marginMetInterval95 holds its share: ${JSON.stringify(iv)} around ${share}`);
+  }
+  for (const old of ['reachedShare', 'reachedInterval95']) assert.ok(!(old in json.summary), `no summary.${old}`);
   await page.screenshot({ path: `${ARTIFACTS}preflight-10k.png`, fullPage: true });
 
   // Firmware-size keystrokes with a checked sample on the page: each count lands before the next
@@ -864,13 +937,13 @@ test('Forget credentials during a check: it stops at the first read that cannot 
   assert.equal(await page.getAttribute('[data-preflight]', 'data-preflight-complete'), 'false');
   const checked = await countValue(page, 'checked');
   assert.ok(checked >= 20 && checked < 1000, `what was read is kept, nothing more is counted (${checked})`);
-  assert.equal(await countValue(page, 'unknown') < checked, true, 'the unsigned reads are not counted as failed devices');
+  assert.equal(await countValue(page, 'margin-unknown') < checked, true, 'the unsigned reads are not counted as failed devices');
   assert.deepEqual(cap.writes, []);
   assert.deepEqual(problems.filter((p) => !p.includes('net::ERR_ABORTED')), []);
   await page.close();
 });
 
-test('failed reads: a task whose devices the account does not have is all unknown, nothing reached, no proposal', async () => {
+test('failed reads: a task whose devices the account does not have is all margin-unknown, nothing reached, no proposal', async () => {
   // fault-devices-throttle-once: 600 devices in the task's list (its second page throttled once),
   // none of them a device of the account, so GetWirelessDeviceStatistics answers 404 for each.
   const { page, cap, problems } = await open();
@@ -884,11 +957,11 @@ test('failed reads: a task whose devices the account does not have is all unknow
   assert.equal(await page.$('[name=preflight-sample]'), null);
   const dr = Number(await page.inputValue('[name=data-rate]'));
   const ref = referee(cap, { region: 'US915', dr, participating: [], totalDevices: total });
-  assert.deepEqual(ref.counts, { devices: 600, checked: 600, silent: 0, reached: 0, 'not-covered': 0, unknown: 600 });
+  assert.deepEqual(ref.counts, { devices: 600, checked: 600, silent: 0, 'margin-met': 0, reached: 0, 'not-covered': 0, 'margin-unknown': 600 });
   await settled(() => pageCounts(page), ref.counts, 'counts of failed reads');
   await assertFit(page, ref, 'after failed reads');
   await assertDeviceRows(page, ref, 'after failed reads');
-  assert.deepEqual(await assertFindings(page, ref, 'after failed reads'), ['unknown']);
+  assert.deepEqual(await assertFindings(page, ref, 'after failed reads'), ['margin-unknown']);
   assert.equal(await page.$('[data-recommendation]'), null, 'no proposal from no known link');
   assert.deepEqual(cap.writes, []);
   assert.deepEqual(unexpected(problems, '404', '429'), []);

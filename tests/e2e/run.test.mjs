@@ -16,7 +16,9 @@ const browser = useBrowser();
 // scheduled 35 minutes ahead starts after 3.5 s and its 5 minutes pass in half a second.
 const dir = mkdtempSync(join(tmpdir(), 'fuota-run-'));
 const readyFile = join(dir, 'ready.json');
-const endpoint = spawn(process.env.FUOTA_LOCAL, ['--api', '127.0.0.1:0', '--ready-file', readyFile, '--schedule-speed', '600'], { stdio: 'ignore' });
+// Its pages come from FUOTA_SITE: the endpoint answers CORS for that origin only.
+const endpoint = spawn(process.env.FUOTA_LOCAL, ['--api', '127.0.0.1:0', '--ready-file', readyFile, '--schedule-speed', '600',
+  ...(SITE ? ['--cors-origin', new URL(SITE).origin] : [])], { stdio: 'ignore' });
 after(() => endpoint.kill());
 async function api() {
   for (let i = 0; i < 100 && !existsSync(readyFile); i++) await new Promise((r) => setTimeout(r, 100));
@@ -293,5 +295,109 @@ test('an Associate batch of 1,000 devices completes, at most 4 in flight (time p
   await page.waitForSelector('[data-write-result][data-operation=AssociateWirelessDeviceWithFuotaTask][data-outcome=succeeded]');
   await page.waitForSelector('[data-view=devices] [data-device-count=total][data-value="1000"]', { timeout: 60000 });
   assert.deepEqual(problems, []);
+  await page.close();
+});
+
+// A write is bound to who and what it was reviewed for.
+
+/** Opens the delete review of a new task of `name`. */
+async function reviewDelete(page, writes, name) {
+  const { id } = await createTask(page, writes, { name });
+  await page.click('[data-action=delete-task]');
+  await page.fill('[name=confirm-name]', name);
+  await review(page, writes, 'DeleteFuotaTask');
+  return id;
+}
+
+test('a review names who signs it and its task; Send is refused once other credentials are in', async () => {
+  const { page, writes, problems, logs } = await open();
+  const id = await reviewDelete(page, writes, 'e2e-bound-credentials');
+  assert.equal(await page.textContent('[data-write-principal]'), 'ASIA…OINT');
+  assert.equal(await page.getAttribute('[data-write-task]', 'data-write-task'), id);
+  assert.match(await page.textContent('[data-write-task]'), /e2e-bound-credentials/);
+  // Other keys pasted, and used (List tasks signs with them): the open review was made for the first.
+  await page.fill('[name=access-key-id]', 'ASIAEXPIREDDEMOTOKEN');
+  await page.fill('[name=session-token]', 'expired-demo-session-token');
+  await page.click('[data-action=list-tasks]');
+  await page.waitForSelector('[data-view=tasks] [data-error-code]');
+  const before = writes.length;
+  await page.click('[data-action=confirm-write]');
+  await page.waitForSelector('[data-error-code=ReviewStale]');
+  assert.match(await page.textContent('[data-error-code=ReviewStale]'), /ASIA…OINT.*ASIA…OKEN|reviewed for ASIA…OINT/s);
+  assert.equal(writes.length, before, 'nothing was sent');
+  assert.equal(await page.$('[data-write-review]'), null, 'the stale review is closed');
+  await assertNoSecret(page, logs);
+  assert.deepEqual(unexpected(problems, '403'), []);
+  await page.close();
+});
+
+test('a review closes when another task is opened, and nothing is sent to the old one', async () => {
+  const { page, writes, problems } = await open();
+  await createTask(page, writes, { name: 'e2e-bound-task' });
+  await page.click('[data-action=start-task]');
+  await review(page, writes, 'StartFuotaTask');
+  await page.click('[data-action=list-tasks]');
+  await page.waitForSelector('[data-view=tasks][data-tasks-complete=true]');
+  await page.click('[data-task-row][data-task-id=demo-done] [data-action=open-task]');
+  await page.waitForSelector('[data-field=Id][data-value=demo-done]');
+  assert.equal(await page.$('[data-write-review]'), null, 'the review of the old task went');
+  assert.equal(await page.$('[data-action=confirm-write]'), null);
+  assert.equal(writes.filter((w) => w.method === 'PUT').length, 0);
+  assert.deepEqual(unexpected(problems, '429'), []);
+  await page.close();
+});
+
+test('a create whose every answer is lost ends unknown, is found by name, and Back → Review → Send makes no second task', async () => {
+  const { page, writes, problems } = await open();
+  const name = 'e2e-every-answer-lost';
+  // Every create reaches the endpoint (the task is made) and its answer never reaches the page.
+  const lose = async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    await route.fetch();
+    await route.abort('connectionreset');
+  };
+  await page.route('**/fuota-tasks', lose);
+  await page.fill('[name=firmware-size]', '20000');
+  await page.click('[data-action=create-from-plan]');
+  await page.fill('[name=new-task-name]', name);
+  await page.fill('[name=new-task-image]', 's3://fw-bucket/sensor/2.5.0.bin');
+  await page.fill('[name=new-task-role]', 'arn:aws:iam::123456789012:role/IoTWirelessFuota');
+  const first = JSON.parse(await review(page, writes, 'CreateFuotaTask'));
+  await page.click('[data-action=confirm-write]');
+  await page.waitForSelector('[data-write-result][data-operation=CreateFuotaTask][data-outcome=unknown]', { timeout: 60000 });
+  // The page reads back what it can: the task list, by the name it was given.
+  await page.waitForSelector('[data-write-result] [data-follow-up]:has-text("exists")', { timeout: 30000 });
+  await page.unroute('**/fuota-tasks', lose);
+  const sent = writes.filter((w) => w.method === 'POST');
+  assert.ok(sent.length >= 2, 'the token write was tried again');
+  assert.ok(sent.every((w) => w.body === sent[0].body), 'each time the same create');
+  // Back → Review: the same members keep the same token.
+  await page.click('[data-action=back]');
+  const again = JSON.parse(await review(page, writes, 'CreateFuotaTask'));
+  assert.equal(again.ClientRequestToken, first.ClientRequestToken);
+  await confirm(page, 'CreateFuotaTask');
+  await page.waitForSelector('[data-field=Status][data-value=Pending]');
+  await page.click('[data-action=list-tasks]');
+  await page.waitForSelector('[data-view=tasks][data-tasks-complete=true]');
+  const named = await page.$$eval('[data-task-row]', (rows, n) => rows.filter((r) => r.textContent.includes(n)).length, name);
+  assert.equal(named, 1, 'one task of that name');
+  // The lost answers' own traces: the browser's line for each reset, and the 403 the unsigned
+  // no-cors probe gets (the page asks whether the host answers at all).
+  assert.deepEqual(unexpected(problems, '429', '403').filter((p) => !/ERR_CONNECTION_RESET|Failed to fetch|CORS/.test(p)), []);
+  await page.close();
+});
+
+test('a write answered 200 {} where the service answers 204 is not taken as done', async () => {
+  const { page, writes, problems } = await open();
+  const id = await reviewDelete(page, writes, 'e2e-wrong-status');
+  // A proxy that answers for the service: 200 with an empty object.
+  await page.route(`**/fuota-tasks/${id}`, (route) => route.request().method() === 'DELETE'
+    ? route.fulfill({ status: 200, contentType: 'application/json', body: '{}', headers: { 'access-control-allow-origin': new URL(page.url()).origin } })
+    : route.continue());
+  await page.click('[data-action=confirm-write]');
+  const result = await page.waitForSelector('[data-write-result][data-operation=DeleteFuotaTask]', { timeout: 30000 });
+  assert.notEqual(await result.getAttribute('data-outcome'), 'succeeded');
+  assert.equal(await result.getAttribute('data-outcome'), 'unknown');
+  assert.deepEqual(unexpected(problems, '429'), []);
   await page.close();
 });

@@ -253,3 +253,82 @@ test('a widget writes only when its portal turns writes on, and never creates a 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a portal script cannot turn writes on, nor send a write, nor read the wasm memory from the module', async () => {
+  const { page, problems } = await openPortal();
+  const writes = [];
+  page.on('request', (r) => { if (r.method() !== 'GET' && r.method() !== 'OPTIONS') writes.push(r.url()); });
+  await shows(page, 'first', '[data-view=devices][data-devices-complete=true]');
+  // `writable` added after the first connect, the element removed and inserted again: still no writes.
+  await page.evaluate(() => {
+    const w = document.getElementById('first');
+    w.setAttribute('writable', '');
+    const parent = w.parentNode;
+    w.remove();
+    parent.append(w);
+  });
+  await shows(page, 'first', '[data-view=devices][data-devices-complete=true]');
+  assert.equal(await page.$('#first [data-action=delete-task]'), null);
+  assert.equal(await page.$('#first [data-action=start-task]'), null);
+  // A writable widget: a click a script dispatches (untrusted) neither reviews nor sends.
+  await page.evaluate(() => {
+    const w = document.createElement('fuota-task-console');
+    w.id = 'scripted';
+    const endpoint = new URLSearchParams(location.search).get('endpoint');
+    for (const [k, v] of [['region', 'us-east-1'], ['task-id', 'demo-pending'], ['endpoint', endpoint], ['campaign', ''], ['writable', '']]) w.setAttribute(k, v);
+    w.credentials = { accessKeyId: 'ASIADEMOLOCALENDPOINT', secretAccessKey: 'demo/local/endpoint/secret/key/not/a/real/one', sessionToken: 'demo-local-session-token' };
+    document.body.append(w);
+  });
+  await shows(page, 'scripted', '[data-field=Id][data-value=demo-pending]');
+  await page.click('#scripted [data-action=delete-task]');
+  await page.fill('#scripted [name=confirm-name]', await page.getAttribute('#scripted [data-field=Name]', 'data-value'));
+  await page.evaluate(() => document.getElementById('scripted').shadowRoot.querySelector('[data-action=review-write]').click());
+  await page.waitForTimeout(300);
+  assert.equal(await page.$('#scripted [data-write-review]'), null, 'an untrusted click reviews nothing');
+  await page.click('#scripted [data-action=review-write]');
+  await page.waitForSelector('#scripted [data-write-review][data-operation=DeleteFuotaTask]');
+  await page.evaluate(() => document.getElementById('scripted').shadowRoot.querySelector('[data-action=confirm-write]').click());
+  await page.waitForTimeout(500);
+  assert.equal(await page.$('#scripted [data-write-result]'), null, 'an untrusted click sends nothing');
+  assert.deepEqual(writes, []);
+  // The module hands no script the memory the keys lie in.
+  assert.equal(await page.evaluate(async () => {
+    const module = await import(document.querySelector('script[type=module][src*="fuota-console.js"]')?.src ?? '/fuota-console.js');
+    return String(module.memory);
+  }), 'undefined');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the widget sends plain http:// only to this computer, and only to the hosts a portal allows', async () => {
+  const { page } = await openPortal();
+  const mounted = await page.evaluate(async () => {
+    const { mount } = await import(document.querySelector('script[type=module][src*="fuota-console.js"]')?.src ?? '/fuota-console.js');
+    const endpoint = new URLSearchParams(location.search).get('endpoint');
+    const credentials = { accessKeyId: 'ASIADEMOLOCALENDPOINT', secretAccessKey: 'demo/local/endpoint/secret/key/not/a/real/one', sessionToken: 'demo-local-session-token' };
+    // The handles are kept: a handle the page lets go of is freed, and its widget unmounted.
+    window.handles = [];
+    for (const [id, options] of [
+      ['plain', { endpoint: 'http://iot.example.com' }],
+      ['listed', { endpoint, allowedHosts: [new URL(endpoint).host] }],
+      ['unlisted', { endpoint, allowedHosts: ['api.iotwireless.us-east-1.amazonaws.com'] }],
+    ]) {
+      const div = document.createElement('div');
+      div.id = id;
+      document.body.append(div);
+      window.handles.push(await mount(div, { region: 'us-east-1', taskId: 'demo-done', credentials, ...options }));
+    }
+    return window.handles.length;
+  });
+  assert.equal(mounted, 3);
+  // Mounted into plain elements of the portal, whose careless stylesheet may hide them: attached
+  // is what counts here.
+  const attached = (id, selector) => page.waitForSelector(`#${id} ${selector}`, { state: 'attached', timeout: 90_000 });
+  await attached('listed', '[data-field=Id][data-value=demo-done]');
+  assert.equal(await page.$('#listed [data-error-code]'), null);
+  const plain = await attached('plain', '[data-error-code]');
+  assert.match(await plain.textContent(), /https/);
+  const unlisted = await attached('unlisted', '[data-error-code]');
+  assert.match(await unlisted.textContent(), /allows this widget/);
+  await page.close();
+});

@@ -4,7 +4,8 @@
 # to the relay, which must forward them with that Host so the endpoint's SigV4 check passes.
 # The checks (tests/relay/relay_test.py) run twice: relay URL = an origin (RELAY_PATH "") in front of
 # an endpoint without CORS (like AWS), and relay URL with a path (RELAY_PATH /iotwireless) in front of
-# an endpoint that sends CORS headers of its own (which the relay must replace, not duplicate).
+# an endpoint that sends CORS headers of its own, for any origin (`--cors-origin '*'`; the relay must
+# replace them, not duplicate them, and drop them for an origin it does not allow).
 #
 # Run: tests/relay/run.sh        (needs nginx: apt-get install -y nginx; and target/debug/fuota-local)
 # Only 127.0.0.1 is used: the endpoint, the relay and the test all live on loopback.
@@ -211,10 +212,12 @@ fi
 #    front of the endpoint that has CORS of its own.
 total_passed=0
 total_failed=0
-for layout in "root::--no-cors" "prefixed:/iotwireless:"; do
+for layout in "root::--no-cors" "prefixed:/iotwireless:--cors-origin *"; do
     IFS=: read -r name relay_path endpoint_flags <<<"$layout"
-    # shellcheck disable=SC2086 # the flags are words
+    # shellcheck disable=SC2086 # the flags are words (and `*` is not a glob: set -f)
+    set -f
     start_endpoint "endpoint-$name" $endpoint_flags
+    set +f
     prefix=$WORK/$name
     start_nginx "$prefix" "$relay_path"
     echo "== relay URL http://127.0.0.1:$PORT$relay_path -> $UPSTREAM ${endpoint_flags:-(with CORS)} (Host: $AWS_HOST)"

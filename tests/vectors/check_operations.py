@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The console's operation table (JSON on stdin, from `cargo run -p fuota-core --example operations`)
-against botocore's IoT Wireless model: each operation's method, path, success status, query and
-body members, required members and idempotency token must be the model's."""
+against botocore's IoT Wireless model: each operation's method, path, success status, whether a
+success carries a JSON body, query and body members, required members and idempotency token must be
+the model's."""
 import json
 import sys
 
@@ -24,10 +25,14 @@ for row in table:
     query = sorted(v["locationName"] for v in members.values() if v.get("location") == "querystring")
     required_body = sorted(k for k in shape.get("required", []) if "location" not in members[k])
     token = any(v.get("idempotencyToken") for v in members.values())
+    # A success has a JSON body when the output has members that are not headers or the status.
+    output = model["shapes"][op["output"]["shape"]]["members"] if "output" in op else {}
+    answers_json = any("location" not in v for v in output.values())
     expected = {
         "method": http["method"],
         "path": http["requestUri"],
         "success": http.get("responseCode", 200),
+        "answers_json": answers_json,
         "body": body,
         "required": required_body,
         "idempotency_token": token,

@@ -4,19 +4,21 @@ use aws_smithy_types::base64;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Descriptor {
-    Decoded { base64: String, hex: String, text: Option<String> },
+    Decoded {
+        base64: String,
+        hex: String,
+        text: Option<String>,
+    },
     /// Not valid base64: shown as it came, with a note, never an error.
-    Undecodable { raw: String },
+    Undecodable {
+        raw: String,
+    },
 }
 
 impl Descriptor {
     pub fn from_base64(raw: &str) -> Self {
         match base64::decode(raw) {
-            Ok(bytes) => Descriptor::Decoded {
-                base64: raw.to_owned(),
-                hex: hex::encode(&bytes),
-                text: printable_text(&bytes),
-            },
+            Ok(bytes) => Descriptor::Decoded { base64: raw.to_owned(), hex: hex::encode(&bytes), text: printable_text(&bytes) },
             Err(_) => Descriptor::Undecodable { raw: raw.to_owned() },
         }
     }
@@ -50,10 +52,7 @@ mod tests {
 
     #[test]
     fn binary_descriptor_shows_hex_only() {
-        assert_eq!(
-            Descriptor::from_base64("AAEC/w=="),
-            Descriptor::Decoded { base64: "AAEC/w==".into(), hex: "000102ff".into(), text: None }
-        );
+        assert_eq!(Descriptor::from_base64("AAEC/w=="), Descriptor::Decoded { base64: "AAEC/w==".into(), hex: "000102ff".into(), text: None });
     }
 
     #[test]

@@ -9,9 +9,9 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::campaign::task::TaskStatus;
 use crate::wire::members::{object, within};
 use crate::wire::pages::Page;
-use crate::campaign::task::TaskStatus;
 use crate::wire::time::Timestamp;
 
 /// `FuotaDeviceStatus`: the twelve values of botocore's model. A value the console does not know
@@ -346,9 +346,9 @@ impl DeviceRoster {
             DeviceSort::DevEui => picked.sort_by_cached_key(|&i| (text(&d[i].dev_eui).to_lowercase(), i)),
             DeviceSort::Status => picked.sort_by_cached_key(|&i| (status_rank(d[i].status_text()), d[i].status_text().to_owned(), i)),
             // Most recent first; never heard last.
-            DeviceSort::LastUplink => picked.sort_by_cached_key(|&i| {
-                (std::cmp::Reverse(d[i].last_uplink.as_ref().and_then(|u| u.at).map(Timestamp::epoch_millis)), i)
-            }),
+            DeviceSort::LastUplink => {
+                picked.sort_by_cached_key(|&i| (std::cmp::Reverse(d[i].last_uplink.as_ref().and_then(|u| u.at).map(Timestamp::epoch_millis)), i))
+            }
         }
         picked
     }
@@ -633,9 +633,25 @@ mod tests {
         ];
         leaf.prop_recursive(3, 24, 6, |inner| {
             let names = proptest::sample::select(vec![
-                "Id", "Arn", "Name", "Type", "LoRaWAN", "DevEui", "FuotaDeviceStatus", "McGroupId", "LastUplinkReceivedAt",
-                "WirelessDeviceList", "NextToken", "FuotaTaskList", "MulticastGroupList", "DlDr", "SessionStartTime",
-                "ParticipatingGateways", "GatewayList", "CreatedAt", "other",
+                "Id",
+                "Arn",
+                "Name",
+                "Type",
+                "LoRaWAN",
+                "DevEui",
+                "FuotaDeviceStatus",
+                "McGroupId",
+                "LastUplinkReceivedAt",
+                "WirelessDeviceList",
+                "NextToken",
+                "FuotaTaskList",
+                "MulticastGroupList",
+                "DlDr",
+                "SessionStartTime",
+                "ParticipatingGateways",
+                "GatewayList",
+                "CreatedAt",
+                "other",
             ]);
             prop_oneof![
                 proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
@@ -769,10 +785,7 @@ mod tests {
     fn the_summary_counts_per_status_in_the_models_order() {
         let s = summary(&[Some("Successful"), Some("MissingFrag"), Some("Successful"), None, Some("Zeta_New"), Some("Initial")]);
         assert_eq!(s.total, 6);
-        assert_eq!(
-            s.by_status,
-            vec![("Initial".into(), 1), ("MissingFrag".into(), 1), ("Successful".into(), 2), ("".into(), 1), ("Zeta_New".into(), 1)]
-        );
+        assert_eq!(s.by_status, vec![("Initial".into(), 1), ("MissingFrag".into(), 1), ("Successful".into(), 2), ("".into(), 1), ("Zeta_New".into(), 1)]);
         assert_eq!((s.waiting, s.succeeded, s.failed, s.unknown), (2, 2, 1, 1));
         let count = |status: &str| s.by_status.iter().find(|(k, _)| k == status).map_or(0, |(_, n)| *n);
         assert_eq!(count("Successful"), 2);
@@ -783,7 +796,8 @@ mod tests {
     fn the_verdict_for_every_case_that_matters() {
         use TaskStatus::*;
         use TaskVerdict as V;
-        let cases: &[(Option<TaskStatus>, &[Option<&str>], TaskVerdict)] = &[
+        type Case<'a> = (Option<TaskStatus>, &'a [Option<&'a str>], TaskVerdict);
+        let cases: &[Case] = &[
             (Some(FuotaDone), &[], V::NoDevices),
             (Some(Pending), &[], V::NoDevices),
             (Some(Pending), &[Some("Initial"), None], V::NotStarted),

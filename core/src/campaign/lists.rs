@@ -4,9 +4,9 @@
 
 use serde_json::Value;
 
+use crate::campaign::task::{epoch_seconds, TaskStatus};
 use crate::wire::members::{object, within};
 use crate::wire::pages::Page;
-use crate::campaign::task::{epoch_seconds, TaskStatus};
 use crate::wire::time::Timestamp;
 
 /// A row of ListFuotaTasks (`FuotaTask`: Id, Arn, Name). The list carries no status: one
@@ -92,9 +92,7 @@ impl MulticastSession {
     pub fn from_value(value: Value) -> Result<Self, String> {
         let Some(s) = object(&value)?.nested("LoRaWAN", "LoRaWAN.")? else { return Ok(Self::default()) };
         let start_time = match s.string("SessionStartTime")? {
-            Some(t) => Some(
-                Timestamp::parse_iso8601(&t).ok_or_else(|| format!("LoRaWAN.SessionStartTime is not an ISO-8601 time: {t:.64}"))?,
-            ),
+            Some(t) => Some(Timestamp::parse_iso8601(&t).ok_or_else(|| format!("LoRaWAN.SessionStartTime is not an ISO-8601 time: {t:.64}"))?),
             None => None,
         };
         Ok(Self {
@@ -119,10 +117,6 @@ impl MulticastSession {
     }
 }
 
-/// At most this many GetFuotaTask requests fill the list's statuses at once: enough to fill a
-/// page of tasks quickly, few enough not to be throttled at once.
-pub const STATUS_FILL_IN_FLIGHT: usize = 4;
-
 /// A row of the task list: the listed task, and its status once GetFuotaTask has answered.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TaskRow {
@@ -143,9 +137,7 @@ impl TaskRow {
         let status_ok = status == "all" || self.status.as_ref().is_some_and(|s| s.as_str() == status);
         let needle = text.trim().to_lowercase();
         let text_ok = needle.is_empty()
-            || [&self.summary.name, &self.summary.id, &self.summary.arn]
-                .iter()
-                .any(|v| v.as_deref().is_some_and(|v| v.to_lowercase().contains(&needle)));
+            || [&self.summary.name, &self.summary.id, &self.summary.arn].iter().any(|v| v.as_deref().is_some_and(|v| v.to_lowercase().contains(&needle)));
         status_ok && text_ok
     }
 }

@@ -63,7 +63,9 @@ mod tests {
 
     #[test]
     fn live_while_pending_waiting_or_in_session() {
-        for (status, live) in [("Pending", true), ("FuotaSession_Waiting", true), ("In_FuotaSession", true), ("FuotaDone", false), ("Delete_Waiting", false), ("Paused", false)] {
+        for (status, live) in
+            [("Pending", true), ("FuotaSession_Waiting", true), ("In_FuotaSession", true), ("FuotaDone", false), ("Delete_Waiting", false), ("Paused", false)]
+        {
             assert_eq!(is_live(Some(&TaskStatus::parse(status))), live, "{status}");
         }
         assert!(!is_live(None));

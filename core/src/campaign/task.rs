@@ -2,9 +2,9 @@
 
 use crate::campaign::descriptor::Descriptor;
 use crate::wire::error::ConsoleError;
+use crate::wire::members::{self, within, Members};
 use crate::wire::response::JsonAnswer;
 use crate::wire::time::Timestamp;
-use crate::wire::members::{self, within, Members};
 
 /// The task's status. A status the console does not know yet is kept and shown as-is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,13 +19,8 @@ pub enum TaskStatus {
 
 impl TaskStatus {
     /// The model's five values, in its order.
-    pub const KNOWN: [TaskStatus; 5] = [
-        TaskStatus::Pending,
-        TaskStatus::FuotaSessionWaiting,
-        TaskStatus::InFuotaSession,
-        TaskStatus::FuotaDone,
-        TaskStatus::DeleteWaiting,
-    ];
+    pub const KNOWN: [TaskStatus; 5] =
+        [TaskStatus::Pending, TaskStatus::FuotaSessionWaiting, TaskStatus::InFuotaSession, TaskStatus::FuotaDone, TaskStatus::DeleteWaiting];
 
     pub fn parse(s: &str) -> Self {
         match s {
@@ -103,8 +98,7 @@ pub struct FuotaTask {
 
 impl FuotaTask {
     /// Parses a GetFuotaTask body (the tests' shorthand; the page reads through the response reader).
-    
-#[cfg(test)]
+    #[cfg(test)]
     fn from_json(body: &str) -> Result<Self, String> {
         Self::from_value(serde_json::from_str(body).map_err(|e| e.to_string())?)
     }

@@ -48,7 +48,7 @@ pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -74,9 +74,7 @@ impl NumberRule {
             return Err(self.refuse(format!("Enter the {what}{in_unit}.")));
         }
         let Some(digits) = ungrouped(t) else {
-            return Err(self.refuse(format!(
-                "The {what} is a whole number{of_unit}: digits only, optionally grouped by thousands (250,000 or 250 000)."
-            )));
+            return Err(self.refuse(format!("The {what} is a whole number{of_unit}: digits only, optionally grouped by thousands (250,000 or 250 000).")));
         };
         // Digits only now: a parse failure can only be a number too large for u64, which is
         // above every bound.

@@ -64,12 +64,13 @@ impl PasteFormat {
     }
 }
 
-/// Credentials read out of a paste. The secret is wiped from memory when dropped.
+/// Credentials read out of a paste. The secret and the token are wiped from memory when dropped
+/// (or replaced).
 #[derive(Clone)]
 pub struct PastedCredentials {
     pub access_key_id: String,
     pub secret_access_key: Zeroizing<String>,
-    pub session_token: Option<String>,
+    pub session_token: Option<Zeroizing<String>>,
     pub expiration: Option<Timestamp>,
     pub format: PasteFormat,
 }
@@ -77,11 +78,7 @@ pub struct PastedCredentials {
 impl PastedCredentials {
     /// The same checks as typed credentials get, so a paste is never trusted more than typing.
     pub fn to_temporary_credentials(&self) -> Result<TemporaryCredentials, ConsoleError> {
-        TemporaryCredentials::new(
-            &self.access_key_id,
-            &self.secret_access_key,
-            self.session_token.as_deref().unwrap_or(""),
-        )
+        TemporaryCredentials::new(&self.access_key_id, &self.secret_access_key, self.session_token.as_deref().map_or("", String::as_str))
     }
 
     pub fn expiry_state(&self, now_epoch_millis: i64) -> ExpiryState {
@@ -122,12 +119,8 @@ impl PasteError {
     pub fn sentence(&self) -> String {
         match self {
             PasteError::Empty => format!("Nothing to read: paste {ACCEPTED_FORMATS}."),
-            PasteError::Unrecognised => format!(
-                "These are not credentials the console can read: paste {ACCEPTED_FORMATS}; or type the fields in by hand."
-            ),
-            PasteError::BrokenJson => {
-                "The pasted JSON is cut off or damaged: copy the command's whole output again, from { to }.".to_owned()
-            }
+            PasteError::Unrecognised => format!("These are not credentials the console can read: paste {ACCEPTED_FORMATS}; or type the fields in by hand."),
+            PasteError::BrokenJson => "The pasted JSON is cut off or damaged: copy the command's whole output again, from { to }.".to_owned(),
             PasteError::Missing { format, missing } => {
                 let words: Vec<&str> = missing.iter().map(|f| field_words(*f)).collect();
                 format!(
@@ -204,7 +197,7 @@ struct Found {
     format: PasteFormat,
     access_key_id: Option<String>,
     secret_access_key: Option<Zeroizing<String>>,
-    session_token: Option<String>,
+    session_token: Option<Zeroizing<String>>,
     expiration: RawExpiration,
 }
 
@@ -237,9 +230,7 @@ impl Found {
 
     fn finish(self) -> Result<PastedCredentials, PasteError> {
         let missing = self.missing();
-        let (Some(access_key_id), Some(secret_access_key), true) =
-            (self.access_key_id, self.secret_access_key, missing.is_empty())
-        else {
+        let (Some(access_key_id), Some(secret_access_key), true) = (self.access_key_id, self.secret_access_key, missing.is_empty()) else {
             return Err(PasteError::Missing { format: self.format, missing });
         };
         let Ok(expiration) = self.expiration.read() else {
@@ -283,13 +274,12 @@ fn parse_json(text: &str) -> Result<PastedCredentials, PasteError> {
     if let Some(Value::Object(mut inner)) = top.remove("Credentials") {
         // Cognito names the secret `SecretKey`; STS names it `SecretAccessKey`.
         let cognito = inner.contains_key("SecretKey") || top.contains_key("IdentityId");
-        let (format, secret_member) =
-            if cognito { (PasteFormat::CognitoJson, "SecretKey") } else { (PasteFormat::StsJson, "SecretAccessKey") };
+        let (format, secret_member) = if cognito { (PasteFormat::CognitoJson, "SecretKey") } else { (PasteFormat::StsJson, "SecretAccessKey") };
         return Found {
             format,
             access_key_id: take_text(&mut inner, "AccessKeyId"),
             secret_access_key: take_secret(&mut inner, secret_member),
-            session_token: take_text(&mut inner, "SessionToken"),
+            session_token: take_secret(&mut inner, "SessionToken"),
             // The CLI prints ISO 8601; Cognito's own JSON protocol sends epoch seconds.
             expiration: take_expiration(&mut inner, "Expiration", RawExpiration::EpochSeconds),
         }
@@ -300,7 +290,7 @@ fn parse_json(text: &str) -> Result<PastedCredentials, PasteError> {
             format: PasteFormat::SsoRoleJson,
             access_key_id: take_text(&mut inner, "accessKeyId"),
             secret_access_key: take_secret(&mut inner, "secretAccessKey"),
-            session_token: take_text(&mut inner, "sessionToken"),
+            session_token: take_secret(&mut inner, "sessionToken"),
             // GetRoleCredentials' expiration is a Long in epoch milliseconds.
             expiration: take_expiration(&mut inner, "expiration", RawExpiration::EpochMillis),
         }
@@ -314,7 +304,7 @@ fn parse_json(text: &str) -> Result<PastedCredentials, PasteError> {
             format: if metadata { PasteFormat::MetadataJson } else { PasteFormat::ProcessJson },
             access_key_id: take_text(&mut top, "AccessKeyId"),
             secret_access_key: take_secret(&mut top, "SecretAccessKey"),
-            session_token: take_text(&mut top, token_member),
+            session_token: take_secret(&mut top, token_member),
             expiration: take_expiration(&mut top, "Expiration", RawExpiration::EpochSeconds),
         }
         .finish();
@@ -341,11 +331,7 @@ fn take_secret(object: &mut Map<String, Value>, member: &str) -> Option<Zeroizin
     }
 }
 
-fn take_expiration(
-    object: &mut Map<String, Value>,
-    member: &str,
-    number: fn(f64) -> RawExpiration,
-) -> RawExpiration {
+fn take_expiration(object: &mut Map<String, Value>, member: &str, number: fn(f64) -> RawExpiration) -> RawExpiration {
     match object.remove(member) {
         None | Some(Value::Null) => RawExpiration::Absent,
         Some(Value::String(s)) => RawExpiration::Text(s),
@@ -433,7 +419,7 @@ impl<'a> Block<'a> {
             format: self.format(),
             access_key_id: self.access_key_id.map(str::to_owned),
             secret_access_key: self.secret_access_key.map(|s| Zeroizing::new(s.to_owned())),
-            session_token: self.session_token.map(str::to_owned),
+            session_token: self.session_token.map(|s| Zeroizing::new(s.to_owned())),
             expiration: self.expiration.map_or(RawExpiration::Absent, |s| RawExpiration::Text(s.to_owned())),
         }
     }
@@ -485,9 +471,7 @@ fn slot_of(key: &str) -> Option<Slot> {
         "aws_secret_access_key" => Some(Slot::SecretAccessKey),
         // aws_security_token is the older name boto2 and saml2aws still write.
         "aws_session_token" | "aws_security_token" => Some(Slot::SessionToken),
-        "aws_credential_expiration" | "aws_session_expiration" | "x_security_token_expires" | "expiration" => {
-            Some(Slot::Expiration)
-        }
+        "aws_credential_expiration" | "aws_session_expiration" | "x_security_token_expires" | "expiration" => Some(Slot::Expiration),
         _ => None,
     }
 }
@@ -526,9 +510,7 @@ fn read_line(line: &str) -> Line<'_> {
     }
     match assignment(LineStyle::NoExport, line) {
         // Upper case is how shells name variables; the credentials file writes its keys in lower case.
-        Line::Assignment { key, value, .. } if key.bytes().any(|b| b.is_ascii_lowercase()) => {
-            Line::Assignment { style: LineStyle::Ini, key, value }
-        }
+        Line::Assignment { key, value, .. } if key.bytes().any(|b| b.is_ascii_lowercase()) => Line::Assignment { style: LineStyle::Ini, key, value },
         other => other,
     }
 }
@@ -575,18 +557,20 @@ fn unquote(value: &str) -> &str {
 pub enum ExpiryState {
     /// The paste carried no expiration (long-term keys, or typed by hand).
     Unknown,
-    Valid { remaining_seconds: u64 },
+    Valid {
+        remaining_seconds: u64,
+    },
     /// At most [`EXPIRING_SOON_SECONDS`] left: a long session might not finish in time.
-    ExpiringSoon { remaining_seconds: u64 },
+    ExpiringSoon {
+        remaining_seconds: u64,
+    },
     Expired,
 }
 
 impl ExpiryState {
     pub fn remaining_seconds(self) -> Option<u64> {
         match self {
-            ExpiryState::Valid { remaining_seconds } | ExpiryState::ExpiringSoon { remaining_seconds } => {
-                Some(remaining_seconds)
-            }
+            ExpiryState::Valid { remaining_seconds } | ExpiryState::ExpiringSoon { remaining_seconds } => Some(remaining_seconds),
             ExpiryState::Unknown | ExpiryState::Expired => None,
         }
     }
@@ -612,7 +596,6 @@ pub fn expiry_state(expiration: Option<Timestamp>, now_epoch_millis: i64) -> Exp
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -635,7 +618,7 @@ mod tests {
     fn assert_all_four(c: &PastedCredentials, format: PasteFormat) {
         assert_eq!(c.access_key_id, KEY);
         assert_eq!(c.secret_access_key.as_str(), SECRET);
-        assert_eq!(c.session_token.as_deref(), Some(TOKEN));
+        assert_eq!(c.session_token.as_deref().map(String::as_str), Some(TOKEN));
         assert_eq!(c.expiration, Some(noon()));
         assert_eq!(c.format, format);
     }
@@ -666,9 +649,8 @@ mod tests {
 
     #[test]
     fn sts_get_session_token_json_with_z_and_another_offset() {
-        let text = format!(
-            r#"{{"Credentials":{{"AccessKeyId":"{KEY}","SecretAccessKey":"{SECRET}","SessionToken":"{TOKEN}","Expiration":"2026-11-26T12:00:00Z"}}}}"#
-        );
+        let text =
+            format!(r#"{{"Credentials":{{"AccessKeyId":"{KEY}","SecretAccessKey":"{SECRET}","SessionToken":"{TOKEN}","Expiration":"2026-11-26T12:00:00Z"}}}}"#);
         assert_all_four(&parsed(&text), PasteFormat::StsJson);
         let shifted = text.replace("12:00:00Z", "13:00:00+01:00");
         assert_eq!(parsed(&shifted).expiration, Some(noon()));
@@ -701,7 +683,7 @@ mod tests {
     fn long_term_keys_need_no_token_and_have_no_expiration() {
         let text = format!(r#"{{"Version": 1, "AccessKeyId": "AKIAIOSFODNN7EXAMPLE", "SecretAccessKey": "{SECRET}"}}"#);
         let c = parsed(&text);
-        assert_eq!((c.session_token.as_deref(), c.expiration), (None, None));
+        assert_eq!((c.session_token.as_deref().map(String::as_str), c.expiration), (None, None));
         assert_eq!(c.expiry_state(0), ExpiryState::Unknown);
     }
 
@@ -754,9 +736,8 @@ mod tests {
 
     #[test]
     fn env_no_export_lines() {
-        let text = format!(
-            "  AWS_ACCESS_KEY_ID={KEY}\nAWS_SECRET_ACCESS_KEY={SECRET}\nAWS_SESSION_TOKEN={TOKEN}\nAWS_CREDENTIAL_EXPIRATION=2026-11-26T12:00:00Z  \n"
-        );
+        let text =
+            format!("  AWS_ACCESS_KEY_ID={KEY}\nAWS_SECRET_ACCESS_KEY={SECRET}\nAWS_SESSION_TOKEN={TOKEN}\nAWS_CREDENTIAL_EXPIRATION=2026-11-26T12:00:00Z  \n");
         assert_all_four(&parsed(&text), PasteFormat::EnvNoExport);
     }
 
@@ -786,13 +767,11 @@ mod tests {
 
     #[test]
     fn ini_profile_block_as_the_sso_portal_shows_it() {
-        let text = format!(
-            "[123456789012_FuotaOperator]\naws_access_key_id={KEY}\naws_secret_access_key={SECRET}\naws_session_token={TOKEN}\n"
-        );
+        let text = format!("[123456789012_FuotaOperator]\naws_access_key_id={KEY}\naws_secret_access_key={SECRET}\naws_session_token={TOKEN}\n");
         let c = parsed(&text);
         assert_eq!(c.format, PasteFormat::IniProfile { name: Some("123456789012_FuotaOperator".into()) });
         assert_eq!((c.access_key_id.as_str(), c.secret_access_key.as_str()), (KEY, SECRET));
-        assert_eq!((c.session_token.as_deref(), c.expiration), (Some(TOKEN), None));
+        assert_eq!((c.session_token.as_deref().map(String::as_str), c.expiration), (Some(TOKEN), None));
     }
 
     #[test]
@@ -813,10 +792,7 @@ mod tests {
         assert_eq!(c.format, PasteFormat::IniProfile { name: Some("fuota".into()) });
         // And when none is complete, the first block with credentials is the one described.
         let err = parse_pasted("[a]\naws_access_key_id = AKIAI44QH8DHBEXAMPLE\n[b]\naws_session_token = t\n").unwrap_err();
-        assert_eq!(
-            err,
-            PasteError::Missing { format: PasteFormat::IniProfile { name: None }, missing: vec![Field::SecretAccessKey] }
-        );
+        assert_eq!(err, PasteError::Missing { format: PasteFormat::IniProfile { name: None }, missing: vec![Field::SecretAccessKey] });
     }
 
     #[test]
@@ -832,19 +808,13 @@ mod tests {
     #[test]
     fn half_filled_pastes_are_rejected_and_say_what_is_missing() {
         let no_secret = format!("export AWS_ACCESS_KEY_ID={KEY}\nexport AWS_SESSION_TOKEN={TOKEN}\n");
-        assert_eq!(
-            parse_pasted(&no_secret).unwrap_err(),
-            PasteError::Missing { format: PasteFormat::Env, missing: vec![Field::SecretAccessKey] }
-        );
+        assert_eq!(parse_pasted(&no_secret).unwrap_err(), PasteError::Missing { format: PasteFormat::Env, missing: vec![Field::SecretAccessKey] });
         let no_key = format!(r#"{{"Credentials":{{"SecretAccessKey":"{SECRET}","SessionToken":"{TOKEN}"}}}}"#);
         let err = parse_pasted(&no_key).unwrap_err();
         assert_eq!(err, PasteError::Missing { format: PasteFormat::StsJson, missing: vec![Field::AccessKeyId] });
         assert!(err.sentence().starts_with("No access key id in the pasted AWS STS JSON"), "{}", err.sentence());
         let no_token = format!("$Env:AWS_ACCESS_KEY_ID=\"{KEY}\"\n$Env:AWS_SECRET_ACCESS_KEY=\"{SECRET}\"\n");
-        assert_eq!(
-            parse_pasted(&no_token).unwrap_err(),
-            PasteError::Missing { format: PasteFormat::PowerShell, missing: vec![Field::SessionToken] }
-        );
+        assert_eq!(parse_pasted(&no_token).unwrap_err(), PasteError::Missing { format: PasteFormat::PowerShell, missing: vec![Field::SessionToken] });
         let empty_value = format!("export AWS_ACCESS_KEY_ID={KEY}\nexport AWS_SECRET_ACCESS_KEY=\"\"\nexport AWS_SESSION_TOKEN={TOKEN}\n");
         assert!(matches!(parse_pasted(&empty_value), Err(PasteError::Missing { .. })));
         let wrong_type = format!(r#"{{"Version":1,"AccessKeyId":"{KEY}","SecretAccessKey":42,"SessionToken":"{TOKEN}"}}"#);
@@ -926,7 +896,6 @@ mod tests {
         assert_eq!(ExpiryState::Expired.remaining_seconds(), None);
     }
 
-
     /// Pieces of every shape, so random pastes get deep into the parsers, not just past the first check.
     fn credential_soup() -> impl Strategy<Value = String> {
         let piece = prop_oneof![
@@ -986,7 +955,7 @@ mod tests {
             };
             let c = parse_pasted(&text).unwrap();
             prop_assert_eq!(c.secret_access_key.as_str(), secret.as_str());
-            prop_assert_eq!(c.session_token.as_deref(), Some(token.as_str()));
+            prop_assert_eq!(c.session_token.as_deref().map(String::as_str), Some(token.as_str()));
             let printed = format!("{c:?}");
             prop_assert!(!printed.contains(&secret) && !printed.contains(&token));
             // The same paste without its key id fails without repeating what it held.

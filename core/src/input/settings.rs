@@ -5,6 +5,8 @@
 //! them back ([`Stored`]); the page turns them into text with the browser's own `JSON.stringify`
 //! and `JSON.parse`, so the wasm part that loads first carries no JSON reader or writer.
 
+use zeroize::Zeroizing;
+
 use crate::wire::time::Timestamp;
 
 /// localStorage key of the non-secret settings.
@@ -12,17 +14,18 @@ pub const SETTINGS_KEY: &str = "fuota-console.settings";
 /// sessionStorage key of the credentials, written only after "remember for this tab".
 pub const CREDENTIALS_KEY: &str = "fuota-console.credentials";
 
-/// One field's value in a stored record.
+/// One field's value in a stored record. A text may be a remembered secret on its way to or from
+/// storage: it is wiped when dropped, like the secret itself (and `Debug` does not show it).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Stored {
-    Text(String),
+    Text(Zeroizing<String>),
     Number(f64),
 }
 
 /// Reads one field of a stored record: None when it is absent or not of the kind the record has.
 pub type Field<'a> = &'a dyn Fn(&str) -> Option<Stored>;
 
-fn text(get: Field, name: &str) -> Option<String> {
+fn text(get: Field, name: &str) -> Option<Zeroizing<String>> {
     match get(name)? {
         Stored::Text(t) => Some(t),
         Stored::Number(_) => None,
@@ -46,22 +49,23 @@ impl Settings {
     /// The fields to store (absent ones are left out).
     pub fn fields(&self) -> Vec<(&'static str, Stored)> {
         let values = [&self.region, &self.endpoint, &self.relay, &self.task_id];
-        SETTINGS_FIELDS.iter().zip(values).filter_map(|(name, v)| Some((*name, Stored::Text(v.clone()?)))).collect()
+        SETTINGS_FIELDS.iter().zip(values).filter_map(|(name, v)| Some((*name, Stored::Text(v.clone()?.into())))).collect()
     }
 
     /// Whatever a field holds that is not text is no setting, never an error.
     pub fn from_fields(get: Field) -> Self {
-        let [region, endpoint, relay, task_id] = SETTINGS_FIELDS.map(|name| text(get, name));
+        let [region, endpoint, relay, task_id] = SETTINGS_FIELDS.map(|name| text(get, name).map(|t| t.to_string()));
         Settings { region, endpoint, relay, task_id }
     }
 }
 
-/// Credentials remembered for this tab.
+/// Credentials remembered for this tab. The secret and the token are wiped from memory when
+/// dropped or replaced.
 #[derive(Clone, PartialEq, Eq)]
 pub struct RememberedCredentials {
     pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: String,
+    pub secret_access_key: Zeroizing<String>,
+    pub session_token: Zeroizing<String>,
     pub expiration_millis: Option<i64>,
 }
 
@@ -74,7 +78,7 @@ impl std::fmt::Debug for RememberedCredentials {
 impl RememberedCredentials {
     pub fn fields(&self) -> Vec<(&'static str, Stored)> {
         let mut fields = vec![
-            ("access_key_id", Stored::Text(self.access_key_id.clone())),
+            ("access_key_id", Stored::Text(self.access_key_id.clone().into())),
             ("secret_access_key", Stored::Text(self.secret_access_key.clone())),
             ("session_token", Stored::Text(self.session_token.clone())),
         ];
@@ -92,7 +96,7 @@ impl RememberedCredentials {
             _ => None,
         };
         Some(RememberedCredentials {
-            access_key_id: text(get, "access_key_id")?,
+            access_key_id: text(get, "access_key_id")?.to_string(),
             secret_access_key: text(get, "secret_access_key")?,
             session_token: text(get, "session_token")?,
             expiration_millis,
@@ -101,13 +105,6 @@ impl RememberedCredentials {
 
     pub fn expiration(&self) -> Option<Timestamp> {
         self.expiration_millis.and_then(Timestamp::from_epoch_millis)
-    }
-}
-
-impl Drop for RememberedCredentials {
-    fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.secret_access_key);
-        zeroize::Zeroize::zeroize(&mut self.session_token);
     }
 }
 
@@ -120,7 +117,15 @@ mod tests {
     fn to_json(fields: Vec<(&'static str, Stored)>) -> String {
         let object: Map<String, Value> = fields
             .into_iter()
-            .map(|(k, v)| (k.to_owned(), match v { Stored::Text(t) => Value::from(t), Stored::Number(n) => Value::from(n) }))
+            .map(|(k, v)| {
+                (
+                    k.to_owned(),
+                    match v {
+                        Stored::Text(t) => Value::from(t.as_str()),
+                        Stored::Number(n) => Value::from(n),
+                    },
+                )
+            })
             .collect();
         Value::Object(object).to_string()
     }
@@ -128,7 +133,7 @@ mod tests {
     fn reader(json: &str) -> impl Fn(&str) -> Option<Stored> {
         let value: Value = serde_json::from_str(json).unwrap_or(Value::Null);
         move |name| match value.get(name)? {
-            Value::String(s) => Some(Stored::Text(s.clone())),
+            Value::String(s) => Some(Stored::Text(s.clone().into())),
             Value::Number(n) => n.as_f64().map(Stored::Number),
             _ => None,
         }
@@ -164,12 +169,13 @@ mod tests {
     fn remembered_credentials_round_trip_and_hide_the_secret_in_debug() {
         let c = RememberedCredentials {
             access_key_id: "ASIAEXAMPLEEXAMPLE12".into(),
-            secret_access_key: "s3cr3t-z".into(),
-            session_token: "t0k3n-z".into(),
+            secret_access_key: "s3cr3t-z".to_owned().into(),
+            session_token: "t0k3n-z".to_owned().into(),
             expiration_millis: Some(1_764_000_000_123),
         };
         assert_eq!(RememberedCredentials::from_fields(&reader(&to_json(c.fields()))), Some(c.clone()));
         assert!(!format!("{c:?}").contains("s3cr3t-z"));
+        assert!(c.fields().iter().all(|(_, v)| !format!("{v:?}").contains("s3cr3t-z")), "a stored text's Debug");
         assert!(RememberedCredentials::from_fields(&reader("{}")).is_none());
         let fractional = r#"{"access_key_id":"A","secret_access_key":"s","session_token":"t","expiration_millis":5.5}"#;
         assert_eq!(RememberedCredentials::from_fields(&reader(fractional)).map(|c| c.expiration_millis), Some(None));

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::campaign::devices::WirelessDevice;
 use crate::preflight::links::{DeviceLink, DEFAULT_SILENT_AFTER_HOURS};
-use crate::preflight::reach::{best_rate, device_margin_db, reach_counts, reaches, sample_indices, share_interval_95, ReachCount};
+use crate::preflight::reach::{best_rate, device_margin_db, meets_margin, reach_counts, sample_indices, share_interval_95, ReachCount};
 use crate::preflight::report::ReportRow;
 use crate::radio::fragments::FragmentPlan;
 use crate::radio::lorawan::Region;
@@ -32,7 +32,7 @@ const MARGIN_BOUND_DB: f64 = 30.0;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Settings {
     pub silent_after_hours: u32,
-    /// A device is reached at a data rate when its margin there is at least this.
+    /// A device meets the margin at a data rate when its margin there is at least this.
     pub margin_db: f64,
     pub target_percent: u8,
 }
@@ -70,15 +70,9 @@ impl SettingsTexts {
             why_max: "a year",
         }
         .parse(&self.silent_after_hours)?;
-        let target = crate::input::numbers::NumberRule {
-            field: Field::ReachTargetPercent,
-            what: "reach target",
-            unit: "%",
-            min: 1,
-            max: 100,
-            why_max: "every device",
-        }
-        .parse(&self.target_percent)?;
+        let target =
+            crate::input::numbers::NumberRule { field: Field::ReachTargetPercent, what: "reach target", unit: "%", min: 1, max: 100, why_max: "every device" }
+                .parse(&self.target_percent)?;
         Ok(Settings { silent_after_hours: hours as u32, margin_db: parse_margin(&self.margin_db)?, target_percent: target as u8 })
     }
 }
@@ -117,7 +111,9 @@ pub enum LinkRead {
     Link(DeviceLink),
     /// The read failed for good: the error's code (its sentence carries no secret, but the code
     /// is enough to list and to export).
-    Failed { code: String },
+    Failed {
+        code: String,
+    },
 }
 
 /// One check: the devices chosen and what their reads gave so far.
@@ -170,7 +166,7 @@ impl Check {
         })
     }
 
-    /// Reached and known per downlink data rate of the context's region, at its margin.
+    /// Margin met and known per downlink data rate of the context's region, at its threshold.
     pub fn reach(&self, ctx: &Context) -> Vec<ReachCount> {
         reach_counts(self.links(), ctx.region, ctx.uplink_region, ctx.participating, ctx.settings.margin_db)
     }
@@ -266,8 +262,8 @@ pub struct Assessment {
     /// At the chosen data rate; None when unknown.
     pub margin_db: Option<f64>,
     /// The margin is at least the threshold (None when the margin is unknown): what the
-    /// `reached` count and the fit table count.
-    pub reached: Option<bool>,
+    /// `margin-met` count and the fit table count.
+    pub margin_met: Option<bool>,
     pub silent: Option<bool>,
     pub covered: Option<bool>,
     /// Reached: margin at least the threshold, not silent, not left uncovered. Not reached: any
@@ -283,7 +279,7 @@ pub fn assess(read: &LinkRead, ctx: &Context) -> Assessment {
         LinkRead::Failed { code } => {
             return Assessment {
                 margin_db: None,
-                reached: None,
+                margin_met: None,
                 silent: None,
                 covered: None,
                 verdict: Verdict::Unknown,
@@ -305,50 +301,62 @@ pub fn assess(read: &LinkRead, ctx: &Context) -> Assessment {
         (Verdict::NotReached, "None of the group's participating gateways heard it.".to_owned())
     } else {
         match margin_db {
-            Some(m) if reaches(m, threshold) => (Verdict::Reached, format!("{m:.1} dB of margin at {dr}.")),
+            Some(m) if meets_margin(m, threshold) => (Verdict::Reached, format!("{m:.1} dB of margin at {dr}.")),
             Some(m) => (Verdict::NotReached, format!("{m:.1} dB of margin at {dr}, below the {threshold:.1} dB asked: a slower data rate would reach it.")),
             None => (Verdict::Unknown, format!("Its margin at {dr} is unknown (no SNR, an unknown uplink data rate, or an FSK rate).")),
         }
     };
-    let reached = margin_db.map(|m| reaches(m, threshold));
-    Assessment { margin_db, reached, silent, covered, verdict, reason }
+    let margin_met = margin_db.map(|m| meets_margin(m, threshold));
+    Assessment { margin_db, margin_met, silent, covered, verdict, reason }
 }
 
-/// The devices view's pre-flight filter (`device-preflight`).
+/// The devices view's pre-flight filter (`device-preflight`): each lists what the count (or the
+/// finding) of the same name counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum DeviceFilter {
     #[default]
     All,
+    /// The verdict: will be reached.
     Reached,
-    NotReached,
+    MarginMet,
+    BelowMargin,
     Silent,
     NotCovered,
-    Unknown,
+    MarginUnknown,
 }
 
 impl DeviceFilter {
-    pub const ALL: [DeviceFilter; 6] =
-        [DeviceFilter::All, DeviceFilter::NotReached, DeviceFilter::Silent, DeviceFilter::NotCovered, DeviceFilter::Unknown, DeviceFilter::Reached];
+    pub const ALL: [DeviceFilter; 7] = [
+        DeviceFilter::All,
+        DeviceFilter::BelowMargin,
+        DeviceFilter::Silent,
+        DeviceFilter::NotCovered,
+        DeviceFilter::MarginUnknown,
+        DeviceFilter::MarginMet,
+        DeviceFilter::Reached,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             DeviceFilter::All => "all",
             DeviceFilter::Reached => "reached",
-            DeviceFilter::NotReached => "not-reached",
+            DeviceFilter::MarginMet => "margin-met",
+            DeviceFilter::BelowMargin => "below-margin",
             DeviceFilter::Silent => "silent",
             DeviceFilter::NotCovered => "not-covered",
-            DeviceFilter::Unknown => "unknown",
+            DeviceFilter::MarginUnknown => "margin-unknown",
         }
     }
 
     pub fn label(self) -> &'static str {
         match self {
             DeviceFilter::All => "All",
-            DeviceFilter::Reached => "Enough margin",
-            DeviceFilter::NotReached => "Below the margin",
+            DeviceFilter::Reached => "Will be reached",
+            DeviceFilter::MarginMet => "Margin met",
+            DeviceFilter::BelowMargin => "Below the margin",
             DeviceFilter::Silent => "Silent",
             DeviceFilter::NotCovered => "Not covered",
-            DeviceFilter::Unknown => "Unknown",
+            DeviceFilter::MarginUnknown => "Margin unknown",
         }
     }
 
@@ -361,12 +369,13 @@ impl DeviceFilter {
         match (self, a) {
             (DeviceFilter::All, _) => true,
             (_, None) => false,
-            // As the counts and findings count them: by margin alone.
-            (DeviceFilter::Reached, Some(a)) => a.reached == Some(true),
-            (DeviceFilter::NotReached, Some(a)) => a.reached == Some(false),
+            // As the counts and findings of the same name count them.
+            (DeviceFilter::Reached, Some(a)) => a.verdict == Verdict::Reached,
+            (DeviceFilter::MarginMet, Some(a)) => a.margin_met == Some(true),
+            (DeviceFilter::BelowMargin, Some(a)) => a.margin_met == Some(false),
             (DeviceFilter::Silent, Some(a)) => a.silent == Some(true),
             (DeviceFilter::NotCovered, Some(a)) => a.covered == Some(false),
-            (DeviceFilter::Unknown, Some(a)) => a.margin_db.is_none(),
+            (DeviceFilter::MarginUnknown, Some(a)) => a.margin_met.is_none(),
         }
     }
 }
@@ -403,48 +412,54 @@ pub fn link_words(read: &LinkRead, now_ms: i64) -> String {
     words.join(" · ")
 }
 
-/// The counts the page shows and exports.
+/// The counts the page shows and exports. One word for one thing: *margin met* is the margin
+/// alone (the fit table's figure for the chosen rate); *reached* is the verdict (the margin met,
+/// not silent, and heard by a gateway of the group), the devices that will take part.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
     pub devices: usize,
     pub checked: usize,
     pub silent: usize,
-    /// At the chosen data rate, by margin alone (the fit table's figure for that rate).
+    /// At the chosen data rate, by margin alone.
+    pub margin_met: usize,
+    /// Checked devices whose verdict is "reached": the headline's number.
     pub reached: usize,
     pub not_covered: usize,
     /// Checked devices whose margin at the chosen data rate is unknown.
-    pub unknown: usize,
+    pub margin_unknown: usize,
 }
 
 impl Counts {
-    /// The names of `[data-preflight-count]`, with the values.
-    pub fn named(&self) -> [(&'static str, usize); 6] {
+    /// The names of `[data-preflight-count]` (and the JSON report's `counts`), with the values.
+    pub fn named(&self) -> [(&'static str, usize); 7] {
         [
             ("devices", self.devices),
             ("checked", self.checked),
             ("silent", self.silent),
+            ("margin-met", self.margin_met),
             ("reached", self.reached),
             ("not-covered", self.not_covered),
-            ("unknown", self.unknown),
+            ("margin-unknown", self.margin_unknown),
         ]
     }
 }
 
+/// What keeps devices from the update, named as the count and the filter that list them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FindingKind {
     Silent,
-    NotReached,
+    BelowMargin,
     NotCovered,
-    Unknown,
+    MarginUnknown,
 }
 
 impl FindingKind {
     pub fn as_str(self) -> &'static str {
         match self {
             FindingKind::Silent => "silent",
-            FindingKind::NotReached => "not-reached",
+            FindingKind::BelowMargin => "below-margin",
             FindingKind::NotCovered => "not-covered",
-            FindingKind::Unknown => "unknown",
+            FindingKind::MarginUnknown => "margin-unknown",
         }
     }
 }
@@ -461,7 +476,8 @@ pub struct Finding {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Summary {
     pub counts: Counts,
-    /// The headline: how many are reached at the chosen data rate (with the interval for a sample).
+    /// The headline: how many have the margin at the chosen data rate (with the interval for a
+    /// sample), and how many of them will be reached (`counts.reached`).
     pub headline: String,
     /// Largest first; none with a count of 0.
     pub findings: Vec<Finding>,
@@ -478,13 +494,13 @@ fn percent(count: usize, of: usize) -> String {
     }
 }
 
-/// A rate's reach as the fit table shows it: "15 of 16 (94 %)", and for a sample its 95 % interval
-/// for all the devices.
+/// A rate's margin met as the fit table shows it: "15 of 16 (94 %)", and for a sample its 95 %
+/// interval for all the devices.
 pub fn reach_words(c: &ReachCount, sampled: bool) -> String {
     if c.known == 0 {
         return "unknown".to_owned();
     }
-    format!("{} of {} ({}{})", c.reached, c.known, percent(c.reached, c.known), interval_words(c.reached, c.known, sampled))
+    format!("{} of {} ({}{})", c.margin_met, c.known, percent(c.margin_met, c.known), interval_words(c.margin_met, c.known, sampled))
 }
 
 /// For a sample, ", 95 % interval a–b % of all devices" (Wilson's); "" for a full check.
@@ -514,47 +530,47 @@ fn devices_word(n: usize) -> String {
 
 pub fn summarise(check: &Check, ctx: &Context) -> Summary {
     let mut counts = Counts { devices: check.total_devices, checked: check.checked(), ..Counts::default() };
-    // Below the margin; ready (the verdict "reached"); with statistics (silence is known); with
-    // coverage known: the denominators of the shares.
-    let (mut below, mut ready, mut with_statistics, mut coverage_known) = (0, 0, 0, 0);
+    // Below the margin; with statistics (silence is known); with coverage known: the
+    // denominators of the shares.
+    let (mut below, mut with_statistics, mut coverage_known) = (0, 0, 0);
     for read in check.reads.values() {
         let a = assess(read, ctx);
         counts.silent += usize::from(a.silent == Some(true));
         counts.not_covered += usize::from(a.covered == Some(false));
         with_statistics += usize::from(a.silent.is_some());
         coverage_known += usize::from(a.covered.is_some());
-        ready += usize::from(a.verdict == Verdict::Reached);
-        match a.reached {
-            Some(true) => counts.reached += 1,
+        counts.reached += usize::from(a.verdict == Verdict::Reached);
+        match a.margin_met {
+            Some(true) => counts.margin_met += 1,
             Some(false) => below += 1,
-            None => counts.unknown += 1,
+            None => counts.margin_unknown += 1,
         }
     }
-    let known = counts.reached + below;
+    let known = counts.margin_met + below;
     let dr = ctx.data_rate.map_or_else(|| "the chosen data rate".to_owned(), |d| format!("DR{d}"));
     let sampled = check.sampled;
     let hours = ctx.settings.silent_after_hours;
-    // "Reached" is the margin alone (the fit table's figure); the headline says how many of
-    // those are also heard lately and by the group's gateways, the devices that will take part.
+    // The margin alone first (the fit table's figure); then how many of those are also heard
+    // lately and by the group's gateways: the devices that will be reached (the `reached` count).
     let headline = format!(
         "{} of the {} {} with a known link {} the margin at {dr}{}; {} of them will be reached: heard in the last {hours} h{}.",
-        counts.reached,
+        counts.margin_met,
         known,
         if sampled { "sampled devices" } else { "checked devices" },
-        if counts.reached == 1 { "has" } else { "have" },
-        share_words(counts.reached, known, sampled),
-        ready,
+        if counts.margin_met == 1 { "has" } else { "have" },
+        share_words(counts.margin_met, known, sampled),
+        counts.reached,
         if ctx.participating.is_empty() { "" } else { " and by a gateway of the group" },
     );
-    // A slower rate to name in the not-reached finding: the fastest of those that reach the
+    // A slower rate to name in the below-margin finding: the fastest of those that reach the
     // most, and only when it reaches more than the chosen one.
     let reach = check.reach(ctx);
     let chosen_share = reach.iter().find(|c| Some(c.data_rate) == ctx.data_rate).and_then(ReachCount::share);
     let better = best_rate(&reach, ctx.data_rate).filter(|(_, share)| chosen_share.is_none_or(|c| *share > c));
     let better_words = match better {
         Some((d, _)) => {
-            let c = reach.iter().find(|c| c.data_rate == d).copied().unwrap_or(ReachCount { data_rate: d, reached: 0, known: 0 });
-            format!("lower the data rate (DR{d} reaches {}{})", percent(c.reached, c.known), interval_words(c.reached, c.known, sampled))
+            let c = reach.iter().find(|c| c.data_rate == d).copied().unwrap_or(ReachCount { data_rate: d, margin_met: 0, known: 0 });
+            format!("lower the data rate (DR{d} reaches {}{})", percent(c.margin_met, c.known), interval_words(c.margin_met, c.known, sampled))
         }
         None => "no other data rate reaches more of them".to_owned(),
     };
@@ -569,7 +585,7 @@ pub fn summarise(check: &Check, ctx: &Context) -> Summary {
             ),
         },
         Finding {
-            kind: FindingKind::NotReached,
+            kind: FindingKind::BelowMargin,
             count: below,
             sentence: format!(
                 "{} {} less than {:.1} dB of margin at {dr}{}: {better_words}, or add a gateway near them.",
@@ -590,12 +606,12 @@ pub fn summarise(check: &Check, ctx: &Context) -> Summary {
             ),
         },
         Finding {
-            kind: FindingKind::Unknown,
-            count: counts.unknown,
+            kind: FindingKind::MarginUnknown,
+            count: counts.margin_unknown,
             sentence: format!(
-                "{} {} no link the console can judge at {dr} (never joined, no SNR reported, not heard by the group's gateways, or the read failed): they are not counted as reached; look at them in the AWS console.",
-                devices_word(counts.unknown),
-                if counts.unknown == 1 { "has" } else { "have" },
+                "{} {} no link the console can judge at {dr} (never joined, no SNR reported, not heard by the group's gateways, or the read failed): their margin is unknown, and they are not counted as reached; look at them in the AWS console.",
+                devices_word(counts.margin_unknown),
+                if counts.margin_unknown == 1 { "has" } else { "have" },
             ),
         },
     ];
@@ -654,7 +670,15 @@ pub struct ReportTask {
 /// one object per device (written in that order: serde_json's maps sort their keys). It is built
 /// from the task, the plan, the check and the devices' public fields only: the credentials are
 /// nowhere in reach.
-pub fn report_json(task: &ReportTask, plan: Option<&FragmentPlan>, ctx: &Context, check: &Check, summary: &Summary, rows: &[ReportRow], generated_ms: i64) -> String {
+pub fn report_json(
+    task: &ReportTask,
+    plan: Option<&FragmentPlan>,
+    ctx: &Context,
+    check: &Check,
+    summary: &Summary,
+    rows: &[ReportRow],
+    generated_ms: i64,
+) -> String {
     let plan = plan.map(|p| {
         json!({
             "firmwareBytes": p.inputs.firmware_bytes,
@@ -670,17 +694,17 @@ pub fn report_json(task: &ReportTask, plan: Option<&FragmentPlan>, ctx: &Context
     let counts: serde_json::Map<String, Value> = summary.counts.named().iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect();
     let stamp = |ms: i64| crate::wire::time::Timestamp::from_epoch_millis(ms).map(|t| t.rfc3339());
     let generated = stamp(generated_ms);
-    // The share reached among the devices with a known margin, with its interval for a sample.
+    // The share with the margin among the devices with a known margin, with its interval for a sample.
     let known = check.reach(ctx).iter().find(|c| Some(c.data_rate) == ctx.data_rate).map_or(0, |c| c.known);
-    let interval = if check.sampled { share_interval_95(summary.counts.reached, known).map(|(lo, hi)| [lo, hi]) } else { None };
+    let interval = if check.sampled { share_interval_95(summary.counts.margin_met, known).map(|(lo, hi)| [lo, hi]) } else { None };
     let summary = json!({
         "counts": counts,
         "complete": check.complete(),
         // When silence was judged: the check's time, not the export's.
         "judgedAt": stamp(ctx.now_ms),
         "knownAtDataRate": known,
-        "reachedShare": (known > 0).then(|| summary.counts.reached as f64 / known as f64),
-        "reachedInterval95": interval,
+        "marginMetShare": (known > 0).then(|| summary.counts.margin_met as f64 / known as f64),
+        "marginMetInterval95": interval,
         "dataRate": ctx.data_rate,
         "sampled": summary.sampled,
         "silentAfterHours": ctx.settings.silent_after_hours,
@@ -806,10 +830,10 @@ mod tests {
         let gw = vec!["00000000000000AA".to_owned()];
         // EU868 DR3 is SF9/125 kHz: needs −12.5 dB.
         let c = check(vec![
-            ("fine", link(0.0, 5, 1, "00000000000000AA")),              // margin 12.5
-            ("weak", link(-15.0, 5, 1, "00000000000000AA")),            // margin −2.5
-            ("silent", link(5.0, 5, 30, "00000000000000AA")),           // silent, margin 17.5
-            ("elsewhere", link(5.0, 5, 1, "00000000000000BB")),         // not covered: no margin through the group's gateways
+            ("fine", link(0.0, 5, 1, "00000000000000AA")),      // margin 12.5
+            ("weak", link(-15.0, 5, 1, "00000000000000AA")),    // margin −2.5
+            ("silent", link(5.0, 5, 30, "00000000000000AA")),   // silent, margin 17.5
+            ("elsewhere", link(5.0, 5, 1, "00000000000000BB")), // not covered: no margin through the group's gateways
             ("never", LinkRead::Link(DeviceLink { statistics: false, last_uplink: None, uplink_data_rate: None, gateways: vec![] })),
             ("failed", LinkRead::Failed { code: "AccessDeniedException".into() }),
         ]);
@@ -823,35 +847,51 @@ mod tests {
         assert_eq!(verdict("failed"), Verdict::Unknown);
         assert_eq!(assess(c.read("weak").unwrap(), &cx).margin_db, Some(-2.5));
         let s = summarise(&c, &cx);
-        assert_eq!(s.counts, Counts { devices: 6, checked: 6, silent: 1, reached: 2, not_covered: 1, unknown: 3 });
+        assert_eq!(s.counts, Counts { devices: 6, checked: 6, silent: 1, margin_met: 2, reached: 1, not_covered: 1, margin_unknown: 3 });
         assert!(s.headline.starts_with("2 of the 3 checked devices with a known link have the margin at DR3; 1 of them will be reached"), "{}", s.headline);
-        // The fit table's figure for the chosen rate is the same count.
-        assert_eq!(c.reach(&cx).iter().find(|r| r.data_rate == 3).unwrap().reached, s.counts.reached);
+        // The fit table's figure for the chosen rate is the margin-met count.
+        assert_eq!(c.reach(&cx).iter().find(|r| r.data_rate == 3).unwrap().margin_met, s.counts.margin_met);
         // Heard well by a gateway the group does not send through: its margin is not that link's.
         assert_eq!(assess(c.read("elsewhere").unwrap(), &ctx(3, &[])).margin_db, Some(17.5));
-        assert_eq!(s.findings[0].kind, FindingKind::Unknown, "worst first: {:?}", s.findings);
+        assert_eq!(s.findings[0].kind, FindingKind::MarginUnknown, "worst first: {:?}", s.findings);
         assert!(s.findings.windows(2).all(|w| w[0].count >= w[1].count));
-        let not_reached = s.findings.iter().find(|f| f.kind == FindingKind::NotReached).unwrap();
-        assert!(not_reached.sentence.contains("DR2 reaches 100 %"), "{}", not_reached.sentence);
+        let below = s.findings.iter().find(|f| f.kind == FindingKind::BelowMargin).unwrap();
+        assert!(below.sentence.contains("DR2 reaches 100 %"), "{}", below.sentence);
         // A lower threshold reaches the weak one too.
         let lenient = Context { settings: Settings { margin_db: -3.0, ..Settings::default() }, ..cx };
-        assert_eq!(summarise(&c, &lenient).counts.reached, 3);
+        assert_eq!(summarise(&c, &lenient).counts.margin_met, 3);
+        assert_eq!(summarise(&c, &lenient).counts.reached, 2, "the weak one will be reached too");
         // Without participating gateways, coverage is unknown, never "not covered".
         assert_eq!(summarise(&c, &ctx(3, &[])).counts.not_covered, 0);
         assert!(c.complete());
         // The filter lists exactly what the counts count.
-        let admitted = |f: DeviceFilter| ["fine", "weak", "silent", "elsewhere", "never", "failed"].iter().filter(|id| f.admits(Some(&assess(c.read(id).unwrap(), &cx)))).count();
-        assert_eq!((admitted(DeviceFilter::Silent), admitted(DeviceFilter::NotCovered), admitted(DeviceFilter::Unknown)), (1, 1, 3));
-        assert_eq!((admitted(DeviceFilter::Reached), admitted(DeviceFilter::NotReached)), (s.counts.reached, 1));
+        let admitted = |f: DeviceFilter| {
+            ["fine", "weak", "silent", "elsewhere", "never", "failed"].iter().filter(|id| f.admits(Some(&assess(c.read(id).unwrap(), &cx)))).count()
+        };
+        assert_eq!((admitted(DeviceFilter::Silent), admitted(DeviceFilter::NotCovered), admitted(DeviceFilter::MarginUnknown)), (1, 1, 3));
+        assert_eq!((admitted(DeviceFilter::MarginMet), admitted(DeviceFilter::BelowMargin)), (s.counts.margin_met, 1));
+        assert_eq!(admitted(DeviceFilter::Reached), s.counts.reached);
         assert_eq!(admitted(DeviceFilter::All), 6);
         assert!(!DeviceFilter::Reached.admits(None) && DeviceFilter::All.admits(None));
         assert_eq!(DeviceFilter::parse("not-covered"), DeviceFilter::NotCovered);
+        // Each count and finding has the filter of its name (but the totals), and no name means two things.
+        let filters: Vec<&str> = DeviceFilter::ALL.iter().map(|f| f.as_str()).collect();
+        for (name, _) in s.counts.named().into_iter().filter(|(n, _)| !["devices", "checked"].contains(n)) {
+            assert!(filters.contains(&name), "no filter {name}");
+        }
+        for kind in [FindingKind::Silent, FindingKind::BelowMargin, FindingKind::NotCovered, FindingKind::MarginUnknown] {
+            assert!(filters.contains(&kind.as_str()), "no filter {}", kind.as_str());
+        }
+        assert!(!filters.contains(&Verdict::NotReached.as_str()) && !filters.contains(&Verdict::Unknown.as_str()), "a verdict's word for a margin's count");
     }
 
     #[test]
     fn coverage_is_judged_only_when_every_group_names_its_gateways() {
         let g = |id: &str, list: Option<&[&str]>| (id.to_owned(), list.map(|l| l.iter().map(|s| (*s).to_owned()).collect()));
-        assert_eq!(Coverage::of(&[g("a", Some(&["gw1", "gw2"])), g("b", Some(&["gw2", "gw3"]))]), Coverage::Judged(vec!["gw1".into(), "gw2".into(), "gw3".into()]));
+        assert_eq!(
+            Coverage::of(&[g("a", Some(&["gw1", "gw2"])), g("b", Some(&["gw2", "gw3"]))]),
+            Coverage::Judged(vec!["gw1".into(), "gw2".into(), "gw3".into()])
+        );
         assert_eq!(Coverage::of(&[g("a", Some(&["gw1"])), g("b", Some(&[]))]), Coverage::NoneNamed);
         assert_eq!(Coverage::of(&[]), Coverage::NoneNamed);
         assert_eq!(Coverage::of(&[g("a", None)]), Coverage::GroupUnread("a".into()));
@@ -873,6 +913,12 @@ mod tests {
         let text = report_json(&ReportTask { id: "t".into(), ..Default::default() }, None, &cx, &c, &s, &rows, NOW);
         let json: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(json["summary"]["counts"]["checked"], 2);
+        // The report's `reached` is its devices' verdict, and the margin has its own word.
+        let verdict_reached = json["devices"].as_array().unwrap().iter().filter(|d| d["verdict"] == "reached").count();
+        assert_eq!(json["summary"]["counts"]["reached"], verdict_reached);
+        assert_eq!(json["summary"]["counts"]["margin-met"], 1);
+        assert_eq!(json["summary"]["marginMetShare"], 1.0);
+        assert!(json["summary"].get("reachedShare").is_none());
         assert_eq!(json["devices"][0]["marginDb"], 12.5);
         assert_eq!(json["devices"][1]["verdict"], "unknown");
         assert_eq!(json["devices"][0]["bestGateway"]["gatewayEui"], "00000000000000AA");
@@ -917,11 +963,22 @@ mod tests {
             let cx = Context { region: region("EU868").unwrap(), uplink_region: "EU868", data_rate: Some(dr), participating: &gw, now_ms: NOW, settings: Settings { margin_db: margin, silent_after_hours: hours, target_percent: 95 } };
             let s = summarise(&c, &cx);
             prop_assert_eq!(s.counts.checked, links.len());
-            prop_assert!(s.counts.reached + s.counts.unknown <= s.counts.checked);
+            prop_assert!(s.counts.margin_met + s.counts.margin_unknown <= s.counts.checked);
+            prop_assert!(s.counts.reached <= s.counts.margin_met, "reached is the margin met and more");
             prop_assert!(s.counts.silent <= s.counts.checked && s.counts.not_covered <= s.counts.checked);
             let reach = c.reach(&cx);
-            let at = reach.iter().find(|r| r.data_rate == dr).map_or(0, |r| r.reached);
-            prop_assert_eq!(at, s.counts.reached);
+            let at = reach.iter().find(|r| r.data_rate == dr).map_or(0, |r| r.margin_met);
+            prop_assert_eq!(at, s.counts.margin_met);
+            // One word, one number: the headline's "will be reached", the `reached` count, the
+            // `reached` filter and the report's verdicts are the same devices.
+            let will_be = format!("; {} of them will be reached", s.counts.reached);
+            prop_assert!(s.headline.contains(&will_be), "{}", s.headline);
+            let verdicts = c.chosen.iter().filter(|id| assess(c.read(id).unwrap(), &cx).verdict == Verdict::Reached).count();
+            let filtered = c.chosen.iter().filter(|id| DeviceFilter::Reached.admits(Some(&assess(c.read(id).unwrap(), &cx)))).count();
+            prop_assert_eq!((verdicts, filtered), (s.counts.reached, s.counts.reached));
+            let below = s.findings.iter().find(|f| f.kind == FindingKind::BelowMargin).map_or(0, |f| f.count);
+            let below_filtered = c.chosen.iter().filter(|id| DeviceFilter::BelowMargin.admits(Some(&assess(c.read(id).unwrap(), &cx)))).count();
+            prop_assert_eq!(below, below_filtered);
             prop_assert!(s.findings.windows(2).all(|w| w[0].count >= w[1].count));
         }
     }

@@ -136,7 +136,10 @@ mod tests {
 
     #[test]
     fn a_gateway_answer_gives_its_eui_as_16_hex_digits() {
-        assert_eq!(gateway_eui(json!({"Id": "gw", "LoRaWAN": {"GatewayEui": "aa:bb:cc:dd:ee:ff:00:11", "RfRegion": "EU868"}})), Ok(Some("AABBCCDDEEFF0011".into())));
+        assert_eq!(
+            gateway_eui(json!({"Id": "gw", "LoRaWAN": {"GatewayEui": "aa:bb:cc:dd:ee:ff:00:11", "RfRegion": "EU868"}})),
+            Ok(Some("AABBCCDDEEFF0011".into()))
+        );
         assert_eq!(gateway_eui(json!({"Id": "gw"})), Ok(None));
         assert!(gateway_eui(json!({"LoRaWAN": {"GatewayEui": 7}})).is_err());
     }

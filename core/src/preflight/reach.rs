@@ -5,11 +5,11 @@
 //! This takes the downlink's link budget to be the uplink's: the same path, the same antennas.
 //! That is conservative where gateways send with more power than the devices (27 dBm against 14
 //! in EU868, for instance), which is why the threshold (`reach-margin-db`) is the user's what-if.
-//! FSK data rates and devices without statistics are unknown, never counted as reached.
+//! FSK data rates and devices without statistics are unknown, never counted as meeting the margin.
 
 use crate::preflight::links::DeviceLink;
-use crate::radio::lorawan::{DataRate, Modulation, Region};
 use crate::radio::fragments::FragmentInputs;
+use crate::radio::lorawan::{DataRate, Modulation, Region};
 use crate::radio::planner::{fastest_sound_plan_among, NoSoundPlan, Proposal, RadioInputs};
 
 /// The SNR a LoRa demodulator needs per spreading factor (Semtech SX1276/77/78/79 datasheet, LoRa
@@ -79,29 +79,31 @@ pub fn device_margin_db(link: &DeviceLink, uplink_region: &str, participating: &
     margin_db(snr, downlink, uplink).filter(|m| m.is_finite())
 }
 
-/// The one rule of "reached": a margin at least the threshold asked.
-pub fn reaches(margin_db: f64, threshold_db: f64) -> bool {
+/// The one rule of "margin met": a margin at least the threshold asked. (A device is *reached*
+/// when, besides, it is not silent and a gateway of the group heard it: its verdict.)
+pub fn meets_margin(margin_db: f64, threshold_db: f64) -> bool {
     margin_db >= threshold_db
 }
 
-/// How many of the checked devices a downlink data rate reaches.
+/// How many of the checked devices have the margin at a downlink data rate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReachCount {
     pub data_rate: u8,
-    pub reached: usize,
+    /// Devices whose margin at this rate is at least the threshold.
+    pub margin_met: usize,
     /// Devices whose margin at this rate is known (the share is of these).
     pub known: usize,
 }
 
 impl ReachCount {
-    /// The share reached among the devices with known links, 0 to 1; None when none is known.
+    /// The share with the margin among the devices with known links, 0 to 1; None when none is known.
     pub fn share(&self) -> Option<f64> {
-        (self.known > 0).then(|| self.reached as f64 / self.known as f64)
+        (self.known > 0).then(|| self.margin_met as f64 / self.known as f64)
     }
 }
 
 /// The reach of every downlink data rate of `region` over `links`, with a margin of at least
-/// `threshold_db` counted as reached.
+/// `threshold_db` counted as met.
 pub fn reach_counts<'a>(
     links: impl IntoIterator<Item = &'a DeviceLink> + Clone,
     region: &Region,
@@ -113,11 +115,11 @@ pub fn reach_counts<'a>(
         .downlink
         .iter()
         .map(|d| {
-            let mut count = ReachCount { data_rate: d.index, reached: 0, known: 0 };
+            let mut count = ReachCount { data_rate: d.index, margin_met: 0, known: 0 };
             for link in links.clone() {
                 if let Some(m) = device_margin_db(link, uplink_region, participating, d) {
                     count.known += 1;
-                    count.reached += usize::from(reaches(m, threshold_db));
+                    count.margin_met += usize::from(meets_margin(m, threshold_db));
                 }
             }
             count
@@ -194,7 +196,13 @@ impl NoReachingPlan {
 
 /// The fastest sound plan among the data rates that reach at least `target_percent` of the
 /// devices with known links.
-pub fn reaching_plan(inputs: FragmentInputs, rf_region: &str, radio: &RadioInputs, counts: &[ReachCount], target_percent: u8) -> Result<Proposal, NoReachingPlan> {
+pub fn reaching_plan(
+    inputs: FragmentInputs,
+    rf_region: &str,
+    radio: &RadioInputs,
+    counts: &[ReachCount],
+    target_percent: u8,
+) -> Result<Proposal, NoReachingPlan> {
     let target = f64::from(target_percent.min(100)) / 100.0;
     let meets = |dr: u8| counts.iter().find(|c| c.data_rate == dr).and_then(ReachCount::share).is_some_and(|s| s >= target);
     if !counts.iter().any(|c| meets(c.data_rate)) {
@@ -260,29 +268,31 @@ mod tests {
     }
 
     #[test]
-    fn unknown_links_are_never_counted_as_reached() {
+    fn unknown_links_never_count_as_meeting_the_margin() {
         let eu = lorawan::region("EU868").unwrap();
         let never_joined = DeviceLink { statistics: false, last_uplink: None, uplink_data_rate: None, gateways: vec![] };
-        let no_snr = DeviceLink { gateways: vec![crate::preflight::links::Heard { gateway_eui: "A".into(), snr_db: None, rssi_dbm: Some(-90.0) }], ..link(0.0, 3) };
+        let no_snr =
+            DeviceLink { gateways: vec![crate::preflight::links::Heard { gateway_eui: "A".into(), snr_db: None, rssi_dbm: Some(-90.0) }], ..link(0.0, 3) };
         let links = [link(-5.0, 3), link(-15.0, 3), never_joined, no_snr];
         let counts = reach_counts(links.iter(), eu, "EU868", &[], 0.0);
         let at = |dr: u8| *counts.iter().find(|c| c.data_rate == dr).unwrap();
-        assert_eq!(at(0), ReachCount { data_rate: 0, reached: 2, known: 2 });
-        assert_eq!(at(3), ReachCount { data_rate: 3, reached: 1, known: 2 }); // −15 + 12.5 < 0
-        assert_eq!(at(7), ReachCount { data_rate: 7, reached: 0, known: 0 });
+        assert_eq!(at(0), ReachCount { data_rate: 0, margin_met: 2, known: 2 });
+        assert_eq!(at(3), ReachCount { data_rate: 3, margin_met: 1, known: 2 }); // −15 + 12.5 < 0
+        assert_eq!(at(7), ReachCount { data_rate: 7, margin_met: 0, known: 0 });
         assert_eq!(at(7).share(), None);
         // A what-if margin moves the counts.
-        assert_eq!(reach_counts(links.iter(), eu, "EU868", &[], 8.0).iter().find(|c| c.data_rate == 3).unwrap().reached, 0);
+        assert_eq!(reach_counts(links.iter(), eu, "EU868", &[], 8.0).iter().find(|c| c.data_rate == 3).unwrap().margin_met, 0);
     }
 
     #[test]
     fn the_best_rate_is_the_fastest_of_those_that_reach_most() {
-        let c = |data_rate, reached, known| ReachCount { data_rate, reached, known };
+        let c = |data_rate, margin_met, known| ReachCount { data_rate, margin_met, known };
         let counts = [c(0, 10, 10), c(1, 10, 10), c(2, 9, 10), c(7, 0, 0)];
         assert_eq!(best_rate(&counts, None), Some((1, 1.0)));
         assert_eq!(best_rate(&counts, Some(1)), Some((0, 1.0)));
         assert_eq!(best_rate(&[c(7, 0, 0)], None), None);
-        let why = NoReachingPlan::Plan { target_percent: 95, rates: vec![0, 1], why: crate::radio::planner::NoSoundPlan::RegionUnknown { rf_region: "XX".into() } };
+        let why =
+            NoReachingPlan::Plan { target_percent: 95, rates: vec![0, 1], why: crate::radio::planner::NoSoundPlan::RegionUnknown { rf_region: "XX".into() } };
         assert!(why.sentence().starts_with("Only DR0, DR1 reach 95 %"), "{}", why.sentence());
     }
 
@@ -297,7 +307,14 @@ mod tests {
     }
 
     fn radio() -> RadioInputs {
-        RadioInputs { data_rate: 3, frequency_hz: 869_525_000, class: MulticastClass::ClassC, session_timeout_s: 4096, ping_slot_period: 32, device_max_fragment_bytes: None }
+        RadioInputs {
+            data_rate: 3,
+            frequency_hz: 869_525_000,
+            class: MulticastClass::ClassC,
+            session_timeout_s: 4096,
+            ping_slot_period: 32,
+            device_max_fragment_bytes: None,
+        }
     }
 
     #[test]

@@ -7,8 +7,8 @@
 //! - the interval is rounded half-up to whole seconds, as the service does, and the session lasts
 //!   total fragments × that interval.
 
-use crate::wire::error::{ConsoleError, Field};
 use crate::input::numbers::NumberRule;
+use crate::wire::error::{ConsoleError, Field};
 
 /// The calculator's inputs as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -23,12 +23,7 @@ impl FragmentTexts {
     /// Where the calculator starts: the published interoperability test's 995 B in 50 B fragments
     /// with 25 % redundancy, one fragment a second.
     pub fn starting() -> Self {
-        Self {
-            firmware_size: "995".to_owned(),
-            fragment_size: "50".to_owned(),
-            redundancy_percent: "25".to_owned(),
-            fragment_interval_ms: "1000".to_owned(),
-        }
+        Self { firmware_size: "995".to_owned(), fragment_size: "50".to_owned(), redundancy_percent: "25".to_owned(), fragment_interval_ms: "1000".to_owned() }
     }
 
     /// What the calculator takes from a task, the one rule for the controls and for the task's own
@@ -163,11 +158,11 @@ impl FragmentInputs {
         }
         let data = self.firmware_bytes.div_ceil(self.fragment_bytes);
         // u128: data × percent cannot overflow it.
-        let redundant = u64::try_from((u128::from(data) * u128::from(self.redundancy_percent)).div_ceil(100))
-            .map_err(|_| too_large(Field::RedundancyPercent))?;
+        let redundant =
+            u64::try_from((u128::from(data) * u128::from(self.redundancy_percent)).div_ceil(100)).map_err(|_| too_large(Field::RedundancyPercent))?;
         let total = data.checked_add(redundant).ok_or_else(|| too_large(Field::RedundancyPercent))?;
-        let padding = u64::try_from(u128::from(data) * u128::from(self.fragment_bytes) - u128::from(self.firmware_bytes))
-            .map_err(|_| too_large(Field::FragmentSize))?;
+        let padding =
+            u64::try_from(u128::from(data) * u128::from(self.fragment_bytes) - u128::from(self.firmware_bytes)).map_err(|_| too_large(Field::FragmentSize))?;
         let interval_seconds = self.interval_ms / 1000 + u64::from(self.interval_ms % 1000 >= 500);
         let session_seconds = total.checked_mul(interval_seconds).ok_or_else(|| too_large(Field::FragmentInterval))?;
         Ok(FragmentPlan {
@@ -191,8 +186,13 @@ impl FragmentPlan {
             format!("redundant = ⌈{} × {} %⌉ = {}", self.data_fragments, i.redundancy_percent, self.redundant_fragments),
             format!(
                 "total = {} + {} = {}; padding = {} × {} B − {} B = {} B",
-                self.data_fragments, self.redundant_fragments, self.total_fragments,
-                self.data_fragments, i.fragment_bytes, i.firmware_bytes, self.padding_bytes
+                self.data_fragments,
+                self.redundant_fragments,
+                self.total_fragments,
+                self.data_fragments,
+                i.fragment_bytes,
+                i.firmware_bytes,
+                self.padding_bytes
             ),
             format!(
                 "session = {} × {} s ({} ms rounded to whole seconds) = {} s",
@@ -272,9 +272,14 @@ mod tests {
 
     #[test]
     fn a_task_gives_its_values_and_the_starting_ones_where_it_gave_none() {
-        let full = crate::campaign::task::FuotaTask::from_value(serde_json::json!({"FragmentSizeBytes": 10, "RedundancyPercent": 50, "FragmentIntervalMS": 3000})).unwrap();
+        let full =
+            crate::campaign::task::FuotaTask::from_value(serde_json::json!({"FragmentSizeBytes": 10, "RedundancyPercent": 50, "FragmentIntervalMS": 3000}))
+                .unwrap();
         let texts = FragmentTexts::from_task(&full, "100");
-        assert_eq!((texts.firmware_size.as_str(), texts.fragment_size.as_str(), texts.redundancy_percent.as_str(), texts.fragment_interval_ms.as_str()), ("100", "10", "50", "3000"));
+        assert_eq!(
+            (texts.firmware_size.as_str(), texts.fragment_size.as_str(), texts.redundancy_percent.as_str(), texts.fragment_interval_ms.as_str()),
+            ("100", "10", "50", "3000")
+        );
         // Where the old code disagreed: without RedundancyPercent the control kept the previous
         // task's value and the what-if line vanished. Both now use the starting 25 %.
         let partial = crate::campaign::task::FuotaTask::from_value(serde_json::json!({"FragmentSizeBytes": 10})).unwrap();
@@ -288,9 +293,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn plan(firmware: u64, fragment: u64, percent: u64, interval: u64) -> FragmentPlan {
-        FragmentInputs { firmware_bytes: firmware, fragment_bytes: fragment, redundancy_percent: percent, interval_ms: interval }
-            .plan()
-            .unwrap()
+        FragmentInputs { firmware_bytes: firmware, fragment_bytes: fragment, redundancy_percent: percent, interval_ms: interval }.plan().unwrap()
     }
 
     #[test]
@@ -334,7 +337,10 @@ mod tests {
     #[test]
     fn text_inputs_are_checked_per_field() {
         let texts = |f: &str, s: &str, r: &str, i: &str| FragmentTexts {
-            firmware_size: f.into(), fragment_size: s.into(), redundancy_percent: r.into(), fragment_interval_ms: i.into(),
+            firmware_size: f.into(),
+            fragment_size: s.into(),
+            redundancy_percent: r.into(),
+            fragment_interval_ms: i.into(),
         };
         assert!(texts("995", "50", "25", "1000").parse().is_ok());
         let field_of = |t: FragmentTexts| match t.parse() {

@@ -215,14 +215,7 @@ pub fn data_fragment_bytes(fragment_bytes: u64) -> Option<u64> {
 /// For each downlink data rate of the region: does a DataFragment of this size fit N?
 pub fn fragment_fits(region: &Region, fragment_bytes: u64) -> Vec<DataRateFit> {
     let needed = data_fragment_bytes(fragment_bytes);
-    region
-        .downlink
-        .iter()
-        .map(|&data_rate| DataRateFit {
-            data_rate,
-            fits: needed.is_some_and(|n| n <= u64::from(data_rate.max_payload)),
-        })
-        .collect()
+    region.downlink.iter().map(|&data_rate| DataRateFit { data_rate, fits: needed.is_some_and(|n| n <= u64::from(data_rate.max_payload)) }).collect()
 }
 
 /// Something in a plan LoRaWAN will not carry, with a sentence that says what to change.
@@ -304,9 +297,7 @@ impl Warning {
                 "The devices accept fragments of at most {device_max_bytes} bytes, and this plan sends \
                  {fragment_bytes}-byte ones. Use a fragment size of {device_max_bytes} bytes or less."
             ),
-            Warning::DataRateNotInRegion { region, data_rate } => format!(
-                "DR{data_rate} is not a downlink data rate of {region}: choose one of the region's."
-            ),
+            Warning::DataRateNotInRegion { region, data_rate } => format!("DR{data_rate} is not a downlink data rate of {region}: choose one of the region's."),
             Warning::FrequencyOutsideBands { region, frequency_hz, half_width_hz } => {
                 let channel = match half_width_hz {
                     0 => crate::radio::words::megahertz(*frequency_hz),
@@ -335,8 +326,7 @@ impl Warning {
                 let needed = needed_s.map_or_else(|| "longer than the console counts".to_owned(), |s| format!("{s} s"));
                 let fix = match covering_timeout_s {
                     Some(t) => format!("Use a session timeout of at least {t} s."),
-                    None => "No session timeout the service accepts covers them: send fewer or faster fragments."
-                        .to_owned(),
+                    None => "No session timeout the service accepts covers them: send fewer or faster fragments.".to_owned(),
                 };
                 let margin = if *class == "Class B" { "one beacon period more than they take" } else { "one interval more than fragments" };
                 format!(
@@ -449,9 +439,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn plan(firmware: u64, fragment: u64, percent: u64, interval_ms: u64) -> FragmentPlan {
-        FragmentInputs { firmware_bytes: firmware, fragment_bytes: fragment, redundancy_percent: percent, interval_ms }
-            .plan()
-            .unwrap()
+        FragmentInputs { firmware_bytes: firmware, fragment_bytes: fragment, redundancy_percent: percent, interval_ms }.plan().unwrap()
     }
 
     /// A plan with exactly these counts, however the calculator would have reached them.
@@ -487,10 +475,7 @@ mod tests {
     #[test]
     fn all_thirteen_regions_as_the_api_names_them() {
         let names: Vec<_> = REGIONS.iter().map(|r| r.name).collect();
-        assert_eq!(
-            names,
-            ["EU868", "US915", "AU915", "AS923-1", "AS923-2", "AS923-3", "AS923-4", "EU433", "CN470", "CN779", "RU864", "KR920", "IN865"]
-        );
+        assert_eq!(names, ["EU868", "US915", "AU915", "AS923-1", "AS923-2", "AS923-3", "AS923-4", "EU433", "CN470", "CN779", "RU864", "KR920", "IN865"]);
         for r in REGIONS {
             assert!(!r.downlink.is_empty(), "{}", r.name);
             assert!(r.downlink.windows(2).all(|w| w[0].index < w[1].index), "{} ordered by DR", r.name);
@@ -608,11 +593,7 @@ mod tests {
     }
 
     fn any_region_name() -> impl Strategy<Value = Option<String>> {
-        prop_oneof![
-            Just(None),
-            (0..REGIONS.len()).prop_map(|i| Some(REGIONS[i].name.to_ascii_lowercase())),
-            "\\PC{0,12}".prop_map(Some),
-        ]
+        prop_oneof![Just(None), (0..REGIONS.len()).prop_map(|i| Some(REGIONS[i].name.to_ascii_lowercase())), "\\PC{0,12}".prop_map(Some),]
     }
 
     proptest! {

@@ -6,11 +6,11 @@
 //! that the same inputs give the same numbers in the browser and in the tests, and no input,
 //! however absurd, panics.
 
-use crate::wire::error::{ConsoleError, Field};
-use crate::radio::fragments::{self, format_duration, FragmentInputs, FragmentPlan, AWS_IMAGE_LIMIT_BYTES};
-use crate::radio::words::{airtime_words, megahertz, seconds_words};
-use crate::radio::lorawan::{self, DataRate, Modulation, Region, Warning};
 use crate::input::numbers::{grouped, NumberRule};
+use crate::radio::fragments::{self, format_duration, FragmentInputs, FragmentPlan, AWS_IMAGE_LIMIT_BYTES};
+use crate::radio::lorawan::{self, DataRate, Modulation, Region, Warning};
+use crate::radio::words::{airtime_words, megahertz, seconds_words};
+use crate::wire::error::{ConsoleError, Field};
 
 // ---------------------------------------------------------------------------------------------
 // Time on air
@@ -106,9 +106,7 @@ pub fn fsk_time_on_air_us(kbps: u16, phy_payload_bytes: u64) -> Option<u64> {
 /// One downlink frame of `phy_payload_bytes` at this data rate, on air.
 pub fn downlink_time_on_air_us(data_rate: &DataRate, phy_payload_bytes: u64) -> Option<u64> {
     match data_rate.modulation {
-        Modulation::Lora { spreading_factor, bandwidth_khz } => {
-            LoraFrame::downlink(spreading_factor, bandwidth_khz, phy_payload_bytes).time_on_air_us()
-        }
+        Modulation::Lora { spreading_factor, bandwidth_khz } => LoraFrame::downlink(spreading_factor, bandwidth_khz, phy_payload_bytes).time_on_air_us(),
         Modulation::Fsk { kbps } => fsk_time_on_air_us(kbps, phy_payload_bytes),
     }
 }
@@ -245,10 +243,7 @@ pub fn duty_cycle(radio: &RegionRadio, frequency_hz: u64, half_width_hz: u64) ->
     let (low, high) = (frequency_hz.saturating_sub(half_width_hz), frequency_hz.saturating_add(half_width_hz));
     match radio.duty_cycle {
         DutyCycleRules::None(why) => DutyCycle::NoLimit(why),
-        DutyCycleRules::Bands(bands) => bands
-            .iter()
-            .find(|b| b.low_hz <= low && high <= b.high_hz)
-            .map_or(DutyCycle::OutsideBands, |b| DutyCycle::Limited(*b)),
+        DutyCycleRules::Bands(bands) => bands.iter().find(|b| b.low_hz <= low && high <= b.high_hz).map_or(DutyCycle::OutsideBands, |b| DutyCycle::Limited(*b)),
     }
 }
 
@@ -438,14 +433,8 @@ pub struct RadioInputs {
 
 // The bounds are the service's own (botocore's model: DlDr 0..15, DlFreq 1e8..1e9,
 // SessionTimeout 60..172800, PingSlotPeriod 32..4096) and TS004's one-byte FragSize.
-pub const DATA_RATE: NumberRule = NumberRule {
-    field: Field::DataRate,
-    what: "data rate index",
-    unit: "",
-    min: 0,
-    max: 15,
-    why_max: "a LoRaWAN data rate index is 0 to 15",
-};
+pub const DATA_RATE: NumberRule =
+    NumberRule { field: Field::DataRate, what: "data rate index", unit: "", min: 0, max: 15, why_max: "a LoRaWAN data rate index is 0 to 15" };
 pub const DOWNLINK_FREQUENCY: NumberRule = NumberRule {
     field: Field::DownlinkFrequency,
     what: "downlink frequency",
@@ -485,10 +474,7 @@ pub const DEVICE_MAX_FRAGMENT: NumberRule = NumberRule {
 fn ping_slot_period(text: &str) -> Result<u64, ConsoleError> {
     let period = PING_SLOT_PERIOD.parse(text)?;
     if !period.is_power_of_two() {
-        return Err(ConsoleError::invalid(
-            Field::PingSlotPeriod,
-            "The ping slot period is a power of two: 32, 64, 128, 256, 512, 1024, 2048 or 4096 slots.",
-        ));
+        return Err(ConsoleError::invalid(Field::PingSlotPeriod, "The ping slot period is a power of two: 32, 64, 128, 256, 512, 1024, 2048 or 4096 slots."));
     }
     Ok(period)
 }
@@ -567,8 +553,7 @@ impl RadioAssessment {
     /// The share of the time the session keeps the channel busy, in per mille.
     pub fn channel_per_mille(&self) -> Option<u64> {
         let airtime = self.airtime_us?;
-        (self.spacing_ms > 0).then(|| (u128::from(airtime) * 1000).div_ceil(u128::from(self.spacing_ms) * 1000))
-            .and_then(|p| u64::try_from(p).ok())
+        (self.spacing_ms > 0).then(|| (u128::from(airtime) * 1000).div_ceil(u128::from(self.spacing_ms) * 1000)).and_then(|p| u64::try_from(p).ok())
     }
 }
 
@@ -591,11 +576,7 @@ pub fn assess(plan: &FragmentPlan, region: &'static Region, radio: &RadioInputs)
     match data_rate {
         None => warnings.push(Warning::DataRateNotInRegion { region: region.name, data_rate: radio.data_rate }),
         Some(d) if lorawan::data_fragment_bytes(fragment).is_none_or(|n| n > u64::from(d.max_payload)) => {
-            warnings.push(Warning::FragmentTooLargeForDataRate {
-                data_rate: d.index,
-                fragment_bytes: fragment,
-                max_fragment_bytes: d.max_fragment_bytes(),
-            })
+            warnings.push(Warning::FragmentTooLargeForDataRate { data_rate: d.index, fragment_bytes: fragment, max_fragment_bytes: d.max_fragment_bytes() })
         }
         Some(_) => {}
     }
@@ -703,10 +684,8 @@ impl Proposal {
             return "This plan is sound and as fast as any sound one for this image, redundancy and session.".to_owned();
         }
         let region = lorawan::region(rf_region);
-        let modulation = region
-            .and_then(|r| r.downlink.iter().find(|d| d.index == self.data_rate))
-            .map(|d| format!(" ({})", d.modulation.label()))
-            .unwrap_or_default();
+        let modulation =
+            region.and_then(|r| r.downlink.iter().find(|d| d.index == self.data_rate)).map(|d| format!(" ({})", d.modulation.label())).unwrap_or_default();
         let now = region
             .and_then(|r| assess(current, r, radio).radio_session_ms)
             .map(|ms| format!(" This plan: {} fragments over {}.", current.total_fragments, format_duration(ms.div_ceil(1000))))
@@ -736,7 +715,12 @@ impl RadioAssessment {
             (Some(d), Some(t)) => {
                 let all = counted(self.session_airtime_us.map(airtime_words));
                 let share = self.channel_per_mille().map(|p| format!(", {}.{} % of the channel while it runs", p / 10, p % 10)).unwrap_or_default();
-                format!("On air: one fragment is {} at DR{} ({}); all {total_fragments} together {all}{share}.", airtime_words(t), d.index, d.modulation.label())
+                format!(
+                    "On air: one fragment is {} at DR{} ({}); all {total_fragments} together {all}{share}.",
+                    airtime_words(t),
+                    d.index,
+                    d.modulation.label()
+                )
             }
             _ => "On air: the chosen data rate is not one of the region's.".to_owned(),
         };
@@ -767,11 +751,20 @@ impl RadioAssessment {
 /// Why no plan is sound.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NoSoundPlan {
-    RegionUnknown { rf_region: String },
-    ImageTooLarge { firmware_bytes: u64 },
-    FrequencyOutsideBands { region: &'static str, frequency_hz: u64 },
+    RegionUnknown {
+        rf_region: String,
+    },
+    ImageTooLarge {
+        firmware_bytes: u64,
+    },
+    FrequencyOutsideBands {
+        region: &'static str,
+        frequency_hz: u64,
+    },
     /// Every candidate broke a rule; the warning of the fastest candidate says which.
-    NothingFits { first: Option<Warning> },
+    NothingFits {
+        first: Option<Warning>,
+    },
 }
 
 impl NoSoundPlan {
@@ -785,10 +778,9 @@ impl NoSoundPlan {
                 grouped(*firmware_bytes),
                 grouped(AWS_IMAGE_LIMIT_BYTES)
             ),
-            NoSoundPlan::FrequencyOutsideBands { region, frequency_hz } => format!(
-                "No plan is sound on {}: it is outside every {region} band a gateway may send on.",
-                megahertz(*frequency_hz)
-            ),
+            NoSoundPlan::FrequencyOutsideBands { region, frequency_hz } => {
+                format!("No plan is sound on {}: it is outside every {region} band a gateway may send on.", megahertz(*frequency_hz))
+            }
             NoSoundPlan::NothingFits { first } => {
                 let why = first.as_ref().map(|w| format!(" The closest one fails so: {}", w.sentence())).unwrap_or_default();
                 format!("No data rate and fragment size make a sound plan with this session.{why}")
@@ -844,10 +836,7 @@ pub fn fastest_sound_plan_among(inputs: FragmentInputs, rf_region: &str, radio: 
     let mut best: Option<Proposal> = None;
     let mut closest: Option<(u64, Warning)> = None;
     for data_rate in region.downlink.iter().filter(|d| allowed(d.index)) {
-        let largest = data_rate
-            .max_fragment_bytes()
-            .min(fragments::MAX_FRAGMENT_SIZE)
-            .min(radio.device_max_fragment_bytes.unwrap_or(u64::MAX));
+        let largest = data_rate.max_fragment_bytes().min(fragments::MAX_FRAGMENT_SIZE).min(radio.device_max_fragment_bytes.unwrap_or(u64::MAX));
         let candidate_radio = RadioInputs { data_rate: data_rate.index, ..*radio };
         let limit = region_radio(region).map(|r| duty_cycle(r, radio.frequency_hz, half_width_hz(data_rate)));
         for fragment_bytes in 1..=largest {
@@ -1050,7 +1039,12 @@ mod tests {
             assert!(region.downlink.iter().any(|d| d.index == radio.rx2_data_rate), "{} RX2 DR{}", region.name, radio.rx2_data_rate);
             // RX2, and every downlink data rate's channel on it, inside a band.
             for d in region.downlink {
-                assert!(!matches!(duty_cycle(radio, radio.rx2_frequency_hz, half_width_hz(d)), DutyCycle::OutsideBands), "{} RX2 at DR{}", region.name, d.index);
+                assert!(
+                    !matches!(duty_cycle(radio, radio.rx2_frequency_hz, half_width_hz(d)), DutyCycle::OutsideBands),
+                    "{} RX2 at DR{}",
+                    region.name,
+                    d.index
+                );
             }
             assert!((DOWNLINK_FREQUENCY.min..=DOWNLINK_FREQUENCY.max).contains(&radio.rx2_frequency_hz));
         }
@@ -1088,7 +1082,7 @@ mod tests {
     fn chirpstack_exponent(class: MulticastClass, fragments: u64, margin_s: u64, ping_nb: u64) -> Option<u32> {
         (0..=15u32).find(|&t| match class {
             MulticastClass::ClassC => (1u64 << t) >= margin_s * (fragments + 1),
-            MulticastClass::ClassB => (1u64 << t) >= fragments.div_ceil(ping_nb) + 1,
+            MulticastClass::ClassB => (1u64 << t) > fragments.div_ceil(ping_nb),
         })
     }
 
@@ -1164,7 +1158,10 @@ mod tests {
         assert_eq!(codes(&ws), ["session-timeout"]);
         let s = ws[0].sentence();
         assert!(s.contains("ends after 64 s") && s.contains("need 104 s") && s.contains("at least 128 s"), "{s}");
-        assert_eq!(codes(&warnings(&plan(1_000_001, 200, 0, 4000), "EU868", Some(&RadioInputs { data_rate: 5, session_timeout_s: 172_800, ..demo_radio() }))), ["image-too-large"]);
+        assert_eq!(
+            codes(&warnings(&plan(1_000_001, 200, 0, 4000), "EU868", Some(&RadioInputs { data_rate: 5, session_timeout_s: 172_800, ..demo_radio() }))),
+            ["image-too-large"]
+        );
         assert!(warnings(&plan(1_000_000, 200, 0, 4000), "EU868", Some(&RadioInputs { data_rate: 5, session_timeout_s: 172_800, ..demo_radio() })).is_empty());
         let capped = RadioInputs { device_max_fragment_bytes: Some(40), ..demo_radio() };
         assert_eq!(codes(&warnings(&plan(995, 50, 25, 4000), "EU868", Some(&capped))), ["fragment-too-large-for-device"]);
@@ -1220,7 +1217,10 @@ mod tests {
             assert!(matches!(texts(bad).parse(), Err(ConsoleError::InvalidInput { field: Field::PingSlotPeriod, .. })), "{bad}");
         }
         let unitless = RadioTexts { data_rate: "x".into(), ..RadioTexts::for_region("EU868") }.parse();
-        assert!(matches!(&unitless, Err(ConsoleError::InvalidInput { reason, .. }) if reason == "The data rate index is a whole number: digits only, optionally grouped by thousands (250,000 or 250 000)."), "{unitless:?}");
+        assert!(
+            matches!(&unitless, Err(ConsoleError::InvalidInput { reason, .. }) if reason == "The data rate index is a whole number: digits only, optionally grouped by thousands (250,000 or 250 000)."),
+            "{unitless:?}"
+        );
     }
 
     #[test]
@@ -1274,8 +1274,8 @@ mod tests {
     }
 
     fn any_radio() -> impl Strategy<Value = (String, RadioInputs)> {
-        (0..lorawan::REGIONS.len(), 0u8..=15, any::<bool>(), 60u64..=172_800, 0u32..=7, proptest::option::of(1u64..=255), any::<bool>())
-            .prop_map(|(r, dr, class_b, timeout, periodicity, device_max, rx2)| {
+        (0..lorawan::REGIONS.len(), 0u8..=15, any::<bool>(), 60u64..=172_800, 0u32..=7, proptest::option::of(1u64..=255), any::<bool>()).prop_map(
+            |(r, dr, class_b, timeout, periodicity, device_max, rx2)| {
                 let region = &lorawan::REGIONS[r];
                 let radio = region_radio(region).unwrap();
                 let data_rate = if rx2 { radio.rx2_data_rate } else { dr };
@@ -1288,7 +1288,8 @@ mod tests {
                     device_max_fragment_bytes: device_max,
                 };
                 (region.name.to_owned(), inputs)
-            })
+            },
+        )
     }
 
     proptest! {

@@ -31,4 +31,3 @@ pub fn seconds_words(ms: u64) -> String {
         r => format!("{whole}.{r:02} s"),
     }
 }
-

@@ -2,7 +2,7 @@
 //! status"): only a Pending task can be edited, given or lose devices or groups, or started; any
 //! task but one already being deleted can be deleted. There is no operation that stops a task.
 
-use crate::campaign::task::TaskStatus;
+use crate::campaign::task::{FuotaTask, TaskStatus};
 use crate::wire::operation::Operation;
 
 /// A write the console offers on a task.
@@ -60,9 +60,31 @@ pub fn status_rule(status: Option<&TaskStatus>) -> String {
     }
 }
 
+/// What a deletion is confirmed with: the task's name typed again, or its id when it has no name.
+pub fn delete_confirmation(task: Option<&FuotaTask>) -> String {
+    task.and_then(|t| t.name.clone().filter(|n| !n.is_empty()).or_else(|| t.id.clone())).unwrap_or_default()
+}
+
+/// Does `typed` confirm the deletion of `task`? Surrounding spaces are forgiven, nothing else.
+pub fn delete_confirmed(task: Option<&FuotaTask>, typed: &str) -> bool {
+    let want = delete_confirmation(task);
+    !want.is_empty() && typed.trim() == want
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deletion_is_confirmed_by_the_name_or_else_the_id() {
+        let named = FuotaTask::from_value(serde_json::json!({"Id": "t1", "Name": "fw-2"})).unwrap();
+        assert!(delete_confirmed(Some(&named), " fw-2 "));
+        assert!(!delete_confirmed(Some(&named), "t1"));
+        assert!(!delete_confirmed(Some(&named), "FW-2"));
+        let unnamed = FuotaTask::from_value(serde_json::json!({"Id": "t1", "Name": ""})).unwrap();
+        assert!(delete_confirmed(Some(&unnamed), "t1"));
+        assert!(!delete_confirmed(None, ""), "no task, nothing to confirm");
+    }
 
     #[test]
     fn only_pending_takes_changes_and_any_task_but_one_being_deleted_can_go() {

@@ -197,7 +197,11 @@ fn check_role(text: &str) -> Result<String, ConsoleError> {
 
 fn first_chars(s: &str) -> String {
     let cut: String = s.chars().take(40).collect();
-    if cut.len() < s.len() { format!("{cut}…") } else { cut }
+    if cut.len() < s.len() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
 }
 
 fn check_tags(text: &str) -> Result<Vec<(String, String)>, ConsoleError> {
@@ -224,6 +228,55 @@ fn check_tags(text: &str) -> Result<Vec<(String, String)>, ConsoleError> {
 }
 
 impl TaskForm {
+    /// The form's text controls in the order the page shows them, each with its label: one table
+    /// for the view, which draws one control per row (the region and the descriptor's encoding
+    /// are choices, drawn apart).
+    pub const TEXT_CONTROLS: [(Field, &'static str); 8] = [
+        (Field::NewTaskName, "Name"),
+        (Field::NewTaskDescription, "Description"),
+        (Field::NewTaskImage, "Firmware image (s3://bucket/key)"),
+        (Field::NewTaskRole, "Role ARN (the service reads the image with it)"),
+        (Field::NewTaskFragmentSize, "Fragment size (bytes)"),
+        (Field::NewTaskFragmentInterval, "Fragment interval (ms)"),
+        (Field::NewTaskRedundancy, "Redundancy (%)"),
+        (Field::NewTaskDescriptor, "Descriptor (optional)"),
+    ];
+
+    /// The text typed for `field`; None for a field that is not the form's.
+    pub fn text(&self, field: Field) -> Option<&str> {
+        Some(match field {
+            Field::NewTaskName => &self.name,
+            Field::NewTaskDescription => &self.description,
+            Field::NewTaskRfRegion => &self.rf_region,
+            Field::NewTaskImage => &self.image,
+            Field::NewTaskRole => &self.role,
+            Field::NewTaskFragmentSize => &self.fragment_size,
+            Field::NewTaskFragmentInterval => &self.fragment_interval_ms,
+            Field::NewTaskRedundancy => &self.redundancy_percent,
+            Field::NewTaskDescriptor => &self.descriptor,
+            Field::NewTaskTags => &self.tags,
+            _ => return None,
+        })
+    }
+
+    /// Sets the text of `field` (a field that is not the form's is ignored).
+    pub fn set_text(&mut self, field: Field, value: String) {
+        let slot = match field {
+            Field::NewTaskName => &mut self.name,
+            Field::NewTaskDescription => &mut self.description,
+            Field::NewTaskRfRegion => &mut self.rf_region,
+            Field::NewTaskImage => &mut self.image,
+            Field::NewTaskRole => &mut self.role,
+            Field::NewTaskFragmentSize => &mut self.fragment_size,
+            Field::NewTaskFragmentInterval => &mut self.fragment_interval_ms,
+            Field::NewTaskRedundancy => &mut self.redundancy_percent,
+            Field::NewTaskDescriptor => &mut self.descriptor,
+            Field::NewTaskTags => &mut self.tags,
+            _ => return,
+        };
+        *slot = value;
+    }
+
     /// The form filled from a task, to edit it.
     pub fn from_task(task: &FuotaTask) -> Self {
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -326,10 +379,9 @@ impl TaskSpec {
     /// user is told so rather than surprised.
     pub fn changes(&self, task: &FuotaTask) -> Result<Vec<Change>, ConsoleError> {
         let cleared = |typed: &Option<String>, had: &Option<String>, field: Field, what: &str| match (typed, had) {
-            (None, Some(_)) => Err(ConsoleError::InvalidInput {
-                field,
-                reason: format!("An update cannot remove the task's {what}: type a new one, or leave the old one."),
-            }),
+            (None, Some(_)) => {
+                Err(ConsoleError::InvalidInput { field, reason: format!("An update cannot remove the task's {what}: type a new one, or leave the old one.") })
+            }
             _ => Ok(()),
         };
         cleared(&self.name, &task.name, Field::NewTaskName, "name")?;
@@ -357,10 +409,17 @@ impl TaskSpec {
         });
         let new_bytes = self.descriptor.as_deref().and_then(|d| base64::decode(d).ok());
         if new_bytes.is_some() && new_bytes != old_bytes {
-            changes.push(Change { member: "Descriptor", old: task.descriptor.as_ref().map(|d| d.raw().to_owned()), new: self.descriptor.clone().unwrap_or_default() });
+            changes.push(Change {
+                member: "Descriptor",
+                old: task.descriptor.as_ref().map(|d| d.raw().to_owned()),
+                new: self.descriptor.clone().unwrap_or_default(),
+            });
         }
         if !self.tags.is_empty() {
-            return Err(ConsoleError::invalid(Field::NewTaskTags, "UpdateFuotaTask takes no tags: tag an existing task with TagResource (not part of this console)."));
+            return Err(ConsoleError::invalid(
+                Field::NewTaskTags,
+                "UpdateFuotaTask takes no tags: tag an existing task with TagResource (not part of this console).",
+            ));
         }
         Ok(changes)
     }
@@ -385,12 +444,8 @@ impl TaskSpec {
     /// planner's firmware size) sent with `radio` (the planner's radio values, when valid): the
     /// same sentences the planner shows, so the form never disagrees with it.
     pub fn warnings(&self, firmware_bytes: u64, radio: Option<&RadioInputs>) -> Vec<Warning> {
-        let inputs = FragmentInputs {
-            firmware_bytes,
-            fragment_bytes: self.fragment_bytes,
-            redundancy_percent: self.redundancy_percent,
-            interval_ms: self.interval_ms,
-        };
+        let inputs =
+            FragmentInputs { firmware_bytes, fragment_bytes: self.fragment_bytes, redundancy_percent: self.redundancy_percent, interval_ms: self.interval_ms };
         match inputs.plan() {
             Ok(plan) => planner::warnings(&plan, &self.rf_region, radio),
             Err(_) => Vec::new(),
@@ -408,6 +463,20 @@ impl TaskSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_text_control_reads_and_writes_its_own_member() {
+        let mut form = TaskForm::default();
+        for (i, (field, _)) in TaskForm::TEXT_CONTROLS.iter().enumerate() {
+            form.set_text(*field, format!("v{i}"));
+        }
+        for (i, (field, _)) in TaskForm::TEXT_CONTROLS.iter().enumerate() {
+            assert_eq!(form.text(*field), Some(format!("v{i}").as_str()), "{field:?}");
+        }
+        form.set_text(Field::NewTaskTags, "a=b".into());
+        assert_eq!(form.tags, "a=b");
+        assert_eq!(form.text(Field::StartTime), None);
+    }
     use proptest::prelude::*;
 
     fn form() -> TaskForm {
@@ -551,7 +620,10 @@ mod tests {
     fn a_plan_fills_the_form_unchanged() {
         let mut f = TaskForm::default();
         f.take_plan(&FragmentInputs { firmware_bytes: 1, fragment_bytes: 222, redundancy_percent: 15, interval_ms: 1500 }, "US915");
-        assert_eq!((f.fragment_size.as_str(), f.fragment_interval_ms.as_str(), f.redundancy_percent.as_str(), f.rf_region.as_str()), ("222", "1500", "15", "US915"));
+        assert_eq!(
+            (f.fragment_size.as_str(), f.fragment_interval_ms.as_str(), f.redundancy_percent.as_str(), f.rf_region.as_str()),
+            ("222", "1500", "15", "US915")
+        );
     }
 
     proptest! {

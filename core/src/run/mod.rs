@@ -3,6 +3,7 @@
 //! review of every write before it is sent. Uses `wire`, `campaign`, `radio` and `input`.
 
 pub mod actions;
+pub mod flow;
 pub mod form;
 pub mod review;
 pub mod schedule;

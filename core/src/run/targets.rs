@@ -19,7 +19,11 @@ pub enum TargetKind {
 
 impl TargetKind {
     pub fn parse(s: &str) -> Self {
-        if s == "groups" { TargetKind::Groups } else { TargetKind::Devices }
+        if s == "groups" {
+            TargetKind::Groups
+        } else {
+            TargetKind::Devices
+        }
     }
 
     pub fn as_str(self) -> &'static str {
@@ -288,10 +292,14 @@ impl Batch {
     /// the only failures are unknown outcomes; else failed, with the first failure's code.
     pub fn outcome(&self) -> (super::review::WriteOutcome, Option<String>) {
         use super::review::WriteOutcome;
-        let codes: Vec<&str> = self.items.iter().filter_map(|i| match &i.state {
-            ItemState::Failed { code, .. } => Some(code.as_str()),
-            _ => None,
-        }).collect();
+        let codes: Vec<&str> = self
+            .items
+            .iter()
+            .filter_map(|i| match &i.state {
+                ItemState::Failed { code, .. } => Some(code.as_str()),
+                _ => None,
+            })
+            .collect();
         match codes.first() {
             None => (WriteOutcome::Succeeded, None),
             Some(_) if codes.iter().all(|c| *c == "OutcomeUnknown") => (WriteOutcome::Unknown, None),
@@ -300,9 +308,27 @@ impl Batch {
     }
 }
 
+/// May a multicast group of `group_region` be given to a task of `task_region`? The service
+/// refuses a group of another RF region; while either region is not known yet, the group is
+/// offered and the service decides.
+pub fn group_fits_task(group_region: Option<&str>, task_region: Option<&str>) -> bool {
+    match (group_region, task_region) {
+        (Some(theirs), Some(ours)) => theirs == ours,
+        _ => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn groups_of_another_region_are_not_offered() {
+        assert!(group_fits_task(Some("EU868"), Some("EU868")));
+        assert!(!group_fits_task(Some("US915"), Some("EU868")));
+        assert!(group_fits_task(None, Some("EU868")), "not read yet: offered");
+        assert!(group_fits_task(Some("US915"), None));
+    }
     use crate::wire::error::{ErrorCode, KnownCode, ServiceError};
     use proptest::prelude::*;
 
@@ -342,7 +368,11 @@ mod tests {
         assert_eq!(batch.counts(), BatchCounts { done: 0, failed: 1, sending: 0, total: 6 });
         assert!(batch.start(0) && batch.start(1));
         batch.finish(0, Ok(()));
-        let throttled = ConsoleError::Service(ServiceError::for_test(Operation::AssociateWirelessDeviceWithFuotaTask, ErrorCode::Known(KnownCode::ThrottlingException), 429));
+        let throttled = ConsoleError::Service(ServiceError::for_test(
+            Operation::AssociateWirelessDeviceWithFuotaTask,
+            ErrorCode::Known(KnownCode::ThrottlingException),
+            429,
+        ));
         batch.finish(1, Err(throttled));
         batch.stop();
         assert!(!batch.start(2), "nothing is sent after Stop");

@@ -14,7 +14,6 @@ use aws_smithy_types::date_time::{DateTime, Format};
 
 use crate::wire::error::{is_clock_skew_error, ConsoleError};
 
-
 /// The largest correction of the browser's clock the console signs with: one hour. Real clocks
 /// drift by minutes; a larger claim is told in words, never signed for.
 pub const MAX_OFFSET_MS: i64 = 3_600_000;
@@ -34,10 +33,13 @@ impl ClockCorrection {
 
     /// The offset to sign a request to `host` with: none when it was learned from another host.
     pub fn offset_for(&self, host: &str) -> i64 {
-        if self.host.as_deref() == Some(host) { self.offset_ms } else { 0 }
+        if self.host.as_deref() == Some(host) {
+            self.offset_ms
+        } else {
+            0
+        }
     }
 }
-
 
 /// The server's time from an HTTP `Date` header (`Wed, 26 Nov 2026 03:10:24 GMT`), in ms.
 pub fn from_http_date(date: &str) -> Option<i64> {
@@ -50,15 +52,11 @@ pub fn from_message(message: &str) -> Option<i64> {
     let inside = message.rsplit_once('(')?.1;
     let stamp = inside.split_whitespace().next()?;
     let b = stamp.as_bytes();
-    let basic_format = b.len() == 16 && b[8] == b'T' && b[15] == b'Z'
-        && b[..8].iter().chain(&b[9..15]).all(u8::is_ascii_digit);
+    let basic_format = b.len() == 16 && b[8] == b'T' && b[15] == b'Z' && b[..8].iter().chain(&b[9..15]).all(u8::is_ascii_digit);
     if !basic_format {
         return None;
     }
-    let extended = format!(
-        "{}-{}-{}T{}:{}:{}Z",
-        &stamp[0..4], &stamp[4..6], &stamp[6..8], &stamp[9..11], &stamp[11..13], &stamp[13..15]
-    );
+    let extended = format!("{}-{}-{}T{}:{}:{}Z", &stamp[0..4], &stamp[4..6], &stamp[6..8], &stamp[9..11], &stamp[11..13], &stamp[13..15]);
     let dt = DateTime::from_str(&extended, Format::DateTime).ok()?;
     dt.secs().checked_mul(1000)
 }
@@ -79,7 +77,6 @@ pub fn learn_offset(error: &ConsoleError, local_now: i64, host: &str) -> Result<
     }
     Ok(Some(offset))
 }
-
 
 /// "Your clock is 62 minutes behind": for the notice after a correction.
 pub fn describe_offset(offset_ms: i64) -> String {
@@ -133,7 +130,8 @@ mod tests {
         let with_date = invalid_signature_at(EXPIRED, Some("Tue, 14 Nov 2023 22:13:20 GMT"));
         assert_eq!(learn_offset(&with_date, 1_699_996_400_000, "h"), Ok(Some(3_600_000)));
         assert_eq!(learn_offset(&invalid_signature(EXPIRED), 1_700_000_960_000 - 1_800_000, "h"), Ok(Some(1_800_000)));
-        let mismatch = invalid_signature_at("The request signature we calculated does not match the signature you provided.", Some("Tue, 14 Nov 2023 22:13:20 GMT"));
+        let mismatch =
+            invalid_signature_at("The request signature we calculated does not match the signature you provided.", Some("Tue, 14 Nov 2023 22:13:20 GMT"));
         assert_eq!(learn_offset(&mismatch, 0, "h"), Ok(None));
     }
 

@@ -30,46 +30,28 @@ pub struct TemporaryCredentials {
 
 impl TemporaryCredentials {
     /// Checks the shape of what was typed before anything is signed.
-    pub fn new(
-        access_key_id: &str,
-        secret_access_key: &str,
-        session_token: &str,
-    ) -> Result<Self, ConsoleError> {
+    pub fn new(access_key_id: &str, secret_access_key: &str, session_token: &str) -> Result<Self, ConsoleError> {
         let access_key_id = access_key_id.trim();
         let secret = secret_access_key.trim();
         let token = session_token.trim();
         if access_key_id.is_empty() {
             return Err(ConsoleError::invalid(Field::AccessKeyId, "Enter an access key id."));
         }
-        if !(16..=128).contains(&access_key_id.len())
-            || !access_key_id.bytes().all(|b| b.is_ascii_alphanumeric())
-        {
-            return Err(ConsoleError::invalid(
-                Field::AccessKeyId,
-                "An access key id is 16 to 128 letters and digits, like ASIA… for temporary credentials.",
-            ));
+        if !(16..=128).contains(&access_key_id.len()) || !access_key_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(ConsoleError::invalid(Field::AccessKeyId, "An access key id is 16 to 128 letters and digits, like ASIA… for temporary credentials."));
         }
         if secret.is_empty() {
             return Err(ConsoleError::invalid(Field::SecretAccessKey, "Enter the secret access key."));
         }
         // These go into HTTP headers: a stray character would make the browser refuse the request.
         if !secret.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(ConsoleError::invalid(
-                Field::SecretAccessKey,
-                "The secret access key has spaces or characters a key never has: paste it again.",
-            ));
+            return Err(ConsoleError::invalid(Field::SecretAccessKey, "The secret access key has spaces or characters a key never has: paste it again."));
         }
         if !token.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(ConsoleError::invalid(
-                Field::SessionToken,
-                "The session token has spaces or characters a token never has: paste it again.",
-            ));
+            return Err(ConsoleError::invalid(Field::SessionToken, "The session token has spaces or characters a token never has: paste it again."));
         }
         if needs_session_token(access_key_id) && token.is_empty() {
-            return Err(ConsoleError::invalid(
-                Field::SessionToken,
-                "An ASIA… key is temporary and needs its session token.",
-            ));
+            return Err(ConsoleError::invalid(Field::SessionToken, "An ASIA… key is temporary and needs its session token."));
         }
         let session_token = (!token.is_empty()).then(|| token.to_owned());
         // aws-credential-types keeps its own copy of the secret zeroized on drop, as we do ours.

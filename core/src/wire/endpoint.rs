@@ -32,7 +32,43 @@ const PARTITIONS: &[Partition] = &[
         id: "aws",
         region_prefixes: &["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"],
         named_regions: &["aws-global"],
-        regions: &["af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "aws-global", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2"],
+        regions: &[
+            "af-south-1",
+            "ap-east-1",
+            "ap-east-2",
+            "ap-northeast-1",
+            "ap-northeast-2",
+            "ap-northeast-3",
+            "ap-south-1",
+            "ap-south-2",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "ap-southeast-3",
+            "ap-southeast-4",
+            "ap-southeast-5",
+            "ap-southeast-6",
+            "ap-southeast-7",
+            "aws-global",
+            "ca-central-1",
+            "ca-west-1",
+            "eu-central-1",
+            "eu-central-2",
+            "eu-north-1",
+            "eu-south-1",
+            "eu-south-2",
+            "eu-west-1",
+            "eu-west-2",
+            "eu-west-3",
+            "il-central-1",
+            "me-central-1",
+            "me-south-1",
+            "mx-central-1",
+            "sa-east-1",
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+        ],
         dns_suffix: "amazonaws.com",
         dual_stack_dns_suffix: "api.aws",
     },
@@ -102,9 +138,7 @@ pub fn known_hosts() -> Vec<String> {
         .iter()
         .flat_map(|p| p.regions.iter())
         .flat_map(|region| [(false, false), (true, false), (false, true), (true, true)].map(|(fips, dual)| (*region, fips, dual)))
-        .filter_map(|(region, use_fips, use_dual_stack)| {
-            resolve(&EndpointConfig { region: region.to_owned(), use_fips, use_dual_stack, custom: None }).ok()
-        })
+        .filter_map(|(region, use_fips, use_dual_stack)| resolve(&EndpointConfig { region: region.to_owned(), use_fips, use_dual_stack, custom: None }).ok())
         .map(|url| url.trim_start_matches("https://").to_owned())
         .collect();
     hosts.sort();
@@ -125,10 +159,7 @@ pub const SERVICE_REGIONS: [&str; 5] = ["us-east-1", "us-west-2", "eu-west-1", "
 /// `\w+-\d+` after a matched prefix and its hyphen.
 fn matches_word_dash_digits(rest: &str) -> bool {
     let Some((word, digits)) = rest.split_once('-') else { return false };
-    !word.is_empty()
-        && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && !digits.is_empty()
-        && digits.bytes().all(|b| b.is_ascii_digit())
+    !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn partition_of(region: &str) -> &'static Partition {
@@ -138,12 +169,7 @@ fn partition_of(region: &str) -> &'static Partition {
         .find(|p| p.named_regions.contains(&region))
         .or_else(|| {
             PARTITIONS.iter().find(|p| {
-                p.region_prefixes.iter().any(|prefix| {
-                    region
-                        .strip_prefix(prefix)
-                        .and_then(|r| r.strip_prefix('-'))
-                        .is_some_and(matches_word_dash_digits)
-                })
+                p.region_prefixes.iter().any(|prefix| region.strip_prefix(prefix).and_then(|r| r.strip_prefix('-')).is_some_and(matches_word_dash_digits))
             })
         })
         .unwrap_or(&PARTITIONS[0])
@@ -152,6 +178,71 @@ fn partition_of(region: &str) -> &'static Partition {
 /// The partition id (`aws`, `aws-cn`, …) a region belongs to.
 pub fn partition_id(region: &str) -> &'static str {
     partition_of(region).id
+}
+
+/// Is `region` one botocore's partitions list? Only such a region's endpoint is taken as its own
+/// (and is in the page's `connect-src`): any other name, `s3` say, still resolves by the
+/// partition's pattern, to `api.iotwireless.s3.amazonaws.com`, a host that is not IoT Wireless's
+/// and that someone else may own (an S3 bucket named `api.iotwireless`).
+pub fn is_listed_region(region: &str) -> bool {
+    let region = region.trim();
+    PARTITIONS.iter().any(|p| p.regions.contains(&region))
+}
+
+/// The host of an authority (`host[:port]`, `[v6][:port]`), without the port.
+fn hostname(authority: &str) -> &str {
+    if authority.starts_with('[') {
+        return authority.split_inclusive(']').next().unwrap_or(authority);
+    }
+    authority.rsplit_once(':').map_or(authority, |(host, _)| host)
+}
+
+/// An IPv4 address as a browser's URL parser reads a host (WHATWG URL, "IPv4 parser"): one to
+/// four dot-separated numbers, each decimal, `0x` hex or `0`-led octal, the last filling the
+/// bytes left; so `127.1`, `0x7f000001` and `2130706433` are all 127.0.0.1. None for a name.
+fn whatwg_ipv4(host: &str) -> Option<u32> {
+    let parts: Vec<&str> = host.split('.').collect();
+    if parts.is_empty() || parts.len() > 4 {
+        return None;
+    }
+    let number = |part: &str| -> Option<u64> {
+        let (digits, radix) = match part.get(..2) {
+            Some("0x" | "0X") => (&part[2..], 16),
+            _ if part.len() > 1 && part.starts_with('0') => (&part[1..], 8),
+            _ => (part, 10),
+        };
+        if digits.is_empty() {
+            return (radix != 10).then_some(0);
+        }
+        if !digits.chars().all(|c| c.is_digit(radix)) {
+            return None;
+        }
+        // More digits than any address has: out of range (and no overflow).
+        u64::from_str_radix(digits, radix).ok().filter(|n| *n <= u64::from(u32::MAX))
+    };
+    let numbers: Vec<u64> = parts.iter().map(|p| number(p)).collect::<Option<_>>()?;
+    let (last, first) = numbers.split_last()?;
+    if first.iter().any(|n| *n > 255) || *last >= 256u64.pow(5 - numbers.len() as u32) {
+        return None;
+    }
+    let high = first.iter().enumerate().fold(0u64, |acc, (i, n)| acc | n << (8 * (3 - i)));
+    u32::try_from(high | last).ok()
+}
+
+/// Is the authority's host this computer, as a browser would reach it: `localhost` and any
+/// `*.localhost`, 127.0.0.0/8 (however the URL spells the address), `::1`, an IPv4-mapped
+/// loopback, and the unspecified `0.0.0.0` / `::`, which reach this computer too.
+pub fn is_loopback(authority: &str) -> bool {
+    let host = hostname(authority.trim()).trim_end_matches('.').to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") {
+        return true;
+    }
+    if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return v6
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|a| a.is_loopback() || a.is_unspecified() || a.to_ipv4_mapped().is_some_and(|v4| matches!(v4.octets()[0], 0 | 127)));
+    }
+    whatwg_ipv4(&host).is_some_and(|a| matches!(a >> 24, 0 | 127))
 }
 
 /// A region goes into a host name: letters, digits and hyphens only.
@@ -165,10 +256,7 @@ pub fn validate_region(region: &str) -> Result<&str, ConsoleError> {
         && !region.starts_with('-')
         && !region.ends_with('-');
     if !label_ok {
-        return Err(ConsoleError::invalid(
-            Field::Region,
-            "A region is lowercase letters, digits and hyphens, like eu-west-1.",
-        ));
+        return Err(ConsoleError::invalid(Field::Region, "A region is lowercase letters, digits and hyphens, like eu-west-1."));
     }
     Ok(region)
 }
@@ -184,8 +272,7 @@ pub fn validate_custom_endpoint(url: &str) -> Result<String, ConsoleError> {
         return bad("An endpoint URL starts with https:// (or http:// for a local endpoint).");
     }
     let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let authority_ok = !authority.is_empty()
-        && authority.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.:[]_".contains(&b));
+    let authority_ok = !authority.is_empty() && authority.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.:[]_".contains(&b));
     if !authority_ok {
         return bad("The endpoint's host is not valid: use a host name or address and an optional :port, no user name.");
     }
@@ -270,6 +357,74 @@ mod tests {
                 }
             }
             let _ = partition_id(&region);
+        }
+    }
+
+    #[test]
+    fn only_regions_the_partitions_list_are_listed() {
+        for region in ["eu-west-1", "us-east-1", "cn-north-1", "us-gov-west-1", " eu-west-1 "] {
+            assert!(is_listed_region(region), "{region}");
+        }
+        for region in ["s3", "mars-east-1", "execute-api", "eu-west-1.s3", ""] {
+            assert!(!is_listed_region(region), "{region}");
+        }
+    }
+
+    #[test]
+    fn loopback_is_told_however_a_url_spells_it() {
+        for host in [
+            "127.0.0.1",
+            "127.0.0.1:8081",
+            "127.1",
+            "127.255.255.254",
+            "0x7f.1",
+            "0x7f000001",
+            "2130706433",
+            "0177.0.0.1",
+            "localhost",
+            "LOCALHOST:80",
+            "localhost.",
+            "api.localhost",
+            "[::1]",
+            "[::1]:8081",
+            "[0:0:0:0:0:0:0:1]",
+            "[::ffff:127.0.0.1]",
+            "[::ffff:7f00:1]",
+            "0.0.0.0",
+            "0",
+            "[::]",
+        ] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in [
+            "api.iotwireless.eu-west-1.amazonaws.com",
+            "10.0.0.1",
+            "192.168.1.1",
+            "128.0.0.1",
+            "1.127.0.0",
+            "localhost.example.com",
+            "mylocalhost",
+            "[2001:db8::1]",
+            "[::ffff:10.0.0.1]",
+            "127.0.0.1.example.com",
+            "0x7g.1",
+            "256.0.0.1",
+            "1.2.3.4.5",
+            "",
+        ] {
+            assert!(!is_loopback(host), "{host}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The WHATWG reading of a dotted quad is the standard library's.
+        #[test]
+        fn a_dotted_quad_reads_as_the_standard_parser_reads_it(a in proptest::prelude::any::<u32>()) {
+            let ip = std::net::Ipv4Addr::from(a);
+            proptest::prop_assert_eq!(whatwg_ipv4(&ip.to_string()), Some(a));
+            proptest::prop_assert_eq!(whatwg_ipv4(&a.to_string()), Some(a));
+            proptest::prop_assert_eq!(whatwg_ipv4(&format!("{a:#x}")), Some(a));
+            proptest::prop_assert_eq!(is_loopback(&ip.to_string()), ip.is_loopback() || ip.octets()[0] == 0);
         }
     }
 

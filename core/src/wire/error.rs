@@ -153,11 +153,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     pub fn parse(code: &str) -> Self {
-        KnownCode::ALL
-            .into_iter()
-            .find(|k| k.as_str() == code)
-            .map(ErrorCode::Known)
-            .unwrap_or_else(|| ErrorCode::Unknown(code.to_owned()))
+        KnownCode::ALL.into_iter().find(|k| k.as_str() == code).map(ErrorCode::Known).unwrap_or_else(|| ErrorCode::Unknown(code.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -212,6 +208,9 @@ pub enum ConsoleError {
     /// Chromium's local network access: a page on a public origin may not call a private or
     /// loopback address.
     LocalNetworkBlocked { url: String, page_origin: String },
+    /// The console's own rule, before anything is signed: a page not served from this computer
+    /// never sends to it (a loopback host), whatever the browser would allow.
+    LoopbackFromRemotePage { host: String, page_origin: String },
     /// The attempt took too long and was aborted.
     Timeout { seconds: u32 },
     /// The user cancelled, or a newer request replaced this one.
@@ -220,6 +219,10 @@ pub enum ConsoleError {
     Service(ServiceError),
     /// Something answered that is not the service speaking JSON (a proxy's HTML page, an empty body).
     UnexpectedResponse { status: u16, content_type: Option<String>, excerpt: String, request_id: Option<String> },
+    /// A success status, but not the one the service gives this operation (a `200` for a write
+    /// that is answered `204`, a `203` or `206` for a read): something else answered in the
+    /// service's place.
+    UnexpectedStatus { operation: Operation, expected: u16, status: u16, content_type: Option<String>, excerpt: String, request_id: Option<String> },
     /// A success answer whose body is not what the operation returns.
     Parse { operation: Operation, detail: String, excerpt: String, request_id: Option<String> },
     /// A list gave back a page token it had already given: following it would never end.
@@ -243,6 +246,9 @@ pub enum ConsoleError {
     /// A part of the console that loads on demand (its signer, a view) did not arrive: the
     /// network or the server failed while fetching it; nothing was sent.
     PartNotLoaded { part: String },
+    /// A reviewed write was not sent: who would sign it, or the task shown, changed since the
+    /// review (`why` says which, in words). Nothing was sent.
+    ReviewStale { why: String },
 }
 
 /// The sentence of `PartNotLoaded`, also for a page that shows it without the rest of the
@@ -290,9 +296,11 @@ impl ConsoleError {
             | ConsoleError::Timeout { .. }
             | ConsoleError::Cancelled
             | ConsoleError::UnexpectedResponse { .. }
+            | ConsoleError::UnexpectedStatus { .. }
             | ConsoleError::Parse { .. }
             | ConsoleError::PageLoop { .. }
-            | ConsoleError::ListTooLong { .. } => false,
+            | ConsoleError::ListTooLong { .. }
+            | ConsoleError::ReviewStale { .. } => false,
             _ => true,
         }
     }
@@ -318,10 +326,12 @@ impl ConsoleError {
             ConsoleError::BlockedByPolicy { .. } => "BlockedByContentSecurityPolicy",
             ConsoleError::BlockedByCors { .. } => "CorsBlocked",
             ConsoleError::LocalNetworkBlocked { .. } => "LocalNetworkBlocked",
+            ConsoleError::LoopbackFromRemotePage { .. } => "LoopbackRefused",
             ConsoleError::Timeout { .. } => "Timeout",
             ConsoleError::Cancelled => "Cancelled",
             ConsoleError::Service(e) => e.code.as_str(),
             ConsoleError::UnexpectedResponse { .. } => "UnexpectedResponse",
+            ConsoleError::UnexpectedStatus { .. } => "UnexpectedStatus",
             ConsoleError::Parse { .. } => "ParseError",
             ConsoleError::PageLoop { .. } => "PaginationError",
             ConsoleError::EndpointNotConfirmed { .. } => "EndpointNotConfirmed",
@@ -331,15 +341,16 @@ impl ConsoleError {
             ConsoleError::ListTooLong { .. } => "ListTooLong",
             ConsoleError::CredentialsForgotten => "CredentialsForgotten",
             ConsoleError::OutcomeUnknown { .. } => "OutcomeUnknown",
+            ConsoleError::ReviewStale { .. } => "ReviewStale",
         }
     }
 
     pub fn request_id(&self) -> Option<&str> {
         match self {
             ConsoleError::Service(e) => e.request_id.as_deref(),
-            ConsoleError::UnexpectedResponse { request_id, .. } | ConsoleError::Parse { request_id, .. } => {
-                request_id.as_deref()
-            }
+            ConsoleError::UnexpectedResponse { request_id, .. }
+            | ConsoleError::UnexpectedStatus { request_id, .. }
+            | ConsoleError::Parse { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -357,9 +368,7 @@ impl ConsoleError {
         let mut rows = vec![("Code", self.code().to_owned())];
         match self {
             ConsoleError::InvalidInput { field, .. } => rows.push(("Field", field.name().to_owned())),
-            ConsoleError::Signing { detail } | ConsoleError::CredentialsUnavailable { detail } => {
-                rows.push(("Detail", detail.clone()))
-            }
+            ConsoleError::Signing { detail } | ConsoleError::CredentialsUnavailable { detail } => rows.push(("Detail", detail.clone())),
             ConsoleError::Network { url, detail, .. } => {
                 rows.push(("URL", url.clone()));
                 rows.push(("Browser said", detail.clone()));
@@ -367,6 +376,10 @@ impl ConsoleError {
             ConsoleError::BlockedByPolicy { url } | ConsoleError::BlockedByCors { url } => rows.push(("URL", url.clone())),
             ConsoleError::LocalNetworkBlocked { url, page_origin } => {
                 rows.push(("URL", url.clone()));
+                rows.push(("This page", page_origin.clone()));
+            }
+            ConsoleError::LoopbackFromRemotePage { host, page_origin } => {
+                rows.push(("Host", host.clone()));
                 rows.push(("This page", page_origin.clone()));
             }
             ConsoleError::Timeout { seconds } => rows.push(("Waited", format!("{seconds} s"))),
@@ -384,6 +397,12 @@ impl ConsoleError {
             }
             ConsoleError::UnexpectedResponse { status, content_type, excerpt, .. } => {
                 rows.push(("HTTP status", status.to_string()));
+                rows.push(("Content-Type", content_type.clone().unwrap_or_else(|| "(none)".to_owned())));
+                rows.push(("Body", if excerpt.is_empty() { "(empty)".to_owned() } else { excerpt.clone() }));
+            }
+            ConsoleError::UnexpectedStatus { operation, expected, status, content_type, excerpt, .. } => {
+                rows.push(("Operation", operation.name().to_owned()));
+                rows.push(("HTTP status", format!("{status} (the service answers {expected})")));
                 rows.push(("Content-Type", content_type.clone().unwrap_or_else(|| "(none)".to_owned())));
                 rows.push(("Body", if excerpt.is_empty() { "(empty)".to_owned() } else { excerpt.clone() }));
             }
@@ -408,7 +427,7 @@ impl ConsoleError {
                 rows.push(("Pages read", pages_read.to_string()));
                 rows.push(("Items read", items_read.to_string()));
             }
-            ConsoleError::CredentialsForgotten => {}
+            ConsoleError::CredentialsForgotten | ConsoleError::ReviewStale { .. } => {}
             ConsoleError::OutcomeUnknown { operation, cause } => {
                 rows.push(("Operation", operation.name().to_owned()));
                 rows.push(("What failed", format!("{}: {}", cause.code(), cause.sentence())));
@@ -425,12 +444,12 @@ impl ConsoleError {
             ConsoleError::Signing { detail } => {
                 format!("The request could not be signed ({detail}); check the region and the credentials.")
             }
-            ConsoleError::ExpiredCredentials { expired_at } => format!(
-                "These temporary credentials expired at {expired_at}: get fresh ones and paste them in. Nothing was sent."
-            ),
-            ConsoleError::CredentialsUnavailable { detail } => format!(
-                "The page hosting this console gave no usable credentials ({detail}): sign in again in the portal, then refresh."
-            ),
+            ConsoleError::ExpiredCredentials { expired_at } => {
+                format!("These temporary credentials expired at {expired_at}: get fresh ones and paste them in. Nothing was sent.")
+            }
+            ConsoleError::CredentialsUnavailable { detail } => {
+                format!("The page hosting this console gave no usable credentials ({detail}): sign in again in the portal, then refresh.")
+            }
             ConsoleError::Network { url, cors_ruled_out: true, .. } => format!(
                 "The request to {url} got no answer: the host is not reachable from this browser (offline, \
                  a wrong endpoint, DNS, or a connection refused). Check the endpoint and your network, then try again."
@@ -455,13 +474,24 @@ impl ConsoleError {
                  (Chromium's local network access). Open the console from a local address too, or use a relay \
                  on a public address, or allow local network access for this site in the browser."
             ),
-            ConsoleError::Timeout { seconds } => format!(
-                "No answer within {seconds} s: the endpoint may be down or unreachable; try again or check the endpoint."
+            ConsoleError::LoopbackFromRemotePage { host, page_origin } => format!(
+                "{host} is this computer, and this page ({page_origin}) is not served from it: the console never \
+                 sends from such a page to this computer, so that a link cannot make it talk to your own \
+                 machine's services. To use a local endpoint, open the console from a local address too \
+                 (http://127.0.0.1:…); otherwise use the region's endpoint or a relay. Nothing was sent."
             ),
+            ConsoleError::Timeout { seconds } => {
+                format!("No answer within {seconds} s: the endpoint may be down or unreachable; try again or check the endpoint.")
+            }
             ConsoleError::Cancelled => "The request was cancelled before an answer came: submit again to fetch the task.".to_owned(),
             ConsoleError::UnexpectedResponse { status, .. } => format!(
                 "HTTP {status} came back without an AWS error in it (a proxy, a load balancer or a wrong endpoint \
                  answered): check the endpoint or relay URL, then try again."
+            ),
+            ConsoleError::UnexpectedStatus { operation, expected, status, .. } => format!(
+                "IoT Wireless answers {} with HTTP {expected}, but HTTP {status} came back: something else answered \
+                 in its place (a proxy, a relay or a wrong endpoint). Check the endpoint or relay URL, then try again.",
+                operation.name()
             ),
             ConsoleError::Parse { operation, .. } => format!(
                 "The service answered {}, but not with {} the console can read: check that the endpoint is \
@@ -493,10 +523,12 @@ impl ConsoleError {
                 operation.name()
             ),
             ConsoleError::OutcomeUnknown { operation, .. } => format!(
-                "{} may or may not have been carried out: it was sent, and then the answer was lost. The console \
+                "{} may or may not have been carried out: it was sent, and no answer of the service said whether it \
+                 was. The console \
                  did not send it again (it could act twice); it reads the result back to tell you what happened.",
                 operation.name()
             ),
+            ConsoleError::ReviewStale { why } => format!("{why} Nothing was sent: review the write again."),
             ConsoleError::CredentialsForgotten => "The credentials were forgotten on this page, so nothing was \
                  signed or sent: paste credentials again to continue."
                 .to_owned(),
@@ -506,11 +538,9 @@ impl ConsoleError {
                 operation.name()
             ),
             ConsoleError::Service(e) => match &e.code {
-                ErrorCode::Known(ValidationException) => format!(
-                    "The service rejected {} as invalid: check the {}; the service's message is below.",
-                    e.operation.name(),
-                    e.operation.id_name()
-                ),
+                ErrorCode::Known(ValidationException) => {
+                    format!("The service rejected {} as invalid: check the {}; the service's message is below.", e.operation.name(), e.operation.id_name())
+                }
                 ErrorCode::Known(ResourceNotFoundException) => {
                     // The service names what it did not find: a device list by group misses a group.
                     let (noun, id_name) = match e.resource_type.as_deref() {
@@ -527,12 +557,8 @@ impl ConsoleError {
                     e.operation.name(),
                     e.operation.iam_action()
                 ),
-                ErrorCode::Known(InternalServerException) => {
-                    "IoT Wireless had an internal error: try again in a moment.".to_owned()
-                }
-                ErrorCode::Known(ThrottlingException) => {
-                    "The service is throttling requests: wait a few seconds and try again.".to_owned()
-                }
+                ErrorCode::Known(InternalServerException) => "IoT Wireless had an internal error: try again in a moment.".to_owned(),
+                ErrorCode::Known(ThrottlingException) => "The service is throttling requests: wait a few seconds and try again.".to_owned(),
                 ErrorCode::Known(UnrecognizedClientException) => "AWS does not recognise this access key id: \
                      check it, and that the region belongs to the same partition."
                     .to_owned(),
@@ -544,9 +570,7 @@ impl ConsoleError {
                         "The signature did not match: check the secret access key and the session token.".to_owned()
                     }
                 }
-                ErrorCode::Known(ExpiredTokenException) => {
-                    "These temporary credentials have expired: get fresh ones and paste them in.".to_owned()
-                }
+                ErrorCode::Known(ExpiredTokenException) => "These temporary credentials have expired: get fresh ones and paste them in.".to_owned(),
                 ErrorCode::Known(IncompleteSignatureException) => {
                     "The request's signature was incomplete: check the access key id and the session token.".to_owned()
                 }
@@ -559,11 +583,9 @@ impl ConsoleError {
                      same request token came with other values. Read the task again to see its status.",
                     e.operation.name()
                 ),
-                ErrorCode::Unknown(code) => format!(
-                    "The service answered {} with HTTP {} and the error {code}: see the message below.",
-                    e.operation.name(),
-                    e.status
-                ),
+                ErrorCode::Unknown(code) => {
+                    format!("The service answered {} with HTTP {} and the error {code}: see the message below.", e.operation.name(), e.status)
+                }
             },
         }
     }
@@ -576,10 +598,9 @@ const SKEW_CODES: &[&str] = &["RequestTimeTooSkewed", "RequestExpired", "Request
 pub fn is_clock_skew_error(error: &ConsoleError) -> bool {
     let ConsoleError::Service(e) = error else { return false };
     match &e.code {
-        ErrorCode::Known(KnownCode::InvalidSignatureException) => e
-            .message
-            .as_deref()
-            .is_some_and(|m| m.contains("Signature expired") || m.contains("Signature not yet current")),
+        ErrorCode::Known(KnownCode::InvalidSignatureException) => {
+            e.message.as_deref().is_some_and(|m| m.contains("Signature expired") || m.contains("Signature not yet current"))
+        }
         code => SKEW_CODES.contains(&code.as_str()),
     }
 }
@@ -638,10 +659,7 @@ mod tests {
     fn every_known_code_has_its_own_sentence() {
         let sentences: std::collections::HashSet<String> = KnownCode::ALL
             .into_iter()
-            .map(|k| {
-                ConsoleError::Service(ServiceError::for_test(Operation::GetFuotaTask, ErrorCode::Known(k), 400))
-                .sentence()
-            })
+            .map(|k| ConsoleError::Service(ServiceError::for_test(Operation::GetFuotaTask, ErrorCode::Known(k), 400)).sentence())
             .collect();
         assert_eq!(sentences.len(), KnownCode::ALL.len());
     }
@@ -671,7 +689,8 @@ mod tests {
         assert!(missing("FuotaTask").contains("No FUOTA task with this id"));
         assert!(missing("WirelessDevice").contains("No wireless device with this id"), "{}", missing("WirelessDevice"));
         // Without a ResourceType, the operation's own resource.
-        let unnamed = |operation| ConsoleError::Service(ServiceError::for_test(operation, ErrorCode::Known(KnownCode::ResourceNotFoundException), 404)).sentence();
+        let unnamed =
+            |operation| ConsoleError::Service(ServiceError::for_test(operation, ErrorCode::Known(KnownCode::ResourceNotFoundException), 404)).sentence();
         let device = unnamed(Operation::GetWirelessDeviceStatistics);
         assert!(device.contains("No wireless device with this id") && device.contains("check the wireless device id"), "{device}");
         let gateway = unnamed(Operation::GetWirelessGateway);
@@ -703,12 +722,13 @@ mod tests {
             ConsoleError::BlockedByPolicy { url: url() },
             ConsoleError::BlockedByCors { url: url() },
             ConsoleError::LocalNetworkBlocked { url: url(), page_origin: "https://p".into() },
+            ConsoleError::LoopbackFromRemotePage { host: "127.0.0.1:8081".into(), page_origin: "https://p".into() },
             ConsoleError::PartNotLoaded { part: "signer".into() },
         ]
         .iter()
         .map(ConsoleError::sentence)
         .collect();
-        assert_eq!(sentences.len(), 6);
+        assert_eq!(sentences.len(), 7);
         assert!(ConsoleError::BlockedByCors { url: url() }.sentence().contains("relay"));
     }
 }

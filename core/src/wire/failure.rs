@@ -86,16 +86,28 @@ mod tests {
     #[test]
     fn each_kind_of_failure_gets_its_own_code() {
         let aws = "https://api.iotwireless.us-east-1.amazonaws.com/fuota-tasks/t";
-        assert_eq!(failed("https://abc.execute-api.us-east-1.amazonaws.com/x", true, Some(false), "https://console.example.com"), "BlockedByContentSecurityPolicy");
+        assert_eq!(
+            failed("https://abc.execute-api.us-east-1.amazonaws.com/x", true, Some(false), "https://console.example.com"),
+            "BlockedByContentSecurityPolicy"
+        );
         assert_eq!(failed(aws, false, Some(true), "https://console.example.com"), "CorsBlocked");
         assert_eq!(failed(aws, false, Some(false), "https://console.example.com"), "NetworkError");
         assert_eq!(failed(aws, false, None, "https://console.example.com"), "NetworkError");
         let unprobed = classify(FailedFetch { url: aws.into(), page_origin: "https://c.example".into(), ..Default::default() });
         assert!(unprobed.sentence().contains("CORS"), "an unprobed failure still names CORS as a cause");
-        let probed = classify(FailedFetch { url: aws.into(), answers_without_cors: Some(false), page_origin: "https://c.example".into(), ..Default::default() });
+        let probed =
+            classify(FailedFetch { url: aws.into(), answers_without_cors: Some(false), page_origin: "https://c.example".into(), ..Default::default() });
         assert!(!probed.sentence().contains("CORS"));
         // A public page calling a loopback or private relay: Chromium's local network access.
-        for local in ["http://127.0.0.1:8081/x", "http://localhost:8081/x", "http://10.1.2.3/x", "http://192.168.1.9/x", "http://[::1]:8081/x", "http://[fd00::1]/x", "http://relay.localhost/x"] {
+        for local in [
+            "http://127.0.0.1:8081/x",
+            "http://localhost:8081/x",
+            "http://10.1.2.3/x",
+            "http://192.168.1.9/x",
+            "http://[::1]:8081/x",
+            "http://[fd00::1]/x",
+            "http://relay.localhost/x",
+        ] {
             assert_eq!(failed(local, false, Some(false), "https://portal.example.com"), "LocalNetworkBlocked", "{local}");
         }
         // A local page calling a local endpoint is not that: it is simply not reachable.

@@ -6,6 +6,11 @@
 //! unthrottled give one slot back, up to the maximum. The browser shell drives it; time is not
 //! needed.
 
+/// The most requests of one fan-out in flight (a task list's statuses, a batch of associations,
+/// the pre-flight's reads): a browser opens at most six HTTP/1.1 connections per host, and four
+/// leave two for the page's other reads (the task, its live refresh) so they never queue behind it.
+pub const MAX_IN_FLIGHT: usize = 4;
+
 /// Requests that go through unthrottled before the limit grows by one.
 const GROW_AFTER: u32 = 4;
 

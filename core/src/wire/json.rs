@@ -30,8 +30,7 @@ pub fn parse(text: &str) -> Result<Value, String> {
     #[cfg(all(feature = "browser-json", target_arch = "wasm32"))]
     {
         // `as_string`, not `String::from`: a thrown value without a string message must not throw again.
-        let parsed = js_sys::JSON::parse(text)
-            .map_err(|e| js_sys::Error::from(e).message().as_string().unwrap_or_else(|| "not JSON".to_owned()))?;
+        let parsed = js_sys::JSON::parse(text).map_err(|e| js_sys::Error::from(e).message().as_string().unwrap_or_else(|| "not JSON".to_owned()))?;
         serde_wasm_bindgen::from_value(parsed).map_err(|e| e.to_string())
     }
     #[cfg(not(all(feature = "browser-json", target_arch = "wasm32")))]
@@ -103,8 +102,7 @@ mod tests {
         leaf.prop_recursive(6, 64, 4, |inner| {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
-                prop::collection::btree_map("[\\[\\]{}\"a-z]{0,4}", inner, 0..4)
-                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+                prop::collection::btree_map("[\\[\\]{}\"a-z]{0,4}", inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
             ]
         })
     }

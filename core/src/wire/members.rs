@@ -88,10 +88,7 @@ impl<'a> Members<'a> {
     pub fn strings(&self, name: &str) -> Result<Vec<String>, String> {
         match self.get(name) {
             None => Ok(Vec::new()),
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| self.wrong(name, "a list of strings", v)))
-                .collect(),
+            Some(Value::Array(items)) => items.iter().map(|v| v.as_str().map(str::to_owned).ok_or_else(|| self.wrong(name, "a list of strings", v))).collect(),
             Some(other) => Err(self.wrong(name, "a list", other)),
         }
     }

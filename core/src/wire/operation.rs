@@ -2,12 +2,14 @@
 //! task's lifecycle.
 //!
 //! Every operation is rest-json (botocore's `iotwireless/2020-11-22/service-2.json`): labels in the
-//! path, members in the query string, an optional JSON body. The [`TABLE`] is the one list of them:
-//! the relay's allow-list, the local endpoint's routes and the README's IAM actions are checked
-//! against it by tests; `wire::request` builds one call of an operation. GetWirelessDevice is
-//! deliberately absent: it returns the device's root and session keys. The pre-flight check reads
-//! a device's link with GetWirelessDeviceStatistics (no secret in it) and a multicast group's
-//! participating gateways with GetWirelessGateway instead.
+//! path, members in the query string, an optional JSON body. The `operations!` list below is the
+//! one place an operation is named and described: it makes the [`Operation`] enum and its
+//! [`TABLE`] together, in one order, so every operation has exactly its spec (a missing one does
+//! not compile). The relay's allow-list, the local endpoint's routes and the README's IAM actions
+//! are checked against the table by tests; `wire::request` builds one call of an operation from
+//! it. GetWirelessDevice is deliberately absent: it returns the device's root and session keys. The
+//! pre-flight check reads a device's link with GetWirelessDeviceStatistics (no secret in it) and a
+//! multicast group's participating gateways with GetWirelessGateway instead.
 
 /// An HTTP method of the API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -52,11 +54,49 @@ impl Idempotency {
     }
 }
 
+/// The resource an operation names by id in its path: what its `{Id}` label is, and what a "not
+/// found" or "invalid" sentence names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resource {
+    FuotaTask,
+    MulticastGroup,
+    WirelessDevice,
+    WirelessGateway,
+    /// A list of the account's: no id to check.
+    Account,
+}
+
+impl Resource {
+    /// In people's words: "FUOTA task".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Resource::FuotaTask => "FUOTA task",
+            Resource::MulticastGroup => "multicast group",
+            Resource::WirelessDevice => "wireless device",
+            Resource::WirelessGateway => "wireless gateway",
+            Resource::Account => "resource",
+        }
+    }
+
+    /// What the user should check when the service refuses the id ("task id").
+    pub fn id_name(self) -> &'static str {
+        match self {
+            Resource::FuotaTask => "task id",
+            Resource::MulticastGroup => "multicast group id",
+            Resource::WirelessDevice => "wireless device id",
+            Resource::WirelessGateway => "wireless gateway id",
+            Resource::Account => "request",
+        }
+    }
+}
+
 /// One operation as the API defines it (the model's `http` trait and members) and as the console
 /// speaks of it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OperationSpec {
     pub operation: Operation,
+    /// The operation's name, as in the API reference and in IAM.
+    pub name: &'static str,
     pub method: Method,
     /// The path with its labels in braces: `/fuota-tasks/{Id}`.
     pub path: &'static str,
@@ -66,317 +106,159 @@ pub struct OperationSpec {
     pub body: &'static [&'static str],
     /// The body members the model requires.
     pub required: &'static [&'static str],
-    /// The status of a successful answer (`200` with JSON; `201`, `204` may come with none).
+    /// The status of a successful answer (the model's `responseCode`): any other is not the
+    /// service's success, even another 2xx.
     pub success: u16,
+    /// Whether a successful answer carries a JSON body (the model's output has members): a `204`
+    /// has none, a `200` read and a `201` create have one.
+    pub answers_json: bool,
     pub idempotency: Idempotency,
     /// What a successful answer holds, in people's words ("a FUOTA task").
     pub answer_noun: &'static str,
-    /// The resource the request names by id, for a "not found" sentence.
-    pub resource_noun: &'static str,
+    /// The resource the request names by id (its path's `{Id}` / `{Identifier}`), for a "not
+    /// found" sentence.
+    pub resource: Resource,
 }
 
 const PAGE: &[&str] = &["maxResults", "nextToken"];
 
-/// Every operation the console calls. Adding one is one entry here and its answer's type.
-pub const TABLE: &[OperationSpec] = &[
-    OperationSpec {
-        operation: Operation::GetFuotaTask,
-        method: Method::Get,
-        path: "/fuota-tasks/{Id}",
-        query: &[],
-        body: &[],
-        required: &[],
-        success: 200,
-        idempotency: Idempotency::Read,
-        answer_noun: "a FUOTA task",
-        resource_noun: "FUOTA task",
-    },
-    OperationSpec {
-        operation: Operation::ListFuotaTasks,
-        method: Method::Get,
-        path: "/fuota-tasks",
-        query: PAGE,
-        body: &[],
-        required: &[],
-        success: 200,
-        idempotency: Idempotency::Read,
-        answer_noun: "a page of FUOTA tasks",
-        resource_noun: "resource",
-    },
-    OperationSpec {
-        operation: Operation::ListWirelessDevices,
-        method: Method::Get,
-        path: "/wireless-devices",
-        query: &["fuotaTaskId", "maxResults", "multicastGroupId", "nextToken"],
-        body: &[],
-        required: &[],
-        success: 200,
-        idempotency: Idempotency::Read,
-        answer_noun: "a page of wireless devices",
-        resource_noun: "FUOTA task",
-    },
-    OperationSpec {
-        operation: Operation::ListMulticastGroupsByFuotaTask,
-        method: Method::Get,
-        path: "/fuota-tasks/{Id}/multicast-groups",
-        query: PAGE,
-        body: &[],
-        required: &[],
-        success: 200,
-        idempotency: Idempotency::Read,
-        answer_noun: "a page of multicast groups",
-        resource_noun: "FUOTA task",
-    },
-    OperationSpec {
-        operation: Operation::GetMulticastGroup,
-        method: Method::Get,
-        path: "/multicast-groups/{Id}",
-        query: &[],
-        body: &[],
-        required: &[],
-        success: 200,
-        idempotency: Idempotency::Read,
-        answer_noun: "a multicast group",
-        resource_noun: "multicast group",
-    },
-    OperationSpec {
-        operation: Operation::GetMulticastGroupSession,
-        method: Method::Get,
-        path: "/multicast-groups/{Id}/session",
-        query: &[],
-        body: &[],
-        required: &[],
-        success: 200,
-        idempotency: Idempotency::Read,
-        answer_noun: "a multicast session",
-        resource_noun: "multicast group",
-    },
-    OperationSpec {
-        operation: Operation::ListMulticastGroups,
-        method: Method::Get,
-        path: "/multicast-groups",
-        query: PAGE,
-        body: &[],
-        required: &[],
-        success: 200,
-        idempotency: Idempotency::Read,
-        answer_noun: "a page of multicast groups",
-        resource_noun: "resource",
-    },
-    OperationSpec {
-        operation: Operation::GetWirelessDeviceStatistics,
-        method: Method::Get,
-        path: "/wireless-devices/{Id}/statistics",
-        query: &[],
-        body: &[],
-        required: &[],
-        success: 200,
-        idempotency: Idempotency::Read,
-        answer_noun: "a wireless device's statistics",
-        resource_noun: "wireless device",
-    },
-    OperationSpec {
-        operation: Operation::GetWirelessGateway,
-        method: Method::Get,
-        path: "/wireless-gateways/{Identifier}",
-        query: &["identifierType"],
-        body: &[],
-        required: &[],
-        success: 200,
-        idempotency: Idempotency::Read,
-        answer_noun: "a wireless gateway",
-        resource_noun: "wireless gateway",
-    },
-    OperationSpec {
-        operation: Operation::CreateFuotaTask,
-        method: Method::Post,
-        path: "/fuota-tasks",
-        query: &[],
+/// One `1` per operation, to count them in a constant.
+macro_rules! one {
+    ($op:ident) => {
+        1
+    };
+}
+
+/// Makes the [`Operation`] enum and the [`TABLE`] of their specs from one list, in one order, so
+/// that `TABLE[op as usize]` is `op`'s spec by construction.
+macro_rules! operations {
+    ($($(#[$doc:meta])* $op:ident { $($field:ident: $value:expr),* $(,)? })*) => {
+        /// An operation of IoT Wireless, named as the API and IAM name it.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Operation {
+            $($(#[$doc])* $op,)*
+        }
+
+        /// Every operation the console calls, in the enum's order. Adding one is one entry in the
+        /// list below (and its answer's type).
+        pub static TABLE: [OperationSpec; 0 $(+ one!($op))*] = [
+            $(OperationSpec { operation: Operation::$op, name: stringify!($op), $($field: $value),* },)*
+        ];
+
+        impl Operation {
+            pub const ALL: [Operation; 0 $(+ one!($op))*] = [$(Operation::$op,)*];
+        }
+    };
+}
+
+operations! {
+    GetFuotaTask {
+        method: Method::Get, path: "/fuota-tasks/{Id}", query: &[], body: &[], required: &[],
+        success: 200, answers_json: true, idempotency: Idempotency::Read,
+        answer_noun: "a FUOTA task", resource: Resource::FuotaTask,
+    }
+    ListFuotaTasks {
+        method: Method::Get, path: "/fuota-tasks", query: PAGE, body: &[], required: &[],
+        success: 200, answers_json: true, idempotency: Idempotency::Read,
+        answer_noun: "a page of FUOTA tasks", resource: Resource::Account,
+    }
+    ListWirelessDevices {
+        method: Method::Get, path: "/wireless-devices", query: &["fuotaTaskId", "maxResults", "multicastGroupId", "nextToken"], body: &[], required: &[],
+        success: 200, answers_json: true, idempotency: Idempotency::Read,
+        // Read by task (or by group): a "not found" names the task unless the service says otherwise.
+        answer_noun: "a page of wireless devices", resource: Resource::FuotaTask,
+    }
+    ListMulticastGroupsByFuotaTask {
+        method: Method::Get, path: "/fuota-tasks/{Id}/multicast-groups", query: PAGE, body: &[], required: &[],
+        success: 200, answers_json: true, idempotency: Idempotency::Read,
+        answer_noun: "a page of multicast groups", resource: Resource::FuotaTask,
+    }
+    GetMulticastGroup {
+        method: Method::Get, path: "/multicast-groups/{Id}", query: &[], body: &[], required: &[],
+        success: 200, answers_json: true, idempotency: Idempotency::Read,
+        answer_noun: "a multicast group", resource: Resource::MulticastGroup,
+    }
+    GetMulticastGroupSession {
+        method: Method::Get, path: "/multicast-groups/{Id}/session", query: &[], body: &[], required: &[],
+        success: 200, answers_json: true, idempotency: Idempotency::Read,
+        answer_noun: "a multicast session", resource: Resource::MulticastGroup,
+    }
+    ListMulticastGroups {
+        method: Method::Get, path: "/multicast-groups", query: PAGE, body: &[], required: &[],
+        success: 200, answers_json: true, idempotency: Idempotency::Read,
+        answer_noun: "a page of multicast groups", resource: Resource::Account,
+    }
+    GetWirelessDeviceStatistics {
+        method: Method::Get, path: "/wireless-devices/{Id}/statistics", query: &[], body: &[], required: &[],
+        success: 200, answers_json: true, idempotency: Idempotency::Read,
+        answer_noun: "a wireless device's statistics", resource: Resource::WirelessDevice,
+    }
+    GetWirelessGateway {
+        method: Method::Get, path: "/wireless-gateways/{Identifier}", query: &["identifierType"], body: &[], required: &[],
+        success: 200, answers_json: true, idempotency: Idempotency::Read,
+        answer_noun: "a wireless gateway", resource: Resource::WirelessGateway,
+    }
+    CreateFuotaTask {
+        method: Method::Post, path: "/fuota-tasks", query: &[],
         body: &[
-            "ClientRequestToken",
-            "Description",
-            "Descriptor",
-            "FirmwareUpdateImage",
-            "FirmwareUpdateRole",
-            "FragmentIntervalMS",
-            "FragmentSizeBytes",
-            "LoRaWAN",
-            "Name",
-            "RedundancyPercent",
-            "Tags",
+            "ClientRequestToken", "Description", "Descriptor", "FirmwareUpdateImage", "FirmwareUpdateRole",
+            "FragmentIntervalMS", "FragmentSizeBytes", "LoRaWAN", "Name", "RedundancyPercent", "Tags",
         ],
         required: &["FirmwareUpdateImage", "FirmwareUpdateRole"],
-        success: 201,
-        idempotency: Idempotency::TokenWrite,
-        answer_noun: "the new FUOTA task's id",
-        resource_noun: "FUOTA task",
-    },
-    OperationSpec {
-        operation: Operation::UpdateFuotaTask,
-        method: Method::Patch,
-        path: "/fuota-tasks/{Id}",
-        query: &[],
+        success: 201, answers_json: true, idempotency: Idempotency::TokenWrite,
+        answer_noun: "the new FUOTA task's id", resource: Resource::FuotaTask,
+    }
+    UpdateFuotaTask {
+        method: Method::Patch, path: "/fuota-tasks/{Id}", query: &[],
         body: &[
-            "Description",
-            "Descriptor",
-            "FirmwareUpdateImage",
-            "FirmwareUpdateRole",
-            "FragmentIntervalMS",
-            "FragmentSizeBytes",
-            "LoRaWAN",
-            "Name",
-            "RedundancyPercent",
+            "Description", "Descriptor", "FirmwareUpdateImage", "FirmwareUpdateRole", "FragmentIntervalMS",
+            "FragmentSizeBytes", "LoRaWAN", "Name", "RedundancyPercent",
         ],
         required: &[],
-        success: 204,
-        idempotency: Idempotency::Write,
-        answer_noun: "nothing",
-        resource_noun: "FUOTA task",
-    },
-    OperationSpec {
-        operation: Operation::StartFuotaTask,
-        method: Method::Put,
-        path: "/fuota-tasks/{Id}",
-        query: &[],
-        body: &["LoRaWAN"],
-        required: &[],
-        success: 204,
-        idempotency: Idempotency::Write,
-        answer_noun: "nothing",
-        resource_noun: "FUOTA task",
-    },
-    OperationSpec {
-        operation: Operation::DeleteFuotaTask,
-        method: Method::Delete,
-        path: "/fuota-tasks/{Id}",
-        query: &[],
-        body: &[],
-        required: &[],
-        success: 204,
-        idempotency: Idempotency::Write,
-        answer_noun: "nothing",
-        resource_noun: "FUOTA task",
-    },
-    OperationSpec {
-        operation: Operation::AssociateMulticastGroupWithFuotaTask,
-        method: Method::Put,
-        path: "/fuota-tasks/{Id}/multicast-group",
-        query: &[],
-        body: &["MulticastGroupId"],
-        required: &["MulticastGroupId"],
-        success: 204,
-        idempotency: Idempotency::Write,
-        answer_noun: "nothing",
-        resource_noun: "FUOTA task",
-    },
-    OperationSpec {
-        operation: Operation::AssociateWirelessDeviceWithFuotaTask,
-        method: Method::Put,
-        path: "/fuota-tasks/{Id}/wireless-device",
-        query: &[],
-        body: &["WirelessDeviceId"],
-        required: &["WirelessDeviceId"],
-        success: 204,
-        idempotency: Idempotency::Write,
-        answer_noun: "nothing",
-        resource_noun: "FUOTA task",
-    },
-    OperationSpec {
-        operation: Operation::DisassociateMulticastGroupFromFuotaTask,
-        method: Method::Delete,
-        path: "/fuota-tasks/{Id}/multicast-groups/{MulticastGroupId}",
-        query: &[],
-        body: &[],
-        required: &[],
-        success: 204,
-        idempotency: Idempotency::Write,
-        answer_noun: "nothing",
-        resource_noun: "FUOTA task",
-    },
-    OperationSpec {
-        operation: Operation::DisassociateWirelessDeviceFromFuotaTask,
-        method: Method::Delete,
-        path: "/fuota-tasks/{Id}/wireless-devices/{WirelessDeviceId}",
-        query: &[],
-        body: &[],
-        required: &[],
-        success: 204,
-        idempotency: Idempotency::Write,
-        answer_noun: "nothing",
-        resource_noun: "FUOTA task",
-    },
-];
-
-/// An operation of IoT Wireless, named as the API and IAM name it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Operation {
-    GetFuotaTask,
-    ListFuotaTasks,
-    ListWirelessDevices,
-    ListMulticastGroupsByFuotaTask,
-    GetMulticastGroup,
-    GetMulticastGroupSession,
-    ListMulticastGroups,
-    GetWirelessDeviceStatistics,
-    GetWirelessGateway,
-    CreateFuotaTask,
-    UpdateFuotaTask,
-    StartFuotaTask,
-    DeleteFuotaTask,
-    AssociateMulticastGroupWithFuotaTask,
-    AssociateWirelessDeviceWithFuotaTask,
-    DisassociateMulticastGroupFromFuotaTask,
-    DisassociateWirelessDeviceFromFuotaTask,
+        success: 204, answers_json: false, idempotency: Idempotency::Write,
+        answer_noun: "nothing", resource: Resource::FuotaTask,
+    }
+    StartFuotaTask {
+        method: Method::Put, path: "/fuota-tasks/{Id}", query: &[], body: &["LoRaWAN"], required: &[],
+        success: 204, answers_json: false, idempotency: Idempotency::Write,
+        answer_noun: "nothing", resource: Resource::FuotaTask,
+    }
+    DeleteFuotaTask {
+        method: Method::Delete, path: "/fuota-tasks/{Id}", query: &[], body: &[], required: &[],
+        success: 204, answers_json: false, idempotency: Idempotency::Write,
+        answer_noun: "nothing", resource: Resource::FuotaTask,
+    }
+    AssociateMulticastGroupWithFuotaTask {
+        method: Method::Put, path: "/fuota-tasks/{Id}/multicast-group", query: &[], body: &["MulticastGroupId"], required: &["MulticastGroupId"],
+        success: 204, answers_json: false, idempotency: Idempotency::Write,
+        answer_noun: "nothing", resource: Resource::FuotaTask,
+    }
+    AssociateWirelessDeviceWithFuotaTask {
+        method: Method::Put, path: "/fuota-tasks/{Id}/wireless-device", query: &[], body: &["WirelessDeviceId"], required: &["WirelessDeviceId"],
+        success: 204, answers_json: false, idempotency: Idempotency::Write,
+        answer_noun: "nothing", resource: Resource::FuotaTask,
+    }
+    DisassociateMulticastGroupFromFuotaTask {
+        method: Method::Delete, path: "/fuota-tasks/{Id}/multicast-groups/{MulticastGroupId}", query: &[], body: &[], required: &[],
+        success: 204, answers_json: false, idempotency: Idempotency::Write,
+        answer_noun: "nothing", resource: Resource::FuotaTask,
+    }
+    DisassociateWirelessDeviceFromFuotaTask {
+        method: Method::Delete, path: "/fuota-tasks/{Id}/wireless-devices/{WirelessDeviceId}", query: &[], body: &[], required: &[],
+        success: 204, answers_json: false, idempotency: Idempotency::Write,
+        answer_noun: "nothing", resource: Resource::FuotaTask,
+    }
 }
 
 impl Operation {
-    pub const ALL: [Operation; 17] = [
-        Operation::GetFuotaTask,
-        Operation::ListFuotaTasks,
-        Operation::ListWirelessDevices,
-        Operation::ListMulticastGroupsByFuotaTask,
-        Operation::GetMulticastGroup,
-        Operation::GetMulticastGroupSession,
-        Operation::ListMulticastGroups,
-        Operation::GetWirelessDeviceStatistics,
-        Operation::GetWirelessGateway,
-        Operation::CreateFuotaTask,
-        Operation::UpdateFuotaTask,
-        Operation::StartFuotaTask,
-        Operation::DeleteFuotaTask,
-        Operation::AssociateMulticastGroupWithFuotaTask,
-        Operation::AssociateWirelessDeviceWithFuotaTask,
-        Operation::DisassociateMulticastGroupFromFuotaTask,
-        Operation::DisassociateWirelessDeviceFromFuotaTask,
-    ];
-
-    /// The operation's entry in [`TABLE`].
+    /// The operation's entry in [`TABLE`]: the macro above puts it at the operation's index.
     pub fn spec(self) -> &'static OperationSpec {
-        // Every operation has its entry: a native test checks it, so this never falls through.
-        TABLE.iter().find(|s| s.operation == self).unwrap_or(&TABLE[0])
+        &TABLE[self as usize]
     }
 
     /// The operation's name, as in the API reference and in IAM.
     pub fn name(self) -> &'static str {
-        match self {
-            Operation::GetFuotaTask => "GetFuotaTask",
-            Operation::ListFuotaTasks => "ListFuotaTasks",
-            Operation::ListWirelessDevices => "ListWirelessDevices",
-            Operation::ListMulticastGroupsByFuotaTask => "ListMulticastGroupsByFuotaTask",
-            Operation::GetMulticastGroup => "GetMulticastGroup",
-            Operation::GetMulticastGroupSession => "GetMulticastGroupSession",
-            Operation::ListMulticastGroups => "ListMulticastGroups",
-            Operation::GetWirelessDeviceStatistics => "GetWirelessDeviceStatistics",
-            Operation::GetWirelessGateway => "GetWirelessGateway",
-            Operation::CreateFuotaTask => "CreateFuotaTask",
-            Operation::UpdateFuotaTask => "UpdateFuotaTask",
-            Operation::StartFuotaTask => "StartFuotaTask",
-            Operation::DeleteFuotaTask => "DeleteFuotaTask",
-            Operation::AssociateMulticastGroupWithFuotaTask => "AssociateMulticastGroupWithFuotaTask",
-            Operation::AssociateWirelessDeviceWithFuotaTask => "AssociateWirelessDeviceWithFuotaTask",
-            Operation::DisassociateMulticastGroupFromFuotaTask => "DisassociateMulticastGroupFromFuotaTask",
-            Operation::DisassociateWirelessDeviceFromFuotaTask => "DisassociateWirelessDeviceFromFuotaTask",
-        }
+        self.spec().name
     }
 
     /// The IAM action a policy must allow: IoT Wireless names its actions after its operations.
@@ -391,18 +273,12 @@ impl Operation {
 
     /// What the user should check when the service refuses the id ("the task id").
     pub fn id_name(self) -> &'static str {
-        match self.resource_noun() {
-            "FUOTA task" => "task id",
-            "multicast group" => "multicast group id",
-            "wireless device" => "wireless device id",
-            "wireless gateway" => "wireless gateway id",
-            _ => "request",
-        }
+        self.spec().resource.id_name()
     }
 
     /// The resource the request names by id, for a "not found" sentence.
     pub fn resource_noun(self) -> &'static str {
-        self.spec().resource_noun
+        self.spec().resource.noun()
     }
 }
 
@@ -429,6 +305,22 @@ mod tests {
         }
         assert_eq!(Operation::GetWirelessDeviceStatistics.id_name(), "wireless device id");
         assert_eq!(Operation::GetWirelessGateway.id_name(), "wireless gateway id");
+    }
+
+    /// The enum and the table are one list: each operation's spec is its own, at its index, and
+    /// names it as the enum does.
+    #[test]
+    fn each_operation_has_its_own_spec() {
+        assert_eq!(TABLE.len(), Operation::ALL.len());
+        for (i, op) in Operation::ALL.into_iter().enumerate() {
+            assert_eq!(op as usize, i);
+            assert_eq!(op.spec().operation, op);
+            assert_eq!(op.name(), format!("{op:?}"));
+        }
+        // What a success carries follows from its status: JSON with a 200 or 201, nothing with a 204.
+        for spec in &TABLE {
+            assert_eq!(spec.answers_json, spec.success != 204, "{}", spec.name);
+        }
     }
 
     #[test]

@@ -36,11 +36,9 @@ impl<T> Page<T> {
         };
         let items = match members.remove(list) {
             None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| item(v).map_err(|e| format!("{list}[{i}]: {e}")))
-                .collect::<Result<_, _>>()?,
+            Some(Value::Array(items)) => {
+                items.into_iter().enumerate().map(|(i, v)| item(v).map_err(|e| format!("{list}[{i}]: {e}"))).collect::<Result<_, _>>()?
+            }
             Some(_) => return Err(format!("{list} is not a list")),
         };
         Ok(Self { items, next_token })

@@ -5,7 +5,7 @@
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::wire::error::{ConsoleError, Field};
-use crate::wire::operation::{Method, Operation};
+use crate::wire::operation::{Method, Operation, Resource};
 
 /// Everything but the unreserved characters `A-Z a-z 0-9 - . _ ~` is encoded, in a path label
 /// and in a query value alike: SigV4's canonical form encodes the same set, so the URL that is
@@ -74,10 +74,9 @@ pub fn validate_label<'a>(id: &'a str, field: Field, what: &str) -> Result<&'a s
     let id = id.trim();
     match id.chars().count() {
         0 => Err(ConsoleError::InvalidInput { field, reason: format!("Enter the id of a {what}.") }),
-        _ if id == "." || id == ".." => Err(ConsoleError::InvalidInput {
-            field,
-            reason: format!("A {what} id of \".\" or \"..\" cannot be sent from a browser."),
-        }),
+        _ if id == "." || id == ".." => {
+            Err(ConsoleError::InvalidInput { field, reason: format!("A {what} id of \".\" or \"..\" cannot be sent from a browser.") })
+        }
         1..=256 => Ok(id),
         _ => Err(ConsoleError::InvalidInput { field, reason: format!("A {what} id is at most 256 characters.") }),
     }
@@ -92,114 +91,60 @@ fn segment(label: &str) -> String {
     utf8_percent_encode(label, STRICT).to_string()
 }
 
+/// The id kind a path label takes, and its name in a refusal: `{MulticastGroupId}` and
+/// `{WirelessDeviceId}` say so; `{Id}` and `{Identifier}` are the operation's own resource.
+fn label_kind(label: &str, own: Resource) -> (Field, &'static str) {
+    let resource = match label {
+        "MulticastGroupId" => Resource::MulticastGroup,
+        "WirelessDeviceId" => Resource::WirelessDevice,
+        _ => own,
+    };
+    let field = match resource {
+        Resource::MulticastGroup => Field::MulticastGroupId,
+        Resource::WirelessDevice => Field::WirelessDeviceId,
+        Resource::WirelessGateway => Field::WirelessGatewayId,
+        Resource::FuotaTask | Resource::Account => Field::TaskId,
+    };
+    (field, resource.noun())
+}
+
 impl Request {
+    /// A call of an operation whose path has no label (a list of the account's): its path is the
+    /// table's as it stands.
+    fn unlabelled(operation: Operation, query: Vec<(&'static str, String)>) -> Self {
+        Self::new(operation, operation.spec().path.to_owned(), query)
+    }
+
     fn new(operation: Operation, path: String, mut query: Vec<(&'static str, String)>) -> Self {
         query.sort();
         Self { operation, path, query, body: None }
     }
 
-    /// The method the table gives the operation.
-    pub fn method(&self) -> Method {
-        self.operation.spec().method
-    }
-
-    /// The JSON body, exactly as it will be signed and sent.
-    pub fn body(&self) -> Option<&str> {
-        self.body.as_deref()
-    }
-
-    /// `GET /fuota-tasks/{Id}`.
-    pub fn get_fuota_task(task_id: &str) -> Result<Self, ConsoleError> {
-        let id = validate_task_id(task_id)?;
-        Ok(Self::new(Operation::GetFuotaTask, format!("/fuota-tasks/{}", segment(id)), Vec::new()))
-    }
-
-    /// `GET /fuota-tasks?maxResults=&nextToken=`.
-    pub fn list_fuota_tasks(page: &PageRequest) -> Self {
-        Self::new(Operation::ListFuotaTasks, "/fuota-tasks".to_owned(), page.query())
-    }
-
-    /// `GET /wireless-devices?fuotaTaskId=` (or `multicastGroupId=`) `&maxResults=&nextToken=`.
-    pub fn list_wireless_devices(source: &DeviceSource, page: &PageRequest) -> Result<Self, ConsoleError> {
-        let mut query = page.query();
-        match source {
-            DeviceSource::FuotaTask(id) => query.push(("fuotaTaskId", validate_task_id(id)?.to_owned())),
-            DeviceSource::MulticastGroup(id) => {
-                query.push(("multicastGroupId", validate_label(id, Field::MulticastGroupId, "multicast group")?.to_owned()))
-            }
-        }
-        Ok(Self::new(Operation::ListWirelessDevices, "/wireless-devices".to_owned(), query))
-    }
-
-    /// `GET /wireless-devices?maxResults=&nextToken=`: every wireless device of the account, to
-    /// map DevEUIs to device ids (GetWirelessDevice is never called: it returns the device's keys).
-    pub fn list_wireless_devices_all(page: &PageRequest) -> Result<Self, ConsoleError> {
-        Ok(Self::new(Operation::ListWirelessDevices, "/wireless-devices".to_owned(), page.query()))
-    }
-
-    /// `GET /fuota-tasks/{Id}/multicast-groups?maxResults=&nextToken=`.
-    pub fn list_multicast_groups_by_fuota_task(task_id: &str, page: &PageRequest) -> Result<Self, ConsoleError> {
-        let id = validate_task_id(task_id)?;
-        Ok(Self::new(Operation::ListMulticastGroupsByFuotaTask, format!("/fuota-tasks/{}/multicast-groups", segment(id)), page.query()))
-    }
-
-    /// `GET /multicast-groups/{Id}`.
-    pub fn get_multicast_group(group_id: &str) -> Result<Self, ConsoleError> {
-        let id = validate_label(group_id, Field::MulticastGroupId, "multicast group")?;
-        Ok(Self::new(Operation::GetMulticastGroup, format!("/multicast-groups/{}", segment(id)), Vec::new()))
-    }
-
-    /// `GET /multicast-groups/{Id}/session`.
-    pub fn get_multicast_group_session(group_id: &str) -> Result<Self, ConsoleError> {
-        let id = validate_label(group_id, Field::MulticastGroupId, "multicast group")?;
-        Ok(Self::new(Operation::GetMulticastGroupSession, format!("/multicast-groups/{}/session", segment(id)), Vec::new()))
-    }
-
-    /// `GET /wireless-devices/{Id}/statistics`: the device's last uplink and the gateways that heard
-    /// it, for the pre-flight check (no key in it, unlike GetWirelessDevice's answer).
-    pub fn get_wireless_device_statistics(device_id: &str) -> Result<Self, ConsoleError> {
-        let id = validate_label(device_id, Field::WirelessDeviceId, "wireless device")?;
-        Ok(Self::new(Operation::GetWirelessDeviceStatistics, format!("/wireless-devices/{}/statistics", segment(id)), Vec::new()))
-    }
-
-    /// `GET /wireless-gateways/{Identifier}?identifierType=WirelessGatewayId`: a gateway a multicast
-    /// group's `ParticipatingGateways` names by id, for its EUI and RF region.
-    pub fn get_wireless_gateway(gateway_id: &str) -> Result<Self, ConsoleError> {
-        let id = validate_label(gateway_id, Field::WirelessGatewayId, "wireless gateway")?;
-        let query = vec![("identifierType", "WirelessGatewayId".to_owned())];
-        Ok(Self::new(Operation::GetWirelessGateway, format!("/wireless-gateways/{}", segment(id)), query))
-    }
-
-    /// `GET /multicast-groups?maxResults=&nextToken=`: every multicast group, to pick from.
-    pub fn list_multicast_groups(page: &PageRequest) -> Self {
-        Self::new(Operation::ListMulticastGroups, "/multicast-groups".to_owned(), page.query())
-    }
-
-    /// One write of the table: `labels` fill the path's labels in order (each checked as an id is),
-    /// and `body` names only the operation's body members, every required one among them. The body
-    /// goes out as this exact JSON text, the bytes that are signed.
-    pub fn write(operation: Operation, labels: &[&str], body: Option<&serde_json::Value>) -> Result<Self, ConsoleError> {
+    /// One call of `operation`, built from its entry in the table: `labels` fill the path's labels
+    /// in order (each checked as an id is), `query` names only the operation's query members, and
+    /// `body` only its body members, every required one among them. The body goes out as this
+    /// exact JSON text, the bytes that are signed.
+    fn call(operation: Operation, labels: &[&str], query: Vec<(&'static str, String)>, body: Option<&serde_json::Value>) -> Result<Self, ConsoleError> {
         let spec = operation.spec();
+        let unfit = |detail: String| ConsoleError::Signing { detail };
         let mut path = String::new();
         let mut given = labels.iter();
         for part in spec.path.split('/').skip(1) {
             path.push('/');
             match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
                 Some(label) => {
-                    let (field, what) = match label {
-                        "MulticastGroupId" => (Field::MulticastGroupId, "multicast group"),
-                        "WirelessDeviceId" => (Field::WirelessDeviceId, "wireless device"),
-                        _ => (Field::TaskId, "FUOTA task"),
-                    };
+                    let (field, what) = label_kind(label, spec.resource);
                     let value = given.next().copied().unwrap_or_default();
                     path.push_str(&segment(validate_label(value, field, what)?));
                 }
                 None => path.push_str(part),
             }
         }
-        let unfit = |detail: String| ConsoleError::Signing { detail };
         if given.next().is_some() {
-            return Err(unfit(format!("{} takes {} ids", operation.name(), labels.len() - 1)));
+            return Err(unfit(format!("{} takes {} ids", operation.name(), spec.path.matches('{').count())));
+        }
+        if let Some((name, _)) = query.iter().find(|(name, _)| !spec.query.contains(name)) {
+            return Err(unfit(format!("{} has no query member {name}", operation.name())));
         }
         let body = match body {
             None if spec.body.is_empty() => None,
@@ -215,7 +160,83 @@ impl Request {
                 Some(value.to_string())
             }
         };
-        Ok(Self { operation, path, query: Vec::new(), body })
+        Ok(Self { body, ..Self::new(operation, path, query) })
+    }
+
+    /// The method the table gives the operation.
+    pub fn method(&self) -> Method {
+        self.operation.spec().method
+    }
+
+    /// The JSON body, exactly as it will be signed and sent.
+    pub fn body(&self) -> Option<&str> {
+        self.body.as_deref()
+    }
+
+    /// `GET /fuota-tasks/{Id}`.
+    pub fn get_fuota_task(task_id: &str) -> Result<Self, ConsoleError> {
+        Self::call(Operation::GetFuotaTask, &[task_id], Vec::new(), None)
+    }
+
+    /// `GET /fuota-tasks?maxResults=&nextToken=`.
+    pub fn list_fuota_tasks(page: &PageRequest) -> Self {
+        Self::unlabelled(Operation::ListFuotaTasks, page.query())
+    }
+
+    /// `GET /wireless-devices?fuotaTaskId=` (or `multicastGroupId=`) `&maxResults=&nextToken=`.
+    pub fn list_wireless_devices(source: &DeviceSource, page: &PageRequest) -> Result<Self, ConsoleError> {
+        let mut query = page.query();
+        match source {
+            DeviceSource::FuotaTask(id) => query.push(("fuotaTaskId", validate_task_id(id)?.to_owned())),
+            DeviceSource::MulticastGroup(id) => query.push(("multicastGroupId", validate_label(id, Field::MulticastGroupId, "multicast group")?.to_owned())),
+        }
+        Self::call(Operation::ListWirelessDevices, &[], query, None)
+    }
+
+    /// `GET /wireless-devices?maxResults=&nextToken=`: every wireless device of the account, to
+    /// map DevEUIs to device ids (GetWirelessDevice is never called: it returns the device's keys).
+    pub fn list_wireless_devices_all(page: &PageRequest) -> Result<Self, ConsoleError> {
+        Self::call(Operation::ListWirelessDevices, &[], page.query(), None)
+    }
+
+    /// `GET /fuota-tasks/{Id}/multicast-groups?maxResults=&nextToken=`.
+    pub fn list_multicast_groups_by_fuota_task(task_id: &str, page: &PageRequest) -> Result<Self, ConsoleError> {
+        Self::call(Operation::ListMulticastGroupsByFuotaTask, &[task_id], page.query(), None)
+    }
+
+    /// `GET /multicast-groups/{Id}`.
+    pub fn get_multicast_group(group_id: &str) -> Result<Self, ConsoleError> {
+        Self::call(Operation::GetMulticastGroup, &[group_id], Vec::new(), None)
+    }
+
+    /// `GET /multicast-groups/{Id}/session`.
+    pub fn get_multicast_group_session(group_id: &str) -> Result<Self, ConsoleError> {
+        Self::call(Operation::GetMulticastGroupSession, &[group_id], Vec::new(), None)
+    }
+
+    /// `GET /wireless-devices/{Id}/statistics`: the device's last uplink and the gateways that heard
+    /// it, for the pre-flight check (no key in it, unlike GetWirelessDevice's answer).
+    pub fn get_wireless_device_statistics(device_id: &str) -> Result<Self, ConsoleError> {
+        Self::call(Operation::GetWirelessDeviceStatistics, &[device_id], Vec::new(), None)
+    }
+
+    /// `GET /wireless-gateways/{Identifier}?identifierType=WirelessGatewayId`: a gateway a multicast
+    /// group's `ParticipatingGateways` names by id, for its EUI and RF region.
+    pub fn get_wireless_gateway(gateway_id: &str) -> Result<Self, ConsoleError> {
+        let query = vec![("identifierType", "WirelessGatewayId".to_owned())];
+        Self::call(Operation::GetWirelessGateway, &[gateway_id], query, None)
+    }
+
+    /// `GET /multicast-groups?maxResults=&nextToken=`: every multicast group, to pick from.
+    pub fn list_multicast_groups(page: &PageRequest) -> Self {
+        Self::unlabelled(Operation::ListMulticastGroups, page.query())
+    }
+
+    /// One write of the table: `labels` fill the path's labels in order (each checked as an id is),
+    /// and `body` names only the operation's body members, every required one among them. The body
+    /// goes out as this exact JSON text, the bytes that are signed.
+    pub fn write(operation: Operation, labels: &[&str], body: Option<&serde_json::Value>) -> Result<Self, ConsoleError> {
+        Self::call(operation, labels, Vec::new(), body)
     }
 
     /// The path and query as they are signed and sent: `/fuota-tasks?maxResults=250&nextToken=a%2Bb`.
@@ -242,10 +263,7 @@ mod tests {
         let task = Request::get_fuota_task("a/b c").unwrap();
         assert_eq!(task.path_and_query(), "/fuota-tasks/a%2Fb%20c");
         assert_eq!(Request::list_fuota_tasks(&PageRequest::first()).path_and_query(), "/fuota-tasks?maxResults=250");
-        assert_eq!(
-            Request::list_fuota_tasks(&PageRequest::after("x+y/z=")).path_and_query(),
-            "/fuota-tasks?maxResults=250&nextToken=x%2By%2Fz%3D"
-        );
+        assert_eq!(Request::list_fuota_tasks(&PageRequest::after("x+y/z=")).path_and_query(), "/fuota-tasks?maxResults=250&nextToken=x%2By%2Fz%3D");
         let devices = Request::list_wireless_devices(&DeviceSource::FuotaTask("t 1".into()), &PageRequest::first()).unwrap();
         assert_eq!(devices.path_and_query(), "/wireless-devices?fuotaTaskId=t%201&maxResults=250");
         let by_group = Request::list_wireless_devices(&DeviceSource::MulticastGroup("g1".into()), &PageRequest::after("p2")).unwrap();
@@ -254,14 +272,8 @@ mod tests {
         assert_eq!(groups.path_and_query(), "/fuota-tasks/t1/multicast-groups?maxResults=250");
         assert_eq!(Request::get_multicast_group("g/1").unwrap().path_and_query(), "/multicast-groups/g%2F1");
         assert_eq!(Request::get_multicast_group_session("g1").unwrap().path_and_query(), "/multicast-groups/g1/session");
-        assert_eq!(
-            Request::get_wireless_device_statistics("d/1 2").unwrap().path_and_query(),
-            "/wireless-devices/d%2F1%202/statistics"
-        );
-        assert_eq!(
-            Request::get_wireless_gateway("gw eu/1").unwrap().path_and_query(),
-            "/wireless-gateways/gw%20eu%2F1?identifierType=WirelessGatewayId"
-        );
+        assert_eq!(Request::get_wireless_device_statistics("d/1 2").unwrap().path_and_query(), "/wireless-devices/d%2F1%202/statistics");
+        assert_eq!(Request::get_wireless_gateway("gw eu/1").unwrap().path_and_query(), "/wireless-gateways/gw%20eu%2F1?identifierType=WirelessGatewayId");
     }
 
     #[test]
@@ -276,7 +288,9 @@ mod tests {
         assert_eq!((create.method(), create.path_and_query().as_str()), (Method::Post, "/fuota-tasks"));
         assert_eq!(
             create.body(),
-            Some(r#"{"ClientRequestToken":"t-1","FirmwareUpdateImage":"s3://b/k","FirmwareUpdateRole":"arn:aws:iam::1:role/r","LoRaWAN":{"RfRegion":"EU868"}}"#)
+            Some(
+                r#"{"ClientRequestToken":"t-1","FirmwareUpdateImage":"s3://b/k","FirmwareUpdateRole":"arn:aws:iam::1:role/r","LoRaWAN":{"RfRegion":"EU868"}}"#
+            )
         );
         let remove = Request::write(Operation::DisassociateWirelessDeviceFromFuotaTask, &["t/1", "d 1"], None).unwrap();
         assert_eq!(remove.path_and_query(), "/fuota-tasks/t%2F1/wireless-devices/d%201");
@@ -328,10 +342,6 @@ mod tests {
 
     #[test]
     fn the_table_has_one_entry_per_operation_and_its_paths_are_the_requests() {
-        for op in Operation::ALL {
-            assert_eq!(TABLE.iter().filter(|s| s.operation == op).count(), 1, "{op:?}");
-            assert_eq!(op.spec().operation, op);
-        }
         assert_eq!(TABLE.len(), Operation::ALL.len());
         let page = PageRequest::after("t");
         let built = [
@@ -345,6 +355,8 @@ mod tests {
             Request::get_wireless_device_statistics("x").unwrap(),
             Request::get_wireless_gateway("x").unwrap(),
         ];
+        // Every read of the table has its builder here.
+        assert_eq!(built.len(), TABLE.iter().filter(|s| s.method == Method::Get).count());
         for request in built {
             let spec = request.operation.spec();
             assert_eq!(request.path, spec.path.replace("{Id}", "x").replace("{Identifier}", "x"), "{:?}", spec.operation);
@@ -356,6 +368,12 @@ mod tests {
             assert_eq!(request.body.is_some(), !spec.body.is_empty());
             assert_eq!(request.method(), spec.method);
         }
+        // A label names the operation's own resource in a refusal.
+        let refused = |r: Result<Request, ConsoleError>| r.unwrap_err().refusal().map(|(f, _)| f);
+        assert_eq!(refused(Request::get_multicast_group_session("")), Some(Field::MulticastGroupId));
+        assert_eq!(refused(Request::list_multicast_groups_by_fuota_task("", &page)), Some(Field::TaskId));
+        assert_eq!(refused(Request::write(Operation::DisassociateMulticastGroupFromFuotaTask, &["t", ""], None)), Some(Field::MulticastGroupId));
+        assert_eq!(refused(Request::write(Operation::DisassociateWirelessDeviceFromFuotaTask, &["t", ".."], None)), Some(Field::WirelessDeviceId));
     }
 
     proptest! {

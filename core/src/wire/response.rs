@@ -1,9 +1,10 @@
-//! Reading an answer of any read operation: JSON, or an error classified the way the AWS SDKs do it.
+//! Reading an answer of any operation: JSON (or a write's empty success), or an error classified
+//! the way the AWS SDKs do it.
 
 use serde_json::Value;
 
 use crate::wire::error::{ConsoleError, ErrorCode, ServiceError};
-use crate::wire::operation::Operation;
+use crate::wire::operation::{Idempotency, Operation};
 
 /// Bodies larger than this are not read: a task is a few KiB, a page of 250 devices about 120 KiB.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -24,7 +25,6 @@ pub struct HttpAnswer<'a> {
     pub date: Option<&'a str>,
     pub body: &'a str,
 }
-
 
 fn excerpt(body: &str) -> String {
     match body.char_indices().nth(EXCERPT_CHARS) {
@@ -91,9 +91,7 @@ fn escaped_char(rest: &[u8]) -> Option<(char, usize)> {
     match rest {
         [b'%', a, b, ..] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() => hex(&rest[1..3]).and_then(char::from_u32).map(|c| (c, 3)),
         [b'\\', b'/', ..] => Some(('/', 2)),
-        [b'\\', b'u', ..] if rest.len() >= 6 && rest[2..6].iter().all(u8::is_ascii_hexdigit) => {
-            hex(&rest[2..6]).and_then(char::from_u32).map(|c| (c, 6))
-        }
+        [b'\\', b'u', ..] if rest.len() >= 6 && rest[2..6].iter().all(u8::is_ascii_hexdigit) => hex(&rest[2..6]).and_then(char::from_u32).map(|c| (c, 6)),
         _ => None,
     }
 }
@@ -226,7 +224,9 @@ impl JsonAnswer {
 }
 
 /// Turns the HTTP answer to `operation` into JSON or a typed error, never a panic, whatever the
-/// body. `secrets` (the session token, the secret key, the signature) are replaced wherever the
+/// body. A success is the table's status exactly (`OperationSpec::success`) with a JSON body when
+/// the table says it has one; any other 2xx is `UnexpectedStatus`, and for a write, which was sent
+/// and may have acted, every such failure is `OutcomeUnknown`. `secrets` (the session token, the secret key, the signature) are replaced wherever the
 /// answer echoes them: in the text, and in every string once parsed. Nothing this returns (value,
 /// error message, excerpt) then holds one.
 pub fn read_answer(operation: Operation, answer: &HttpAnswer, secrets: &[&str]) -> Result<JsonAnswer, ConsoleError> {
@@ -265,26 +265,43 @@ pub fn read_answer(operation: Operation, answer: &HttpAnswer, secrets: &[&str]) 
         v
     });
     let success = (200..300).contains(&answer.status);
-    let has_error_marker =
-        answer.error_type.is_some() || json.as_ref().is_some_and(|b| b.get("__type").is_some());
+    let has_error_marker = answer.error_type.is_some() || json.as_ref().is_some_and(|b| b.get("__type").is_some());
     if !success || has_error_marker {
         return Err(service_error(operation, answer, json.as_ref()).map(ConsoleError::Service).unwrap_or_else(unexpected));
     }
-    // A write's `201`/`204` may come with no body at all: that is its success (the table says which).
-    if answer.body.trim().is_empty() && operation.spec().success != 200 {
-        return Ok(JsonAnswer { operation, value: Value::Null, body: String::new(), request_id });
-    }
-    if !looks_like_json {
-        return Err(unexpected());
-    }
-    match json {
-        Some(value) => Ok(JsonAnswer { operation, value, body: body.clone(), request_id }),
-        None => Err(ConsoleError::Parse {
+    let spec = operation.spec();
+    let read = if answer.status != spec.success {
+        // Another 2xx than the table's: not the service's answer (a `200 {}` from a proxy for a
+        // write the service answers `204`), whatever its body.
+        Err(ConsoleError::UnexpectedStatus {
             operation,
-            detail: parsed.and_then(Result::err).unwrap_or_default(),
+            expected: spec.success,
+            status: answer.status,
+            content_type: answer.content_type.map(str::to_owned),
             excerpt: excerpt(answer.body),
-            request_id,
-        }),
+            request_id: request_id.clone(),
+        })
+    } else if !spec.answers_json {
+        // A `204`: its success has no body (and a browser gives none).
+        Ok(JsonAnswer { operation, value: Value::Null, body: String::new(), request_id: request_id.clone() })
+    } else if !looks_like_json {
+        Err(unexpected())
+    } else {
+        match json {
+            Some(value) => Ok(JsonAnswer { operation, value, body: body.clone(), request_id: request_id.clone() }),
+            None => Err(ConsoleError::Parse {
+                operation,
+                detail: parsed.and_then(Result::err).unwrap_or_default(),
+                excerpt: excerpt(answer.body),
+                request_id: request_id.clone(),
+            }),
+        }
+    };
+    // A write that got a success status, but not the service's answer: it was sent and may have
+    // acted, so what it did is unknown until it is read back.
+    match read {
+        Err(cause) if spec.idempotency != Idempotency::Read => Err(ConsoleError::OutcomeUnknown { operation, cause: Box::new(cause) }),
+        read => read,
     }
 }
 
@@ -476,6 +493,41 @@ mod tests {
         assert_eq!(read_answer(Operation::CreateFuotaTask, &created, &[]).unwrap().value["Id"], "t-9");
         assert_eq!(read_answer(Operation::GetFuotaTask, &empty(200), &[]).unwrap_err().code(), "UnexpectedResponse");
         assert_eq!(read_answer(Operation::StartFuotaTask, &empty(409), &[]).unwrap_err().code(), "UnexpectedResponse");
+    }
+
+    /// Only the table's success status is the service's success: a `200 {}` for a write the
+    /// service answers `204` (a proxy, a relay's own page), an empty `201` for a create, any other
+    /// 2xx. A write that got one was sent and may have acted: its outcome is unknown, and the
+    /// sentence names the status expected and the one that came.
+    #[test]
+    fn only_the_tables_success_status_and_body_are_a_success() {
+        let at = |status, body| HttpAnswer { status, error_type: None, request_id: Some("r"), content_type: Some("application/json"), date: None, body };
+        let unknown = |operation, answer: HttpAnswer| {
+            let err = read_answer(operation, &answer, &[]).unwrap_err();
+            assert_eq!(err.code(), "OutcomeUnknown", "{operation:?} {}: {err:?}", answer.status);
+            let ConsoleError::OutcomeUnknown { cause, .. } = err else { unreachable!() };
+            *cause
+        };
+        let cause = unknown(Operation::StartFuotaTask, at(200, "{}"));
+        assert_eq!(cause.code(), "UnexpectedStatus");
+        assert!(cause.sentence().contains("HTTP 204") && cause.sentence().contains("HTTP 200") && cause.sentence().contains("proxy"), "{}", cause.sentence());
+        assert_eq!(cause.request_id(), Some("r"));
+        for operation in [Operation::DeleteFuotaTask, Operation::AssociateWirelessDeviceWithFuotaTask, Operation::UpdateFuotaTask] {
+            assert_eq!(unknown(operation, at(200, "")).code(), "UnexpectedStatus");
+            assert_eq!(unknown(operation, at(201, "{}")).code(), "UnexpectedStatus");
+        }
+        // A create's 201 must carry the new task's id; a 200 or 204 is not the service's answer.
+        assert_eq!(unknown(Operation::CreateFuotaTask, at(201, "")).code(), "UnexpectedResponse");
+        assert_eq!(unknown(Operation::CreateFuotaTask, at(201, "<html></html>")).code(), "UnexpectedResponse");
+        assert_eq!(unknown(Operation::CreateFuotaTask, at(200, r#"{"Arn":"a","Id":"t-9"}"#)).code(), "UnexpectedStatus");
+        assert_eq!(unknown(Operation::CreateFuotaTask, at(204, "")).code(), "UnexpectedStatus");
+        // A read: another 2xx is the same error, not wrapped (nothing was written); a 200 with JSON reads.
+        assert_eq!(read_answer(Operation::GetFuotaTask, &at(203, r#"{"Id":"t"}"#), &[]).unwrap_err().code(), "UnexpectedStatus");
+        assert_eq!(read_answer(Operation::GetFuotaTask, &at(204, ""), &[]).unwrap_err().code(), "UnexpectedStatus");
+        assert_eq!(read_answer(Operation::ListFuotaTasks, &at(200, r#"{"FuotaTaskList":[]}"#), &[]).unwrap().value["FuotaTaskList"], serde_json::json!([]));
+        // An error answer stays the service's error, write or not: it did not act.
+        let conflict = HttpAnswer { error_type: Some("ConflictException"), ..at(409, r#"{"message":"m"}"#) };
+        assert_eq!(read_answer(Operation::StartFuotaTask, &conflict, &[]).unwrap_err().code(), "ConflictException");
     }
 
     #[test]

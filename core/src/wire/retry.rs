@@ -58,9 +58,7 @@ pub fn retry_reason(error: &ConsoleError) -> Option<RetryReason> {
             let code = e.code.as_str();
             if THROTTLING_CODES.contains(&code) || e.status == 429 {
                 Some(RetryReason::Throttled)
-            } else if TRANSIENT_CODES.contains(&code)
-                || TRANSIENT_STATUS.contains(&e.status)
-                || e.code == ErrorCode::Known(KnownCode::InternalServerException)
+            } else if TRANSIENT_CODES.contains(&code) || TRANSIENT_STATUS.contains(&e.status) || e.code == ErrorCode::Known(KnownCode::InternalServerException)
             {
                 Some(RetryReason::Transient)
             } else {
@@ -120,12 +118,15 @@ fn retry_reason_for(error: &ConsoleError, kind: Idempotency) -> Option<RetryReas
     }
 }
 
-/// The error a request of `operation` ends with: a write that cannot be re-sent and may have
-/// reached the service ends `OutcomeUnknown`, whatever failed; anything else as it failed.
+/// The error a request of `operation` ends with: a write whose last attempt may have reached the
+/// service without its answer reaching the page (a timeout, a network failure, an answer the
+/// browser hid, a 5xx) ends `OutcomeUnknown`, whatever failed: a plain write because it was not
+/// re-sent, a token write because every attempt, the same create, went unanswered. Only a
+/// read-back says whether it acted. Anything else ends as it failed.
 pub fn final_error(operation: Operation, error: ConsoleError) -> ConsoleError {
     let kind = operation.spec().idempotency;
     let unsure = retry_reason_for(&error, kind) == Some(RetryReason::Transient);
-    if unsure && !operation.spec().idempotency.may_resend() {
+    if unsure && kind != Idempotency::Read {
         ConsoleError::OutcomeUnknown { operation, cause: Box::new(error) }
     } else {
         error
@@ -135,20 +136,27 @@ pub fn final_error(operation: Operation, error: ConsoleError) -> ConsoleError {
 /// What the request is doing, for the page to show while it waits.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Progress {
-    Retrying { reason: RetryReason, code: String, delay_ms: u64, next_attempt: u32, of: u32 },
+    Retrying {
+        reason: RetryReason,
+        code: String,
+        delay_ms: u64,
+        next_attempt: u32,
+        of: u32,
+    },
     /// The browser's clock was corrected for requests to `host`.
-    ClockCorrected { host: String, offset_ms: i64 },
+    ClockCorrected {
+        host: String,
+        offset_ms: i64,
+    },
 }
 
 impl Progress {
     /// "throttled (ThrottlingException), retrying in 0.4 s, attempt 2 of 3"
     pub fn sentence(&self) -> String {
         match self {
-            Progress::Retrying { reason, code, delay_ms, next_attempt, of } => format!(
-                "{} ({code}), retrying in {:.1} s, attempt {next_attempt} of {of}",
-                reason.label(),
-                *delay_ms as f64 / 1000.0
-            ),
+            Progress::Retrying { reason, code, delay_ms, next_attempt, of } => {
+                format!("{} ({code}), retrying in {:.1} s, attempt {next_attempt} of {of}", reason.label(), *delay_ms as f64 / 1000.0)
+            }
             Progress::ClockCorrected { offset_ms, .. } => crate::wire::clock::describe_offset(*offset_ms),
         }
     }
@@ -178,11 +186,26 @@ mod tests {
 
     #[test]
     fn client_errors_are_never_retried() {
-        for code in ["ValidationException", "ResourceNotFoundException", "AccessDeniedException", "InvalidSignatureException", "ExpiredTokenException", "UnrecognizedClientException"] {
+        for code in [
+            "ValidationException",
+            "ResourceNotFoundException",
+            "AccessDeniedException",
+            "InvalidSignatureException",
+            "ExpiredTokenException",
+            "UnrecognizedClientException",
+        ] {
             assert_eq!(retry_reason(&service(code, 400)), None, "{code}");
         }
         assert_eq!(retry_reason(&ConsoleError::Cancelled), None);
-        assert_eq!(retry_reason(&ConsoleError::Parse { operation: crate::wire::operation::Operation::GetFuotaTask, detail: String::new(), excerpt: String::new(), request_id: None }), None);
+        assert_eq!(
+            retry_reason(&ConsoleError::Parse {
+                operation: crate::wire::operation::Operation::GetFuotaTask,
+                detail: String::new(),
+                excerpt: String::new(),
+                request_id: None
+            }),
+            None
+        );
     }
 
     #[test]
@@ -227,6 +250,13 @@ mod tests {
         assert_eq!(p.next_delay(&cors, Idempotency::Read, 1, 0.5), None);
         assert_eq!(final_error(Operation::StartFuotaTask, cors.clone()).code(), "OutcomeUnknown");
         assert_eq!(final_error(Operation::GetFuotaTask, cors.clone()).code(), "CorsBlocked");
+        // A create re-sent with its token until attempts ran out, never answered: it may exist.
+        assert_eq!(final_error(Operation::CreateFuotaTask, cors.clone()).code(), "OutcomeUnknown");
+        let dropped = ConsoleError::Network { url: String::new(), detail: String::new(), cors_ruled_out: true };
+        assert_eq!(final_error(Operation::CreateFuotaTask, dropped).code(), "OutcomeUnknown");
+        assert_eq!(final_error(Operation::CreateFuotaTask, ConsoleError::Timeout { seconds: 20 }).code(), "OutcomeUnknown");
+        // A refusal is an answer: the service did not act.
+        assert_eq!(final_error(Operation::CreateFuotaTask, service("ValidationException", 400)).code(), "ValidationException");
     }
 
     #[test]

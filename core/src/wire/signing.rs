@@ -51,7 +51,7 @@ impl std::fmt::Debug for SignedRequest {
 
 /// Converts a browser timestamp (ms since the epoch, `Date.now()`) into a signing time.
 pub fn time_from_epoch_millis(epoch_millis: f64) -> Result<SystemTime, ConsoleError> {
-    if !epoch_millis.is_finite() || epoch_millis < 0.0 || epoch_millis > 253_402_300_799_000.0 {
+    if !epoch_millis.is_finite() || !(0.0..=253_402_300_799_000.0).contains(&epoch_millis) {
         return Err(ConsoleError::Signing { detail: format!("the clock reads {epoch_millis} ms") });
     }
     Ok(SystemTime::UNIX_EPOCH + Duration::from_millis(epoch_millis as u64))
@@ -87,10 +87,8 @@ pub fn sign_request(
     let request = SignableRequest::new(method, url, content_type.into_iter(), SignableBody::Bytes(bytes)).map_err(|e| failed(&e))?;
     let (instructions, signature) = sign(request, &params).map_err(|e| failed(&e))?.into_parts();
     let (headers, _query) = instructions.into_parts();
-    let mut headers: Vec<SignedHeader> = headers
-        .into_iter()
-        .map(|h| SignedHeader { name: h.name().to_owned(), value: h.value().to_owned(), sensitive: h.sensitive() })
-        .collect();
+    let mut headers: Vec<SignedHeader> =
+        headers.into_iter().map(|h| SignedHeader { name: h.name().to_owned(), value: h.value().to_owned(), sensitive: h.sensitive() }).collect();
     if let Some((name, value)) = content_type {
         headers.push(SignedHeader { name: name.to_owned(), value: value.to_owned(), sensitive: false });
     }

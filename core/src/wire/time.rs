@@ -53,13 +53,10 @@ impl Timestamp {
     pub fn rfc3339(self) -> String {
         let secs = self.epoch_millis.div_euclid(1000);
         let millis = self.epoch_millis.rem_euclid(1000);
-        let whole = DateTime::from_secs(secs)
-            .fmt(Format::DateTime)
-            .unwrap_or_else(|_| format!("{} ms since 1970", self.epoch_millis));
+        let whole = DateTime::from_secs(secs).fmt(Format::DateTime).unwrap_or_else(|_| format!("{} ms since 1970", self.epoch_millis));
         match (millis, whole.strip_suffix('Z')) {
             (0, _) | (_, None) => whole,
             (ms, Some(base)) => format!("{base}.{ms:03}Z"),
         }
     }
 }
-
