@@ -91,7 +91,7 @@ trunk build --release
 # form controls (+0.4 KiB measured); the runner itself loads only when an action is asked for.
 # 98 → 98.2: saving the pre-flight report as a file (Blob, object URL, a download link) adds its
 # bindings to the first part's glue (+0.2 KiB measured), though only the pre-flight part calls them.
-# 98.2 → 99.2: the browser layer's rework and its guards (+0.9 KiB measured: the allocator that
+# 98.2 → 99.2: the browser layer's rework and its guards (+1.0 KiB measured: the allocator that
 # zeroes every freed block, the form's secrets held as Zeroizing, the page's origin and the region
 # check at the form; per file in docs/performance-history.md).
 FIRST_INTERACTIVE_KIB=99.2
@@ -106,7 +106,7 @@ FIRST_INTERACTIVE_KIB=99.2
 # controls; the console part +9.8 KiB: the reach column, the proposal under a reach target, each
 # device row's margin and link, the filter). Per file in docs/performance-history.md.
 # 503 → 513: a write bound to its principal and task, the unknown create's read-back, the widget's
-# destination rule and allow-list, the answer's status rule, the loopback and region rules (+10.6
+# destination rule and allow-list, the answer's status rule, the loopback and region rules (+10.8
 # KiB measured, most in the chunks the console and the runner share; per file in
 # docs/performance-history.md).
 ALL_FILES_KIB=513

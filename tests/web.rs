@@ -365,14 +365,31 @@ fn fresh_root() -> web_sys::HtmlElement {
     root
 }
 
-#[wasm_bindgen_test]
-async fn the_app_fetches_and_renders_a_task_and_its_fragment_counts() {
+/// The page mounted into a fresh element, with `?demo` and this suite's endpoint in its link.
+async fn mount_demo_page() -> (web_sys::HtmlElement, leptos::mount::UnmountHandle<impl leptos::prelude::Mountable>) {
     let link = format!("?demo&endpoint={}", js_sys::encode_uri_component(endpoint()));
     web_sys::window().unwrap().history().unwrap().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&link)).unwrap();
     let root = fresh_root();
-    let _handle = fuota_console::mount_console(root.clone());
-    // The form first, then the task console with its calculator (it follows the first render).
+    let handle = fuota_console::mount_console(root.clone());
     wait_for(&root, "form.query button[type=submit]").await;
+    (root, handle)
+}
+
+/// Submits `task_id`, confirming the linked endpoint first (a link's endpoint waits for the
+/// user's word).
+async fn submit_confirming_the_endpoint(root: &web_sys::Element, task_id: &str) {
+    set_control(root, "task-id", task_id);
+    let submit = root.query_selector("button[type=submit]").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>();
+    submit.click();
+    wait_for(root, "[data-action='confirm-endpoint']").await.unchecked_into::<web_sys::HtmlElement>().click();
+    leptos::task::tick().await;
+    submit.click();
+}
+
+#[wasm_bindgen_test]
+async fn the_app_fetches_and_renders_a_task_and_its_fragment_counts() {
+    let (root, _handle) = mount_demo_page().await;
+    // The form first, then the task console with its calculator (it follows the first render).
     wait_for(&root, "[data-calc='total-fragments'][data-value]").await;
 
     // The calculator works before any fetch, and follows keystrokes.
@@ -388,12 +405,9 @@ async fn the_app_fetches_and_renders_a_task_and_its_fragment_counts() {
     // Submit the demo query: refused until the linked endpoint is confirmed, then the task renders
     // and the calculator takes its values.
     set_control(&root, "task-id", "demo-done");
-    let submit = root.query_selector("button[type=submit]").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>();
-    submit.click();
+    root.query_selector("button[type=submit]").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>().click();
     wait_for(&root, "[data-error-code='EndpointNotConfirmed']").await;
-    wait_for(&root, "[data-action='confirm-endpoint']").await.unchecked_into::<web_sys::HtmlElement>().click();
-    leptos::task::tick().await;
-    submit.click();
+    submit_confirming_the_endpoint(&root, "demo-done").await;
     wait_for(&root, "[data-field='Id'][data-value='demo-done']").await;
     assert_eq!(attr(&root, "[data-field='Status']", "data-value").as_deref(), Some("FuotaDone"));
     assert_eq!(attr(&root, "[data-field='CreatedAt']", "data-value").as_deref(), Some("2025-09-27T19:06:40Z"));
@@ -863,11 +877,7 @@ fn memory_holds(shifted: &[u8]) -> Option<u32> {
 /// `AWS4{secret}`, the token's header value, the strings the page handed over).
 #[wasm_bindgen_test]
 async fn after_forget_the_memory_holds_neither_the_secret_nor_the_token() {
-    let link = format!("?demo&endpoint={}", js_sys::encode_uri_component(endpoint()));
-    web_sys::window().unwrap().history().unwrap().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&link)).unwrap();
-    let root = fresh_root();
-    let handle = fuota_console::mount_console(root.clone());
-    wait_for(&root, "form.query button[type=submit]").await;
+    let (root, handle) = mount_demo_page().await;
     let (shifted_secret, shifted_token) = {
         let (secret, token) = (random_alnum(40), random_alnum(120));
         set_control(&root, "access-key-id", &format!("ASIA{}", random_alnum(16).to_uppercase()));
@@ -876,12 +886,7 @@ async fn after_forget_the_memory_holds_neither_the_secret_nor_the_token() {
         let shift = |s: &str| s.bytes().map(|b| b.wrapping_add(1)).collect::<Vec<u8>>();
         (shift(&secret), shift(&token))
     };
-    set_control(&root, "task-id", "demo-done");
-    let submit = root.query_selector("button[type=submit]").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>();
-    submit.click();
-    wait_for(&root, "[data-action='confirm-endpoint']").await.unchecked_into::<web_sys::HtmlElement>().click();
-    leptos::task::tick().await;
-    submit.click();
+    submit_confirming_the_endpoint(&root, "demo-done").await;
     // Signed with the secret and sent with the token: the endpoint does not know the key.
     wait_for(&root, "[data-error-code='UnrecognizedClientException'], [data-error-code='InvalidSignatureException']").await;
     assert!(memory_holds(&shifted_secret).is_some(), "the test finds the secret while it is held");

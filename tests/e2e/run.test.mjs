@@ -287,6 +287,9 @@ test('an Associate batch of 1,000 devices completes, at most 4 in flight (time p
   await review(page, writes, 'AssociateWirelessDeviceWithFuotaTask');
   const started = Date.now();
   await page.click('[data-action=confirm-write]');
+  // While it runs, the batch's progress and its Stop are in sight (the review has stepped aside).
+  await page.waitForSelector('[data-write-progress] [data-action=stop-batch]', { timeout: 10000 });
+  assert.equal(await page.$('[data-write-review]'), null);
   await page.waitForSelector('[data-write-progress][data-done="1000"][data-failed="0"][data-total="1000"]', { timeout: 180000 });
   const ms = Date.now() - started;
   console.log(`Associate batch of 1,000 devices over loopback: ${ms} ms (${(1000 / (ms / 1000)).toFixed(0)} calls/s), at most ${most} in flight`);

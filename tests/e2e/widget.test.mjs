@@ -30,6 +30,18 @@ async function shows(page, widget, selector) {
   return found;
 }
 
+/** A portal's script adds a writable widget on demo-pending, with the demo's credentials. */
+async function addWritableWidget(page, id) {
+  await page.evaluate((id) => {
+    const w = document.createElement('fuota-task-console');
+    w.id = id;
+    const endpoint = new URLSearchParams(location.search).get('endpoint');
+    for (const [k, v] of [['region', 'us-east-1'], ['task-id', 'demo-pending'], ['endpoint', endpoint], ['campaign', ''], ['writable', '']]) w.setAttribute(k, v);
+    w.credentials = { accessKeyId: 'ASIADEMOLOCALENDPOINT', secretAccessKey: 'demo/local/endpoint/secret/key/not/a/real/one', sessionToken: 'demo-local-session-token' };
+    document.body.append(w);
+  }, id);
+}
+
 test('two widgets load their own tasks without a click, with credentials from the provider', async () => {
   const { page, problems } = await openPortal();
   await shows(page, 'first', '[data-field=Id][data-value=demo-in-session]');
@@ -230,14 +242,7 @@ test('a widget writes only when its portal turns writes on, and never creates a 
   await shows(page, 'first', '[data-view=devices][data-devices-complete=true]');
   // `campaign` alone: no write is offered.
   assert.equal(await page.$('#first [data-action=delete-task]'), null);
-  await page.evaluate(() => {
-    const w = document.createElement('fuota-task-console');
-    w.id = 'writable';
-    const endpoint = new URLSearchParams(location.search).get('endpoint');
-    for (const [k, v] of [['region', 'us-east-1'], ['task-id', 'demo-pending'], ['endpoint', endpoint], ['campaign', ''], ['writable', '']]) w.setAttribute(k, v);
-    w.credentials = { accessKeyId: 'ASIADEMOLOCALENDPOINT', secretAccessKey: 'demo/local/endpoint/secret/key/not/a/real/one', sessionToken: 'demo-local-session-token' };
-    document.body.append(w);
-  });
+  await addWritableWidget(page, 'writable');
   await shows(page, 'writable', '[data-field=Id][data-value=demo-pending]');
   await page.waitForSelector('#writable [data-action=edit-task]');
   await page.waitForSelector('#writable [data-action=start-task]');
@@ -271,14 +276,7 @@ test('a portal script cannot turn writes on, nor send a write, nor read the wasm
   assert.equal(await page.$('#first [data-action=delete-task]'), null);
   assert.equal(await page.$('#first [data-action=start-task]'), null);
   // A writable widget: a click a script dispatches (untrusted) neither reviews nor sends.
-  await page.evaluate(() => {
-    const w = document.createElement('fuota-task-console');
-    w.id = 'scripted';
-    const endpoint = new URLSearchParams(location.search).get('endpoint');
-    for (const [k, v] of [['region', 'us-east-1'], ['task-id', 'demo-pending'], ['endpoint', endpoint], ['campaign', ''], ['writable', '']]) w.setAttribute(k, v);
-    w.credentials = { accessKeyId: 'ASIADEMOLOCALENDPOINT', secretAccessKey: 'demo/local/endpoint/secret/key/not/a/real/one', sessionToken: 'demo-local-session-token' };
-    document.body.append(w);
-  });
+  await addWritableWidget(page, 'scripted');
   await shows(page, 'scripted', '[data-field=Id][data-value=demo-pending]');
   await page.click('#scripted [data-action=delete-task]');
   await page.fill('#scripted [name=confirm-name]', await page.getAttribute('#scripted [data-field=Name]', 'data-value'));

@@ -132,6 +132,12 @@ fn reviewed(connection: Connection, request: &Request, changes: Vec<Change>, tas
     Ok(Reviewed { review, binding, send: (connection, send), calls })
 }
 
+/// The review on screen: while it waits for *Send*, and while its one call is out; a batch being
+/// sent shows its form instead, with the batch's progress and *Stop*.
+fn review_on_screen(f: &Flow<(Connection, Sendable)>) -> Option<&Review> {
+    f.shown().filter(|r| !(f.is_sending() && matches!(r.send.1, Sendable::Batch { .. })))
+}
+
 fn run_panel_view(panel: RunPanel) -> AnyView {
     let RunPanel { host, control, task, connection, fetch, calc, campaign, refresh, root } = panel;
     let s = State::new();
@@ -494,9 +500,10 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
         Some(RunView::Delete) => task.with(|t| s.confirm_name.with(|c| delete_confirmed(t.as_ref(), c))),
         _ => true,
     };
-    let reviewing = move || s.flow.with(|f| f.shown().is_some());
+    let shown_review = move || s.flow.with(|f| review_on_screen(f).cloned());
+    let reviewing = move || s.flow.with(|f| review_on_screen(f).is_some());
     let review_view = move || {
-        s.flow.with(|f| f.shown().cloned()).map(|r| {
+        shown_review().map(|r| {
             let (review, binding, calls, sendable) = (r.review, r.binding, r.calls, r.send.1);
             views::review_view(Reviewed { review, binding, send: sendable, calls }, sending, on_confirm, on_back)
         })

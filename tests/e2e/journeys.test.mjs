@@ -1,0 +1,111 @@
+// Bytes per user journey: what a visit really fetches from the console's own server (every file
+// the page asked for, brotli -q 11 of each, each counted once), in a fresh browser context per
+// journey, against the release build. Deterministic (the same build fetches the same files: checked
+// here by measuring the first journey twice), so it gates CI like the file budgets do; timings
+// never gate. The budgets are today's figures: lower them as the bytes come down.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { brotliSize } from '../../bench/lib/compress.mjs';
+import { API, SITE, confirmEndpoint, useBrowser } from './chromium.mjs';
+
+const browser = useBrowser();
+
+/** KiB, brotli: each journey's budget, today's figure (2026-12-07) rounded up. Opening the page
+ * loads the console part and its chunks at once (the calculator is on the first screen), so a
+ * task and its plan cost nothing more; the goal is 8 KiB for a usable form and 250 KiB for a task
+ * on screen. */
+const BUDGETS = {
+  'open the page': 385,
+  '+ fetch a task, type a firmware size': 385,
+  '+ list tasks': 401,
+  '+ New task and a review': 466,
+  'open → a task → pre-flight': 418,
+};
+
+const measured = [];
+after(() => {
+  if (measured.length === 0) return;
+  const w = Math.max(...measured.map((m) => m.journey.length));
+  console.log(`\nbytes per journey (brotli -q 11 of every file the page fetched from ${SITE}):`);
+  console.log(`${'journey'.padEnd(w)}  files  KiB      budget`);
+  for (const m of measured) console.log(`${m.journey.padEnd(w)}  ${String(m.files).padStart(5)}  ${(m.bytes / 1024).toFixed(1).padStart(6)}  ${String(BUDGETS[m.journey]).padStart(6)}`);
+});
+
+/** A fresh context whose every answer from the site is kept, once per URL. */
+async function visit() {
+  const context = await browser().newContext({ viewport: { width: 1200, height: 1000 } });
+  const page = await context.newPage();
+  const fetched = new Map();
+  page.on('response', async (r) => {
+    if (!r.url().startsWith(`${SITE}/`) || fetched.has(r.url())) return;
+    fetched.set(r.url(), r.body().then((b) => brotliSize(b)).catch(() => 0));
+  });
+  await page.goto(`${SITE}/?demo&endpoint=${encodeURIComponent(API)}`);
+  await page.waitForSelector('form.query button[type=submit]');
+  await confirmEndpoint(page);
+  return { context, page, fetched };
+}
+
+/** Waits until nothing more is fetched, then sums what was. */
+async function settle(page, fetched) {
+  await page.waitForLoadState('networkidle');
+  const sizes = await Promise.all(fetched.values());
+  return { files: sizes.length, bytes: sizes.reduce((a, b) => a + b, 0) };
+}
+
+async function record(journey, page, fetched) {
+  const total = await settle(page, fetched);
+  measured.push({ journey, ...total });
+  return total;
+}
+
+/** Every journey measured so far within its budget (checked after all are measured, so that a
+ * failure still prints every figure). */
+function assertBudgets() {
+  const over = measured.filter((m) => m.bytes > BUDGETS[m.journey] * 1024);
+  assert.deepEqual(over.map((m) => `${m.journey}: ${(m.bytes / 1024).toFixed(1)} KiB, budget ${BUDGETS[m.journey]} KiB`), []);
+}
+
+async function openTask(page, id = 'demo-in-session') {
+  await page.fill('[name=task-id]', id);
+  await page.click('form.query button[type=submit]');
+  await page.waitForSelector(`[data-field=Id][data-value=${id}]`);
+}
+
+test('a reading visit, step by step: open, a task and its plan, the task list, a new task reviewed', async () => {
+  const { context, page, fetched } = await visit();
+  const opened = await record('open the page', page, fetched);
+  await openTask(page);
+  await page.fill('[name=firmware-size]', '250000');
+  await page.waitForSelector('[data-calc=total-fragments][data-value]');
+  await record('+ fetch a task, type a firmware size', page, fetched);
+  await page.click('[data-action=list-tasks]');
+  await page.waitForSelector('[data-view=tasks][data-tasks-complete=true]');
+  await record('+ list tasks', page, fetched);
+  await page.click('[data-action=new-task]');
+  await page.fill('[name=new-task-name]', 'journey');
+  await page.fill('[name=new-task-image]', 's3://fw-bucket/journey.bin');
+  await page.fill('[name=new-task-role]', 'arn:aws:iam::123456789012:role/IoTWirelessFuota');
+  await page.click('[data-action=review-write]');
+  await page.waitForSelector('[data-write-review]');
+  await record('+ New task and a review', page, fetched);
+  await context.close();
+
+  // The same build fetches the same bytes: the figure is a gate, not a sample.
+  const again = await visit();
+  const reopened = await settle(again.page, again.fetched);
+  assert.deepEqual(reopened, opened);
+  await again.context.close();
+  assertBudgets();
+});
+
+test('open → a task → pre-flight', async () => {
+  const { context, page, fetched } = await visit();
+  await openTask(page);
+  await page.waitForSelector('[data-view=devices][data-devices-complete=true]');
+  await page.click('[data-action=check-reach]');
+  await page.waitForSelector('[data-preflight][data-preflight-complete=true]', { timeout: 60000 });
+  await record('open → a task → pre-flight', page, fetched);
+  await context.close();
+  assertBudgets();
+});
