@@ -10,7 +10,7 @@
 //!
 //! What it isolates: its styles and DOM from the portal's CSS (a shadow root). Not scripts on the
 //! same page: they share its memory and can drive the browser as the user does; the widget only
-//! stops making it easy (see the README, "The widget").
+//! stops making it easy (see the README, "What the widget isolates, and what it does not").
 
 use std::any::Any;
 
