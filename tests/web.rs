@@ -57,10 +57,37 @@ fn lying_endpoint() -> &'static str {
 }
 
 /// The URLs this page has fetched so far (the browser's resource timing: what really went out).
+/// The browser adds a fetch's entry in a task it queues after the response has ended, so a
+/// fetch just awaited may not be listed yet: the callers wait through `settled_fetched_urls`.
 fn fetched_urls() -> Vec<String> {
     keep_every_resource_timing();
     let entries = performance_call("getEntriesByType", &"resource".into()).map(|a| js_sys::Array::from(&a)).unwrap_or_default();
     entries.iter().filter_map(|e| js_sys::Reflect::get(&e, &"name".into()).ok()?.as_string()).collect()
+}
+
+/// The fetched URLs once `url` is among them, or after 3 s if it never is (a check that a URL
+/// did not go out passes a URL that stands for "everything before now has been recorded": the
+/// marker fetched last).
+async fn fetched_urls_including(url: &str) -> Vec<String> {
+    for _ in 0..60 {
+        let fetched = fetched_urls();
+        if fetched.iter().any(|u| u == url) {
+            return fetched;
+        }
+        sleep(50).await;
+    }
+    fetched_urls()
+}
+
+/// The fetched URLs once everything fetched so far has been recorded: a marker URL is fetched
+/// last and waited for (entries are queued in the order responses end, so the requests awaited
+/// before it are listed by the time it is).
+async fn settled_fetched_urls() -> Vec<String> {
+    let marker = format!("{}/settled-{}", endpoint(), unique(""));
+    // Unsigned, so the endpoint answers 403; the entry is recorded all the same.
+    let promise = web_sys::window().expect("a window").fetch_with_str(&marker);
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    fetched_urls_including(&marker).await
 }
 
 /// The demo connection to the local endpoint, and the task to read.
@@ -605,10 +632,10 @@ async fn every_url_fetched_is_the_url_signed() {
         } else {
             assert!(result.is_ok(), "{:?}: {result:?}", request.operation);
         }
-        let fetched = fetched_urls();
+        let fetched = fetched_urls_including(&signed).await;
         assert!(fetched.contains(&signed), "{signed} was signed; fetched: {:?}", fetched.iter().filter(|u| u.starts_with(endpoint())).collect::<Vec<_>>());
     }
-    assert!(!fetched_urls().iter().any(|u| u.ends_with('&')), "a URL with a trailing & went out");
+    assert!(!settled_fetched_urls().await.iter().any(|u| u.ends_with('&')), "a URL with a trailing & went out");
 }
 
 /// After Forget, a connection made before cannot sign: nothing goes out, whatever holds it (the
@@ -632,7 +659,7 @@ async fn after_forget_nothing_made_before_signs() {
         (r, heard)
     };
     assert_eq!(result.unwrap_err().code(), "CredentialsForgotten", "the whole request path, retries included");
-    assert!(!fetched_urls().iter().any(|u| u.contains(&id)), "a request went out after Forget");
+    assert!(!settled_fetched_urls().await.iter().any(|u| u.contains(&id)), "a request went out after Forget");
 }
 
 /// A relay or endpoint that claims to be 6 hours ahead is told about in words; nothing is signed
@@ -646,7 +673,7 @@ async fn a_host_claiming_six_hours_ahead_is_not_believed() {
     assert_eq!(err.code(), "ClockTooFar");
     assert!(err.sentence().contains("6 hours ahead of"), "{}", err.sentence());
     assert!(heard.is_empty(), "no correction learned: {heard:?}");
-    assert_eq!(fetched_urls().iter().filter(|u| u.contains(&id)).count(), 1, "not re-signed");
+    assert_eq!(settled_fetched_urls().await.iter().filter(|u| u.contains(&id)).count(), 1, "not re-signed");
 }
 
 /// A redirect is an error naming the host that sent it; the browser does not follow it.
@@ -655,7 +682,7 @@ async fn a_redirect_is_not_followed() {
     let err = get(demo_query("fault-redirect")).await.unwrap_err();
     assert_eq!(err.code(), "Redirected");
     assert!(err.sentence().contains("127.0.0.1") && err.sentence().contains("never follows"), "{}", err.sentence());
-    assert!(!fetched_urls().iter().any(|u| u.contains("collect-the-token")), "the redirect was followed");
+    assert!(!settled_fetched_urls().await.iter().any(|u| u.contains("collect-the-token")), "the redirect was followed");
 }
 
 /// A list that names a new page every time stops at the cap, keeping what it read.
