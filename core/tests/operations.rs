@@ -69,7 +69,7 @@ fn the_relays_read_location_lists_the_tables_first_path_segments() {
 #[test]
 fn the_relay_readme_names_the_tables_operations() {
     const RELAY_README: &str = include_str!("../../relay/README.md");
-    let verbs = ["Get", "List", "Create", "Update", "Delete", "Start", "Associate", "Disassociate"];
+    let verbs = ["Get", "List", "Create", "Update", "Delete", "Start", "Associate", "Disassociate", "Tag", "Untag"];
     let named: BTreeSet<&str> = RELAY_README
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| verbs.iter().any(|v| w.starts_with(v) && w.len() > v.len() && w[v.len()..].starts_with(|c: char| c.is_ascii_uppercase())))

@@ -1,12 +1,13 @@
-//! The endpoint's sample campaign: the devices of each sample task, the multicast groups and their
-//! sessions, and `demo-live`, a task that runs through a whole session after the endpoint starts.
+//! The endpoint's sample campaign: the devices of each sample task and of the two demo fleets, the
+//! multicast groups and their sessions, the device profiles, `demo-live` (a task that runs through
+//! a whole session after the endpoint starts), and how each device ends a session it takes part in.
 //!
-//! Devices are made on demand from their index (`device_at`), so the 10,000-device task costs
-//! nothing until a page of it is asked for.
+//! Devices are made on demand from their roster and index (`device_at`), so the 10,000-device task
+//! costs nothing until a page of it is asked for.
 
 use serde_json::{json, Value};
 
-use crate::account::ACCOUNT;
+use crate::account;
 
 /// Every `FuotaDeviceStatus` of botocore's model, and one the console does not know.
 pub const DEVICE_STATUSES: &[&str] = &[
@@ -31,6 +32,23 @@ pub const CLASS_B_GROUP: &str = "mcg-meters-us915";
 
 /// How many devices of `demo-10k`.
 pub const BIG_TASK_DEVICES: usize = 10_000;
+
+/// A demo fleet, for rollouts: devices made alike (one device profile, read with
+/// ListWirelessDevices `deviceProfileId`), all in one multicast group of their own, in EU868. Its
+/// devices are `<roster>-dev-<nnnnn>`; how each ends a session is decided by its id
+/// ([`session_outcome`]).
+pub struct Fleet {
+    pub roster: &'static str,
+    pub devices: usize,
+    pub device_profile: &'static str,
+    pub group: &'static str,
+}
+
+/// A fleet whose update goes well (about 96 % succeed): a rollout's canary and waves pass its gate.
+pub const GOOD_FLEET: Fleet = Fleet { roster: "fleet-good", devices: 400, device_profile: "dp-fleet-good-eu868", group: "mcg-fleet-good-eu868" };
+/// A fleet whose update goes badly (about a third miss fragments): a rollout's canary halts it.
+pub const BAD_FLEET: Fleet = Fleet { roster: "fleet-bad", devices: 60, device_profile: "dp-fleet-bad-eu868", group: "mcg-fleet-bad-eu868" };
+pub const FLEETS: [Fleet; 2] = [GOOD_FLEET, BAD_FLEET];
 
 /// `demo-live`'s timeline, in seconds after the endpoint started (times `--live-speed`): pending,
 /// then waiting, then in session while its devices answer one by one, then done.
@@ -88,9 +106,13 @@ pub fn groups_of_task(task_id: &str) -> &'static [&'static str] {
     }
 }
 
-/// The devices of a group, as (task, index) of the task's roster: a group lists some of its
-/// task's devices again (with their group number), plus devices only the group has.
+/// The devices of a group, as (roster, index): a task's group lists some of its task's devices
+/// again (with their group number), plus devices only the group has; a fleet's group, the fleet.
 pub fn group_members(group_id: &str) -> Vec<(&'static str, usize)> {
+    if let Some(fleet) = FLEETS.iter().find(|f| f.group == group_id) {
+        let roster = fleet.roster;
+        return (0..fleet.devices).map(|n| (roster, n)).collect();
+    }
     match group_id {
         // The first six devices of demo-in-session, and two that only the group lists.
         CLASS_C_GROUP => (0..6).chain(100..102).map(|n| ("demo-in-session", n)).collect(),
@@ -104,8 +126,97 @@ pub fn group_members(group_id: &str) -> Vec<(&'static str, usize)> {
 /// to break their own task's list, not as devices of the account.
 pub const DEVICE_TASKS: &[&str] = &["demo-in-session", "demo-done", "demo-pending", "demo-waiting", "demo-unknown-status", "demo-live", "demo-10k"];
 
-/// Every multicast group of the account.
-pub const GROUPS: &[&str] = &[CLASS_C_GROUP, CLASS_B_GROUP];
+/// Every multicast group of the account: the sample tasks' two, then the fleets'.
+pub const GROUPS: &[&str] = &[CLASS_C_GROUP, CLASS_B_GROUP, GOOD_FLEET.group, BAD_FLEET.group];
+
+/// Every roster of devices of the account: the sample tasks' (`DEVICE_TASKS`), then the fleets'.
+pub fn rosters() -> impl Iterator<Item = &'static str> {
+    DEVICE_TASKS.iter().copied().chain(FLEETS.iter().map(|f| f.roster))
+}
+
+/// How many devices a roster has: a sample task's, or a fleet's.
+pub fn roster_size(roster: &str) -> usize {
+    FLEETS.iter().find(|f| f.roster == roster).map_or_else(|| device_count(roster), |f| f.devices)
+}
+
+/// The RF region of a roster's devices: its sample task's `LoRaWAN.RfRegion` (a test checks that
+/// they agree); the fleets are in EU868.
+pub fn band_of_roster(roster: &str) -> &'static str {
+    match roster {
+        "demo-in-session" | "demo-live" => "EU868",
+        "demo-pending" | "demo-10k" => "US915",
+        "demo-waiting" => "AU915",
+        "demo-done" => "AS923-1",
+        "demo-unknown-status" => "IN865",
+        _ => "EU868",
+    }
+}
+
+/// The device profile of a roster's devices: each fleet its own; the sample tasks' devices one
+/// per band (`dp-eu868`, `dp-us915`, …).
+pub fn device_profile(roster: &str) -> &'static str {
+    if let Some(fleet) = FLEETS.iter().find(|f| f.roster == roster) {
+        return fleet.device_profile;
+    }
+    match band_of_roster(roster) {
+        "US915" => "dp-us915",
+        "AU915" => "dp-au915",
+        "AS923-1" => "dp-as923-1",
+        "IN865" => "dp-in865",
+        _ => "dp-eu868",
+    }
+}
+
+/// Every device profile of the account.
+pub fn device_profiles() -> Vec<&'static str> {
+    let mut profiles: Vec<&'static str> = Vec::new();
+    for profile in rosters().map(device_profile) {
+        if !profiles.contains(&profile) {
+            profiles.push(profile);
+        }
+    }
+    profiles
+}
+
+/// The devices of a device profile, in the unfiltered list's order; none for an unknown profile.
+pub fn profile_members(profile: &str) -> Vec<(&'static str, usize)> {
+    account_devices().into_iter().filter(|(roster, _)| device_profile(roster) == profile).collect()
+}
+
+/// The RF region of a device of the account; None for one the account does not list (a
+/// `fault-throttled-*` one).
+pub fn device_band(id: &str) -> Option<&'static str> {
+    account_device(id).map(|(roster, _)| band_of_roster(roster))
+}
+
+/// A device id's hash: FNV-1a, then SplitMix64's finaliser, so that ids a digit apart land far
+/// apart. Deterministic: a device ends every session the same way.
+fn id_hash(id: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h = (h ^ (h >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    h ^ (h >> 31)
+}
+
+/// The FUOTA status a device ends a session with (the status of a created task's device once the
+/// session has reached it): a good fleet's device by its id's hash, about 96 % `Successful`, 3 %
+/// `MissingFrag` (a retry can work) and 1 % `Package_Not_Supported` (it cannot); a bad fleet's
+/// about a third `MissingFrag`, the rest `Successful`; any other device `Successful`.
+pub fn session_outcome(device_id: &str) -> &'static str {
+    let h = id_hash(device_id);
+    match account_device(device_id).map(|(roster, _)| roster) {
+        Some(roster) if roster == GOOD_FLEET.roster => match h % 100 {
+            0 => "Package_Not_Supported",
+            1..=3 => "MissingFrag",
+            _ => "Successful",
+        },
+        Some(roster) if roster == BAD_FLEET.roster && h.is_multiple_of(3) => "MissingFrag",
+        _ => "Successful",
+    }
+}
 
 /// A WirelessDeviceId that names a device of the account whose first `THROTTLED_ASSOCIATES`
 /// AssociateWirelessDeviceWithFuotaTask calls are throttled: a batch of associations must retry.
@@ -121,18 +232,18 @@ pub fn device_id(task_id: &str, n: usize) -> String {
 fn group_only() -> Vec<(&'static str, usize)> {
     let mut only: Vec<(&'static str, usize)> = Vec::new();
     for member in GROUPS.iter().flat_map(|g| group_members(g)) {
-        if member.1 >= device_count(member.0) && !only.contains(&member) {
+        if member.1 >= roster_size(member.0) && !only.contains(&member) {
             only.push(member);
         }
     }
     only
 }
 
-/// Every device of the account, as (task, index) for `device_at`: each task's roster in
-/// `DEVICE_TASKS` order, then the group-only members. A task's rosters do not overlap (the id
-/// names the task), and the group-only ones are past every roster, so each device comes once.
+/// Every device of the account, as (roster, index) for `device_at`: each roster in `rosters()`
+/// order, then the group-only members. Rosters do not overlap (the id names the roster), and the
+/// group-only ones are past every roster, so each device comes once.
 pub fn account_devices() -> Vec<(&'static str, usize)> {
-    let mut all: Vec<(&'static str, usize)> = DEVICE_TASKS.iter().flat_map(|t| (0..device_count(t)).map(move |n| (*t, n))).collect();
+    let mut all: Vec<(&'static str, usize)> = rosters().flat_map(|r| (0..roster_size(r)).map(move |n| (r, n))).collect();
     all.extend(group_only());
     all
 }
@@ -140,12 +251,12 @@ pub fn account_devices() -> Vec<(&'static str, usize)> {
 /// The (task, index) of a device of the account, read back from its id (`device_id`'s form, and
 /// only that form: `demo-10k-dev-7` is not `demo-10k-dev-00007`), without listing 10,000 rows.
 pub fn account_device(id: &str) -> Option<(&'static str, usize)> {
-    let (task, n) = DEVICE_TASKS.iter().find_map(|t| {
-        let digits = id.strip_prefix(t)?.strip_prefix("-dev-")?;
+    let (roster, n) = rosters().find_map(|r| {
+        let digits = id.strip_prefix(r)?.strip_prefix("-dev-")?;
         let n: usize = digits.parse().ok()?;
-        (device_id(t, n) == id).then_some((*t, n))
+        (device_id(r, n) == id).then_some((r, n))
     })?;
-    (n < device_count(task) || group_only().contains(&(task, n))).then_some((task, n))
+    (n < roster_size(roster) || group_only().contains(&(roster, n))).then_some((roster, n))
 }
 
 /// Whether AssociateWirelessDeviceWithFuotaTask knows the device: one of the account's, or a
@@ -169,7 +280,7 @@ pub fn account_row(task_id: &str, n: usize, region: &str) -> Value {
 pub fn device_row(id: &str, region: &str) -> Value {
     match account_device(id) {
         Some((task, n)) => account_row(task, n, region),
-        None => json!({"Arn": format!("arn:aws:iotwireless:{region}:{ACCOUNT}:WirelessDevice/{id}"), "Id": id, "Type": "LoRaWAN"}),
+        None => json!({"Arn": account::arn(region, "WirelessDevice", id), "Id": id, "Type": "LoRaWAN"}),
     }
 }
 
@@ -204,7 +315,7 @@ fn status_of(task_id: &str, n: usize, elapsed: f64) -> Option<&'static str> {
 pub fn device_at(task_id: &str, n: usize, region: &str, elapsed: f64, group: Option<&str>) -> Value {
     let id = device_id(task_id, n);
     let mut device = json!({
-        "Arn": format!("arn:aws:iotwireless:{region}:{ACCOUNT}:WirelessDevice/{id}"),
+        "Arn": account::arn(region, "WirelessDevice", &id),
         "Id": id,
         "Type": "LoRaWAN",
         "Name": format!("{}-{n:05}", task_id.trim_start_matches("demo-")),
@@ -228,29 +339,32 @@ pub fn device_at(task_id: &str, n: usize, region: &str, elapsed: f64, group: Opt
 
 /// The wireless gateways a group's downlinks go through (`LoRaWAN.ParticipatingGateways`): the
 /// Class C group names two of EU868's four (`crate::links`), so that some of `demo-in-session`'s
-/// devices are heard by none of them; the Class B group names none, and the service then uses the
-/// gateways that heard each device last.
+/// devices are heard by none of them; the fleets' groups name all four; the Class B group names
+/// none, and the service then uses the gateways that heard each device last.
 pub fn participating_gateways(group_id: &str) -> &'static [&'static str] {
     match group_id {
         CLASS_C_GROUP => &["gw-eu868-1", "gw-eu868-2"],
+        g if FLEETS.iter().any(|f| f.group == g) => &["gw-eu868-1", "gw-eu868-2", "gw-eu868-3", "gw-eu868-4"],
         _ => &[],
     }
 }
 
 /// GetMulticastGroup's answer.
 pub fn multicast_group(id: &str, region: &str) -> Option<Value> {
-    let (name, band, class, requested) = match id {
-        CLASS_C_GROUP => ("sensors-eu868", "EU868", "ClassC", 8),
-        CLASS_B_GROUP => ("meters-us915", "US915", "ClassB", 40),
+    let (name, band, class, requested, status) = match id {
+        CLASS_C_GROUP => ("sensors-eu868", "EU868", "ClassC", 8, "Session_Started"),
+        CLASS_B_GROUP => ("meters-us915", "US915", "ClassB", 40, "Session_Started"),
+        g if g == GOOD_FLEET.group => ("fleet-good-eu868", "EU868", "ClassC", GOOD_FLEET.devices, "Idle"),
+        g if g == BAD_FLEET.group => ("fleet-bad-eu868", "EU868", "ClassC", BAD_FLEET.devices, "Idle"),
         _ => return None,
     };
     let members = group_members(id).len();
     Some(json!({
-        "Arn": format!("arn:aws:iotwireless:{region}:{ACCOUNT}:MulticastGroup/{id}"),
+        "Arn": account::arn(region, "MulticastGroup", id),
         "Id": id,
         "Name": name,
         "Description": format!("Sample {class} multicast group"),
-        "Status": "Session_Started",
+        "Status": status,
         "CreatedAt": 1.7639000005E9,
         "LoRaWAN": {
             "RfRegion": band,
@@ -289,6 +403,57 @@ mod tests {
         assert!(at_end.iter().all(|s| *s != "Initial"));
         let midway: Vec<&str> = (0..LIVE_DEVICES).map(|n| live_device_status(n, LIVE_SESSION_AT + 30.0)).collect();
         assert_eq!(midway.iter().filter(|s| **s == "Initial").count(), LIVE_DEVICES - 2);
+    }
+
+    #[test]
+    fn the_fleets_are_rosters_with_their_profile_group_and_band() {
+        for fleet in &FLEETS {
+            let members = group_members(fleet.group);
+            assert_eq!(members.len(), fleet.devices);
+            assert!(members.iter().all(|(r, _)| *r == fleet.roster));
+            assert_eq!(profile_members(fleet.device_profile), members, "the profile is the fleet");
+            assert_eq!(band_of_roster(fleet.roster), "EU868");
+            let group = multicast_group(fleet.group, "us-east-1").unwrap();
+            assert_eq!(
+                (group["LoRaWAN"]["RfRegion"].as_str(), group["LoRaWAN"]["NumberOfDevicesInGroup"].as_u64()),
+                (Some("EU868"), Some(fleet.devices as u64))
+            );
+            assert_eq!(participating_gateways(fleet.group).len(), 4);
+            let last = device_id(fleet.roster, fleet.devices - 1);
+            assert_eq!(account_device(&last), Some((fleet.roster, fleet.devices - 1)));
+            assert_eq!(account_device(&device_id(fleet.roster, fleet.devices)), None);
+            assert!(is_known_device(&last) && device_band(&last) == Some("EU868"));
+            assert!(GROUPS.contains(&fleet.group));
+        }
+        // Every device of the account has one profile.
+        let profiles = device_profiles();
+        assert_eq!(profiles, ["dp-eu868", "dp-as923-1", "dp-us915", "dp-au915", "dp-in865", "dp-fleet-good-eu868", "dp-fleet-bad-eu868"]);
+        assert_eq!(profiles.iter().map(|p| profile_members(p).len()).sum::<usize>(), account_devices().len());
+        assert!(profile_members("dp-nope").is_empty());
+        assert_eq!(device_band("demo-10k-dev-00001"), Some("US915"));
+        assert_eq!(device_band("fault-throttled-x"), None);
+    }
+
+    #[test]
+    fn the_fleets_end_their_sessions_by_their_ids() {
+        let ends = |fleet: &Fleet| {
+            let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+            for n in 0..fleet.devices {
+                let id = device_id(fleet.roster, n);
+                assert_eq!(session_outcome(&id), session_outcome(&id), "deterministic");
+                *counts.entry(session_outcome(&id)).or_default() += 1;
+            }
+            counts
+        };
+        let good = ends(&GOOD_FLEET);
+        let bad = ends(&BAD_FLEET);
+        // About 96 / 3 / 1 % and a third: the exact counts are the README's.
+        let counts = |c: &std::collections::BTreeMap<&str, usize>| c.iter().map(|(s, n)| (s.to_string(), *n)).collect::<Vec<_>>();
+        assert_eq!(counts(&good), [("MissingFrag".to_owned(), 13), ("Package_Not_Supported".to_owned(), 2), ("Successful".to_owned(), 385)]);
+        assert_eq!(counts(&bad), [("MissingFrag".to_owned(), 22), ("Successful".to_owned(), 38)]);
+        for other in ["demo-in-session-dev-00000", "demo-10k-dev-00007", "fault-throttled-x", "no-such-device"] {
+            assert_eq!(session_outcome(other), "Successful", "{other}");
+        }
     }
 
     #[test]

@@ -7,9 +7,11 @@
 pub mod account;
 pub mod campaign;
 pub mod links;
+pub mod rollouts;
 pub mod server;
 pub mod sigv4;
 pub mod site;
+pub mod tagging;
 pub mod tasks;
 pub mod writes;
 
@@ -181,6 +183,13 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
     ("PUT", "/fuota-tasks/{Id}/wireless-device", "AssociateWirelessDeviceWithFuotaTask"),
     ("DELETE", "/fuota-tasks/{Id}/multicast-groups/{MulticastGroupId}", "DisassociateMulticastGroupFromFuotaTask"),
     ("DELETE", "/fuota-tasks/{Id}/wireless-devices/{WirelessDeviceId}", "DisassociateWirelessDeviceFromFuotaTask"),
+    ("POST", "/multicast-groups", "CreateMulticastGroup"),
+    ("PUT", "/multicast-groups/{Id}/wireless-device", "AssociateWirelessDeviceWithMulticastGroup"),
+    ("DELETE", "/multicast-groups/{Id}/wireless-devices/{WirelessDeviceId}", "DisassociateWirelessDeviceFromMulticastGroup"),
+    ("DELETE", "/multicast-groups/{Id}", "DeleteMulticastGroup"),
+    ("POST", "/tags", "TagResource"),
+    ("DELETE", "/tags", "UntagResource"),
+    ("GET", "/tags", "ListTagsForResource"),
 ];
 
 /// The operation a request names and its path labels (still percent-encoded), or None when no
@@ -233,15 +242,31 @@ impl Endpoint {
         Self::started_at(config, SystemTime::now())
     }
 
-    /// An endpoint whose `demo-live` started at `started`.
+    /// An endpoint whose `demo-live` started at `started`, with the demo rollouts written now
+    /// (`rollouts::seed`; they cannot fail to be written but for a bug, which is reported here and
+    /// the endpoint goes on without them: `with_store`, the binary's path, stops on it instead).
     pub fn started_at(config: Config, started: SystemTime) -> Self {
         let created = writes::Store::new(config.schedule_speed);
-        Self { config, started, requests: AtomicU64::new(0), seen: Mutex::new(HashMap::new()), created }
+        let endpoint = Self { config, started, requests: AtomicU64::new(0), seen: Mutex::new(HashMap::new()), created };
+        if let Err(e) = endpoint.seed_demo_rollouts(SystemTime::now()) {
+            eprintln!("fuota-local: the demo rollouts were not written: {e}");
+        }
+        endpoint
     }
 
-    /// An endpoint that answers the tasks of `created` (loaded from `--state`), started now.
-    pub fn with_store(config: Config, created: writes::Store) -> Self {
-        Self { config, started: SystemTime::now(), requests: AtomicU64::new(0), seen: Mutex::new(HashMap::new()), created }
+    /// An endpoint that answers the tasks of `created` (loaded from `--state`), started now, with
+    /// the demo rollouts written unless `created` has them already; what stops them from being
+    /// written is an error.
+    pub fn with_store(config: Config, created: writes::Store) -> Result<Self, String> {
+        let endpoint = Self { config, started: SystemTime::now(), requests: AtomicU64::new(0), seen: Mutex::new(HashMap::new()), created };
+        endpoint.seed_demo_rollouts(SystemTime::now())?;
+        Ok(endpoint)
+    }
+
+    /// Writes the demo rollouts (`rollouts::seed`) at `real_now` on the endpoint's clock.
+    pub fn seed_demo_rollouts(&self, real_now: SystemTime) -> Result<(), String> {
+        let region = self.config.regions.first().map_or("us-east-1", String::as_str);
+        rollouts::seed(&self.created, region, self.server_time(real_now)).map_err(|e| format!("the demo rollouts: {e}"))
     }
 
     /// Seconds of `demo-live`'s timeline at `real_now`.
@@ -277,10 +302,11 @@ impl Endpoint {
         }
     }
 
-    /// An id for a task created here, unique for the endpoint's life.
-    fn new_task_id(&self) -> String {
+    /// An id for a task or multicast group created here, unique for the endpoint's life (a UUID's
+    /// form, as the service's ids have).
+    fn new_id(&self, kind: &str) -> String {
         let n = self.requests.fetch_add(1, Ordering::Relaxed);
-        let h = hex::encode(Sha256::digest(format!("task-{n}-{:?}", SystemTime::now()).as_bytes()));
+        let h = hex::encode(Sha256::digest(format!("{kind}-{n}-{:?}", SystemTime::now()).as_bytes()));
         format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
     }
 
@@ -365,7 +391,7 @@ impl Endpoint {
         };
         match operation {
             "CreateFuotaTask" => {
-                let reply = written(Some(created.create(req.body, region, now, self.new_task_id())), "");
+                let reply = written(Some(created.create(req.body, region, now, self.new_id("task"))), "");
                 // The answer of a create that worked, lost on the way the first time: a client
                 // must send it again with the same token and end with one task.
                 let lost = std::str::from_utf8(req.body).is_ok_and(|b| b.contains("fault-drop-answer"));
@@ -390,15 +416,45 @@ impl Endpoint {
             }
             "DisassociateMulticastGroupFromFuotaTask" => written(created.disassociate(&id, &item, true, now), &id),
             "DisassociateWirelessDeviceFromFuotaTask" => written(created.disassociate(&id, &item, false, now), &id),
+            "CreateMulticastGroup" => written(Some(created.create_group(req.body, region, now, self.new_id("group"))), ""),
+            "AssociateWirelessDeviceWithMulticastGroup" => match id_too_long(&id) {
+                Some(refusal) => refusal,
+                None => written(Some(created.join_group(&id, req.body)), &id),
+            },
+            "DisassociateWirelessDeviceFromMulticastGroup" => match id_too_long(&id) {
+                Some(refusal) => refusal,
+                None => written(Some(created.leave_group(&id, &item)), &id),
+            },
+            "DeleteMulticastGroup" => match id_too_long(&id) {
+                Some(refusal) => refusal,
+                None => written(Some(created.delete_group(&id, region, now)), &id),
+            },
+            "TagResource" | "UntagResource" | "ListTagsForResource" => {
+                let Some(arn) = query.get("resourceArn") else {
+                    return aws_error(
+                        400,
+                        "ValidationException",
+                        "1 validation error detected: Value null at 'resourceArn' failed to satisfy constraint: Member must not be null",
+                        json!({}),
+                    );
+                };
+                let outcome = match operation {
+                    "TagResource" => created.tag(arn, req.body, region, now),
+                    // A query list: `tagKeys` once per key, as botocore sends it.
+                    "UntagResource" => created.untag(arn, &query.all("tagKeys"), region, now),
+                    _ => created.tags(arn, region, now),
+                };
+                written(Some(outcome), arn)
+            }
             "ListMulticastGroups" => self.list_all_groups(&query, region),
             "ListFuotaTasks" => self.list_tasks(&query, region, now),
             "ListMulticastGroupsByFuotaTask" => self.list_groups_of_task(&id, &query, now),
             "ListWirelessDevices" => self.list_devices(&query, region, elapsed, now),
-            "GetMulticastGroup" => match campaign::multicast_group(&id, region) {
+            "GetMulticastGroup" => match created.group(&id, region) {
                 Some(group) => Reply::json(200, &group),
                 None => not_found(&id, "MulticastGroup"),
             },
-            "GetMulticastGroupSession" => match (campaign::multicast_group(&id, region), campaign::multicast_session(&id)) {
+            "GetMulticastGroupSession" => match (created.group(&id, region), campaign::multicast_session(&id)) {
                 (Some(_), Some(session)) => Reply::json(200, &session),
                 (Some(_), None) => Reply::json(200, &json!({})),
                 (None, _) => not_found(&id, "MulticastGroup"),
@@ -526,13 +582,10 @@ impl Endpoint {
         paged(json!({"MulticastGroupList": rows}), &format!("groups:{task_id}"), start + take, groups.len())
     }
 
-    /// ListMulticastGroups: every group of the sample campaign, to pick from.
+    /// ListMulticastGroups: every group of the account (the samples, then those created here), to
+    /// pick from.
     fn list_all_groups(&self, query: &Query, region: &str) -> Reply {
-        let all: Vec<Value> = campaign::GROUPS
-            .iter()
-            .filter_map(|id| campaign::multicast_group(id, region))
-            .map(|g| json!({"Id": g["Id"], "Arn": g["Arn"], "Name": g["Name"]}))
-            .collect();
+        let all: Vec<Value> = self.created.groups_listed(region);
         let (start, take) = match query.page("all-groups", usize::MAX) {
             Ok(p) => p,
             Err(reply) => return reply,
@@ -541,12 +594,17 @@ impl Endpoint {
         paged(json!({"MulticastGroupList": rows}), "all-groups", start + take, all.len())
     }
 
-    /// ListWirelessDevices, by `fuotaTaskId` or `multicastGroupId`, or with neither every device
-    /// of the account (what a client maps DevEUIs to device ids with). Every third page is short,
-    /// as the service's can be. The `fault-devices-*` tasks break on their second page.
+    /// ListWirelessDevices, by `fuotaTaskId`, `multicastGroupId` or `deviceProfileId`, or with
+    /// none every device of the account (what a client maps DevEUIs to device ids with). Every
+    /// third page is short, as the service's can be. The `fault-devices-*` tasks break on their
+    /// second page.
     fn list_devices(&self, query: &Query, region: &str, elapsed: f64, now: SystemTime) -> Reply {
         let task = query.get("fuotaTaskId");
         let group = query.get("multicastGroupId");
+        let profile = query.get("deviceProfileId");
+        if [task, group, profile].iter().filter(|f| f.is_some()).count() > 1 {
+            return aws_error(400, "ValidationException", "Specify one of fuotaTaskId, multicastGroupId and deviceProfileId, not several.", json!({}));
+        }
         // A task created here lists the devices associated with it, each with its status now.
         if let Some(devices) = task.and_then(|t| self.created.devices_of(t, now)) {
             let kind = format!("devices:created:{}", task.unwrap_or_default());
@@ -568,11 +626,16 @@ impl Endpoint {
                 .collect();
             return paged(json!({"WirelessDeviceList": rows}), &kind, start + take, devices.len());
         }
-        let (kind, members): (String, Vec<(&str, usize)>) = match (task, group) {
-            (Some(t), None) => (format!("devices:task:{t}"), (0..campaign::device_count(t)).map(|n| (t, n)).collect()),
-            (None, Some(g)) => (format!("devices:group:{g}"), campaign::group_members(g)),
-            (None, None) => ("devices:all".to_owned(), campaign::account_devices()),
-            (Some(_), Some(_)) => return aws_error(400, "ValidationException", "Specify fuotaTaskId or multicastGroupId, not both.", json!({})),
+        let (kind, members): (String, Vec<(&str, usize)>) = match (task, group, profile) {
+            (Some(t), _, _) => (format!("devices:task:{t}"), (0..campaign::device_count(t)).map(|n| (t, n)).collect()),
+            // A group's devices as they are now (a group created here, or a sample one a device
+            // joined or left). A `fault-throttled-*` device has no roster to list it from: it
+            // exists to throttle a task's associations, and is left out here.
+            (None, Some(g), _) => {
+                (format!("devices:group:{g}"), self.created.group_devices(g).unwrap_or_default().iter().filter_map(|d| campaign::account_device(d)).collect())
+            }
+            (None, None, Some(p)) => (format!("devices:profile:{p}"), campaign::profile_members(p)),
+            (None, None, None) => ("devices:all".to_owned(), campaign::account_devices()),
         };
         let (start, take) = match query.page(&kind, usize::MAX) {
             Ok(p) => p,
@@ -606,7 +669,7 @@ impl Endpoint {
             .take(take)
             .map(|(t, n)| match task.or(group) {
                 Some(_) => campaign::device_at(t, *n, region, elapsed, group),
-                // Unfiltered: the device without a task's status.
+                // Unfiltered or by profile: the device without a task's status.
                 None => campaign::account_row(t, *n, region),
             })
             .collect();
@@ -716,6 +779,11 @@ impl Query {
 
     fn get(&self, name: &str) -> Option<&str> {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a query list (the name repeated, one value each), in the order sent.
+    fn all(&self, name: &str) -> Vec<&str> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
     }
 
     /// `maxResults` (0..250 in the model; 0 or absent: the service's default of 10... here, 250).

@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{json, Value};
 
-use crate::account::ACCOUNT;
+use crate::account;
 use crate::campaign;
 
 /// A wireless gateway of the sample account.
@@ -86,18 +86,6 @@ const BANDS: &[Band] = &[
     },
     Band { name: "IN865", max_dr: 5, sf_at_dr0: 12, channels: &[865_062_500, 865_402_500, 865_985_000] },
 ];
-
-/// The band of a sample task's devices: its `LoRaWAN.RfRegion` (a test checks that they agree).
-pub fn band_of_task(task_id: &str) -> &'static str {
-    match task_id {
-        "demo-in-session" | "demo-live" => "EU868",
-        "demo-pending" | "demo-10k" => "US915",
-        "demo-waiting" => "AU915",
-        "demo-done" => "AS923-1",
-        "demo-unknown-status" => "IN865",
-        _ => "EU868",
-    }
-}
 
 fn band(name: &str) -> &'static Band {
     BANDS.iter().find(|b| b.name == name).unwrap_or(&BANDS[0])
@@ -246,7 +234,7 @@ pub fn uplink(task_id: &str, n: usize) -> Option<Uplink> {
     if !t.joined {
         return None;
     }
-    let band = band(band_of_task(task_id));
+    let band = band(campaign::band_of_roster(task_id));
     let age_ms = if t.silent { 2 * 86_400_000 + draw.below(8 * 86_400_000) } else { 20_000 + draw.below(6 * 3_600_000 - 20_000) };
     let data_rate = draw.below(u64::from(band.max_dr) + 1) as u8;
     let floor = snr_floor(band.sf_at_dr0 - data_rate);
@@ -355,7 +343,7 @@ pub fn gateway_answer(gateway: &Gateway, region: &str) -> Value {
         lorawan["SubBands"] = json!([2]);
     }
     json!({
-        "Arn": format!("arn:aws:iotwireless:{region}:{ACCOUNT}:WirelessGateway/{}", gateway.id),
+        "Arn": account::arn(region, "WirelessGateway", gateway.id),
         "Id": gateway.id,
         "Name": gateway.name,
         "Description": format!("Sample {} gateway", gateway.band),
@@ -374,7 +362,7 @@ mod tests {
         let tasks = crate::tasks::campaign_tasks("us-east-1", 0.0);
         for task in campaign::DEVICE_TASKS {
             let region = tasks.iter().find(|t| t["Id"] == *task).unwrap()["LoRaWAN"]["RfRegion"].as_str().unwrap();
-            assert_eq!(band_of_task(task), region, "{task}");
+            assert_eq!(campaign::band_of_roster(task), region, "{task}");
             assert!(BANDS.iter().any(|b| b.name == region), "{region}");
             assert!(GATEWAYS.iter().filter(|g| g.band == region).count() >= 2, "{region}");
         }
@@ -459,6 +447,29 @@ mod tests {
         }
         assert!(seen.iter().filter(|(_, c)| *c == Case::Weak).count() >= 3);
         assert!(members.iter().any(|n| IN_SESSION_CASES.iter().all(|(i, _)| i != n)), "and a member that is fine");
+    }
+
+    /// The fleets' devices have links as the other sample devices do (a few never joined or
+    /// silent), in EU868, heard by gateways their group names: a rollout's pre-flight reads them.
+    #[test]
+    fn the_fleets_devices_have_links_heard_by_their_groups_gateways() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_300_000);
+        for fleet in &campaign::FLEETS {
+            let named = campaign::participating_gateways(fleet.group);
+            let mut joined = 0;
+            for n in 0..fleet.devices {
+                let id = campaign::device_id(fleet.roster, n);
+                let answer = statistics(&id, now).unwrap();
+                assert_eq!(answer["WirelessDeviceId"], id.as_str());
+                let Some(up) = uplink(fleet.roster, n) else { continue };
+                joined += 1;
+                assert_eq!(answer["LoRaWAN"]["DevEui"].as_str(), Some(campaign::dev_eui(fleet.roster, n).as_str()));
+                assert!(up.data_rate <= 5 && BANDS[0].channels.contains(&up.frequency), "EU868");
+                assert!(up.heard.iter().all(|h| named.contains(&h.gateway.id)), "{id}");
+            }
+            let share = joined as f64 / fleet.devices as f64;
+            assert!((0.85..1.0).contains(&share), "{}: {share}", fleet.roster);
+        }
     }
 
     #[test]

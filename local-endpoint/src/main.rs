@@ -23,9 +23,10 @@ const USAGE: &str = "fuota-local [--api ADDR] [--site DIR] [--site-addr ADDR] [-
   --live-speed X         run demo-live X times faster than its ~3-minute timeline (default 1)
   --schedule-speed X     a task scheduled here waits and runs X times faster than real time (default 12:
                          a start 35 minutes ahead comes in under 3 minutes)
-  --state FILE           keep the tasks created here in FILE: loaded at start (a missing FILE starts
-                         empty, one that does not parse stops the endpoint), saved after every write
-                         that changes them (FILE.tmp, then renamed over FILE)
+  --state FILE           keep what the writes made here in FILE (tasks, multicast groups and their
+                         devices, tags): loaded at start (a missing FILE starts empty, one that does
+                         not parse stops the endpoint), saved after every write that changes them
+                         (FILE.tmp, then renamed over FILE)
   --ready-file PATH      write the bound URLs as JSON to PATH once listening";
 
 struct Args {
@@ -140,6 +141,16 @@ fn main() {
         }
     }
 
+    // The demo rollouts are written before the endpoint says it is ready: what stops them stops it.
+    let endpoint = match Endpoint::with_store(config, created) {
+        Ok(endpoint) => Arc::new(endpoint),
+        Err(e) => {
+            eprintln!("fuota-local: {e}");
+            std::process::exit(1);
+        }
+    };
+    let config = &endpoint.config;
+
     println!("IoT Wireless local endpoint: {api_url} (regions: {})", config.regions.join(", "));
     if config.cors {
         let origins = if config.cors_origins.is_empty() { "no origin".to_owned() } else { config.cors_origins.join(", ") };
@@ -156,6 +167,7 @@ fn main() {
         "  campaign: demo-live (Pending to FuotaDone in about {:.0} s), demo-10k (10,000 devices), demo-busy; every task is listed by ListFuotaTasks",
         fuota_local::campaign::LIVE_DONE_AT / config.live_speed
     );
+    println!("  rollouts: {} (wave 1 done, wave 2 scheduled), {} (wave 1 held by its gate)", fuota_local::rollouts::GOOD.id, fuota_local::rollouts::BAD.id);
     println!("  fault ids: {}", tasks::FAULT_IDS.iter().map(|(id, what)| format!("{id} ({what})")).collect::<Vec<_>>().join(", "));
     if let Some(site) = &site_url {
         // `?demo` alone uses the console's built-in demo endpoint; another one in the link is
@@ -173,9 +185,9 @@ fn main() {
         }
     }
     if let Some(path) = &args.state {
-        println!("  created tasks are kept in {}", path.display());
+        println!("  created tasks, groups and tags are kept in {}", path.display());
     }
-    let endpoint = Arc::new(Endpoint::with_store(config, created));
+
     runtime.block_on(server::serve(api, move |request| server::serve_api(Arc::clone(&endpoint), request)));
 }
 

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::account::ACCOUNT;
+use crate::account::{self, ACCOUNT};
 use crate::campaign;
 
 /// Ids that make the endpoint misbehave the way real networks and services do: task ids, but for
@@ -81,7 +81,7 @@ pub fn is_listed(task: &Value) -> bool {
 }
 
 fn arn(id: &str, region: &str) -> String {
-    format!("arn:aws:iotwireless:{region}:{ACCOUNT}:FuotaTask/{id}")
+    account::arn(region, "FuotaTask", id)
 }
 
 /// The sample tasks as the service would return them.

@@ -389,8 +389,9 @@ fn the_unfiltered_device_list_is_every_device_of_the_account_once() {
     let ids: Vec<&str> = devices.iter().map(|d| d["Id"].as_str().unwrap()).collect();
     let eui_of: std::collections::HashMap<&str, &str> = devices.iter().map(|d| (d["Id"].as_str().unwrap(), d["LoRaWAN"]["DevEui"].as_str().unwrap())).collect();
     assert_eq!(eui_of.len(), ids.len(), "each device once");
-    let rosters: usize = campaign::DEVICE_TASKS.iter().map(|t| campaign::device_count(t)).sum();
-    assert_eq!(ids.len(), rosters + 2, "every task's devices and the two group-only ones");
+    let rosters: usize = campaign::rosters().map(campaign::roster_size).sum();
+    assert_eq!(ids.len(), rosters + 2, "every task's and fleet's devices and the two group-only ones");
+    assert_eq!(ids.len(), 10_501);
     assert!(sizes.len() > 40 && sizes.contains(&243), "paged like the other lists: {sizes:?}");
     let allowed: HashSet<&str> = ["Arn", "Id", "Type", "Name", "DestinationName", "LastUplinkReceivedAt", "LoRaWAN"].into();
     for d in &devices {
@@ -399,7 +400,13 @@ fn the_unfiltered_device_list_is_every_device_of_the_account_once() {
         assert!(d.as_object().unwrap().keys().all(|k| allowed.contains(k.as_str())), "no task's or group's view: {d}");
     }
     // The same ids and DevEUIs as each task's and each group's list.
-    for query in campaign::DEVICE_TASKS.iter().map(|t| format!("fuotaTaskId={t}")).chain(campaign::GROUPS.iter().map(|g| format!("multicastGroupId={g}"))) {
+    let by_profile = campaign::device_profiles().into_iter().map(|p| format!("deviceProfileId={p}"));
+    for query in campaign::DEVICE_TASKS
+        .iter()
+        .map(|t| format!("fuotaTaskId={t}"))
+        .chain(campaign::GROUPS.iter().map(|g| format!("multicastGroupId={g}")))
+        .chain(by_profile)
+    {
         let (listed, _) = walk("WirelessDeviceList", |q| endpoint.list_devices(q, "us-east-1", 0.0, SystemTime::now()), &format!("{query}&maxResults=250"));
         for d in &listed {
             let id = d["Id"].as_str().unwrap();
@@ -430,8 +437,11 @@ fn associating_an_unknown_device_is_not_found_and_a_throttled_one_retries() {
     let endpoint = Endpoint::new(Config::default());
     let now = SystemTime::now();
     let body = br#"{"FirmwareUpdateImage":"s3://fw/v2.bin","FirmwareUpdateRole":"arn:aws:iam::123456789012:role/fuota"}"#;
-    assert_eq!(signed_reply(&endpoint, "POST", "/fuota-tasks", "", body, now).status, 201);
-    let id = endpoint.created.listed("us-east-1", now)[0]["Id"].as_str().unwrap().to_owned();
+    let made = signed_reply(&endpoint, "POST", "/fuota-tasks", "", body, now);
+    assert_eq!(made.status, 201);
+    // The task made here, after the demo rollouts' tasks.
+    let id = serde_json::from_slice::<Value>(&made.body).unwrap()["Id"].as_str().unwrap().to_owned();
+    assert_eq!(endpoint.created.listed("us-east-1", now).last().unwrap()["Id"], id.as_str());
     let path = format!("/fuota-tasks/{id}/wireless-device");
     let associate = |device: &str| signed_reply(&endpoint, "PUT", &path, "", format!(r#"{{"WirelessDeviceId":"{device}"}}"#).as_bytes(), now);
 
@@ -681,9 +691,11 @@ fn the_modules_use_one_another_without_a_cycle() {
         ("account", include_str!("account.rs")),
         ("campaign", include_str!("campaign.rs")),
         ("links", include_str!("links.rs")),
+        ("rollouts", include_str!("rollouts.rs")),
         ("server", include_str!("server.rs")),
         ("sigv4", include_str!("sigv4.rs")),
         ("site", include_str!("site.rs")),
+        ("tagging", include_str!("tagging.rs")),
         ("tasks", include_str!("tasks.rs")),
         ("writes", include_str!("writes.rs")),
     ];
@@ -729,4 +741,259 @@ fn the_modules_use_one_another_without_a_cycle() {
     }
     assert!(cycles.is_empty(), "{cycles:?}; uses: {graph:?}");
     assert!(graph.iter().any(|(m, u)| *m == "tasks" && u.contains(&"campaign")), "the scan sees uses: {graph:?}");
+}
+
+/// A rollout's operations, signed and routed as any other: a group made with tags, a device in
+/// it, the tags of a task written, read and removed by ARN (`tagKeys` repeated in the query), a
+/// fleet read by device profile, the group deleted; AWS-shaped errors and CORS as elsewhere.
+#[test]
+fn a_rollouts_operations_answer_like_the_service() {
+    let endpoint = Endpoint::new(Config::default());
+    let now = SystemTime::now();
+    let call = |method: &str, path: &str, query: &str, body: &[u8]| signed_reply(&endpoint, method, path, query, body, now);
+    let error_of = |reply: &Reply| {
+        let body: Value = serde_json::from_slice(&reply.body).unwrap();
+        assert!(body["message"].is_string(), "{body}");
+        (reply.status, reply.header("x-amzn-ErrorType").unwrap().split(':').next().unwrap().to_owned(), body)
+    };
+    let encode = |s: &str| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string();
+
+    let create = br#"{"ClientRequestToken":"wave-1-token","Name":"wave-1","LoRaWAN":{"RfRegion":"EU868","DlClass":"ClassC"},"Tags":[{"Key":"fuota-rollout:wave","Value":"1"}]}"#;
+    let made = call("POST", "/multicast-groups", "", create);
+    assert_eq!(made.status, 201, "{}", String::from_utf8_lossy(&made.body));
+    assert!(made.header("x-amzn-RequestId").is_some());
+    let made: Value = serde_json::from_slice(&made.body).unwrap();
+    let group = made["Id"].as_str().unwrap().to_owned();
+    assert_eq!(made["Arn"], account::arn("us-east-1", "MulticastGroup", &group));
+    assert_eq!(serde_json::from_slice::<Value>(&call("POST", "/multicast-groups", "", create).body).unwrap()["Id"], group.as_str(), "the token's group again");
+    let (status, code, _) = error_of(&call("POST", "/multicast-groups", "", br#"{"LoRaWAN":{"RfRegion":"EU868","DlClass":"ClassA"}}"#));
+    assert_eq!((status, code.as_str()), (400, "ValidationException"));
+
+    let device = campaign::device_id(campaign::GOOD_FLEET.roster, 0);
+    let joined = call("PUT", &format!("/multicast-groups/{group}/wireless-device"), "", format!(r#"{{"WirelessDeviceId":"{device}"}}"#).as_bytes());
+    assert_eq!((joined.status, joined.body.len()), (204, 0));
+    let (status, code, body) =
+        error_of(&call("PUT", "/multicast-groups/no-such-group/wireless-device", "", format!(r#"{{"WirelessDeviceId":"{device}"}}"#).as_bytes()));
+    assert_eq!((status, code.as_str(), body["ResourceType"].as_str()), (404, "ResourceNotFoundException", Some("MulticastGroup")));
+    let (status, code, _) = error_of(&call("PUT", &format!("/multicast-groups/{group}/wireless-device"), "", br#"{"WirelessDeviceId":"demo-10k-dev-00000"}"#));
+    assert_eq!((status, code.as_str()), (400, "ValidationException"), "another RF region");
+    let read = body_of(&call("GET", &format!("/multicast-groups/{group}"), "", b""));
+    assert_eq!((read["Name"].as_str(), read["LoRaWAN"]["NumberOfDevicesInGroup"].as_u64()), (Some("wave-1"), Some(1)));
+    let members = body_of(&call("GET", "/wireless-devices", &format!("multicastGroupId={group}"), b""));
+    assert_eq!(members["WirelessDeviceList"].as_array().unwrap().iter().map(|d| d["Id"].as_str().unwrap()).collect::<Vec<_>>(), [device.as_str()]);
+    let listed = body_of(&call("GET", "/multicast-groups", "maxResults=250", b""));
+    let ids: Vec<&str> = listed["MulticastGroupList"].as_array().unwrap().iter().map(|g| g["Id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&group.as_str()) && ids.contains(&campaign::GOOD_FLEET.group) && ids.contains(&campaign::CLASS_C_GROUP), "{ids:?}");
+
+    // Tags by ARN: the ARN percent-encoded in the query, `tagKeys` once per key.
+    let task_arn = account::arn("us-east-1", "FuotaTask", "demo-done");
+    let arn_query = format!("resourceArn={}", encode(&task_arn));
+    let tagged = call("POST", "/tags", &arn_query, br#"{"Tags":[{"Key":"a/b","Value":"1"},{"Key":"a.b","Value":"2"},{"Key":"keep","Value":"3"}]}"#);
+    assert_eq!((tagged.status, tagged.body.len()), (204, 0), "{}", String::from_utf8_lossy(&tagged.body));
+    let untagged = call("DELETE", "/tags", &format!("{arn_query}&tagKeys=a%2Fb&tagKeys=a.b"), b"");
+    assert_eq!(untagged.status, 204, "{}", String::from_utf8_lossy(&untagged.body));
+    assert_eq!(body_of(&call("GET", "/tags", &arn_query, b"")), serde_json::json!({"Tags": [{"Key": "keep", "Value": "3"}]}));
+    let group_tags = body_of(&call("GET", "/tags", &format!("resourceArn={}", encode(made["Arn"].as_str().unwrap())), b""));
+    assert_eq!(group_tags, serde_json::json!({"Tags": [{"Key": "fuota-rollout:wave", "Value": "1"}]}));
+    let (status, code, body) = error_of(&call("GET", "/tags", "", b""));
+    assert_eq!((status, code.as_str()), (400, "ValidationException"));
+    assert!(body["message"].as_str().unwrap().contains("resourceArn"));
+    let (status, code, _) = error_of(&call("DELETE", "/tags", &arn_query, b""));
+    assert_eq!((status, code.as_str()), (400, "ValidationException"), "no tagKeys");
+    let too_many: Vec<Value> = (0..50).map(|n| serde_json::json!({"Key": format!("k{n}"), "Value": ""})).collect();
+    let (status, code, body) = error_of(&call("POST", "/tags", &arn_query, serde_json::json!({"Tags": too_many}).to_string().as_bytes()));
+    assert_eq!((status, code.as_str(), body["ResourceName"].as_str()), (400, "TooManyTagsException", Some(task_arn.as_str())));
+    let (status, code, body) =
+        error_of(&call("GET", "/tags", &format!("resourceArn={}", encode(&account::arn("us-east-1", "FuotaTask", "no-such-task"))), b""));
+    assert_eq!((status, code.as_str(), body["ResourceType"].as_str()), (404, "ResourceNotFoundException", Some("FuotaTask")));
+
+    // A fleet by its device profile, paged like the other lists; one filter at a time.
+    let (fleet, sizes) = walk(
+        "WirelessDeviceList",
+        |q| endpoint.list_devices(q, "us-east-1", 0.0, now),
+        &format!("deviceProfileId={}&maxResults=25", campaign::BAD_FLEET.device_profile),
+    );
+    assert_eq!(fleet.len(), campaign::BAD_FLEET.devices);
+    assert!(sizes.len() > 2 && fleet.iter().all(|d| d["Id"].as_str().unwrap().starts_with("fleet-bad-dev-") && d.get("FuotaDeviceStatus").is_none()));
+    let by_profile = body_of(&call("GET", "/wireless-devices", &format!("deviceProfileId={}&maxResults=250", campaign::GOOD_FLEET.device_profile), b""));
+    assert_eq!(by_profile["WirelessDeviceList"].as_array().unwrap().len(), 250);
+    assert!(body_of(&call("GET", "/wireless-devices", "deviceProfileId=dp-none", b""))["WirelessDeviceList"].as_array().unwrap().is_empty());
+    let (status, code, _) = error_of(&call("GET", "/wireless-devices", "deviceProfileId=dp-eu868&fuotaTaskId=demo-live", b""));
+    assert_eq!((status, code.as_str()), (400, "ValidationException"));
+
+    let left = call("DELETE", &format!("/multicast-groups/{group}/wireless-devices/{device}"), "", b"");
+    assert_eq!(left.status, 204);
+    assert_eq!(call("DELETE", &format!("/multicast-groups/{group}"), "", b"").status, 204);
+    let (status, code, body) = error_of(&call("GET", &format!("/multicast-groups/{group}"), "", b""));
+    assert_eq!((status, code.as_str(), body["ResourceId"].as_str()), (404, "ResourceNotFoundException", Some(group.as_str())));
+    let (status, code, body) = error_of(&call("DELETE", &format!("/multicast-groups/{}", campaign::CLASS_C_GROUP), "", b""));
+    assert_eq!((status, code.as_str(), body["ResourceType"].as_str()), (409, "ConflictException", Some("MulticastGroup")), "demo-in-session holds it");
+    assert_eq!(error_of(&call("DELETE", &format!("/multicast-groups/{}", "g".repeat(257)), "", b"")).0, 400);
+
+    // CORS as the other routes: a preflight for each new method and path from the site's origin.
+    for (method, path) in [("POST", "/multicast-groups"), ("DELETE", "/tags"), ("PUT", "/multicast-groups/g1/wireless-device")] {
+        let headers = vec![
+            ("origin".to_owned(), "http://127.0.0.1:8080".to_owned()),
+            ("access-control-request-method".to_owned(), method.to_owned()),
+            ("access-control-request-headers".to_owned(), "authorization,content-type,x-amz-date,x-amz-security-token".to_owned()),
+        ];
+        let preflight = endpoint.handle(&WireRequest { method: "OPTIONS", raw_path: path, raw_query: "", headers: &headers, body: b"" }, now);
+        assert_eq!(preflight.status, 200, "{method} {path}");
+        assert!(preflight.header("Access-Control-Allow-Methods").unwrap().contains(method), "{method} {path}");
+    }
+}
+
+/// The demo fleets as a pre-flight and a rollout read them: every device with a link, its group's
+/// gateways found.
+#[test]
+fn the_demo_fleets_are_read_like_the_other_sample_devices() {
+    let endpoint = Endpoint::new(Config::default());
+    let now = SystemTime::now();
+    for fleet in &campaign::FLEETS {
+        let group = body_of(&signed_reply(&endpoint, "GET", &format!("/multicast-groups/{}", fleet.group), "", b"", now));
+        assert_eq!((group["LoRaWAN"]["RfRegion"].as_str(), group["LoRaWAN"]["DlClass"].as_str()), (Some("EU868"), Some("ClassC")));
+        assert_eq!(group["LoRaWAN"]["NumberOfDevicesInGroup"].as_u64(), Some(fleet.devices as u64));
+        for gateway in group["LoRaWAN"]["ParticipatingGateways"]["GatewayList"].as_array().unwrap() {
+            let path = format!("/wireless-gateways/{}", gateway.as_str().unwrap());
+            assert_eq!(signed_reply(&endpoint, "GET", &path, "identifierType=WirelessGatewayId", b"", now).status, 200);
+        }
+        let last = campaign::device_id(fleet.roster, fleet.devices - 1);
+        let stats = body_of(&signed_reply(&endpoint, "GET", &format!("/wireless-devices/{last}/statistics"), "", b"", now));
+        assert_eq!(stats["WirelessDeviceId"], last.as_str());
+        let session = body_of(&signed_reply(&endpoint, "GET", &format!("/multicast-groups/{}/session", fleet.group), "", b"", now));
+        assert_eq!(session, serde_json::json!({}), "no session until a task runs one");
+    }
+}
+
+/// Follows NextToken through a list of signed requests to `path`, as a client must.
+fn signed_walk(endpoint: &Endpoint, path: &str, base_query: &str, list: &str, now: SystemTime) -> Vec<Value> {
+    let (mut items, mut token, mut pages) = (Vec::new(), None::<String>, 0);
+    loop {
+        let query = match &token {
+            Some(t) => format!("{base_query}&nextToken={}", percent_encoding::utf8_percent_encode(t, percent_encoding::NON_ALPHANUMERIC)),
+            None => base_query.to_owned(),
+        };
+        let body = body_of(&signed_reply(endpoint, "GET", path, &query, b"", now));
+        items.extend(body[list].as_array().unwrap().iter().cloned());
+        pages += 1;
+        match body["NextToken"].as_str() {
+            Some(t) => token = Some(t.to_owned()),
+            None => return items,
+        }
+        assert!(pages < 100, "the list never ends");
+    }
+}
+
+/// The demo rollouts as the console's rollouts view will read them: ListFuotaTasks, each task's
+/// tags (ListTagsForResource by its ARN), then the rollout tasks' GetFuotaTask and devices
+/// (ListWirelessDevices by task), all signed and routed; the core rebuilds the rollouts from that
+/// alone. The good one waits for its scheduled wave 2 after a canary that met its gate; the bad
+/// one is held by its canary; the tags read back as the records written; the other sample tasks
+/// are no rollouts.
+#[test]
+fn the_demo_rollouts_are_rebuilt_by_the_core_from_the_endpoints_answers() {
+    use fuota_core::campaign::devices::FuotaDeviceStatus;
+    use fuota_core::rollout::gate::DeviceState;
+    use fuota_core::rollout::state::{reconstruct, NextStep, RolloutState, StartsAt, TaskInput};
+    use fuota_core::rollout::tags::{self as rollout_tags, WaveLabel};
+    use fuota_core::wire::time::Timestamp;
+    use fuota_core::TaskStatus;
+
+    let endpoint = Endpoint::new(Config::default());
+    let now = SystemTime::now();
+    let encode = |s: &str| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string();
+    let tags_of = |arn: &str| -> Vec<(String, String)> {
+        let body = body_of(&signed_reply(&endpoint, "GET", "/tags", &format!("resourceArn={}", encode(arn)), b"", now));
+        body["Tags"].as_array().unwrap().iter().map(|t| (t["Key"].as_str().unwrap().to_owned(), t["Value"].as_str().unwrap().to_owned())).collect()
+    };
+    let timestamp = |t: SystemTime| Timestamp::from_epoch_millis(t.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_millis() as i64).unwrap();
+
+    let listed = signed_walk(&endpoint, "/fuota-tasks", "maxResults=250", "FuotaTaskList", now);
+    let mut inputs: Vec<TaskInput> = Vec::new();
+    let mut not_rollouts: Vec<String> = Vec::new();
+    for task in &listed {
+        let id = task["Id"].as_str().unwrap().to_owned();
+        let tags = tags_of(task["Arn"].as_str().unwrap());
+        if rollout_tags::read(&tags) == Ok(None) {
+            not_rollouts.push(id);
+            continue;
+        }
+        let full = body_of(&signed_reply(&endpoint, "GET", &format!("/fuota-tasks/{id}"), "", b"", now));
+        let starts = full["LoRaWAN"]["StartTime"].as_str().map(|s| StartsAt { at: Timestamp::parse_iso8601(s).unwrap(), local: s.to_owned() });
+        let devices = signed_walk(&endpoint, "/wireless-devices", &format!("fuotaTaskId={id}"), "WirelessDeviceList", now)
+            .iter()
+            .map(|d| DeviceState { id: d["Id"].as_str().unwrap().to_owned(), status: d["FuotaDeviceStatus"].as_str().map(FuotaDeviceStatus::parse) })
+            .collect();
+        inputs.push(TaskInput { id, tags, status: TaskStatus::parse(full["Status"].as_str().unwrap()), starts, devices });
+    }
+    let ids: Vec<&str> = inputs.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["demo-rollout-good-w1", "demo-rollout-good-w2", "demo-rollout-bad-w1"], "listed after the samples, in the order made");
+    for sample in ["demo-in-session", "demo-done", "demo-live", "demo-10k", "demo-minimal"] {
+        assert!(not_rollouts.iter().any(|t| t == sample), "{sample} is listed and no rollout: {not_rollouts:?}");
+    }
+
+    // The tags read back exactly: the records the core wrote, key for key, in its order.
+    for demo in &rollouts::DEMOS {
+        let (_, assignment) = demo.plan().unwrap();
+        for (n, record, devices) in demo.waves_made().unwrap() {
+            let input = inputs.iter().find(|t| t.id == rollouts::task_id(demo.id, n)).unwrap();
+            assert_eq!(input.tags, record.tags(), "{}", input.id);
+            assert_eq!(rollout_tags::read(&input.tags), Ok(Some(record.clone())), "{}", input.id);
+            assert_eq!(devices, assignment.waves[n as usize - 1], "the core's assignment");
+            let mut listed: Vec<String> = input.devices.iter().map(|d| d.id.clone()).collect();
+            listed.sort();
+            assert_eq!(listed, devices, "{}: its devices are its wave's", input.id);
+            let group_arn = account::arn("us-east-1", "MulticastGroup", &rollouts::group_id(demo.id, n));
+            if n == demo.made && n > 1 {
+                // The scheduled wave's group: its tags, its devices.
+                assert_eq!(tags_of(&group_arn), record.tags());
+                let members =
+                    signed_walk(&endpoint, "/wireless-devices", &format!("multicastGroupId={}", rollouts::group_id(demo.id, n)), "WirelessDeviceList", now);
+                let mut members: Vec<String> = members.iter().map(|d| d["Id"].as_str().unwrap().to_owned()).collect();
+                members.sort();
+                assert_eq!(members, devices);
+            } else {
+                // A finished wave's group was deleted; its task keeps the devices it reached.
+                let gone = signed_reply(&endpoint, "GET", "/tags", &format!("resourceArn={}", encode(&group_arn)), b"", now);
+                assert_eq!(gone.status, 404, "{}", String::from_utf8_lossy(&gone.body));
+            }
+        }
+    }
+
+    let rebuilt = reconstruct(&inputs, timestamp(now));
+    assert_eq!(rebuilt.len(), 2, "{rebuilt:?}");
+    let of = |id: &str| rebuilt.iter().find(|r| r.id.as_ref().map(|i| i.as_str()) == Some(id)).unwrap();
+
+    let good = of(rollouts::GOOD.id);
+    assert!(good.problems.is_empty() && good.notes.is_empty(), "{good:?}");
+    assert_eq!(good.state, RolloutState::Waiting, "{}", good.sentence);
+    assert_eq!(good.next, NextStep::Wait);
+    assert!(good.sentence.starts_with("waiting: wave 2 starts at"), "{}", good.sentence);
+    let plan = good.plan.as_ref().unwrap();
+    assert_eq!((plan.seed, plan.sizes.tag_value().as_str(), plan.gate.success_percent(), plan.gate.error_percent()), (rollouts::SEED, "1p/10p/rest", 95, 10));
+    let [canary, second] = &good.waves[..] else { panic!("{:?}", good.waves) };
+    assert_eq!((canary.label, &canary.status, canary.devices.len()), (WaveLabel::Planned(1), &TaskStatus::FuotaDone, 4));
+    assert!(plan.gate.passes(&canary.tally) && canary.success_percent().unwrap() >= 95, "{:?}", canary.tally);
+    assert_eq!((second.label, &second.status, second.devices.len(), second.tally.waiting), (WaveLabel::Planned(2), &TaskStatus::FuotaSessionWaiting, 40, 40));
+    assert!(second.starts.as_ref().unwrap().at > timestamp(now), "scheduled ahead of the endpoint's clock");
+    let first_device = campaign::device_id(campaign::GOOD_FLEET.roster, 0);
+    assert!(good.waves.iter().flat_map(|w| &w.devices).all(|d| d.id != first_device), "the botocore write test's device is in no wave");
+
+    let bad = of(rollouts::BAD.id);
+    assert!(bad.problems.is_empty(), "{bad:?}");
+    assert_eq!(bad.state, RolloutState::Held, "{}", bad.sentence);
+    let [canary] = &bad.waves[..] else { panic!("{:?}", bad.waves) };
+    assert_eq!(
+        (canary.status.clone(), canary.tally.devices, canary.tally.succeeded, canary.tally.failed),
+        (TaskStatus::FuotaDone, 6, 4, 2),
+        "a third MissingFrag"
+    );
+    assert!(canary.devices.iter().all(|d| d.status == Some(FuotaDeviceStatus::Successful) || d.status == Some(FuotaDeviceStatus::MissingFrag)));
+    assert_eq!(bad.sentence, "held: wave 1 reached 66 % of 95 %");
+    assert!(matches!(bad.next, NextStep::Decide { follow_up: 2, go_on: Some(2) }), "{:?}", bad.next);
+
+    // Written once: an endpoint started again on the same state leaves them as they are.
+    endpoint.seed_demo_rollouts(now).unwrap();
+    assert_eq!(signed_walk(&endpoint, "/fuota-tasks", "maxResults=250", "FuotaTaskList", now).len(), listed.len());
+    assert!(Endpoint::with_store(Config::default(), writes::Store::new(12.0)).is_ok());
 }

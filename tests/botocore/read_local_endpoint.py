@@ -3,8 +3,10 @@
 botocore (the AWS CLI's and boto3's engine) signs with its own SigV4, sends each of the console's
 five campaign operations, GetFuotaTask and the pre-flight check's two reads
 (GetWirelessDeviceStatistics, GetWirelessGateway) to the local endpoint, follows NextToken itself (botocore
-ships no paginator for them), and parses every answer with the service model. The checks compare
-what it read with what the endpoint's seed data says. Usage: read_local_endpoint.py API_URL
+ships no paginator for them), and parses every answer with the service model. It also reads what a
+rollout starts from: the demo fleets by device profile, their multicast groups, and the (empty) tags
+of every listed task. The checks compare what it read with what the endpoint's seed data says.
+Usage: read_local_endpoint.py API_URL
 """
 import datetime
 import re
@@ -177,6 +179,45 @@ def main(api):
     devices, _ = walk(client.list_wireless_devices, "WirelessDeviceList", FuotaTaskId="fault-devices-throttle-once")
     assert len(devices) == 600, len(devices)
     checked += 3
+
+    # What a rollout starts from: each demo fleet by its device profile (a query member the
+    # campaign does not use), its own group, every device with a link; the sample tasks' tags.
+    fleets = {"good": ("dp-fleet-good-eu868", "mcg-fleet-good-eu868", 400), "bad": ("dp-fleet-bad-eu868", "mcg-fleet-bad-eu868", 60)}
+    for name, (profile, group_id, size) in fleets.items():
+        fleet, pages = walk(client.list_wireless_devices, "WirelessDeviceList", DeviceProfileId=profile)
+        ids = [d["Id"] for d in fleet]
+        assert ids == [f"fleet-{name}-dev-{n:05}" for n in range(size)], ids[:3]
+        assert all(eui_of[d["Id"]] == d["LoRaWAN"]["DevEui"] and "FuotaDeviceStatus" not in d for d in fleet), "the account's devices"
+        fleet_group = client.get_multicast_group(Id=group_id)
+        lorawan = fleet_group["LoRaWAN"]
+        assert (lorawan["RfRegion"], lorawan["DlClass"], lorawan["NumberOfDevicesInGroup"]) == ("EU868", "ClassC", size), fleet_group
+        assert group_id in {g["Id"] for g in client.list_multicast_groups(MaxResults=250)["MulticastGroupList"]}
+        in_group, _ = walk(client.list_wireless_devices, "WirelessDeviceList", MulticastGroupId=group_id)
+        assert sorted(d["Id"] for d in in_group) == ids, group_id
+        joined = 0
+        for device_id in ids[:40]:
+            stats = client.get_wireless_device_statistics(WirelessDeviceId=device_id)
+            joined += "LoRaWAN" in stats
+            if "LoRaWAN" in stats:
+                assert 0 <= stats["LoRaWAN"]["DataRate"] <= 5 and 863_000_000 <= stats["LoRaWAN"]["Frequency"] <= 870_000_000, stats
+        assert joined >= 30, joined
+        checked += pages + 3 + 40
+    assert client.list_wireless_devices(DeviceProfileId="dp-no-such-profile")["WirelessDeviceList"] == []
+    # The sample tasks carry no tags; the demo rollouts' waves carry the rollout's record (its keys
+    # all under the schema's prefix, each a string, as the model's Tag shape says).
+    for task in tasks:
+        tags = client.list_tags_for_resource(ResourceArn=task["Arn"])["Tags"]
+        if task["Id"].startswith("demo-rollout-"):
+            assert tags and all(isinstance(t["Key"], str) and isinstance(t["Value"], str) for t in tags), (task["Arn"], tags)
+        else:
+            assert tags == [], task["Arn"]
+        checked += 1
+    try:
+        client.list_tags_for_resource(ResourceArn="arn:aws:iotwireless:us-east-1:123456789012:FuotaTask/no-such-task")
+        raise AssertionError("a missing task's tags must be an error")
+    except client.exceptions.ResourceNotFoundException as e:
+        assert e.response["ResourceType"] == "FuotaTask", e.response
+    checked += 2
     print(f"botocore {botocore.__version__} read {checked} answers of the local endpoint, "
           f"{sum(len(d) for d in by_task.values())} devices in {len(by_task)} tasks: all as the seed data says")
 

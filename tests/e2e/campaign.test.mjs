@@ -19,7 +19,7 @@ async function open(query, api = API) {
   const page = await browser().newPage({ viewport: { width: 1200, height: 1100 } });
   const seen = watch(page);
   await page.goto(`${SITE}/?demo&endpoint=${encodeURIComponent(api)}${query}`);
-  await page.waitForSelector('form.query button[type=submit]');
+  await page.waitForSelector('form.query:not([data-static]) button[type=submit]');
   await confirmEndpoint(page);
   return { page, ...seen };
 }
@@ -46,7 +46,8 @@ test('list the tasks, open one, see its devices with their statuses and verdict,
   assert.deepEqual(await page.$$eval('[data-task-row]', (rows) => rows.map((r) => r.dataset.taskId)), ['demo-in-session']);
   await page.fill('[name=task-search]', '');
   await page.selectOption('[name=task-status]', 'FuotaDone');
-  assert.deepEqual(await page.$$eval('[data-task-row]', (rows) => rows.map((r) => r.dataset.taskId)), ['demo-done']);
+  // The sample task and the demo rollouts' finished canaries.
+  assert.deepEqual((await page.$$eval('[data-task-row]', (rows) => rows.map((r) => r.dataset.taskId))).sort(), ['demo-done', 'demo-rollout-bad-w1', 'demo-rollout-good-w1']);
   await page.selectOption('[name=task-status]', 'all');
 
   await page.click('[data-task-row][data-task-id=demo-in-session] [data-action=open-task]');

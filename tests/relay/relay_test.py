@@ -261,6 +261,33 @@ def test_writes_are_relayed_with_their_bodies_and_sent_once():
     assert "proxy_next_upstream off;" in write_location[:write_location.index("}")], "writes may be retried upstream"
 
 
+def test_a_rollouts_operations_are_relayed():
+    # A rollout's group, a device in it, and tags by ARN: the ARN percent-encoded and
+    # UntagResource's tagKeys repeated reach the service as sent (the signature covers them).
+    token = "relay-wave-{}".format(RELAY_PATH.strip("/") or "root")
+    tags = [{"Key": "a/b", "Value": "1"}, {"Key": "a.b", "Value": "2"}, {"Key": "keep", "Value": "3"}]
+    create = json.dumps({"ClientRequestToken": token, "LoRaWAN": {"RfRegion": "EU868", "DlClass": "ClassC"}, "Tags": tags}).encode()
+    status, headers, body = signed("POST", "/multicast-groups", body=create)
+    assert status == 201, (status, body[:300])
+    assert_cors(headers)
+    group = json.loads(body)
+    arn = urllib.parse.quote(group["Arn"], safe="")
+    device = "fleet-good-dev-00001"
+    status, _, body = signed("PUT", f"/multicast-groups/{group['Id']}/wireless-device", body=json.dumps({"WirelessDeviceId": device}).encode())
+    assert status == 204, (status, body[:300])
+    status, _, body = signed("DELETE", f"/tags?resourceArn={arn}&tagKeys=a.b&tagKeys=a%2Fb")
+    assert status == 204, (status, body[:300])
+    status, headers, body = signed("GET", f"/tags?resourceArn={arn}")
+    assert (status, json.loads(body)) == (200, {"Tags": [{"Key": "keep", "Value": "3"}]}), (status, body[:300])
+    assert_cors(headers)
+    status, _, body = signed("POST", f"/tags?resourceArn={arn}", body=b'{"Tags":[{"Key":"k","Value":"v"}]}')
+    assert status == 204, (status, body[:300])
+    status, _, body = signed("DELETE", f"/multicast-groups/{group['Id']}/wireless-devices/{device}")
+    assert status == 204, (status, body[:300])
+    status, _, body = signed("DELETE", f"/multicast-groups/{group['Id']}")
+    assert status == 204, (status, body[:300])
+
+
 def test_a_body_over_16_kib_is_refused():
     status, headers, body = signed("POST", "/fuota-tasks", body=b'{"Description":"' + b"x" * (17 * 1024) + b'"}')
     assert status == 413, (status, body[:300])

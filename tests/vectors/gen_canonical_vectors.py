@@ -46,6 +46,12 @@ CASES = [
     ("delete", "DELETE", "/fuota-tasks/t1", {}, b""),
     ("disassociate", "DELETE", "/fuota-tasks/t1/wireless-devices/d%201", {}, b""),
     ("header-spaces", "PUT", "/fuota-tasks/t1", {"Content-Type": "  application/json ;  charset=utf-8 "}, b"{}"),
+    # A query list (UntagResource's tagKeys): the name repeated, sorted by the encoded value, so
+    # `a%2Fb` before `a.b` before `b`, whatever order they were sent in; the ARN encoded.
+    ("untag-repeated-keys", "DELETE",
+     "/tags?resourceArn=arn%3Aaws%3Aiotwireless%3Aus-east-1%3A123456789012%3AFuotaTask%2Ft1&tagKeys=b&tagKeys=a.b&tagKeys=a%2Fb", {}, b""),
+    ("tag-post", "POST", "/tags?resourceArn=arn%3Aaws%3Aiotwireless%3Aus-east-1%3A123456789012%3AMulticastGroup%2Fg1", JSON,
+     b'{"Tags":[{"Key":"fuota-rollout:v","Value":"1"}]}'),
 ]
 WHEN = datetime.datetime(2025, 11, 26, 3, 10, 24)  # 1764126624, as in sigv4.json
 

@@ -12,7 +12,9 @@ from unittest import mock
 
 import botocore
 import botocore.auth
-from botocore.awsrequest import AWSRequest
+import botocore.serialize
+import botocore.session
+from botocore.awsrequest import AWSRequest, prepare_request_dict
 from botocore.credentials import Credentials
 
 DEMO = ("ASIADEMOLOCALENDPOINT", "demo/local/endpoint/secret/key/not/a/real/one", "demo-local-session-token")
@@ -46,6 +48,37 @@ WRITES = [
     ("empty-object-body", "PATCH", "http://127.0.0.1:8081/fuota-tasks/t1", "{}"),
 ]
 
+# A rollout's operations as botocore serialises them from the service model: its URL (labels
+# encoded, a query list such as UntagResource's `tagKeys` sent as the name repeated, the ARN
+# percent-encoded) and the body signed as the console sends it (compact JSON with sorted keys;
+# botocore's own spacing differs). `core/tests/sigv4_botocore.rs` builds each from `params` with the
+# console's builder and must reach the same signature; `a.b` and `a/b` sort one way as text and the
+# other way encoded, which SigV4 sorts by.
+ARN = "arn:aws:iotwireless:us-east-1:123456789012:FuotaTask/t+1"
+OPERATIONS = [
+    ("untag-repeated-keys", "UntagResource", {"ResourceArn": ARN, "TagKeys": ["b", "a.b", "a/b", "fuota-rollout:v", "a b"]}),
+    ("tag-resource", "TagResource",
+     {"ResourceArn": ARN, "Tags": [{"Key": "fuota-rollout:id", "Value": "r-1"}, {"Key": "a b", "Value": "x/y =@"}]}),
+    ("list-tags", "ListTagsForResource", {"ResourceArn": ARN.replace("FuotaTask", "MulticastGroup")}),
+    ("create-multicast-group", "CreateMulticastGroup",
+     {"ClientRequestToken": "0123abcd", "Name": "wave-1", "LoRaWAN": {"RfRegion": "EU868", "DlClass": "ClassC"},
+      "Tags": [{"Key": "fuota-rollout:wave", "Value": "1"}]}),
+    ("associate-device-with-group", "AssociateWirelessDeviceWithMulticastGroup", {"Id": "g/1", "WirelessDeviceId": "d 1"}),
+    ("disassociate-device-from-group", "DisassociateWirelessDeviceFromMulticastGroup", {"Id": "g1", "WirelessDeviceId": "d/1"}),
+    ("delete-multicast-group", "DeleteMulticastGroup", {"Id": "g1"}),
+    ("list-devices-by-profile", "ListWirelessDevices", {"DeviceProfileId": "dp/1", "MaxResults": 250}),
+]
+
+
+def serialised(operation, params, host="http://127.0.0.1:8081"):
+    """The method, URL and console-style body of `operation` with `params`, as botocore builds it."""
+    model = botocore.session.get_session().get_service_model("iotwireless").operation_model(operation)
+    request = botocore.serialize.create_serializer("rest-json", include_validation=True).serialize_to_request(params, model)
+    prepare_request_dict(request, host)
+    body_members = {k: v for k, v in params.items() if "location" not in model.input_shape.members[k].serialization}
+    body = json.dumps(body_members, separators=(",", ":"), sort_keys=True, ensure_ascii=False) if request["body"] else None
+    return request["method"], request["url"], body
+
 
 def sign(creds, region, url, epoch, method="GET", body=None):
     ak, sk, token = creds
@@ -77,6 +110,9 @@ def main():
     for name, method, url, body in WRITES:
         region = "eu-west-1" if "eu-west-1" in url else "us-east-1"
         vectors.append(vector(name, DEMO, region, url, 1764126624, method, body))
+    for name, operation, params in OPERATIONS:
+        method, url, body = serialised(operation, params)
+        vectors.append({**vector(name, DEMO, "us-east-1", url, 1764126624, method, body), "operation": operation, "params": params})
     json.dump({"generator": f"botocore {botocore.__version__}", "vectors": vectors}, sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
 

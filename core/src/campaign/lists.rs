@@ -1,6 +1,7 @@
 //! What the campaign operations return: the task list, the multicast groups of a task and their
-//! sessions, as botocore's service model (`iotwireless/2020-11-22`) shapes them. Every member is
-//! optional and unknown members are ignored, as for the task itself.
+//! sessions, a created multicast group and a resource's tags, as botocore's service model
+//! (`iotwireless/2020-11-22`) shapes them. Every member is optional and unknown members are
+//! ignored, as for the task itself.
 
 use serde_json::Value;
 
@@ -117,6 +118,34 @@ impl MulticastSession {
     }
 }
 
+/// CreateMulticastGroup's answer: the new group's id (what every later call names it by) and ARN
+/// (what its tags are read by).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CreatedGroup {
+    pub id: String,
+    pub arn: Option<String>,
+}
+
+impl CreatedGroup {
+    /// An answer without an `Id` is an error: the group was made, but nothing could name it.
+    pub fn from_value(value: Value) -> Result<Self, String> {
+        let m = object(&value)?;
+        let id = m.string("Id")?.filter(|id| !id.is_empty()).ok_or("the answer has no Id")?;
+        Ok(Self { id, arn: m.string("Arn")? })
+    }
+}
+
+/// ListTagsForResource's answer: every tag as `(key, value)`, in the answer's order, as
+/// `rollout::tags::read` takes them. No `Tags`: none. A tag without a `Key` is an error; one without
+/// a `Value` has the empty value (the model's `TagValue` may be empty).
+pub fn resource_tags(value: Value) -> Result<Vec<(String, String)>, String> {
+    object(&value)?
+        .objects("Tags", "Tags[].")?
+        .into_iter()
+        .map(|tag| Ok((tag.string("Key")?.ok_or("a tag has no Key")?, tag.string("Value")?.unwrap_or_default())))
+        .collect()
+}
+
 /// A row of the task list: the listed task, and its status once GetFuotaTask has answered.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TaskRow {
@@ -157,6 +186,20 @@ pub fn task_status_choices(rows: &[TaskRow]) -> Vec<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_created_group_has_its_id_and_a_resources_tags_read_as_pairs() {
+        let arn = "arn:aws:iotwireless:eu-west-1:123456789012:MulticastGroup/g1";
+        assert_eq!(CreatedGroup::from_value(json!({"Arn": arn, "Id": "g1", "New": 1})).unwrap(), CreatedGroup { id: "g1".into(), arn: Some(arn.into()) });
+        assert_eq!(CreatedGroup::from_value(json!({"Arn": arn})).unwrap_err(), "the answer has no Id");
+        assert!(CreatedGroup::from_value(json!({"Id": 7})).is_err());
+        let tags = resource_tags(json!({"Tags": [{"Key": "fuota-rollout:v", "Value": "1"}, {"Key": "team", "Value": ""}, {"Key": "empty"}]})).unwrap();
+        assert_eq!(tags, [("fuota-rollout:v".to_owned(), "1".to_owned()), ("team".into(), String::new()), ("empty".into(), String::new())]);
+        assert_eq!(resource_tags(json!({})).unwrap(), []);
+        assert_eq!(resource_tags(json!({"Tags": [{"Value": "x"}]})).unwrap_err(), "a tag has no Key");
+        assert!(resource_tags(json!({"Tags": [{"Key": 1, "Value": "x"}]})).unwrap_err().contains("Tags[].Key"));
+        assert!(resource_tags(json!({"Tags": {"Key": "k"}})).is_err());
+    }
 
     #[test]
     fn a_task_list_page_reads_rows_and_the_token() {

@@ -1,11 +1,12 @@
 //! What a tag may hold: the characters and limits AWS tagging accepts everywhere, the reversible
 //! encoding of free text into those characters, and the check sum that seals a tag set.
 
-/// The model's `TagKey` (1..128) and `TagValue` (0..256), in characters.
-pub const MAX_KEY_CHARS: usize = 128;
-pub const MAX_VALUE_CHARS: usize = 256;
+/// The model's `TagKey` (1..128) and `TagValue` (0..256), in characters: the limits the request
+/// builders check (`wire::request`), one place for both.
+pub const MAX_KEY_CHARS: usize = crate::wire::request::MAX_TAG_KEY_CHARS;
+pub const MAX_VALUE_CHARS: usize = crate::wire::request::MAX_TAG_VALUE_CHARS;
 /// AWS's limit of tags per resource (the model's `TagList` says 200; the tagging guide, 50).
-pub const MAX_TAGS_PER_RESOURCE: usize = 50;
+pub const MAX_TAGS_PER_RESOURCE: usize = crate::wire::request::MAX_TAGS_PER_RESOURCE;
 
 /// A character every AWS service takes in a tag: letters, digits, space and `_ . : / = + - @`.
 /// Only ASCII letters and digits here: some services are stricter than `\p{L}`, and the tags must

@@ -571,6 +571,22 @@ mod tests {
         assert_eq!(read(&tags).unwrap(), Some(RolloutRecord::first(id(), plan())));
     }
 
+    /// The record goes out as TagResource's body and comes back as ListTagsForResource's answer
+    /// (in whatever order the service lists it): the same record.
+    #[test]
+    fn the_tags_written_through_tag_resource_read_back_from_list_tags() {
+        use crate::wire::request::Request;
+        let record = RolloutRecord::first(id(), plan());
+        let request = Request::tag_resource("arn:aws:iotwireless:eu-west-1:123456789012:FuotaTask/t1", &record.tags()).unwrap();
+        let mut answer: serde_json::Value = serde_json::from_str(request.body().unwrap()).unwrap();
+        if let Some(tags) = answer["Tags"].as_array_mut() {
+            tags.reverse();
+            tags.push(serde_json::json!({"Key": "team", "Value": "field"}));
+        }
+        let listed = crate::campaign::lists::resource_tags(answer).unwrap();
+        assert_eq!(read(&listed).unwrap(), Some(record));
+    }
+
     #[test]
     fn later_waves_carry_their_number_a_follow_up_its_wave_and_an_override_its_reason() {
         let reason = OverrideReason::parse("Canary fine in the lab; ok'd by Anna (ticket #123), 83 % is expected").unwrap();

@@ -98,12 +98,15 @@ mod tests {
         assert!(status_rule(Some(&TaskStatus::FuotaSessionWaiting)).contains("FuotaSession_Waiting"));
     }
 
+    /// Every write on a FUOTA task but its create is one of the task's actions; the writes on
+    /// multicast groups and tags (a rollout's) are not task actions.
     #[test]
-    fn every_write_but_create_belongs_to_an_action() {
-        use crate::wire::operation::{Idempotency, TABLE};
+    fn every_write_on_a_task_but_create_belongs_to_an_action() {
+        use crate::wire::operation::{Idempotency, Resource, TABLE};
         for spec in TABLE.iter().filter(|s| s.idempotency == Idempotency::Write) {
-            assert!(TaskAction::of(spec.operation).is_some(), "{:?}", spec.operation);
+            assert_eq!(TaskAction::of(spec.operation).is_some(), spec.resource == Resource::FuotaTask, "{:?}", spec.operation);
         }
         assert_eq!(TaskAction::of(Operation::CreateFuotaTask), None);
+        assert_eq!(TaskAction::of(Operation::DeleteMulticastGroup), None);
     }
 }

@@ -16,9 +16,9 @@ use crate::wire::error::{ConsoleError, Field};
 use crate::wire::operation::Operation;
 use crate::wire::request::Request;
 
-/// The RF regions a FUOTA task accepts (the model's `SupportedRfRegion`).
-pub const RF_REGIONS: [&str; 13] =
-    ["EU868", "US915", "AU915", "AS923-1", "AS923-2", "AS923-3", "AS923-4", "EU433", "CN470", "CN779", "RU864", "KR920", "IN865"];
+/// The RF regions a FUOTA task accepts (the model's `SupportedRfRegion`): the table's, one list
+/// for tasks and multicast groups.
+pub use crate::wire::request::RF_REGIONS;
 
 /// The model's `FileDescriptor`: base64 of at most 332 characters, so at most 249 bytes.
 pub const MAX_DESCRIPTOR_BASE64: usize = 332;

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::wire::operation::Operation;
+use crate::wire::operation::{Operation, Resource};
 
 /// A form control, named as in the automation contract (`name=` of the control).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +30,12 @@ pub enum Field {
     WirelessDeviceId,
     /// Not a control: a wireless gateway id a multicast group named, checked before it is sent.
     WirelessGatewayId,
+    /// Not a control: a device profile id (a fleet), checked before it is sent.
+    DeviceProfileId,
+    /// Not a control: the ARN of a resource whose tags are read or written.
+    ResourceArn,
+    /// Not a control: tags written on a resource (a rollout's record).
+    Tags,
     // The new task's form (and the edit form, which is the same form).
     NewTaskName,
     NewTaskDescription,
@@ -76,6 +82,9 @@ impl Field {
             Field::MulticastGroupId => "multicast-group-id",
             Field::WirelessDeviceId => "wireless-device-id",
             Field::WirelessGatewayId => "wireless-gateway-id",
+            Field::DeviceProfileId => "device-profile-id",
+            Field::ResourceArn => "resource-arn",
+            Field::Tags => "tags",
             Field::NewTaskName => "new-task-name",
             Field::NewTaskDescription => "new-task-description",
             Field::NewTaskRfRegion => "new-task-rf-region",
@@ -110,10 +119,12 @@ pub enum KnownCode {
     IncompleteSignatureException,
     MissingAuthenticationTokenException,
     ConflictException,
+    /// TagResource: the resource would carry more tags than AWS allows (50).
+    TooManyTagsException,
 }
 
 impl KnownCode {
-    pub const ALL: [KnownCode; 11] = [
+    pub const ALL: [KnownCode; 12] = [
         KnownCode::ValidationException,
         KnownCode::ResourceNotFoundException,
         KnownCode::AccessDeniedException,
@@ -125,6 +136,7 @@ impl KnownCode {
         KnownCode::IncompleteSignatureException,
         KnownCode::MissingAuthenticationTokenException,
         KnownCode::ConflictException,
+        KnownCode::TooManyTagsException,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -140,6 +152,7 @@ impl KnownCode {
             KnownCode::IncompleteSignatureException => "IncompleteSignatureException",
             KnownCode::MissingAuthenticationTokenException => "MissingAuthenticationTokenException",
             KnownCode::ConflictException => "ConflictException",
+            KnownCode::TooManyTagsException => "TooManyTagsException",
         }
     }
 }
@@ -548,6 +561,7 @@ impl ConsoleError {
                         Some("FuotaTask") => ("FUOTA task", "task id"),
                         Some("WirelessDevice") => ("wireless device", "wireless device id"),
                         Some("WirelessGateway") => ("wireless gateway", "wireless gateway id"),
+                        Some("DeviceProfile") => ("device profile", "device profile id"),
                         _ => (e.operation.resource_noun(), e.operation.id_name()),
                     };
                     format!("No {noun} with this id exists for these credentials in this region: check the {id_name} and the region.")
@@ -577,12 +591,28 @@ impl ConsoleError {
                 ErrorCode::Known(MissingAuthenticationTokenException) => "The endpoint did not take this as a \
                      signed IoT Wireless request: check the endpoint URL and the credentials."
                     .to_owned(),
-                ErrorCode::Known(ConflictException) => format!(
-                    "IoT Wireless refused {}: the FUOTA task's status does not allow it (only a Pending task takes \
-                     changes, devices or groups, and a task takes devices or multicast groups, not both), or the \
-                     same request token came with other values. Read the task again to see its status.",
-                    e.operation.name()
-                ),
+                // What conflicts depends on what the operation acts on: a task's status, a group in
+                // use or a device's multicast contexts, a resource's state.
+                ErrorCode::Known(ConflictException) => match e.operation.spec().resource {
+                    Resource::MulticastGroup => format!(
+                        "IoT Wireless refused {}: the multicast group is in use by a FUOTA task in its session, \
+                         or the device is already in as many multicast groups as a LoRaWAN device holds (4), \
+                         or the same request token came with other values. Read the group again to see it.",
+                        e.operation.name()
+                    ),
+                    Resource::Tagged => {
+                        format!("IoT Wireless refused {}: the resource's state does not allow it now. Read the resource again to see it.", e.operation.name())
+                    }
+                    _ => format!(
+                        "IoT Wireless refused {}: the FUOTA task's status does not allow it (only a Pending task takes \
+                         changes, devices or groups, and a task takes devices or multicast groups, not both), or the \
+                         same request token came with other values. Read the task again to see its status.",
+                        e.operation.name()
+                    ),
+                },
+                ErrorCode::Known(TooManyTagsException) => {
+                    format!("IoT Wireless refused {}: the resource would have more tags than AWS allows (50); remove some first.", e.operation.name())
+                }
                 ErrorCode::Unknown(code) => {
                     format!("The service answered {} with HTTP {} and the error {code}: see the message below.", e.operation.name(), e.status)
                 }

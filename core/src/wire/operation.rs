@@ -9,7 +9,8 @@
 //! are checked against the table by tests; `wire::request` builds one call of an operation from
 //! it. GetWirelessDevice is deliberately absent: it returns the device's root and session keys. The
 //! pre-flight check reads a device's link with GetWirelessDeviceStatistics (no secret in it) and a
-//! multicast group's participating gateways with GetWirelessGateway instead.
+//! multicast group's participating gateways with GetWirelessGateway instead. A rollout's writes
+//! (a multicast group per wave, its devices, the tags that record the rollout) are here too.
 
 /// An HTTP method of the API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -62,6 +63,9 @@ pub enum Resource {
     MulticastGroup,
     WirelessDevice,
     WirelessGateway,
+    /// A FUOTA task or multicast group named by its ARN in the query (`/tags?resourceArn=`): what
+    /// the console tags.
+    Tagged,
     /// A list of the account's: no id to check.
     Account,
 }
@@ -74,6 +78,7 @@ impl Resource {
             Resource::MulticastGroup => "multicast group",
             Resource::WirelessDevice => "wireless device",
             Resource::WirelessGateway => "wireless gateway",
+            Resource::Tagged => "FUOTA task or multicast group",
             Resource::Account => "resource",
         }
     }
@@ -85,6 +90,7 @@ impl Resource {
             Resource::MulticastGroup => "multicast group id",
             Resource::WirelessDevice => "wireless device id",
             Resource::WirelessGateway => "wireless gateway id",
+            Resource::Tagged => "resource ARN",
             Resource::Account => "request",
         }
     }
@@ -163,7 +169,7 @@ operations! {
         answer_noun: "a page of FUOTA tasks", resource: Resource::Account,
     }
     ListWirelessDevices {
-        method: Method::Get, path: "/wireless-devices", query: &["fuotaTaskId", "maxResults", "multicastGroupId", "nextToken"], body: &[], required: &[],
+        method: Method::Get, path: "/wireless-devices", query: &["deviceProfileId", "fuotaTaskId", "maxResults", "multicastGroupId", "nextToken"], body: &[], required: &[],
         success: 200, answers_json: true, idempotency: Idempotency::Read,
         // Read by task (or by group): a "not found" names the task unless the service says otherwise.
         answer_noun: "a page of wireless devices", resource: Resource::FuotaTask,
@@ -247,6 +253,43 @@ operations! {
         method: Method::Delete, path: "/fuota-tasks/{Id}/wireless-devices/{WirelessDeviceId}", query: &[], body: &[], required: &[],
         success: 204, answers_json: false, idempotency: Idempotency::Write,
         answer_noun: "nothing", resource: Resource::FuotaTask,
+    }
+    CreateMulticastGroup {
+        method: Method::Post, path: "/multicast-groups", query: &[],
+        body: &["ClientRequestToken", "Description", "LoRaWAN", "Name", "Tags"],
+        required: &["LoRaWAN"],
+        success: 201, answers_json: true, idempotency: Idempotency::TokenWrite,
+        answer_noun: "the new multicast group's id", resource: Resource::MulticastGroup,
+    }
+    AssociateWirelessDeviceWithMulticastGroup {
+        method: Method::Put, path: "/multicast-groups/{Id}/wireless-device", query: &[], body: &["WirelessDeviceId"], required: &["WirelessDeviceId"],
+        success: 204, answers_json: false, idempotency: Idempotency::Write,
+        answer_noun: "nothing", resource: Resource::MulticastGroup,
+    }
+    DisassociateWirelessDeviceFromMulticastGroup {
+        method: Method::Delete, path: "/multicast-groups/{Id}/wireless-devices/{WirelessDeviceId}", query: &[], body: &[], required: &[],
+        success: 204, answers_json: false, idempotency: Idempotency::Write,
+        answer_noun: "nothing", resource: Resource::MulticastGroup,
+    }
+    DeleteMulticastGroup {
+        method: Method::Delete, path: "/multicast-groups/{Id}", query: &[], body: &[], required: &[],
+        success: 204, answers_json: false, idempotency: Idempotency::Write,
+        answer_noun: "nothing", resource: Resource::MulticastGroup,
+    }
+    TagResource {
+        method: Method::Post, path: "/tags", query: &["resourceArn"], body: &["Tags"], required: &["Tags"],
+        success: 204, answers_json: false, idempotency: Idempotency::Write,
+        answer_noun: "nothing", resource: Resource::Tagged,
+    }
+    UntagResource {
+        method: Method::Delete, path: "/tags", query: &["resourceArn", "tagKeys"], body: &[], required: &[],
+        success: 204, answers_json: false, idempotency: Idempotency::Write,
+        answer_noun: "nothing", resource: Resource::Tagged,
+    }
+    ListTagsForResource {
+        method: Method::Get, path: "/tags", query: &["resourceArn"], body: &[], required: &[],
+        success: 200, answers_json: true, idempotency: Idempotency::Read,
+        answer_noun: "a resource's tags", resource: Resource::Tagged,
     }
 }
 

@@ -15,6 +15,19 @@ const STRICT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_
 /// The most items a list operation returns in one page (`MaxResults`: 0..250 in the model).
 pub const MAX_RESULTS: u32 = 250;
 
+/// The RF regions a FUOTA task or a multicast group accepts (the model's `SupportedRfRegion`).
+pub const RF_REGIONS: [&str; 13] =
+    ["EU868", "US915", "AU915", "AS923-1", "AS923-2", "AS923-3", "AS923-4", "EU433", "CN470", "CN779", "RU864", "KR920", "IN865"];
+
+/// A tag's key and value, in characters (the model's `TagKey` 1..128 and `TagValue` 0..256).
+pub const MAX_TAG_KEY_CHARS: usize = 128;
+pub const MAX_TAG_VALUE_CHARS: usize = 256;
+/// AWS's limit of tags per resource (the model's `TagList` says 200; the tagging guide, 50): a
+/// request that would carry more can only fail.
+pub const MAX_TAGS_PER_RESOURCE: usize = 50;
+/// The model's `AmazonResourceName`: 1..1011 characters.
+pub const MAX_ARN_CHARS: usize = 1011;
+
 /// Which page of a list to read: the first (no token), or the one a `NextToken` named.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PageRequest {
@@ -43,11 +56,27 @@ impl PageRequest {
     }
 }
 
-/// Which devices ListWirelessDevices should return: those of a FUOTA task, or of a multicast group.
+/// Which devices ListWirelessDevices should return: those of a FUOTA task, of a multicast group,
+/// or of a device profile (a fleet: the devices made alike).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DeviceSource {
     FuotaTask(String),
     MulticastGroup(String),
+    DeviceProfile(String),
+}
+
+/// A multicast group to create (CreateMulticastGroup): a rollout's group for one wave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewMulticastGroup {
+    /// ≤ 256 characters; empty: no name is sent.
+    pub name: String,
+    /// ≤ 2048 characters; empty: none is sent.
+    pub description: String,
+    /// One of [`RF_REGIONS`].
+    pub rf_region: String,
+    /// `ClassB` or `ClassC`.
+    pub dl_class: String,
+    pub tags: Vec<(String, String)>,
 }
 
 /// One call of an operation: its path with labels encoded, its query members and its JSON body.
@@ -103,9 +132,60 @@ fn label_kind(label: &str, own: Resource) -> (Field, &'static str) {
         Resource::MulticastGroup => Field::MulticastGroupId,
         Resource::WirelessDevice => Field::WirelessDeviceId,
         Resource::WirelessGateway => Field::WirelessGatewayId,
+        Resource::Tagged => Field::ResourceArn,
         Resource::FuotaTask | Resource::Account => Field::TaskId,
     };
     (field, resource.noun())
+}
+
+/// Checks a resource's ARN as the query carries it: 1..1011 characters (the model's
+/// `AmazonResourceName`), starting `arn:`, no spaces or control characters (none is in an ARN, and
+/// a pasted one may carry a newline).
+pub fn validate_arn(arn: &str) -> Result<&str, ConsoleError> {
+    let arn = arn.trim();
+    let refuse = |reason: &str| Err(ConsoleError::InvalidInput { field: Field::ResourceArn, reason: reason.to_owned() });
+    if arn.is_empty() {
+        return refuse("Enter the ARN of a FUOTA task or multicast group.");
+    }
+    if arn.chars().count() > MAX_ARN_CHARS {
+        return refuse("An ARN is at most 1011 characters.");
+    }
+    if !arn.starts_with("arn:") || arn.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return refuse("An ARN starts with arn: and has no spaces (arn:aws:iotwireless:REGION:ACCOUNT:FuotaTask/ID).");
+    }
+    Ok(arn)
+}
+
+/// Checks a tag key: 1..128 characters, not starting with `aws:` in any case (AWS keeps that
+/// prefix for its own tags and refuses it).
+fn check_tag_key(key: &str) -> Result<(), ConsoleError> {
+    let refuse = |reason: String| Err(ConsoleError::InvalidInput { field: Field::Tags, reason });
+    if !(1..=MAX_TAG_KEY_CHARS).contains(&key.chars().count()) {
+        return refuse(format!("A tag key is 1 to {MAX_TAG_KEY_CHARS} characters."));
+    }
+    if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
+        return refuse(format!("The tag key {key:.40} starts with aws:, which AWS keeps for its own tags."));
+    }
+    Ok(())
+}
+
+/// Checks tags to write on one resource and gives them as the model's `TagList` (`[{Key, Value}]`):
+/// each key once, within AWS's limits.
+fn tag_list(tags: &[(String, String)]) -> Result<serde_json::Value, ConsoleError> {
+    let refuse = |reason: String| Err(ConsoleError::InvalidInput { field: Field::Tags, reason });
+    if tags.len() > MAX_TAGS_PER_RESOURCE {
+        return refuse(format!("{} tags: a resource takes at most {MAX_TAGS_PER_RESOURCE}.", tags.len()));
+    }
+    for (i, (key, value)) in tags.iter().enumerate() {
+        check_tag_key(key)?;
+        if value.chars().count() > MAX_TAG_VALUE_CHARS {
+            return refuse(format!("The tag {key:.40}: a value is at most {MAX_TAG_VALUE_CHARS} characters."));
+        }
+        if tags[..i].iter().any(|(k, _)| k == key) {
+            return refuse(format!("The tag {key:.40} is given twice."));
+        }
+    }
+    Ok(serde_json::Value::Array(tags.iter().map(|(k, v)| serde_json::json!({"Key": k, "Value": v})).collect()))
 }
 
 impl Request {
@@ -115,8 +195,12 @@ impl Request {
         Self::new(operation, operation.spec().path.to_owned(), query)
     }
 
+    /// The query is kept in the order SigV4's canonical request has it, the order botocore signs:
+    /// sorted by name, then by the **encoded** value (a list member such as `tagKeys` repeats its
+    /// name, one value each). Sorting the plain values would put `a.b` before `a/b`, while their
+    /// encodings sort `a%2Fb` first; the URL that is fetched is then the canonical query itself.
     fn new(operation: Operation, path: String, mut query: Vec<(&'static str, String)>) -> Self {
-        query.sort();
+        query.sort_by_cached_key(|(name, value)| (*name, segment(value)));
         Self { operation, path, query, body: None }
     }
 
@@ -189,6 +273,7 @@ impl Request {
         match source {
             DeviceSource::FuotaTask(id) => query.push(("fuotaTaskId", validate_task_id(id)?.to_owned())),
             DeviceSource::MulticastGroup(id) => query.push(("multicastGroupId", validate_label(id, Field::MulticastGroupId, "multicast group")?.to_owned())),
+            DeviceSource::DeviceProfile(id) => query.push(("deviceProfileId", validate_label(id, Field::DeviceProfileId, "device profile")?.to_owned())),
         }
         Self::call(Operation::ListWirelessDevices, &[], query, None)
     }
@@ -232,6 +317,90 @@ impl Request {
         Self::unlabelled(Operation::ListMulticastGroups, page.query())
     }
 
+    /// `POST /multicast-groups`: a multicast group with `token` as its `ClientRequestToken` (made
+    /// with [`client_request_token`] once per user action, sent again with every retry of it, so
+    /// that a retried create never makes two groups). The band, the class and the tags are checked
+    /// here; the body is the exact JSON text that is signed.
+    pub fn create_multicast_group(group: &NewMulticastGroup, token: &str) -> Result<Self, ConsoleError> {
+        let unfit = |detail: &str| ConsoleError::Signing { detail: detail.to_owned() };
+        if !(1..=64).contains(&token.len()) || !token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            return Err(unfit("a ClientRequestToken is 1 to 64 letters, digits, - and _"));
+        }
+        let refuse = |field: Field, reason: String| Err(ConsoleError::InvalidInput { field, reason });
+        if !RF_REGIONS.contains(&group.rf_region.as_str()) {
+            return refuse(Field::NewTaskRfRegion, format!("Choose the multicast group's RF region, one of {}.", RF_REGIONS.join(", ")));
+        }
+        if !matches!(group.dl_class.as_str(), "ClassB" | "ClassC") {
+            return refuse(Field::MulticastClass, "A multicast group is ClassB or ClassC.".to_owned());
+        }
+        if group.name.chars().count() > 256 {
+            return refuse(Field::NewTaskName, "A multicast group's name is at most 256 characters.".to_owned());
+        }
+        if group.description.chars().count() > 2048 {
+            return refuse(Field::NewTaskDescription, "A multicast group's description is at most 2048 characters.".to_owned());
+        }
+        let mut body = serde_json::json!({
+            "ClientRequestToken": token,
+            "LoRaWAN": {"RfRegion": group.rf_region, "DlClass": group.dl_class},
+        });
+        if !group.name.is_empty() {
+            body["Name"] = serde_json::json!(group.name);
+        }
+        if !group.description.is_empty() {
+            body["Description"] = serde_json::json!(group.description);
+        }
+        if !group.tags.is_empty() {
+            body["Tags"] = tag_list(&group.tags)?;
+        }
+        Self::call(Operation::CreateMulticastGroup, &[], Vec::new(), Some(&body))
+    }
+
+    /// `PUT /multicast-groups/{Id}/wireless-device`: one device joins the group.
+    pub fn associate_wireless_device_with_multicast_group(group_id: &str, device_id: &str) -> Result<Self, ConsoleError> {
+        let device = validate_label(device_id, Field::WirelessDeviceId, "wireless device")?;
+        Self::call(Operation::AssociateWirelessDeviceWithMulticastGroup, &[group_id], Vec::new(), Some(&serde_json::json!({"WirelessDeviceId": device})))
+    }
+
+    /// `DELETE /multicast-groups/{Id}/wireless-devices/{WirelessDeviceId}`.
+    pub fn disassociate_wireless_device_from_multicast_group(group_id: &str, device_id: &str) -> Result<Self, ConsoleError> {
+        Self::call(Operation::DisassociateWirelessDeviceFromMulticastGroup, &[group_id, device_id], Vec::new(), None)
+    }
+
+    /// `DELETE /multicast-groups/{Id}`.
+    pub fn delete_multicast_group(group_id: &str) -> Result<Self, ConsoleError> {
+        Self::call(Operation::DeleteMulticastGroup, &[group_id], Vec::new(), None)
+    }
+
+    /// `POST /tags?resourceArn=`: adds `tags` to the resource, or changes the values of its keys.
+    pub fn tag_resource(arn: &str, tags: &[(String, String)]) -> Result<Self, ConsoleError> {
+        if tags.is_empty() {
+            return Err(ConsoleError::InvalidInput { field: Field::Tags, reason: "Give at least one tag to write.".to_owned() });
+        }
+        let query = vec![("resourceArn", validate_arn(arn)?.to_owned())];
+        Self::call(Operation::TagResource, &[], query, Some(&serde_json::json!({"Tags": tag_list(tags)?})))
+    }
+
+    /// `DELETE /tags?resourceArn=&tagKeys=…&tagKeys=…`: the model's `TagKeys` is a query list, sent
+    /// as the name repeated, one key each (as botocore sends it); a key given twice is sent once.
+    pub fn untag_resource(arn: &str, keys: &[&str]) -> Result<Self, ConsoleError> {
+        if keys.is_empty() {
+            return Err(ConsoleError::InvalidInput { field: Field::Tags, reason: "Give at least one tag key to remove.".to_owned() });
+        }
+        let mut query = vec![("resourceArn", validate_arn(arn)?.to_owned())];
+        for key in keys {
+            check_tag_key(key)?;
+            if !query.iter().any(|(name, k)| *name == "tagKeys" && k == key) {
+                query.push(("tagKeys", (*key).to_owned()));
+            }
+        }
+        Self::call(Operation::UntagResource, &[], query, None)
+    }
+
+    /// `GET /tags?resourceArn=`: every tag of a FUOTA task or multicast group.
+    pub fn list_tags_for_resource(arn: &str) -> Result<Self, ConsoleError> {
+        Self::call(Operation::ListTagsForResource, &[], vec![("resourceArn", validate_arn(arn)?.to_owned())], None)
+    }
+
     /// One write of the table: `labels` fill the path's labels in order (each checked as an id is),
     /// and `body` names only the operation's body members, every required one among them. The body
     /// goes out as this exact JSON text, the bytes that are signed.
@@ -268,6 +437,10 @@ mod tests {
         assert_eq!(devices.path_and_query(), "/wireless-devices?fuotaTaskId=t%201&maxResults=250");
         let by_group = Request::list_wireless_devices(&DeviceSource::MulticastGroup("g1".into()), &PageRequest::after("p2")).unwrap();
         assert_eq!(by_group.path_and_query(), "/wireless-devices?maxResults=250&multicastGroupId=g1&nextToken=p2");
+        let by_profile = Request::list_wireless_devices(&DeviceSource::DeviceProfile("dp/1".into()), &PageRequest::first()).unwrap();
+        assert_eq!(by_profile.path_and_query(), "/wireless-devices?deviceProfileId=dp%2F1&maxResults=250");
+        let refused = Request::list_wireless_devices(&DeviceSource::DeviceProfile(" ".into()), &PageRequest::first()).unwrap_err();
+        assert_eq!(refused.refusal().map(|(f, _)| f.name()), Some("device-profile-id"));
         let groups = Request::list_multicast_groups_by_fuota_task("t1", &PageRequest::first()).unwrap();
         assert_eq!(groups.path_and_query(), "/fuota-tasks/t1/multicast-groups?maxResults=250");
         assert_eq!(Request::get_multicast_group("g/1").unwrap().path_and_query(), "/multicast-groups/g%2F1");
@@ -354,6 +527,7 @@ mod tests {
             Request::list_multicast_groups(&page),
             Request::get_wireless_device_statistics("x").unwrap(),
             Request::get_wireless_gateway("x").unwrap(),
+            Request::list_tags_for_resource("arn:x").unwrap(),
         ];
         // Every read of the table has its builder here.
         assert_eq!(built.len(), TABLE.iter().filter(|s| s.method == Method::Get).count());
@@ -376,7 +550,124 @@ mod tests {
         assert_eq!(refused(Request::write(Operation::DisassociateWirelessDeviceFromFuotaTask, &["t", ".."], None)), Some(Field::WirelessDeviceId));
     }
 
+    const ARN: &str = "arn:aws:iotwireless:eu-west-1:123456789012:FuotaTask/t+1";
+    const ARN_ENCODED: &str = "arn%3Aaws%3Aiotwireless%3Aeu-west-1%3A123456789012%3AFuotaTask%2Ft%2B1";
+
+    fn pairs(tags: &[(&str, &str)]) -> Vec<(String, String)> {
+        tags.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    /// A rollout's writes: the group with its token, band, class and tags; its devices; the tags
+    /// by ARN, `tagKeys` repeated in the order botocore signs (by the encoded key).
+    #[test]
+    fn a_rollouts_writes_have_their_exact_bodies_and_queries() {
+        let group = NewMulticastGroup {
+            name: "wave-1".into(),
+            description: String::new(),
+            rf_region: "EU868".into(),
+            dl_class: "ClassC".into(),
+            tags: pairs(&[("fuota-rollout:wave", "1"), ("team", "")]),
+        };
+        let create = Request::create_multicast_group(&group, "0123abcd").unwrap();
+        assert_eq!((create.method(), create.path_and_query().as_str()), (Method::Post, "/multicast-groups"));
+        assert_eq!(
+            create.body(),
+            Some(
+                r#"{"ClientRequestToken":"0123abcd","LoRaWAN":{"DlClass":"ClassC","RfRegion":"EU868"},"Name":"wave-1","Tags":[{"Key":"fuota-rollout:wave","Value":"1"},{"Key":"team","Value":""}]}"#
+            )
+        );
+        let bare = Request::create_multicast_group(&NewMulticastGroup { name: String::new(), tags: Vec::new(), ..group.clone() }, "t").unwrap();
+        assert_eq!(bare.body(), Some(r#"{"ClientRequestToken":"t","LoRaWAN":{"DlClass":"ClassC","RfRegion":"EU868"}}"#));
+        let field = |r: Result<Request, ConsoleError>| r.unwrap_err().refusal().map(|(f, _)| f);
+        assert_eq!(
+            field(Request::create_multicast_group(&NewMulticastGroup { rf_region: "EU869".into(), ..group.clone() }, "t")),
+            Some(Field::NewTaskRfRegion)
+        );
+        assert_eq!(field(Request::create_multicast_group(&NewMulticastGroup { dl_class: "ClassA".into(), ..group.clone() }, "t")), Some(Field::MulticastClass));
+        assert_eq!(field(Request::create_multicast_group(&NewMulticastGroup { name: "n".repeat(257), ..group.clone() }, "t")), Some(Field::NewTaskName));
+        assert!(matches!(Request::create_multicast_group(&group, "a b"), Err(ConsoleError::Signing { .. })), "a token the model refuses");
+        assert!(matches!(Request::create_multicast_group(&group, ""), Err(ConsoleError::Signing { .. })));
+
+        let join = Request::associate_wireless_device_with_multicast_group("g/1", "d 1").unwrap();
+        assert_eq!(
+            (join.method(), join.path_and_query().as_str(), join.body()),
+            (Method::Put, "/multicast-groups/g%2F1/wireless-device", Some(r#"{"WirelessDeviceId":"d 1"}"#))
+        );
+        assert_eq!(field(Request::associate_wireless_device_with_multicast_group("g1", "..")), Some(Field::WirelessDeviceId));
+        assert_eq!(field(Request::associate_wireless_device_with_multicast_group("", "d1")), Some(Field::MulticastGroupId));
+        let leave = Request::disassociate_wireless_device_from_multicast_group("g1", "d/1").unwrap();
+        assert_eq!((leave.method(), leave.path_and_query().as_str(), leave.body()), (Method::Delete, "/multicast-groups/g1/wireless-devices/d%2F1", None));
+        let delete = Request::delete_multicast_group("g1").unwrap();
+        assert_eq!((delete.method(), delete.path_and_query().as_str(), delete.body()), (Method::Delete, "/multicast-groups/g1", None));
+
+        let tag = Request::tag_resource(ARN, &pairs(&[("fuota-rollout:id", "r-1"), ("a b", "x/y")])).unwrap();
+        assert_eq!((tag.method(), tag.path_and_query()), (Method::Post, format!("/tags?resourceArn={ARN_ENCODED}")));
+        assert_eq!(tag.body(), Some(r#"{"Tags":[{"Key":"fuota-rollout:id","Value":"r-1"},{"Key":"a b","Value":"x/y"}]}"#));
+        let list = Request::list_tags_for_resource(&format!(" {ARN}\n")).unwrap();
+        assert_eq!((list.method(), list.path_and_query()), (Method::Get, format!("/tags?resourceArn={ARN_ENCODED}")));
+        // `a.b` sorts before `a/b` as text, after it encoded (`a%2Fb`): the encoded order is SigV4's.
+        let untag = Request::untag_resource(ARN, &["b", "a.b", "a/b", "fuota-rollout:v", "b"]).unwrap();
+        assert_eq!(
+            untag.path_and_query(),
+            format!("/tags?resourceArn={ARN_ENCODED}&tagKeys=a%2Fb&tagKeys=a.b&tagKeys=b&tagKeys=fuota-rollout%3Av"),
+            "repeated, sorted by the encoded key, each key once"
+        );
+        assert_eq!((untag.method(), untag.body()), (Method::Delete, None));
+    }
+
+    #[test]
+    fn tags_and_arns_the_service_would_refuse_are_refused_before_signing() {
+        let field = |r: Result<Request, ConsoleError>| r.unwrap_err().refusal().map(|(f, _)| f);
+        for arn in ["", "  ", "FuotaTask/t1", "arn:aws:iotwireless:eu-west-1:1:FuotaTask/a b"] {
+            assert_eq!(field(Request::list_tags_for_resource(arn)), Some(Field::ResourceArn), "{arn:?}");
+        }
+        assert_eq!(field(Request::list_tags_for_resource(&format!("arn:{}", "x".repeat(1008)))), Some(Field::ResourceArn));
+        assert!(Request::list_tags_for_resource(&format!("arn:{}", "x".repeat(1007))).is_ok(), "1011 characters");
+        for bad in [
+            pairs(&[("", "v")]),
+            pairs(&[(&"k".repeat(129), "v")]),
+            pairs(&[("k", &"v".repeat(257))]),
+            pairs(&[("aws:created", "x")]),
+            pairs(&[("AWS:x", "x")]),
+            pairs(&[("k", "1"), ("k", "2")]),
+            Vec::new(),
+        ] {
+            assert_eq!(field(Request::tag_resource(ARN, &bad)), Some(Field::Tags), "{bad:?}");
+        }
+        let fifty: Vec<(String, String)> = (0..50).map(|n| (format!("k{n}"), String::new())).collect();
+        assert!(Request::tag_resource(ARN, &fifty).is_ok());
+        let fifty_one: Vec<(String, String)> = (0..51).map(|n| (format!("k{n}"), String::new())).collect();
+        assert_eq!(field(Request::tag_resource(ARN, &fifty_one)), Some(Field::Tags));
+        assert!(Request::tag_resource(ARN, &pairs(&[(&"k".repeat(128), &"v".repeat(256))])).is_ok());
+        for keys in [&[][..], &[""][..], &["aws:x"][..]] {
+            assert_eq!(field(Request::untag_resource(ARN, keys)), Some(Field::Tags), "{keys:?}");
+        }
+        assert_eq!(field(Request::untag_resource("x", &["k"])), Some(Field::ResourceArn));
+    }
+
     proptest! {
+        /// Whatever the keys, UntagResource's query is SigV4's canonical query: sorted by name and
+        /// encoded value, every key once, each decoding back to what was given.
+        #[test]
+        fn any_tag_keys_make_a_canonical_query(keys in proptest::collection::vec("[a-zA-Z0-9 _.:/=+@-]{1,12}", 1..8)) {
+            let keys: Vec<&str> = keys.iter().map(String::as_str).filter(|k| !k.to_ascii_lowercase().starts_with("aws:")).collect();
+            prop_assume!(!keys.is_empty());
+            let r = Request::untag_resource(ARN, &keys).unwrap();
+            let pq = r.path_and_query();
+            let query = pq.split_once('?').unwrap().1;
+            let sent: Vec<&str> = query.split('&').collect();
+            let mut sorted = sent.clone();
+            sorted.sort_by(|a, b| a.split_once('=').cmp(&b.split_once('=')));
+            prop_assert_eq!(&sent, &sorted);
+            let decoded: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+            let mut given: Vec<&str> = keys.clone();
+            given.sort_unstable();
+            given.dedup();
+            let mut got: Vec<&str> = decoded.iter().filter(|(n, _)| n == "tagKeys").map(|(_, v)| v.as_str()).collect();
+            got.sort_unstable();
+            prop_assert_eq!(got, given);
+        }
+
         /// Whatever the id or token, the path holds one segment per label and the query has only
         /// unreserved characters and escapes: nothing a URL parser or the signer could read differently.
         #[test]
