@@ -39,7 +39,11 @@ const P = QUICK
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const FORM_SEL = 'form.query button[type=submit]';
+// The page's form is static HTML (index.html): usable — typed into, and its buttons pressable (page.js
+// enables them and keeps a press for the console) — before the wasm; the console takes it over in place.
+const FORM_SEL = 'form.query button[type=submit]:enabled';
+// The console's own form: the wasm has taken the static one over.
+const CONSOLE_SEL = 'form.query:not([data-static]) button[type=submit]';
 // The minimal JS page (bench/peers/plain-console.html): its form is static HTML, so it is interactive only
 // once its script has attached the submit handler and marked the form.
 const PLAIN_PAGE = '/__bench/peers/plain-console.html';
@@ -243,14 +247,14 @@ async function benchSigning(browser, benchOrigin, api, hasStableModule) {
  * at that instant is already the console's); the minimal JS page's form is static HTML, which its script
  * marks data-interactive once its handler is attached: hence the attribute too.
  */
-async function consoleContext(browser, sel = FORM_SEL) {
+async function consoleContext(browser, sel = CONSOLE_SEL) {
   const context = await browser.newContext({ viewport: { width: 1200, height: 1100 } });
   await context.addInitScript((sel) => {
     window.__formAt = null;
     const mo = new MutationObserver(() => {
       if (window.__formAt === null && document.querySelector(sel)) { window.__formAt = performance.now(); mo.disconnect(); }
     });
-    mo.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-interactive'] });
+    mo.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-interactive', 'disabled'] });
     // Trunk's loader announces the instance's exports (its `memory` included) with this event.
     addEventListener('TrunkApplicationStarted', (e) => { window.__trunkWasm = e.detail?.wasm ?? null; });
   }, sel);
@@ -312,6 +316,63 @@ async function coldStarts(browser, subjects) {
   }));
 }
 
+// Chrome DevTools' "Slow 4G" preset (Lighthouse's mobile throttling): 150 ms round trip, 1.6 Mbit/s
+// down, 750 kbit/s up, applied to the page's every request (its files and its API calls alike).
+const SLOW_4G = { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 };
+
+/**
+ * Navigation → the task on screen, in a fresh context, the network throttled to `network` (none:
+ * loopback): the visitor types the connection and the task id as soon as the form takes them and
+ * presses the submit button; the time is until the task's Name is on screen.
+ */
+async function taskOnScreen(browser, { url, formSel, fill, taskSel }, network) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 1100 } });
+  try {
+    const page = await context.newPage();
+    if (network) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', network);
+    }
+    const start = Date.now();
+    await page.goto(url, { waitUntil: 'commit', timeout: 60000 });
+    await page.waitForSelector(formSel, { timeout: 60000 });
+    await fill(page);
+    await page.click(`${formSel}`);
+    await page.waitForSelector(taskSel, { timeout: 60000 });
+    return Date.now() - start;
+  } finally {
+    await context.close();
+  }
+}
+
+/** Task on screen, loopback and slow 4G, for the console and the minimal JS page, interleaved. */
+async function tasksOnScreen(browser, ep, benchOrigin, bundles) {
+  const typeConnection = async (page) => {
+    for (const [name, value] of [['access-key-id', SIGN.accessKeyId], ['secret-access-key', SIGN.secret], ['session-token', SIGN.token], ['task-id', IDS[0]]]) {
+      await page.fill(`[name=${name}]`, value);
+    }
+  };
+  const subjects = {
+    console: { url: `${ep.site}/`, formSel: FORM_SEL, taskSel: `[data-field=Id][data-value=${IDS[0]}]`,
+      fill: async (page) => { await page.click('summary:has-text("Endpoint")'); await page.fill('[name=endpoint]', ep.api); await typeConnection(page); } },
+  };
+  if (bundles) subjects.plain = { url: `${benchOrigin}${PLAIN_PAGE}`, formSel: PLAIN_FORM_SEL, taskSel: 'output.name:not(:empty)',
+    fill: async (page) => { await page.fill('[name=endpoint]', ep.api); await typeConnection(page); } };
+  const out = {};
+  for (const [network, label] of [[null, 'loopback'], [SLOW_4G, 'slow4g']]) {
+    const times = Object.fromEntries(Object.keys(subjects).map((k) => [k, []]));
+    for (let i = 0; i < P.coldLoads + 1; i++) {
+      for (const [k, subject] of Object.entries(subjects)) {
+        const ms = await taskOnScreen(browser, subject, network);
+        if (i > 0) times[k].push(ms);
+      }
+    }
+    out[label] = Object.fromEntries(Object.entries(times).map(([k, t]) => [k, { medianMs: median(t), loadsMs: t }]));
+  }
+  return out;
+}
+
 /**
  * A loopback proxy in front of fuota-local's site that adds COOP/COEP to every answer, so that the
  * console page is cross-origin isolated (performance.now() at 5 µs instead of 100 µs) while its files
@@ -350,7 +411,7 @@ async function openIsolatedConsole(browser, ep, extraQuery = '') {
   const problems = [];
   page.on('pageerror', (e) => problems.push(errMsg(e)));
   await page.goto(`${ep.isolatedSite}/?demo&endpoint=${encodeURIComponent(ep.api)}${extraQuery}`, { timeout: 30000 });
-  await page.waitForSelector(FORM_SEL, { timeout: 30000 });
+  await page.waitForSelector(CONSOLE_SEL, { timeout: 30000 });
   // The deep link's endpoint waits for the user's word before anything is sent to it.
   await page.click('[data-action=confirm-endpoint]', { timeout: 5000 }).catch(() => {});
   const isolated = await page.evaluate(() => self.crossOriginIsolated);
@@ -374,7 +435,7 @@ async function submitToRender(page) {
         const to = setTimeout(() => { mo.disconnect(); resolve(null); }, 10000);
       });
     }, `[data-field=Id][data-value="${id}"]`);
-    await page.click(FORM_SEL);
+    await page.click(CONSOLE_SEL);
     const r = await page.evaluate(async () => ({ clickAt: window.__clickAt, end: await window.__renderedAt }));
     if (r.end === null || r.clickAt === null) throw new Error(`submit ${i} (${id}): the task was not rendered within 10 s`);
     samples.push(r.end - r.clickAt);
@@ -402,7 +463,7 @@ async function openBigTask(page) {
     });
     mo.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-devices-complete'] });
   });
-  await page.click(FORM_SEL);
+  await page.click(CONSOLE_SEL);
   await page.waitForFunction(() => window.__framedAt !== null, null, { timeout: 120000 });
   const t = await page.evaluate(() => ({ listedMs: window.__completeAt - window.__clickAt, framedMs: window.__framedAt - window.__clickAt }));
   const total = await page.getAttribute('[data-device-count=total]', 'data-value');
@@ -616,7 +677,7 @@ async function liveMemory(browser, ep, useImport) {
     }, useImport);
     const listed = (n, timeout) => page.waitForFunction((n) => window.__listings.length >= n, n, { timeout, polling: 50 });
     await page.fill('[name=task-id]', BIG_TASK);
-    await page.click(FORM_SEL);
+    await page.click(CONSOLE_SEL);
     await listed(1, 120000);
     const before = await memoryReading(page, cdp, useImport);
     log(`live memory: after the first listing: wasm ${before.wasmBytes ?? 'n/a'} B; ${P.liveRefreshes} refreshes, ${LIVE_REFRESH_S} s apart…`);
@@ -745,8 +806,16 @@ function report() {
     signRow('aws4fetch', 'aws4fetch AwsV4Signer.sign() (WebCrypto)', 'peer', '');
   }
   const coldRow = (c, subject) => lines.push(`| cold start: navigation → form interactive | ${subject} (${P.coldLoads} fresh contexts) | ${c?.error ? `error: ${c.error}` : c ? `${f(c.medianMs)} ms median (${c.loadsMs.map((x) => f(x, 0)).join(', ')})` : '—'} | — | |`);
-  coldRow(r.coldStart, 'console');
+  coldRow(r.coldStart, 'console: its static form (HTML, CSS, page.js)');
+  coldRow(r.consoleReadyColdStart, 'console: the wasm has taken the form over');
   coldRow(r.plainColdStart, 'minimal JS page');
+  for (const [label, what] of [['loopback', 'loopback'], ['slow4g', 'slow 4G (150 ms, 1.6 Mbit/s down)']]) {
+    const t = r.taskOnScreen?.[label];
+    const row = (x) => (x ? `${f(x.medianMs)} ms median (${x.loadsMs.map((v) => f(v, 0)).join(', ')})` : '—');
+    const ratio = t?.console && t?.plain ? `; ${f(t.console.medianMs / t.plain.medianMs, 2)}× the minimal JS page` : '';
+    lines.push(`| navigation → task on screen, ${what} | console | ${r.taskOnScreen?.error ? `error: ${r.taskOnScreen.error}` : `${row(t?.console)}${ratio}`} | ${label === 'slow4g' ? '≤ 1.5× the minimal JS page' : '—'} | |`);
+    lines.push(`| navigation → task on screen, ${what} | minimal JS page | ${row(t?.plain)} | — | |`);
+  }
   lines.push(`| cold start ≤ ${GOALS.coldStartRatio}× the minimal JS page | console ÷ minimal JS page (medians) | ${g.coldStartRatio != null ? `${f(g.coldStartRatio, 2)}×` : '—'} | ≤ ${GOALS.coldStartRatio}× | ${status(g.coldStart)} |`);
   const sub = r.submit;
   lines.push(`| submit → task rendered (loopback) | console (${P.submits} submits) | ${sub?.error ? `error: ${sub.error}` : sub ? `${f(sub.medianMs)} ms median (min ${f(sub.minMs)}, max ${f(sub.maxMs)}; first ${f(sub.firstMs)})` : '—'} | — | |`);
@@ -879,15 +948,20 @@ async function main() {
     return s;
   });
   await step('coldStart', `cold start of the console and the minimal JS page (${P.coldLoads} fresh loads each + 1 warm-up, interleaved)`, async () => {
-    const subjects = { console: { url: `${ep.site}/?demo&endpoint=${encodeURIComponent(ep.api)}`, sel: FORM_SEL, origin: new URL(ep.site).origin } };
+    const consoleUrl = `${ep.site}/?demo&endpoint=${encodeURIComponent(ep.api)}`;
+    const subjects = { console: { url: consoleUrl, sel: FORM_SEL, origin: new URL(ep.site).origin },
+      consoleReady: { url: consoleUrl, sel: CONSOLE_SEL, origin: new URL(ep.site).origin } };
     if (bundles) subjects.plain = { url: `${benchOrigin}${PLAIN_PAGE}`, sel: PLAIN_FORM_SEL, origin: benchOrigin };
     const cs = await coldStarts(browser, subjects);
     results.plainColdStart = cs.plain ?? { error: 'no peer bundles' };
+    results.consoleReadyColdStart = cs.consoleReady;
     if (results.plainColdStart.error) results.errors.push(`cold start of the minimal JS page: ${results.plainColdStart.error}`);
     if (cs.console.error) throw new Error(cs.console.error);
     return cs.console;
   });
   results.plainColdStart ??= { error: 'not run' };
+  await step('taskOnScreen', `navigation → a task on screen, loopback and slow 4G, the console and the minimal JS page (${P.coldLoads} fresh loads each + 1 warm-up)`,
+    () => tasksOnScreen(browser, ep, benchOrigin, bundles));
 
   await step('submit', `submit → rendered (${P.submits}) and calculator (${P.keystrokes} keystrokes)`, async () => {
     const { context, page, problems, isolated } = await openIsolatedConsole(browser, ep);

@@ -13,7 +13,15 @@ pub use ui::app::App;
 
 use leptos::prelude::*;
 
-/// Mounts the console into `parent`. Keep the handle: dropping it unmounts the console.
+/// Mounts the console into `parent`, taking over the page's static form if it has one (what was
+/// typed, the focus and its caret are kept: `browser::takeover`). Keep the handle: dropping it
+/// unmounts the console.
 pub fn mount_console(parent: web_sys::HtmlElement) -> leptos::mount::UnmountHandle<impl Mountable> {
-    leptos::mount::mount_to(parent, App)
+    let (taken, restore) = browser::takeover::take(&parent);
+    // The static form is gone and the console's is in before this task ends: nothing is painted between.
+    let handle = leptos::mount::mount_to(parent.clone(), move || view! { <App taken=taken /> });
+    if let Some(restore) = restore {
+        restore.into(parent.into());
+    }
+    handle
 }

@@ -13,3 +13,4 @@ pub mod location;
 pub mod memory;
 pub mod request;
 pub mod storage;
+pub mod takeover;

@@ -9,19 +9,25 @@ use super::console_view::{CampaignOptions, TaskConsole};
 use super::fields::{checked_connection, checked_task_read, QueryFields, OTHER_REGION};
 use super::intent::WriteHost;
 use super::part_view::part_view;
-use super::query_form::QueryForm;
+use super::query_form::{read_pasted, QueryForm};
 use super::reader::FetchState;
 use super::session::{outcome_of, read_task};
 use super::task_list::{task_list, TaskListState};
+use crate::browser::takeover::{Pending, Taken};
 use crate::browser::{focus, location};
 use crate::parts::settle;
 use fuota_core::wire::error::Field;
 use leptos::task::spawn_local;
 
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(
+    /// What the visitor did with the page's static form before the console arrived.
+    #[prop(optional)]
+    taken: Taken,
+) -> impl IntoView {
     let link = DeepLink::parse(&location::search());
     let query = QueryFields::from_link(&link);
+    let pasted = query.take_typed(&taken);
     let fetch = FetchState::new();
     let tasks = TaskListState::new();
     // The connection the shown task was read through, and that read, for the live refresh.
@@ -110,6 +116,16 @@ pub fn App() -> impl IntoView {
             }
         });
     }
+    // A paste made into the static form is read as the console's own paste area reads it; a
+    // button pressed there is carried out now (after the paste: a submit waits for its reading).
+    if let Some(pasted) = pasted {
+        read_pasted(query, pasted);
+    }
+    match taken.pending {
+        Some(Pending::Submit) => on_submit.run(()),
+        Some(Pending::ListTasks) => on_list.run(()),
+        None => {}
+    }
     // Writes go through the form's connection (the credentials' owner); a new task opens as a
     // task read from the form does.
     let writes = WriteHost { form: Some(query), open: on_open };
@@ -122,7 +138,7 @@ pub fn App() -> impl IntoView {
                 <h1>"FUOTA task console"</h1>
                 <p class="tagline">"AWS IoT Wireless · signed in your browser · tasks, devices, multicast sessions · fragment session planner"</p>
             </header>
-            <QueryForm fields=query pending=pending.into() on_submit=on_submit on_cancel=on_cancel on_list=on_list refusal=refusal />
+            <QueryForm fields=query pending=pending.into() on_submit=on_submit on_cancel=on_cancel on_list=on_list refusal=refusal advanced_open=taken.advanced_open />
             <Show when=move || tasks.open.get()>
                 {part_view(task_list(tasks, on_open))}
             </Show>

@@ -8,10 +8,11 @@ use fuota_core::radio::planner::RadioTexts;
 use fuota_core::wire::connection::{check_confirmed, Connection, ConnectionForm, OutsideEndpoint};
 use fuota_core::wire::credentials::CredentialSession;
 use fuota_core::wire::endpoint::SERVICE_REGIONS;
+use fuota_core::wire::error::Field;
 use fuota_core::wire::time::Timestamp;
 use fuota_core::{demo, ConsoleError, FuotaTask, Request};
 use leptos::prelude::*;
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::browser::storage;
 
@@ -121,6 +122,40 @@ impl QueryFields {
         let outside = if demo_default { OutsideEndpoint::with_region(&region, "", &relay) } else { OutsideEndpoint::with_region(&region, &endpoint, &relay) };
         fields.unconfirmed.set(outside);
         fields
+    }
+
+    /// What the visitor typed into the page's static form before the console arrived: it wins
+    /// over storage and the link (and an endpoint, relay or region typed is the user's own, so it
+    /// needs no confirmation, as in the console's form). Returns a pasted text, still to be read.
+    pub fn take_typed(&self, taken: &crate::browser::takeover::Taken) -> Option<Zeroizing<String>> {
+        let text_fields = [
+            (Field::AccessKeyId, self.access_key_id),
+            (Field::SecretAccessKey, self.secret_access_key),
+            (Field::SessionToken, self.session_token),
+            (Field::Endpoint, self.endpoint),
+            (Field::Relay, self.relay),
+            (Field::TaskId, self.task_id),
+            (Field::Region, self.region_choice),
+        ];
+        let mut pasted = None;
+        for (name, value) in &taken.values {
+            if name == "credentials-paste" {
+                pasted = Some(value.clone());
+            } else if let Some((field, signal)) = text_fields.iter().find(|(field, _)| field.name() == name) {
+                signal.set(value.to_string());
+                self.unconfirmed.update(|u| *u = u.as_ref().and_then(|o| o.typed_in(*field)));
+            }
+        }
+        for (name, checked) in &taken.checks {
+            let signal = match name.as_str() {
+                "remember-credentials" => self.remember,
+                "use-fips" => self.use_fips,
+                "use-dual-stack" => self.use_dual_stack,
+                _ => continue,
+            };
+            signal.set(*checked);
+        }
+        pasted
     }
 
     /// Resolves once every paste has been read into the fields.

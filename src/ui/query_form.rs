@@ -110,24 +110,26 @@ fn take_paste(fields: QueryFields, pasted: Zeroizing<String>) {
     }
 }
 
+/// Reads a pasted text into the fields (its readers load on demand; a submit waits for it).
+pub fn read_pasted(fields: QueryFields, pasted: Zeroizing<String>) {
+    if pasted.trim().is_empty() {
+        // White space alone (the tail of a paste that already filled the fields) changes nothing.
+        fields.paste_text.set(pasted.to_string());
+        return;
+    }
+    fields.pastes_reading.update(|n| *n += 1);
+    spawn_local(async move {
+        if let Err(NotLoaded(part)) = read_paste(fields, pasted).await {
+            let _ = fields.paste_message.try_set(Some(Err(part_not_loaded(part))));
+        }
+        let _ = fields.pastes_reading.try_update(|n| *n -= 1);
+    });
+}
+
 /// Paste-to-fill.
 fn paste_control(fields: QueryFields) -> impl IntoView {
     let (text, message) = (fields.paste_text, fields.paste_message);
-    let on_input = move |ev: leptos::ev::Event| {
-        let pasted = textarea_value(&ev);
-        if pasted.trim().is_empty() {
-            // White space alone (the tail of a paste that already filled the fields) changes nothing.
-            text.set(pasted);
-            return;
-        }
-        fields.pastes_reading.update(|n| *n += 1);
-        spawn_local(async move {
-            if let Err(NotLoaded(part)) = read_paste(fields, Zeroizing::new(pasted)).await {
-                let _ = message.try_set(Some(Err(part_not_loaded(part))));
-            }
-            let _ = fields.pastes_reading.try_update(|n| *n -= 1);
-        });
-    };
+    let on_input = move |ev: leptos::ev::Event| read_pasted(fields, Zeroizing::new(textarea_value(&ev)));
     let id = unique_id("credentials-paste");
     let message_id = format!("{id}-message");
     let described = {
@@ -233,6 +235,9 @@ pub fn QueryForm(
     /// Opens the task list with this form's connection.
     on_list: Callback<()>,
     refusal: FormRefusal,
+    /// *Endpoint* starts open (it was open in the page's static form).
+    #[prop(optional)]
+    advanced_open: bool,
 ) -> impl IntoView {
     let region_id = unique_id("region");
     view! {
@@ -280,7 +285,7 @@ pub fn QueryForm(
                     {typed_control("region-other", "Other region", "text", "e.g. cn-north-1, us-gov-west-1", fields.region_other, Some(fields.unconfirmed), (refusal, Field::Region))}
                 </Show>
                 {text_control("task-id", "FUOTA task id", "text", "The Id of the task, up to 256 characters", fields.task_id, (refusal, Field::TaskId))}
-                <details class="advanced">
+                <details class="advanced" open=advanced_open>
                     <summary>"Endpoint"</summary>
                     {typed_control("endpoint", "Endpoint override", "url", "Empty: the region's AWS endpoint. A local or private endpoint wins.", fields.endpoint, Some(fields.unconfirmed), (refusal, Field::Endpoint))}
                     {typed_control("relay", "Relay URL", "url", "Signed for the endpoint, sent here: a proxy that forwards with the signed Host and adds CORS. It never sees the secret key.", fields.relay, Some(fields.unconfirmed), (refusal, Field::Relay))}

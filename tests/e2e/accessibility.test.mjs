@@ -70,7 +70,7 @@ async function reflow(page) {
 
 async function openDemo(page) {
   await page.goto(`${SITE}/?demo&endpoint=${encodeURIComponent(API)}`);
-  await page.waitForSelector('form.query button[type=submit]');
+  await page.waitForSelector('form.query:not([data-static]) button[type=submit]');
   await confirmEndpoint(page);
 }
 
@@ -154,6 +154,22 @@ for (const scheme of ['light', 'dark']) {
     assert.deepEqual(failing.map((f) => f.state), [], 'states with axe findings (details above)');
   });
 }
+
+test('axe on the static form, before the wasm has arrived (and without it), light and dark', async () => {
+  const failing = [];
+  for (const scheme of ['light', 'dark']) {
+    const { page, context } = await newPage(1200, scheme);
+    // The wasm never comes: the page as a visitor on a slow link sees it first.
+    await context.route(/\.wasm$/, (route) => route.abort());
+    await page.goto(`${SITE}/`);
+    await page.waitForSelector('form.query[data-static] button[type=submit]:enabled');
+    const f = await audit(page, `static form ${scheme}`);
+    if (f.violations.length || f.incomplete.length) failing.push(f);
+    await context.close();
+  }
+  for (const f of failing) console.log(`axe · ${f.state}: ${JSON.stringify({ violations: f.violations, needsReview: f.incomplete })}`);
+  assert.deepEqual(failing.map((f) => f.state), []);
+});
 
 test('axe inside the widget (examples/portal), light and dark', async () => {
   const failing = [];

@@ -18,7 +18,7 @@ async function openDemo() {
   const page = await browser().newPage({ viewport: { width: 1200, height: 1100 } });
   const { problems, logs } = watch(page);
   await page.goto(`${SITE}/?demo&endpoint=${encodeURIComponent(API)}`);
-  await page.waitForSelector('form.query button[type=submit]');
+  await page.waitForSelector('form.query:not([data-static]) button[type=submit]');
   await confirmEndpoint(page);
   return { page, problems, logs };
 }
@@ -216,7 +216,7 @@ test('a deep link to a host the user did not choose sends nothing until confirme
     document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   await page.goto(`${SITE}/?region=us-east-1&task-id=t1&endpoint=${encodeURIComponent(`https://${host}`)}`);
-  await page.waitForSelector('form.query button[type=submit]');
+  await page.waitForSelector('form.query:not([data-static]) button[type=submit]');
   const warning = await page.waitForSelector('[data-warning=custom-endpoint]');
   assert.match(await warning.textContent(), new RegExp(host.replaceAll('.', '\\.')));
   await page.fill('[name=access-key-id]', 'ASIADEMOLOCALENDPOINT');
@@ -243,7 +243,7 @@ test('a deep link to a host the user did not choose sends nothing until confirme
   // cross-origin isolated, so the console probes).
   const unreachable = await browser().newPage();
   await unreachable.goto(`${SITE}/?demo`);
-  await unreachable.waitForSelector('form.query button[type=submit]');
+  await unreachable.waitForSelector('form.query:not([data-static]) button[type=submit]');
   await unreachable.click('details.advanced summary');
   await unreachable.fill('[name=endpoint]', 'http://127.0.0.1:9');
   await unreachable.click('button[type=submit]');
@@ -282,7 +282,7 @@ test('a page on a public origin calling a loopback endpoint is refused by the co
   const toLoopback = [];
   page.on('request', (r) => { if (new URL(r.url()).host === apiHost) toLoopback.push(`${r.method()} ${r.url()}`); });
   await page.goto(`https://console.example/?demo&endpoint=${encodeURIComponent(API)}`);
-  await page.waitForSelector('form.query button[type=submit]');
+  await page.waitForSelector('form.query:not([data-static]) button[type=submit]');
   await confirmEndpoint(page);
   await page.click('button[type=submit]');
   const refused = await page.waitForSelector('[data-error-code=LoopbackRefused]', { timeout: 60_000 });

@@ -23,7 +23,7 @@ async function open(query = `?endpoint=${encodeURIComponent(API)}&task-id=demo-i
   page.on('pageerror', (e) => seen.errors.push(e.message));
   page.on('request', (r) => seen.requests.push(r.url()));
   await page.goto(`${SITE}/${query}`);
-  await page.waitForSelector('form.query button[type=submit]');
+  await page.waitForSelector('form.query:not([data-static]) button[type=submit]');
   await confirmEndpoint(page);
   return { page, ctx, seen };
 }
@@ -123,7 +123,7 @@ test('storage: nothing by default, this tab only when asked, and forget wipes it
   assert.ok(!storage.local.includes(SECRET) && !storage.local.includes(TOKEN), 'never in localStorage');
 
   await page.reload();
-  await page.waitForSelector('form.query button[type=submit]');
+  await page.waitForSelector('form.query:not([data-static]) button[type=submit]');
   // The endpoint now comes from storage: it waits for the user's word again.
   await page.waitForSelector('[data-destination-checked]', { state: 'attached' });
   assert.ok(await page.$('[data-action=confirm-endpoint]'), 'a stored endpoint is confirmed again');
@@ -131,7 +131,7 @@ test('storage: nothing by default, this tab only when asked, and forget wipes it
   assert.deepEqual(await inputs(page), { key: KEY, secret: SECRET, token: TOKEN }, 'back after a reload of this tab');
   const otherTab = await ctx.newPage();
   await otherTab.goto(`${SITE}/`);
-  await otherTab.waitForSelector('form.query button[type=submit]');
+  await otherTab.waitForSelector('form.query:not([data-static]) button[type=submit]');
   assert.equal(await otherTab.inputValue('[name=secret-access-key]'), '', 'another tab does not get them');
 
   // A paste that was not recognised keeps its text until Forget: then it goes too.

@@ -10,16 +10,17 @@ import { API, SITE, confirmEndpoint, useBrowser } from './chromium.mjs';
 
 const browser = useBrowser();
 
-/** KiB, brotli: each journey's budget, today's figure (2026-12-07) rounded up. Opening the page
- * loads the console part and its chunks at once (the calculator is on the first screen), so a
- * task and its plan cost nothing more; the goal is 8 KiB for a usable form and 250 KiB for a task
- * on screen. */
+/** KiB, brotli: each journey's budget, today's figure (2026-12-07) rounded up. The form is usable
+ * on the page's HTML, CSS and page.js (the goal: 8 KiB). Opening the page then loads the console
+ * part and its chunks at once (the calculator is on the first screen), so a task and its plan cost
+ * nothing more; the goal for a task on screen is 250 KiB. */
 const BUDGETS = {
-  'open the page': 385,
-  '+ fetch a task, type a firmware size': 385,
-  '+ list tasks': 401,
-  '+ New task and a review': 466,
-  'open → a task → pre-flight': 418,
+  'form usable (HTML, CSS, page.js; no wasm)': 8,
+  'open the page': 388.5,
+  '+ fetch a task, type a firmware size': 388.5,
+  '+ list tasks': 405,
+  '+ New task and a review': 469.5,
+  'open → a task → pre-flight': 421.5,
 };
 
 const measured = [];
@@ -41,7 +42,7 @@ async function visit() {
     fetched.set(r.url(), r.body().then((b) => brotliSize(b)).catch(() => 0));
   });
   await page.goto(`${SITE}/?demo&endpoint=${encodeURIComponent(API)}`);
-  await page.waitForSelector('form.query button[type=submit]');
+  await page.waitForSelector('form.query:not([data-static]) button[type=submit]');
   await confirmEndpoint(page);
   return { context, page, fetched };
 }
@@ -68,9 +69,26 @@ function assertBudgets() {
 
 async function openTask(page, id = 'demo-in-session') {
   await page.fill('[name=task-id]', id);
-  await page.click('form.query button[type=submit]');
+  await page.click('form.query:not([data-static]) button[type=submit]');
   await page.waitForSelector(`[data-field=Id][data-value=${id}]`);
 }
+
+test('the form is usable on the page\'s HTML, CSS and page.js alone', async () => {
+  const context = await browser().newContext();
+  // No wasm and no module: what the form needs before the console is there.
+  await context.route(/(\.wasm|fuota-console[^/]*\.js)$/, (route) => route.abort());
+  const page = await context.newPage();
+  const fetched = new Map();
+  page.on('response', (r) => {
+    if (r.url().startsWith(`${SITE}/`) && !fetched.has(r.url())) fetched.set(r.url(), r.body().then((b) => brotliSize(b)).catch(() => 0));
+  });
+  await page.goto(`${SITE}/`);
+  await page.waitForSelector('form.query[data-static] button[type=submit]:enabled');
+  await page.fill('[name=task-id]', 'typed before the wasm');
+  await record('form usable (HTML, CSS, page.js; no wasm)', page, fetched);
+  await context.close();
+  assertBudgets();
+});
 
 test('a reading visit, step by step: open, a task and its plan, the task list, a new task reviewed', async () => {
   const { context, page, fetched } = await visit();

@@ -244,14 +244,14 @@ async function open() {
   const seen = watch(page);
   const cap = capture(page);
   await page.goto(`${SITE}/?demo&endpoint=${encodeURIComponent(await api())}`);
-  await page.waitForSelector('form.query button[type=submit]');
+  await page.waitForSelector('form.query:not([data-static]) button[type=submit]');
   await confirmEndpoint(page);
   return { page, cap, ...seen };
 }
 
 async function fetchTask(page, id) {
   await page.fill('[name=task-id]', id);
-  await page.click('form.query button[type=submit]');
+  await page.click('form.query:not([data-static]) button[type=submit]');
   await page.waitForSelector(`[data-field=Id][data-value="${id}"]`, { timeout: 30_000 });
   await page.waitForSelector('[data-view=devices][data-devices-complete=true]', { timeout: 90_000 });
 }
@@ -657,7 +657,7 @@ test('demo-in-session: every device read once; counts, margins, fit table, findi
   // The same task fetched again (the task view redrawn): the check stays, and nothing is read
   // again until the user asks.
   const readsBefore = cap.statsRequests;
-  await page.click('form.query button[type=submit]');
+  await page.click('form.query:not([data-static]) button[type=submit]');
   await page.waitForSelector('[data-view=devices][data-devices-complete=true]', { timeout: 30_000 });
   await page.waitForSelector('[data-preflight][data-preflight-complete=true]', { timeout: 10_000 });
   await new Promise((r) => setTimeout(r, 1000));

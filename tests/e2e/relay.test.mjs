@@ -99,7 +99,7 @@ async function openConsole(url) {
   page.on('requestfinished', record);
   page.on('requestfailed', record);
   await page.goto(url);
-  await page.waitForSelector('form.query button[type=submit]');
+  await page.waitForSelector('form.query:not([data-static]) button[type=submit]');
   await confirmEndpoint(page);
   return { page, problems, requests: async () => Promise.all(requests) };
 }
@@ -149,7 +149,7 @@ test('through the relay: signed for the AWS host, sent to the relay, the task co
   // Registered after openConsole's recorder, so once this resolves the GET has been recorded.
   const gotTask = page.waitForEvent('requestfinished', { predicate: (r) => r.method() === 'GET' && r.url() === taskUrl, timeout: 30_000 });
   gotTask.catch(() => {}); // awaited below; a failure before that is reported by the lines that follow
-  await page.click('form.query button[type=submit]');
+  await page.click('form.query:not([data-static]) button[type=submit]');
   const shown = await page.waitForSelector(`[data-field=Id][data-value=${TASK}], [data-error-code]`, { timeout: 20_000 });
   const code = await shown.getAttribute('data-error-code');
   assert.equal(code, null, `the console failed: ${code}: ${await shown.textContent()}\n${problems.join('\n')}`);
@@ -197,7 +197,7 @@ test('straight to the endpoint without CORS: the browser blocks it, the console 
   await page.fill('[name=endpoint]', ready.endpoint);
   await page.fill('[name=relay]', '');
   await fillCredentials(page);
-  await page.click('form.query button[type=submit]');
+  await page.click('form.query:not([data-static]) button[type=submit]');
   // Three attempts with backoff (about 3 s in all) before the error shows.
   const error = await page.waitForSelector('[data-error-code=CorsBlocked]', { timeout: 20_000 });
   assert.match(await error.textContent(), /CORS/);

@@ -36,7 +36,7 @@ async function open(query = '') {
     if (WRITE_METHODS.has(r.method())) writes.push({ method: r.method(), url: r.url(), body: r.postData() ?? '' });
   });
   await page.goto(`${SITE}/?demo&refresh=5&endpoint=${encodeURIComponent(await api())}${query}`);
-  await page.waitForSelector('form.query button[type=submit]');
+  await page.waitForSelector('form.query:not([data-static]) button[type=submit]');
   await confirmEndpoint(page);
   return { page, writes, ...seen };
 }
@@ -241,7 +241,7 @@ test('a conflict says the task\'s status; delete needs the name and leaves Delet
   // Another tab deletes the task while this one still shows it Pending.
   const other = await open(`&task-id=${encodeURIComponent(id)}`);
   await other.page.fill('[name=task-id]', id);
-  await other.page.click('form.query button[type=submit]');
+  await other.page.click('form.query:not([data-static]) button[type=submit]');
   await other.page.waitForSelector('[data-field=Status][data-value=Pending]');
   await other.page.click('[data-action=delete-task]');
   await other.page.waitForSelector('[data-view=delete-task]');
