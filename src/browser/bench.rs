@@ -1,6 +1,6 @@
 //! A signing loop for the benchmark command: the same signer the page uses, timed in the browser.
 
-use fuota_core::wire::signing::{sign_get, time_from_epoch_millis};
+use fuota_core::wire::signing::{sign_request, time_from_epoch_millis};
 use fuota_core::{demo, TemporaryCredentials};
 
 const URL: &str = "https://api.iotwireless.us-east-1.amazonaws.com/fuota-tasks/demo-in-session";
@@ -17,7 +17,7 @@ pub fn sign_many(iterations: u32) -> f64 {
     let Ok(time) = time_from_epoch_millis(1_764_126_624_000.0) else { return f64::NAN };
     let started = now();
     for _ in 0..iterations {
-        if sign_get(URL, &credentials, "us-east-1", time).is_err() {
+        if sign_request("GET", URL, None, &credentials, "us-east-1", time).is_err() {
             return f64::NAN;
         }
     }

@@ -191,7 +191,8 @@ pub fn reconstruct(tasks: &[TaskInput], now: Timestamp) -> Vec<Rollout> {
                         plan: None,
                         waves: Vec::new(),
                         state: RolloutState::Damaged,
-                        sentence: format!("damaged: {}", problems[0]),
+                        // `tags::read` names at least one problem; "unreadable" stands in if it ever did not.
+                        sentence: format!("damaged: {}", problems.first().map_or("unreadable rollout tags", String::as_str)),
                         next: NextStep::Repair,
                         progress: Progress::default(),
                         problems,
