@@ -219,7 +219,7 @@ pub fn reaching_plan(
 mod tests {
     use super::*;
     use crate::radio::lorawan;
-    use crate::radio::planner::MulticastClass;
+    use crate::radio::planner::demo_radio;
     use proptest::prelude::*;
 
     fn rate(region: &str, index: u8) -> DataRate {
@@ -306,17 +306,6 @@ mod tests {
         assert_eq!(share_interval_95(0, 0), None);
     }
 
-    fn radio() -> RadioInputs {
-        RadioInputs {
-            data_rate: 3,
-            frequency_hz: 869_525_000,
-            class: MulticastClass::ClassC,
-            session_timeout_s: 4096,
-            ping_slot_period: 32,
-            device_max_fragment_bytes: None,
-        }
-    }
-
     #[test]
     fn the_proposal_keeps_to_the_rates_that_reach_the_target() {
         let eu = lorawan::region("EU868").unwrap();
@@ -324,12 +313,12 @@ mod tests {
         let links: Vec<DeviceLink> = (0..20).map(|i| link(if i < 19 { -14.0 } else { 5.0 }, 3)).collect();
         let counts = reach_counts(links.iter(), eu, "EU868", &[], 0.0);
         let inputs = FragmentInputs { firmware_bytes: 20_000, fragment_bytes: 50, redundancy_percent: 10, interval_ms: 1000 };
-        let free = crate::radio::planner::fastest_sound_plan(inputs, "EU868", &radio()).unwrap();
-        let reaching = reaching_plan(inputs, "EU868", &radio(), &counts, 95).unwrap();
+        let free = crate::radio::planner::fastest_sound_plan(inputs, "EU868", &demo_radio()).unwrap();
+        let reaching = reaching_plan(inputs, "EU868", &demo_radio(), &counts, 95).unwrap();
         assert!(reaching.data_rate < free.data_rate, "{} vs {}", reaching.data_rate, free.data_rate);
         // −14 + 15 ≥ 0 at SF10 (DR2); SF9 (DR3) needs −12.5.
         assert!(reaching.data_rate <= 2);
-        match reaching_plan(inputs, "EU868", &radio(), &reach_counts(links.iter(), eu, "EU868", &[], 30.0), 95) {
+        match reaching_plan(inputs, "EU868", &demo_radio(), &reach_counts(links.iter(), eu, "EU868", &[], 30.0), 95) {
             Err(e @ NoReachingPlan::NoRateReaches { .. }) => assert!(e.sentence().contains("reaches the most"), "{}", e.sentence()),
             other => panic!("{other:?}"),
         }
@@ -343,7 +332,7 @@ mod tests {
             let links: Vec<DeviceLink> = snrs.iter().map(|s| link(*s, 3)).collect();
             let counts = reach_counts(links.iter(), eu, "EU868", &[], threshold);
             let inputs = FragmentInputs { firmware_bytes: 5_000, fragment_bytes: 40, redundancy_percent: 10, interval_ms: 1000 };
-            if let Ok(p) = reaching_plan(inputs, "EU868", &radio(), &counts, target) {
+            if let Ok(p) = reaching_plan(inputs, "EU868", &demo_radio(), &counts, target) {
                 let c = counts.iter().find(|c| c.data_rate == p.data_rate).unwrap();
                 prop_assert!(c.share().unwrap() >= f64::from(target) / 100.0);
             }

@@ -868,6 +868,20 @@ pub fn fastest_sound_plan_among(inputs: FragmentInputs, rf_region: &str, radio: 
     best.ok_or(NoSoundPlan::NothingFits { first: closest.map(|(_, w)| w) })
 }
 
+/// The demo group's session, for tests here and in the pre-flight: EU868, DR3 on 869.525 MHz,
+/// Class C, 4096 s.
+#[cfg(test)]
+pub(crate) fn demo_radio() -> RadioInputs {
+    RadioInputs {
+        data_rate: 3,
+        frequency_hz: 869_525_000,
+        class: MulticastClass::ClassC,
+        session_timeout_s: 4096,
+        ping_slot_period: 32,
+        device_max_fragment_bytes: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -884,18 +898,6 @@ mod tests {
 
     fn plan(firmware: u64, fragment: u64, percent: u64, interval_ms: u64) -> FragmentPlan {
         FragmentInputs { firmware_bytes: firmware, fragment_bytes: fragment, redundancy_percent: percent, interval_ms }.plan().unwrap()
-    }
-
-    /// The demo group's session: EU868, DR3 on 869.525 MHz, Class C, 4096 s.
-    fn demo_radio() -> RadioInputs {
-        RadioInputs {
-            data_rate: 3,
-            frequency_hz: 869_525_000,
-            class: MulticastClass::ClassC,
-            session_timeout_s: 4096,
-            ping_slot_period: 32,
-            device_max_fragment_bytes: None,
-        }
     }
 
     fn codes(ws: &[Warning]) -> Vec<&'static str> {
