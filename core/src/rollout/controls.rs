@@ -1,8 +1,5 @@
-//! The rollout form's controls, and the [`Field`] each one's refusal names.
-//!
-//! `Field` (in `wire::error`) has no rollout controls yet: until it does, each control borrows the
-//! closest existing field, a different one per control so that a page can still mark the right
-//! control. [`RolloutField::name`] is the name the control should get once `Field` has its own.
+//! The rollout form's controls, and the [`Field`] each one's refusal names (the control's `name=`,
+//! the automation contract's).
 
 use crate::wire::error::{ConsoleError, Field};
 
@@ -31,29 +28,21 @@ impl RolloutField {
         RolloutField::Fleet,
     ];
 
-    /// The control's own name (`name=`), for the `Field` variant it should have.
+    /// The control's own name (`name=`).
     pub fn name(self) -> &'static str {
-        match self {
-            RolloutField::Name => "rollout-name",
-            RolloutField::Waves => "rollout-waves",
-            RolloutField::SuccessPercent => "rollout-success-percent",
-            RolloutField::ErrorPercent => "rollout-error-percent",
-            RolloutField::Seed => "rollout-seed",
-            RolloutField::Reason => "rollout-reason",
-            RolloutField::Fleet => "rollout-fleet",
-        }
+        self.field().name()
     }
 
-    /// The existing field it stands in for (see the module's note): the nearest in meaning.
+    /// The field a refusal of this control names.
     pub fn field(self) -> Field {
         match self {
-            RolloutField::Name => Field::NewTaskName,
-            RolloutField::Waves => Field::TargetIds,
-            RolloutField::SuccessPercent => Field::ReachTargetPercent,
-            RolloutField::ErrorPercent => Field::ReachMarginDb,
-            RolloutField::Seed => Field::NewTaskTags,
-            RolloutField::Reason => Field::ConfirmName,
-            RolloutField::Fleet => Field::WirelessDeviceId,
+            RolloutField::Name => Field::RolloutName,
+            RolloutField::Waves => Field::WaveSizes,
+            RolloutField::SuccessPercent => Field::SuccessThreshold,
+            RolloutField::ErrorPercent => Field::ErrorThreshold,
+            RolloutField::Seed => Field::RolloutSeed,
+            RolloutField::Reason => Field::OverrideReason,
+            RolloutField::Fleet => Field::FleetSource,
         }
     }
 
@@ -68,7 +57,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn each_control_borrows_a_field_of_its_own() {
+    fn each_control_has_a_field_of_its_own() {
         let fields: std::collections::HashSet<&str> = RolloutField::ALL.iter().map(|f| f.field().name()).collect();
         assert_eq!(fields.len(), RolloutField::ALL.len());
         let names: std::collections::HashSet<&str> = RolloutField::ALL.iter().map(|f| f.name()).collect();

@@ -9,7 +9,9 @@ use super::gate::{Gate, DEFAULT_ERROR_PERCENT, DEFAULT_SUCCESS_PERCENT};
 use super::tag_text;
 use super::waves::{self, Assignment, WaveSizes, DEFAULT_WAVES};
 use crate::input::numbers::NumberRule;
+use crate::run::targets::{parse_targets, TargetKind, TargetList};
 use crate::wire::error::ConsoleError;
+use crate::wire::request::DeviceSource;
 
 /// A rollout's name: 1 to 64 of the characters tags take (letters, digits, space, `_ . : / = + -
 /// @`), without spaces at either end.
@@ -72,6 +74,41 @@ pub enum FleetSource {
     DeviceProfile(ResourceId),
     /// A pasted list (its count is the fleet's size: the list itself is in no tag).
     List,
+}
+
+impl FleetSource {
+    /// The list its devices are read from now; None for a pasted list (its ids are in no tag:
+    /// the user pastes them again).
+    pub fn devices(&self) -> Option<DeviceSource> {
+        match self {
+            FleetSource::Group(id) => Some(DeviceSource::MulticastGroup(id.as_str().to_owned())),
+            FleetSource::DeviceProfile(id) => Some(DeviceSource::DeviceProfile(id.as_str().to_owned())),
+            FleetSource::List => None,
+        }
+    }
+}
+
+/// The fleet as the form chose it: a list to read, or ids and DevEUIs pasted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FleetChoice {
+    Read(FleetSource),
+    Pasted(TargetList),
+}
+
+/// Reads the form's `fleet-kind` (`group`, `device-profile`, `devices`) and `fleet-source`.
+pub fn fleet_choice(kind: &str, text: &str) -> Result<FleetChoice, ConsoleError> {
+    let id = |what: &str| ResourceId::parse(text.trim()).map_err(|why| RolloutField::Fleet.refuse(format!("Enter the {what}'s id: {why}")));
+    match kind {
+        "group" => Ok(FleetChoice::Read(FleetSource::Group(id("multicast group")?))),
+        "device-profile" => Ok(FleetChoice::Read(FleetSource::DeviceProfile(id("device profile")?))),
+        _ => {
+            let list = parse_targets(TargetKind::Devices, text).map_err(|e| RolloutField::Fleet.refuse(e.sentence()))?;
+            if list.len() == 0 {
+                return Err(RolloutField::Fleet.refuse("Paste the fleet's wireless device ids or DevEUIs, one per line or comma-separated."));
+            }
+            Ok(FleetChoice::Pasted(list))
+        }
+    }
 }
 
 /// The fleet when the plan was made: its source, its size, and how many of its devices the

@@ -57,6 +57,16 @@ pub enum Field {
     SilentAfterHours,
     ReachMarginDb,
     ReachTargetPercent,
+    // The rollout's form (its task's controls are the new task's).
+    RolloutName,
+    /// Where the fleet's devices come from: a group id, a device profile id, or ids pasted.
+    FleetSource,
+    WaveSizes,
+    SuccessThreshold,
+    ErrorThreshold,
+    RolloutSeed,
+    /// The reason typed to go on past a gate that held or halted.
+    OverrideReason,
 }
 
 impl Field {
@@ -101,6 +111,13 @@ impl Field {
             Field::SilentAfterHours => "silent-after-hours",
             Field::ReachMarginDb => "reach-margin-db",
             Field::ReachTargetPercent => "reach-target-percent",
+            Field::RolloutName => "rollout-name",
+            Field::FleetSource => "fleet-source",
+            Field::WaveSizes => "wave-sizes",
+            Field::SuccessThreshold => "success-threshold-percent",
+            Field::ErrorThreshold => "error-threshold-percent",
+            Field::RolloutSeed => "rollout-seed",
+            Field::OverrideReason => "override-reason",
         }
     }
 }
