@@ -1,7 +1,7 @@
 // page.js — the console page's form before the wasm has arrived.
 //
 // index.html carries the query form as plain HTML so that it can be typed into at once. Until the
-// console takes it over (src/browser/takeover.rs), a press of "Get FUOTA task" or "List tasks" is
+// console takes it over (src/browser/takeover.rs), a press of "Get FUOTA task", "List tasks" or "Rollouts" is
 // kept here and said, and the console carries it out when it arrives; "Forget credentials" clears
 // the credential fields. The buttons are disabled in the HTML and enabled here: without
 // JavaScript nothing can be pressed, and nothing typed is ever submitted to this site.
@@ -15,6 +15,7 @@ if (form) {
   };
   form.addEventListener('submit', keep('submit'));
   form.querySelector('[data-action=list-tasks]').addEventListener('click', keep('list-tasks'));
+  form.querySelector('[data-action=list-rollouts]').addEventListener('click', keep('list-rollouts'));
   form.querySelector('[name=forget-credentials]').addEventListener('click', () => {
     for (const name of ['access-key-id', 'secret-access-key', 'session-token', 'credentials-paste']) form.elements[name].value = '';
   });

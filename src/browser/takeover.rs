@@ -32,6 +32,7 @@ pub struct Taken {
 pub enum Pending {
     Submit,
     ListTasks,
+    ListRollouts,
 }
 
 /// Puts the focus and its caret back where they were, in the console's form.
@@ -72,6 +73,7 @@ pub fn take(host: &Element) -> (Taken, Option<Restore>) {
         pending: match get(&snapshot, "pending").as_string().as_deref() {
             Some("submit") => Some(Pending::Submit),
             Some("list-tasks") => Some(Pending::ListTasks),
+            Some("list-rollouts") => Some(Pending::ListRollouts),
             _ => None,
         },
     };

@@ -11,6 +11,7 @@ use super::intent::WriteHost;
 use super::part_view::part_view;
 use super::query_form::{read_pasted, QueryForm};
 use super::reader::FetchState;
+use super::rollouts::{rollout_runner, rollouts_view, RolloutHub};
 use super::session::{outcome_of, read_task};
 use super::task_list::{task_list, TaskListState};
 use crate::browser::takeover::{Pending, Taken};
@@ -87,6 +88,20 @@ pub fn App(
             }
         })
     });
+    let rollouts = RolloutHub::new(query, fetch);
+    provide_context(rollouts);
+    let on_rollouts = Callback::new(move |()| {
+        spawn_local(async move {
+            query.pastes_read().await;
+            match settle(checked_connection(query).await) {
+                Ok(c) => {
+                    query.remember_now();
+                    rollouts.load(c);
+                }
+                Err(e) => refuse(e),
+            }
+        })
+    });
     let on_open = Callback::new(move |id: String| {
         query.task_id.set(id);
         on_submit.run(());
@@ -124,6 +139,7 @@ pub fn App(
     match taken.pending {
         Some(Pending::Submit) => on_submit.run(()),
         Some(Pending::ListTasks) => on_list.run(()),
+        Some(Pending::ListRollouts) => on_rollouts.run(()),
         None => {}
     }
     // Writes go through the form's connection (the credentials' owner); a new task opens as a
@@ -138,9 +154,15 @@ pub fn App(
                 <h1>"FUOTA task console"</h1>
                 <p class="tagline">"AWS IoT Wireless · signed in your browser · tasks, devices, multicast sessions · fragment session planner"</p>
             </header>
-            <QueryForm fields=query pending=pending.into() on_submit=on_submit on_cancel=on_cancel on_list=on_list refusal=refusal advanced_open=taken.advanced_open />
+            <QueryForm fields=query pending=pending.into() on_submit=on_submit on_cancel=on_cancel on_list=on_list on_rollouts=on_rollouts refusal=refusal advanced_open=taken.advanced_open />
             <Show when=move || tasks.open.get()>
                 {part_view(task_list(tasks, on_open))}
+            </Show>
+            <Show when=move || rollouts.intent.with(Option::is_some)>
+                {part_view(rollout_runner(rollouts))}
+            </Show>
+            <Show when=move || rollouts.state.open.get()>
+                {part_view(rollouts_view(rollouts))}
             </Show>
         </TaskConsole>
     }

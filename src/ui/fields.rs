@@ -5,6 +5,7 @@ use fuota_core::input::paste::PastedCredentials;
 use fuota_core::input::settings::{RememberedCredentials, Settings, CREDENTIALS_KEY, SETTINGS_KEY};
 use fuota_core::radio::fragments::FragmentTexts;
 use fuota_core::radio::planner::RadioTexts;
+use fuota_core::run::form::TaskForm;
 use fuota_core::wire::connection::{check_confirmed, Connection, ConnectionForm, OutsideEndpoint};
 use fuota_core::wire::credentials::CredentialSession;
 use fuota_core::wire::endpoint::SERVICE_REGIONS;
@@ -361,6 +362,17 @@ impl CalcFields {
         self.fragment_size.set(texts.fragment_size);
         self.redundancy_percent.set(texts.redundancy_percent);
         self.fragment_interval_ms.set(texts.fragment_interval_ms);
+    }
+
+    /// A new task's form from the plan on screen (its fragment size, interval, redundancy and
+    /// band); the rest is the user's to fill.
+    pub fn task_form(&self) -> TaskForm {
+        let region = self.rf_region.get_untracked();
+        let mut form = TaskForm { rf_region: region.clone(), ..TaskForm::default() };
+        if let Ok(inputs) = untrack(|| self.texts()).parse() {
+            form.take_plan(&inputs, &region);
+        }
+        form
     }
 }
 

@@ -16,6 +16,7 @@ pub mod preflight;
 pub mod preflight_panel;
 pub mod query_form;
 pub mod reader;
+pub mod rollouts;
 pub mod run;
 pub mod session;
 pub mod task_list;

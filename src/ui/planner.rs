@@ -235,6 +235,12 @@ fn create_from_plan(plan: Memo<PlanResult>) -> impl IntoView {
     })
 }
 
+/// Where the page has rollouts: a rollout of the plan on screen (its waves' task form takes the
+/// calculator's values, as a new task's does).
+fn roll_out_plan(calc: CalcFields) -> impl IntoView {
+    super::rollouts::new_rollout_button(move || calc.task_form())
+}
+
 fn radio_controls(calc: CalcFields, refusal: Refusal) -> impl IntoView {
     let region_options = move || {
         let mut options: Vec<(String, String)> = REGIONS.iter().map(|r| (r.name.to_owned(), r.name.to_owned())).collect();
@@ -352,6 +358,7 @@ pub fn Planner(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, calc: Ca
             {warnings_view(warnings)}
             {proposal_view(proposal, reach_target, plan, radio_inputs, calc)}
             {create_from_plan(plan)}
+            {roll_out_plan(calc)}
             {facts}
             {composition_bar(plan)}
             {timeline(plan, task, assessment)}

@@ -234,6 +234,8 @@ pub fn QueryForm(
     on_cancel: Callback<()>,
     /// Opens the task list with this form's connection.
     on_list: Callback<()>,
+    /// Opens the rollouts view with this form's connection.
+    on_rollouts: Callback<()>,
     refusal: FormRefusal,
     /// *Endpoint* starts open (it was open in the page's static form).
     #[prop(optional)]
@@ -305,6 +307,7 @@ pub fn QueryForm(
             <div class="actions">
                 <button type="submit">"Get FUOTA task"</button>
                 <button type="button" class="secondary" data-action="list-tasks" on:click=move |_| on_list.run(())>"List tasks"</button>
+                <button type="button" class="secondary" data-action="list-rollouts" on:click=move |_| on_rollouts.run(())>"Rollouts"</button>
                 <Show when=move || pending.get()>
                     <button type="button" class="secondary" on:click=move |_| on_cancel.run(())>"Cancel"</button>
                 </Show>

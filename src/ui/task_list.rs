@@ -165,6 +165,7 @@ pub fn TaskList(state: TaskListState, on_open: Callback<String>) -> impl IntoVie
         <section class="tasks" data-view="tasks" aria-labelledby="tasks-title"
             data-tasks-complete=move || state.complete.get().to_string()>
             <h2 id="tasks-title">"FUOTA tasks"</h2>
+            {super::rollouts::new_rollout_button(super::rollouts::starting_form)}
             <div class="filters">
                 <label class="control">
                     <span class="label">"Search"</span>

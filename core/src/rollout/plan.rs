@@ -103,7 +103,7 @@ pub fn fleet_choice(kind: &str, text: &str) -> Result<FleetChoice, ConsoleError>
         "device-profile" => Ok(FleetChoice::Read(FleetSource::DeviceProfile(id("device profile")?))),
         _ => {
             let list = parse_targets(TargetKind::Devices, text).map_err(|e| RolloutField::Fleet.refuse(e.sentence()))?;
-            if list.len() == 0 {
+            if list.is_empty() {
                 return Err(RolloutField::Fleet.refuse("Paste the fleet's wireless device ids or DevEUIs, one per line or comma-separated."));
             }
             Ok(FleetChoice::Pasted(list))

@@ -6,9 +6,9 @@
 //!
 //! `forms` draws the forms, `views` the review and the result, `send` sends and reads.
 
-mod forms;
-mod send;
-mod views;
+pub(crate) mod forms;
+pub(crate) mod send;
+pub(crate) mod views;
 
 use fuota_core::campaign::lists::MulticastGroup;
 use fuota_core::run::actions::delete_confirmed;
@@ -152,11 +152,7 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
         s.clear();
         match v {
             RunView::NewTask => {
-                let mut form = TaskForm { rf_region: calc.rf_region.get_untracked(), ..TaskForm::default() };
-                if let Ok(inputs) = calc.texts().parse() {
-                    form.take_plan(&inputs, &calc.rf_region.get_untracked());
-                }
-                s.form.set(form);
+                s.form.set(calc.task_form());
             }
             RunView::Edit => {
                 if let Some(t) = task.get_untracked() {

@@ -1,0 +1,150 @@
+//! Rollouts: a fleet updated in waves, each wave one reviewed sequence of writes, every rollout of
+//! the region rebuilt from its tasks' tags. The rules (waves, gate, follow-ups, the tag record,
+//! the order of a wave's writes) are the core's `rollout`; this draws them and sends what the user
+//! confirmed. Its own part: a visit that never opens a rollout never loads it.
+//!
+//! The hub is what the rest of the page holds: whether the rollouts view is open, what it read,
+//! and which rollout write is open. The planner, the task list and the rollouts view open a new
+//! rollout through it.
+
+mod read;
+mod runner;
+mod view;
+
+use std::collections::HashMap;
+
+use fuota_core::campaign::task::FuotaTask;
+use fuota_core::rollout::state::Rollout;
+use fuota_core::run::form::TaskForm;
+use fuota_core::{Connection, ConsoleError};
+use leptos::prelude::*;
+
+use super::fields::QueryFields;
+use super::part_view::PartView;
+use super::reader::{self, FetchState, ReadSlot};
+
+/// A rollout write the user asked for.
+#[derive(Clone, Debug)]
+pub enum RolloutIntent {
+    /// A new rollout: its first wave, the task's form filled from the plan on screen (or empty).
+    New(TaskForm),
+    /// The next planned wave of the rollout (by id), with the reason typed to go past its gate.
+    Next { rollout: String, reason: String },
+    /// A follow-up of the rollout's retryable failures.
+    FollowUp { rollout: String },
+    /// A finished wave's multicast group deleted.
+    CleanUp { rollout: String, wave: String, group_id: String },
+}
+
+/// What the rollouts view read: the rollouts, and per wave task its task and its groups.
+#[derive(Clone, Copy)]
+pub struct RolloutsState {
+    pub open: RwSignal<bool>,
+    pub rollouts: RwSignal<Vec<Rollout>>,
+    pub tasks: RwSignal<HashMap<String, FuotaTask>>,
+    /// The multicast groups of each wave's task (a group per wave: its clean-up deletes it).
+    pub groups: RwSignal<HashMap<String, Vec<String>>>,
+    pub progress: RwSignal<Option<String>>,
+    pub complete: RwSignal<bool>,
+    pub error: RwSignal<Option<ConsoleError>>,
+    /// The rollout whose actions are open.
+    pub opened: RwSignal<Option<String>>,
+    /// The override reason typed per rollout.
+    pub reasons: RwSignal<HashMap<String, String>>,
+    in_flight: ReadSlot,
+}
+
+impl RolloutsState {
+    fn new() -> Self {
+        Self {
+            open: RwSignal::new(false),
+            rollouts: RwSignal::new(Vec::new()),
+            tasks: RwSignal::new(HashMap::new()),
+            groups: RwSignal::new(HashMap::new()),
+            progress: RwSignal::new(None),
+            complete: RwSignal::new(false),
+            error: RwSignal::new(None),
+            opened: RwSignal::new(None),
+            reasons: RwSignal::new(HashMap::new()),
+            in_flight: reader::read_slot(),
+        }
+    }
+}
+
+/// The page's rollouts: the view's state, the open write, and where writes sign.
+#[derive(Clone, Copy)]
+pub struct RolloutHub {
+    pub state: RolloutsState,
+    pub intent: RwSignal<Option<RolloutIntent>>,
+    pub query: QueryFields,
+    pub fetch: FetchState,
+    /// The connection the rollouts were last read through.
+    connection: RwSignal<Option<Connection>>,
+}
+
+impl RolloutHub {
+    pub fn new(query: QueryFields, fetch: FetchState) -> Self {
+        Self { state: RolloutsState::new(), intent: RwSignal::new(None), query, fetch, connection: RwSignal::new(None) }
+    }
+
+    /// Opens the rollouts view and reads every rollout of the region through `connection`.
+    pub fn load(self, connection: Connection) {
+        self.state.open.set(true);
+        self.connection.set(Some(connection.clone()));
+        leptos::task::spawn_local(async move {
+            if let Err(missing) = read_rollouts(self, connection).await {
+                let _ = self.state.error.try_set(Some(missing.into()));
+            }
+        });
+    }
+
+    /// Reads them again through the same connection.
+    pub fn reload(self) {
+        if let Some(c) = self.connection.get_untracked() {
+            self.load(c);
+        }
+    }
+
+    /// Opens a new rollout's form.
+    pub fn new_rollout(self, form: TaskForm) {
+        self.intent.set(Some(RolloutIntent::New(form)));
+    }
+}
+
+crate::on_demand! {
+    fn read_rollouts / read_rollouts_part [rollouts, "rollouts"] (hub: RolloutHub, connection: Connection) -> () {
+        read::start(hub, connection)
+    }
+}
+
+crate::on_demand! {
+    /// The rollouts view, in the rollouts' part.
+    pub fn rollouts_view / rollouts_view_part [rollouts, "rollouts"] (hub: RolloutHub) -> PartView {
+        Box::new(move || view::rollouts_view(hub))
+    }
+}
+
+crate::on_demand! {
+    /// A rollout's write (a new rollout, a next wave, a follow-up, a clean-up), in the rollouts' part.
+    pub fn rollout_runner / rollout_runner_part [rollouts, "rollouts"] (hub: RolloutHub) -> PartView {
+        Box::new(move || runner::runner_view(hub))
+    }
+}
+
+/// A new rollout's task form where no plan is on screen (the task list, the rollouts view): the
+/// calculator's starting values (the published interoperability example), the band the user's.
+pub fn starting_form() -> TaskForm {
+    let mut form = TaskForm::default();
+    if let Ok(inputs) = fuota_core::radio::fragments::FragmentTexts::starting().parse() {
+        form.take_plan(&inputs, "");
+    }
+    form
+}
+
+/// The button that opens a new rollout, where the page has a hub.
+pub fn new_rollout_button(form: impl Fn() -> TaskForm + 'static) -> Option<impl IntoView> {
+    let hub = use_context::<RolloutHub>()?;
+    Some(view! {
+        <button type="button" class="secondary" data-action="new-rollout" on:click=move |_| hub.new_rollout(form())>"Roll out this plan"</button>
+    })
+}
