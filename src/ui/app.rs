@@ -76,32 +76,25 @@ pub fn App(
         })
     });
     let on_cancel = Callback::new(move |()| fetch.cancel());
-    let on_list = Callback::new(move |()| {
-        spawn_local(async move {
-            query.pastes_read().await;
-            match settle(checked_connection(query).await) {
-                Ok(c) => {
-                    query.remember_now();
-                    tasks.load(c, fetch);
+    // A list (tasks, rollouts) is read through the form's connection, checked as a submit's is.
+    let through_form = move |then: Callback<Connection>| {
+        Callback::new(move |()| {
+            spawn_local(async move {
+                query.pastes_read().await;
+                match settle(checked_connection(query).await) {
+                    Ok(c) => {
+                        query.remember_now();
+                        then.run(c);
+                    }
+                    Err(e) => refuse(e),
                 }
-                Err(e) => refuse(e),
-            }
+            })
         })
-    });
+    };
+    let on_list = through_form(Callback::new(move |c| tasks.load(c, fetch)));
     let rollouts = RolloutHub::new(query, fetch);
     provide_context(rollouts);
-    let on_rollouts = Callback::new(move |()| {
-        spawn_local(async move {
-            query.pastes_read().await;
-            match settle(checked_connection(query).await) {
-                Ok(c) => {
-                    query.remember_now();
-                    rollouts.load(c);
-                }
-                Err(e) => refuse(e),
-            }
-        })
-    });
+    let on_rollouts = through_form(Callback::new(move |c| rollouts.load(c)));
     let on_open = Callback::new(move |id: String| {
         query.task_id.set(id);
         on_submit.run(());
@@ -161,7 +154,7 @@ pub fn App(
             <Show when=move || rollouts.intent.with(Option::is_some)>
                 {part_view(rollout_runner(rollouts))}
             </Show>
-            <Show when=move || rollouts.state.open.get()>
+            <Show when=move || rollouts.open.get()>
                 {part_view(rollouts_view(rollouts))}
             </Show>
         </TaskConsole>

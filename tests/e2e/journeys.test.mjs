@@ -16,11 +16,14 @@ const browser = useBrowser();
  * nothing more; the goal for a task on screen is 250 KiB. */
 const BUDGETS = {
   'form usable (HTML, CSS, page.js; no wasm)': 8,
-  'open the page': 388.5,
-  '+ fetch a task, type a firmware size': 388.5,
-  '+ list tasks': 405,
-  '+ New task and a review': 469.5,
-  'open → a task → pre-flight': 421.5,
+  // +11.4 KiB with the rollouts' part (2026-12-07): the code the console part shares with it is
+  // cut into 10 more chunk files, each compressed alone (the splitter makes one chunk per set of
+  // parts); the console part itself carries only the "Roll out this plan" button.
+  'open the page': 399,
+  '+ fetch a task, type a firmware size': 399,
+  '+ list tasks': 417.5,
+  '+ New task and a review': 487,
+  'open → a task → pre-flight': 433,
 };
 
 const measured = [];

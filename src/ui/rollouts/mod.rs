@@ -36,10 +36,10 @@ pub enum RolloutIntent {
     CleanUp { rollout: String, wave: String, group_id: String },
 }
 
-/// What the rollouts view read: the rollouts, and per wave task its task and its groups.
+/// What the rollouts view read: the rollouts, and per wave task its task and its groups. Made by
+/// the rollouts' part when it first runs: the page's first part holds none of these types.
 #[derive(Clone, Copy)]
 pub struct RolloutsState {
-    pub open: RwSignal<bool>,
     pub rollouts: RwSignal<Vec<Rollout>>,
     pub tasks: RwSignal<HashMap<String, FuotaTask>>,
     /// The multicast groups of each wave's task (a group per wave: its clean-up deletes it).
@@ -57,7 +57,6 @@ pub struct RolloutsState {
 impl RolloutsState {
     fn new() -> Self {
         Self {
-            open: RwSignal::new(false),
             rollouts: RwSignal::new(Vec::new()),
             tasks: RwSignal::new(HashMap::new()),
             groups: RwSignal::new(HashMap::new()),
@@ -74,7 +73,9 @@ impl RolloutsState {
 /// The page's rollouts: the view's state, the open write, and where writes sign.
 #[derive(Clone, Copy)]
 pub struct RolloutHub {
-    pub state: RolloutsState,
+    /// The rollouts view is open.
+    pub open: RwSignal<bool>,
+    state: StoredValue<Option<RolloutsState>>,
     pub intent: RwSignal<Option<RolloutIntent>>,
     pub query: QueryFields,
     pub fetch: FetchState,
@@ -84,17 +85,26 @@ pub struct RolloutHub {
 
 impl RolloutHub {
     pub fn new(query: QueryFields, fetch: FetchState) -> Self {
-        Self { state: RolloutsState::new(), intent: RwSignal::new(None), query, fetch, connection: RwSignal::new(None) }
+        Self { open: RwSignal::new(false), state: StoredValue::new(None), intent: RwSignal::new(None), query, fetch, connection: RwSignal::new(None) }
+    }
+
+    /// The view's state, made at its first use (in the rollouts' part).
+    fn state(self) -> RolloutsState {
+        if let Some(s) = self.state.get_value() {
+            return s;
+        }
+        let s = RolloutsState::new();
+        self.state.set_value(Some(s));
+        s
     }
 
     /// Opens the rollouts view and reads every rollout of the region through `connection`.
     pub fn load(self, connection: Connection) {
-        self.state.open.set(true);
+        self.open.set(true);
         self.connection.set(Some(connection.clone()));
         leptos::task::spawn_local(async move {
-            if let Err(missing) = read_rollouts(self, connection).await {
-                let _ = self.state.error.try_set(Some(missing.into()));
-            }
+            // A part that did not arrive is said by the view's own place (`part_view`).
+            let _ = read_rollouts(self, connection).await;
         });
     }
 

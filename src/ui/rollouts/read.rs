@@ -32,7 +32,7 @@ struct Read {
 }
 
 pub fn start(hub: RolloutHub, connection: Connection) {
-    let s = hub.state;
+    let s = hub.state();
     let Ok(reader) = Reader::superseding(hub.fetch, connection, s.in_flight) else { return };
     s.complete.set(false);
     s.error.set(None);
@@ -54,7 +54,7 @@ pub fn start(hub: RolloutHub, connection: Connection) {
 
 /// Reads them all; says what was read.
 async fn read_all(reader: &Reader, hub: RolloutHub) -> Result<String, ConsoleError> {
-    let s = hub.state;
+    let s = hub.state();
     let mut summaries: Vec<FuotaTaskSummary> = Vec::new();
     reader.pages(&|p| Ok(Request::list_fuota_tasks(p)), task_list_page, &mut |page| summaries.extend(page)).await?;
     let listed: Vec<(String, String)> = summaries.into_iter().filter_map(|t| Some((t.id?, t.arn?))).collect();

@@ -134,7 +134,7 @@ fn pairs(list: &[(&str, &str)]) -> impl Fn() -> Vec<(String, String)> + Send + S
 }
 
 fn find(hub: RolloutHub, id: &str) -> Result<Rollout, ConsoleError> {
-    hub.state
+    hub.state()
         .rollouts
         .with_untracked(|all| all.iter().find(|r| r.id.as_ref().is_some_and(|i| i.as_str() == id)).cloned())
         .ok_or_else(|| ConsoleError::invalid(Field::FleetSource, "This rollout is no longer listed: read the rollouts again."))
@@ -165,7 +165,7 @@ async fn fleet_now(hub: RolloutHub, c: &Connection, choice: FleetChoice) -> Resu
 
 /// A later wave's task: the rollout's latest wave's task as read, renamed for this wave.
 fn wave_task(hub: RolloutHub, rollout: &Rollout, label: WaveLabel) -> Result<TaskSpec, ConsoleError> {
-    let task = hub.state.tasks.with_untracked(|tasks| rollout.waves.iter().rev().find_map(|w| tasks.get(&w.task_id).cloned()));
+    let task = hub.state().tasks.with_untracked(|tasks| rollout.waves.iter().rev().find_map(|w| tasks.get(&w.task_id).cloned()));
     let task = task.ok_or_else(|| ConsoleError::invalid(Field::FleetSource, "None of this rollout's tasks could be read: read the rollouts again."))?;
     let mut form = TaskForm::from_task(&task);
     let name = rollout.plan.as_ref().map(|p| p.name.as_str().to_owned()).unwrap_or_default();

@@ -13,7 +13,7 @@ fn number(n: usize) -> String {
 }
 
 pub fn rollouts_view(hub: RolloutHub) -> AnyView {
-    let s = hub.state;
+    let s = hub.state();
     let count = move || {
         let n = s.rollouts.with(Vec::len);
         match (n, s.complete.get()) {
@@ -40,7 +40,7 @@ pub fn rollouts_view(hub: RolloutHub) -> AnyView {
 }
 
 fn rollout_card(hub: RolloutHub, r: Rollout) -> impl IntoView {
-    let s = hub.state;
+    let s = hub.state();
     let id = r.id.as_ref().map(|i| i.as_str().to_owned()).unwrap_or_default();
     let name =
         r.plan.as_ref().map(|p| p.name.as_str().to_owned()).unwrap_or_else(|| if id.is_empty() { "(unreadable rollout)".to_owned() } else { id.clone() });
@@ -71,7 +71,7 @@ fn rollout_card(hub: RolloutHub, r: Rollout) -> impl IntoView {
                 <table>
                     <thead><tr>
                         <th scope="col">"Wave"</th><th scope="col">"Task"</th><th scope="col">"Status"</th><th scope="col">"Devices"</th>
-                        <th scope="col">"Succeeded"</th><th scope="col">"Failed"</th><th scope="col">"Success"</th><th scope="col">""</th>
+                        <th scope="col">"Succeeded"</th><th scope="col">"Failed"</th><th scope="col">"Success"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
@@ -96,7 +96,7 @@ fn tone(state: RolloutState) -> &'static str {
 fn wave_row(hub: RolloutHub, rollout: String, w: WaveView, is_open: Memo<bool>) -> impl IntoView {
     let label = w.label.tag_value();
     let success = w.success_percent().map(|p| p.to_string());
-    let group = hub.state.groups.with_untracked(|g| g.get(&w.task_id).and_then(|g| g.first().cloned()));
+    let group = hub.state().groups.with_untracked(|g| g.get(&w.task_id).and_then(|g| g.first().cloned()));
     let clean_up = (w.ended() && group.is_some()).then(|| {
         let (rollout, wave, group_id) = (rollout.clone(), label.clone(), group.clone().unwrap_or_default());
         view! {
@@ -129,7 +129,7 @@ fn wave_row(hub: RolloutHub, rollout: String, w: WaveView, is_open: Memo<bool>) 
 
 /// What an open rollout offers, as its next step says.
 fn actions_view(hub: RolloutHub, r: &Rollout) -> AnyView {
-    let s = hub.state;
+    let s = hub.state();
     let Some(id) = r.id.as_ref().map(|i| i.as_str().to_owned()) else {
         return view! { <div data-rollout-actions=""></div> }.into_any();
     };
