@@ -26,7 +26,9 @@ use wasm_bindgen::JsCast;
 use crate::browser::clock;
 use crate::ui::console_view::{CampaignOptions, TaskConsole};
 use crate::ui::intent::WriteHost;
+use crate::ui::part_view::part_view;
 use crate::ui::reader::FetchState;
+use crate::ui::rollouts::{rollout_runner, rollouts_view, RolloutHub, WriteSource};
 use crate::ui::session::{outcome_of, read_task, Outcome};
 
 #[derive(Clone, Default, Deserialize)]
@@ -37,6 +39,8 @@ struct PlainOptions {
     endpoint: Option<String>,
     relay: Option<String>,
     campaign: Option<bool>,
+    /// The rollouts of the region instead of a task (writes only with `writable`).
+    rollouts: Option<bool>,
     /// Writes on the shown task (edit, devices or groups, schedule, delete), each still reviewed
     /// and confirmed: off unless the portal turns them on. Needs `campaign`.
     writable: Option<bool>,
@@ -171,6 +175,13 @@ async fn credentials(source: StoredValue<WidgetSource, LocalStorage>, refresh: b
 
 /// The widget's connection (options and credentials) and the task it shows.
 async fn task_read(source: StoredValue<WidgetSource, LocalStorage>, refresh: bool) -> Result<(Connection, Request), ConsoleError> {
+    let connection = widget_connection(source, refresh).await?;
+    let task_id = read(source, |s| s.options.task_id.clone())?.unwrap_or_default();
+    Ok((connection, Request::get_fuota_task(&task_id)?))
+}
+
+/// The connection the options and credentials describe, its destination checked first.
+async fn widget_connection(source: StoredValue<WidgetSource, LocalStorage>, refresh: bool) -> Result<Connection, ConsoleError> {
     let held = credentials(source, refresh).await?;
     let (options, session) = read(source, |s| (s.options.clone(), s.session.clone()))?;
     let form = ConnectionForm {
@@ -181,8 +192,7 @@ async fn task_read(source: StoredValue<WidgetSource, LocalStorage>, refresh: boo
     };
     // Before the credentials are handed to the connection: nothing is signed for a host refused.
     check_embedded_destination(&form, options.allowed_hosts.as_deref())?;
-    let connection = Connection::open(&form, &session, &crate::browser::location::origin())?;
-    Ok((connection, Request::get_fuota_task(&options.task_id.unwrap_or_default())?))
+    Connection::open(&form, &session, &crate::browser::location::origin())
 }
 
 /// The reactive parts the handle drives, created inside the mounted view's owner.
@@ -288,6 +298,25 @@ impl Controls {
     }
 }
 
+/// The region's rollouts, read once at mount through the widget's connection (and again with the
+/// view's *Read again*); a rollout's writes only when the portal mounted it `writable`.
+fn rollouts_widget(source: StoredValue<WidgetSource, LocalStorage>, fetch: FetchState, writable: bool, refresh_seconds: u32) -> AnyView {
+    let hub = RolloutHub::new(WriteSource::Widget { writable }, fetch, refresh_seconds);
+    leptos::task::spawn_local(async move {
+        match widget_connection(source, false).await {
+            Ok(c) => hub.load(c),
+            Err(e) => hub.fail(e),
+        }
+    });
+    view! {
+        <div class="fuota-console widget">
+            <Show when=move || hub.intent.with(Option::is_some)>{part_view(rollout_runner(hub))}</Show>
+            {part_view(rollouts_view(hub))}
+        </div>
+    }
+    .into_any()
+}
+
 /// Mounts the widget into `element` (a plain element or a shadow root's child). The widget is a
 /// part of its own: the console page never loads it, and a portal loads it with its first mount.
 pub async fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHandle, JsError> {
@@ -309,6 +338,7 @@ fn mount_now(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHa
         let fetch = FetchState::new();
         let with_campaign = initial.options.campaign.unwrap_or(false);
         let writable = initial.options.writable.unwrap_or(false);
+        let rollouts = initial.options.rollouts.unwrap_or(false);
         let seconds = fuota_core::campaign::live::refresh_seconds(initial.options.refresh.as_deref());
         let source = StoredValue::new_local(initial);
         let connection = RwSignal::new(None::<Connection>);
@@ -333,6 +363,9 @@ fn mount_now(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHa
             }
         });
         exported.set(Some(Controls { source, load, fetch }));
+        if rollouts {
+            return rollouts_widget(source, fetch, writable, seconds);
+        }
         let outcome = outcome_of(load);
         let campaign = with_campaign.then(|| CampaignOptions {
             connection: connection.into(),
@@ -343,7 +376,7 @@ fn mount_now(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHa
             // A widget shows one task: it changes that task, and never creates one.
             writes: writable.then(|| WriteHost { form: None, open: Callback::new(|_: String| {}) }),
         });
-        view! { <TaskConsole outcome=outcome.into() pending=load.pending().into() fetch=fetch campaign=campaign class="fuota-console widget" /> }
+        view! { <TaskConsole outcome=outcome.into() pending=load.pending().into() fetch=fetch campaign=campaign class="fuota-console widget" /> }.into_any()
     });
     let controls = controls.get().ok_or_else(|| JsError::new("the widget did not mount"))?;
     controls.load_if_complete();

@@ -33,6 +33,8 @@ export interface MountOptions {
   credentialProvider?: CredentialProvider | null;
   /** Show the task's devices and multicast groups too, read again while the task runs. */
   campaign?: boolean;
+  /** The region's rollouts instead of a task (their writes only with `writable`). */
+  rollouts?: boolean;
   /**
    * With `campaign`: offer the shown task's writes (edit, add devices or groups, schedule, delete),
    * each reviewed and sent only on the user's word. Off by default: a widget never writes unless its

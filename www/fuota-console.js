@@ -27,7 +27,8 @@ export const benchSign = glue.benchSign; // bench-only
  * options: { region, taskId, endpoint, relay, credentials?: {accessKeyId, secretAccessKey,
  * sessionToken, expiration}, credentialProvider?: async () => credentials, campaign?: true (the
  * task's devices and multicast groups too), writable?: true (with campaign: the task's writes, each
- * reviewed and confirmed), refresh?: seconds between reads of a live task }.
+ * reviewed and confirmed), rollouts?: true (the region's rollouts instead of a task; their writes
+ * only with writable), refresh?: seconds between reads of a live task }.
  * Returns a handle: unmount(), refresh(), setTaskId(id), setOptions(options).
  */
 export async function mount(element, options = {}) {
@@ -38,8 +39,8 @@ export async function mount(element, options = {}) {
 const STYLESHEET = here('__CSS__');
 
 /**
- * <fuota-task-console region task-id endpoint relay campaign writable refresh>: the console in its
- * own shadow root. `campaign` and `writable` are read once, when the element first connects, and
+ * <fuota-task-console region task-id endpoint relay campaign writable rollouts refresh>: the console in its
+ * own shadow root. `campaign`, `writable` and `rollouts` are read once, when the element first connects, and
  * kept for its life: a script that adds `writable` later, or removes the element and inserts it
  * again, gets no writes. `refresh` is read at each connect.
  */
@@ -66,7 +67,7 @@ class FuotaTaskConsole extends HTMLElement {
   set taskId(id) { this.setAttribute('task-id', id); }
 
   connectedCallback() {
-    this.#fixed ??= { campaign: this.hasAttribute('campaign'), writable: this.hasAttribute('writable') };
+    this.#fixed ??= { campaign: this.hasAttribute('campaign'), writable: this.hasAttribute('writable'), rollouts: this.hasAttribute('rollouts') };
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     root.replaceChildren();
     const style = document.createElement('link');
@@ -117,6 +118,7 @@ class FuotaTaskConsole extends HTMLElement {
       relay: this.getAttribute('relay'),
       campaign: this.#fixed?.campaign ?? false,
       writable: this.#fixed?.writable ?? false,
+      rollouts: this.#fixed?.rollouts ?? false,
       refresh: this.getAttribute('refresh'),
       credentials: this.#credentials,
       credentialProvider: this.#provider,

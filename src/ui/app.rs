@@ -11,7 +11,7 @@ use super::intent::WriteHost;
 use super::part_view::part_view;
 use super::query_form::{read_pasted, QueryForm};
 use super::reader::FetchState;
-use super::rollouts::{rollout_runner, rollouts_view, RolloutHub};
+use super::rollouts::{rollout_runner, rollouts_view, RolloutHub, WriteSource};
 use super::session::{outcome_of, read_task};
 use super::task_list::{task_list, TaskListState};
 use crate::browser::takeover::{Pending, Taken};
@@ -92,7 +92,7 @@ pub fn App(
         })
     };
     let on_list = through_form(Callback::new(move |c| tasks.load(c, fetch)));
-    let rollouts = RolloutHub::new(query, fetch);
+    let rollouts = RolloutHub::new(WriteSource::Form(query), fetch, refresh_seconds(link.refresh.as_deref()));
     provide_context(rollouts);
     let on_rollouts = through_form(Callback::new(move |c| rollouts.load(c)));
     let on_open = Callback::new(move |id: String| {

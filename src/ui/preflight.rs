@@ -143,6 +143,11 @@ impl Preflight {
         self.with_context(|ctx| self.check.with(|c| c.as_ref().and_then(|c| c.read(id)).map(|read| assess(read, ctx)))).flatten()
     }
 
+    /// The devices the last check found not reached (none before a check).
+    pub fn not_reached(&self) -> Vec<String> {
+        untrack(|| self.with_context(|ctx| self.check.with(|c| c.as_ref().map(|c| c.not_reached(ctx)))).flatten()).unwrap_or_default()
+    }
+
     /// Asks for a check (the panel, once loaded, runs it).
     pub fn request(&self) {
         self.requested.update(|n| *n += 1);

@@ -124,6 +124,22 @@ const STATES = {
     await page.click('[data-action=review-write]');
     await page.waitForSelector('[data-write-review]');
   },
+  'the rollouts, one open with its reason to go on': async (page) => {
+    await page.click('[data-action=list-rollouts]');
+    await page.waitForSelector('[data-view=rollouts][data-rollouts-complete=true] article[data-rollout-id=demo-rollout-bad]');
+    await page.click('article[data-rollout-id=demo-rollout-bad] [data-action=open-rollout]');
+    await page.fill('article[data-rollout-id=demo-rollout-bad] [name=override-reason]', 'signed off');
+    await page.waitForSelector('article[data-rollout-id=demo-rollout-bad] [data-action=next-wave]');
+  },
+  'in the new rollout form, a value refused': async (page) => {
+    await page.click('[data-action=list-rollouts]');
+    await page.waitForSelector('[data-view=rollouts][data-rollouts-complete=true]');
+    await page.click('[data-view=rollouts] [data-action=new-rollout]');
+    await page.waitForSelector('section[data-view=new-rollout]');
+    await page.fill('[name=wave-sizes]', '10%, rest, 5');
+    await page.click('section[data-view=new-rollout] [data-action=review-write]');
+    await page.waitForSelector('[data-input-error]');
+  },
   'after a pre-flight check, a margin refused': async (page) => {
     await page.click('button[type=submit]');
     await page.waitForSelector('[data-view=devices][data-devices-complete=true]');

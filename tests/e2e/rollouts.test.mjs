@@ -118,7 +118,7 @@ function idIn(url, after) {
  * Opens the console on this endpoint (in `context`, or the file's browser); records every write
  * request with its answer's status, and every URL and console line for the last test.
  */
-async function open({ context } = {}) {
+async function open({ context, query = '' } = {}) {
   const page = context ? await context.newPage() : await browser().newPage({ viewport: VIEWPORT });
   const seen = watch(page);
   const writes = [];
@@ -140,7 +140,7 @@ async function open({ context } = {}) {
     if (w) w.status = 'failed';
   });
   page.on('console', (m) => everything.logs.push(m.text()));
-  await page.goto(`${SITE}/?demo&endpoint=${encodeURIComponent(await api())}`);
+  await page.goto(`${SITE}/?demo&endpoint=${encodeURIComponent(await api())}${query}`);
   await page.waitForSelector('form.query:not([data-static]) button[type=submit]');
   await confirmEndpoint(page);
   return { page, writes, ...seen };
@@ -800,6 +800,66 @@ test('a wave whose sending fails half-way is resumed by the same confirm, and no
   await page.close();
 });
 
+test('a wave whose start never went out is started from the rollouts view after a reload; the view follows it live', async () => {
+  const { page, writes, problems } = await open({ query: '&refresh=5' });
+  await showRollouts(page);
+  await page.click(`${VIEW} button[data-action=new-rollout]`);
+  await page.waitForSelector('section[data-view=new-rollout]');
+  await fillTask(page, 'e2e-rollout-unstarted');
+  await page.fill('[name=rollout-name]', 'e2e-unstarted-fw-3.1');
+  await page.selectOption('[name=fleet-kind]', 'devices');
+  await page.waitForSelector('textarea[name=fleet-source]');
+  await page.fill('textarea[name=fleet-source]', Array.from({ length: 4 }, (_, n) => `demo-live-dev-${String(n).padStart(5, '0')}`).join('\n'));
+  await page.fill('[name=wave-sizes]', '2, rest');
+  // The service refuses the start: everything before it is done.
+  const refuse = (route) => route.fulfill({
+    status: 403,
+    contentType: 'application/json',
+    body: JSON.stringify({ message: 'not authorized to perform: iotwireless:StartFuotaTask' }),
+    headers: {
+      'x-amzn-ErrorType': 'AccessDeniedException',
+      'access-control-allow-origin': new URL(page.url()).origin,
+      'access-control-expose-headers': 'x-amzn-ErrorType,x-amzn-RequestId',
+    },
+  });
+  await page.route((url) => /\/fuota-tasks\/[^/]+$/.test(new URL(url).pathname), (route) => (route.request().method() === 'PUT' ? refuse(route) : route.continue()));
+  const reviewed = await review(page, writes);
+  await confirm(page, writes, { outcome: 'failed' });
+  const done = Object.fromEntries((await steps(page)).map((s) => [s.operation, s.done]));
+  assert.deepEqual([done.CreateFuotaTask, done.AssociateMulticastGroupWithFuotaTask, done.StartFuotaTask], [1, 1, 0]);
+  const tags = rolloutTags(JSON.parse(writes.find((w) => w.op === 'CreateFuotaTask').body));
+  const id = tags['fuota-rollout:id'];
+  assert.ok(reviewed.length === 5 && id);
+  await page.unrouteAll();
+
+  // The tab is reloaded: the review is gone; the account says the wave waits for its start.
+  await page.reload();
+  await page.waitForSelector('form.query:not([data-static]) button[type=submit]');
+  await confirmEndpoint(page);
+  const before = writes.length;
+  const waiting = await until(page, id, (r) => wave(r, '1')?.status === 'Pending', 'the unstarted wave listed');
+  assert.equal(waiting.state, 'waiting');
+  assert.equal(wave(waiting, '1').devices, 2);
+  const actions = await openActions(page, id);
+  await actions.locator('button[data-action=start-wave]').click();
+  await page.waitForSelector('section[data-view=start-wave] [name=start-time]');
+  const start = await review(page, writes);
+  assert.deepEqual(plan(start), [['StartFuotaTask', 1]]);
+  const sent = await confirm(page, writes, {});
+  assert.deepEqual(sent.map((w) => [w.op, idIn(w.url, 'fuota-tasks'), w.status]), [['StartFuotaTask', wave(waiting, '1').taskId, 204]]);
+  assert.equal(writes.length, before + 1, 'one write: the start');
+  // The rollouts are read again after the write; while the wave's session waits or runs, the view
+  // reads itself again (every 5 s here) until the wave is done, without a click.
+  const row1 = `${VIEW} article[data-rollout-id="${id}"] tr[data-wave-number="1"]`;
+  await page.waitForSelector(`${VIEW} [data-live]`, { timeout: 30_000 });
+  const clicks = writes.length;
+  await page.waitForSelector(`${row1}[data-status=FuotaDone]`, { timeout: 60_000 });
+  assert.equal(writes.length, clicks, 'reading again writes nothing');
+  await page.waitForSelector(`${VIEW}:not(:has([data-live]))`, { timeout: 30_000 });
+  assert.deepEqual(unexpected(problems, ...READ_STATUSES, '403'), []);
+  await page.close();
+});
+
 test('a wave delivered to devices: CreateFuotaTask, one Associate per device, then the start; no group', async () => {
   const { page, writes, problems, logs } = await open();
   // New rollout from the task list this time, over a device profile.
@@ -833,6 +893,37 @@ test('a wave delivered to devices: CreateFuotaTask, one Associate per device, th
   const read = await until(page, tags['fuota-rollout:id'], (r) => wave(r, '1')?.status === 'FuotaDone', 'the devices wave done');
   assert.deepEqual([wave(read, '1').taskId, wave(read, '1').devices, read.fleet], [taskId, 3, 60]);
   await assertNoSecret(page, logs);
+  assert.deepEqual(unexpected(problems, ...READ_STATUSES), []);
+  await page.close();
+});
+
+test('the devices a pre-flight check found unreachable are kept out of the waves, and counted in the record', async () => {
+  const { page, writes, problems } = await open();
+  // demo-in-session (EU868, 17 devices): its pre-flight finds some silent or outside the group's
+  // gateways. The fleet is its devices, pasted.
+  await page.fill('[name=task-id]', 'demo-in-session');
+  await page.click('form.query:not([data-static]) button[type=submit]');
+  await page.waitForSelector('[data-view=devices][data-devices-complete=true]', { timeout: 90_000 });
+  const fleet = await page.$$eval('[data-view=devices] tr[data-device-id]', (rows) => rows.map((r) => r.dataset.deviceId));
+  assert.equal(fleet.length, 17);
+  await page.click('[data-action=check-reach]');
+  await page.waitForSelector('[data-preflight][data-preflight-complete=true]', { timeout: 90_000 });
+  await page.click('section.planner [data-action=new-rollout]');
+  await page.waitForSelector('section[data-view=new-rollout] [data-kept-out]');
+  const keptOut = await page.$$eval('[data-kept-out-device]', (items) => items.map((i) => i.dataset.keptOutDevice));
+  assert.ok(keptOut.length > 0 && keptOut.every((id) => fleet.includes(id)), `kept out: ${keptOut}`);
+  await fillTask(page, 'kept-out-check');
+  await page.fill('[name=rollout-name]', 'kept-out-check');
+  await page.selectOption('[name=fleet-kind]', 'devices');
+  await page.fill('[name=fleet-source]', fleet.join('\n'));
+  await page.fill('[name=wave-sizes]', 'rest');
+  const reviewed = await review(page, writes);
+  const joins = reviewed.find((s) => s.operation === 'AssociateWirelessDeviceWithMulticastGroup');
+  assert.equal(joins.count, fleet.length - keptOut.length, 'the one wave takes every device but the unreachable');
+  const tags = Object.fromEntries(bodyOf(reviewed, 'CreateFuotaTask').Tags.map((t) => [t.Key, t.Value]));
+  assert.equal(tags['fuota-rollout:kept-out'], String(keptOut.length));
+  assert.equal(tags['fuota-rollout:devices'], String(fleet.length));
+  assert.equal(writes.length, 0, 'reviewed, not sent');
   assert.deepEqual(unexpected(problems, ...READ_STATUSES), []);
   await page.close();
 });

@@ -330,3 +330,39 @@ test('the widget sends plain http:// only to this computer, and only to the host
   assert.match(await unlisted.textContent(), /allows this widget/);
   await page.close();
 });
+
+test('with rollouts the widget shows the region\'s rollouts; their writes only when the portal made it writable', async () => {
+  const { page, problems } = await openPortal();
+  await page.evaluate(() => {
+    const endpoint = new URLSearchParams(location.search).get('endpoint');
+    for (const [id, writable] of [['rollouts-read', false], ['rollouts-write', true]]) {
+      const w = document.createElement('fuota-task-console');
+      w.id = id;
+      for (const [k, v] of [['region', 'us-east-1'], ['endpoint', endpoint], ['rollouts', '']]) w.setAttribute(k, v);
+      if (writable) w.setAttribute('writable', '');
+      w.credentials = { accessKeyId: 'ASIADEMOLOCALENDPOINT', secretAccessKey: 'demo/local/endpoint/secret/key/not/a/real/one', sessionToken: 'demo-local-session-token' };
+      document.body.append(w);
+    }
+  });
+  for (const id of ['rollouts-read', 'rollouts-write']) {
+    await page.waitForSelector(`#${id} section[data-view=rollouts][data-rollouts-complete=true]`, { timeout: 90_000 });
+    // The endpoint's two demo rollouts, read from the account's tags alone.
+    await page.waitForSelector(`#${id} article[data-rollout][data-rollout-id=demo-rollout-good]`);
+    assert.equal(await page.getAttribute(`#${id} article[data-rollout-id=demo-rollout-bad]`, 'data-state'), 'held');
+    await page.click(`#${id} article[data-rollout-id=demo-rollout-bad] button[data-action=open-rollout]`);
+    await page.waitForSelector(`#${id} article[data-rollout-id=demo-rollout-bad] [data-rollout-actions]`);
+  }
+  // Read-only: no new rollout, no reason, no follow-up, no clean-up.
+  for (const action of ['new-rollout', 'follow-up-wave', 'clean-up-wave', 'next-wave']) {
+    assert.equal(await page.locator(`#rollouts-read [data-action=${action}]`).count(), 0, `${action} offered without writable`);
+  }
+  assert.equal(await page.locator('#rollouts-read [name=override-reason]').count(), 0);
+  // Writable: the held rollout offers its follow-up, and going on only with a reason.
+  assert.equal(await page.locator('#rollouts-write [data-action=new-rollout]').count(), 1);
+  await page.waitForSelector('#rollouts-write article[data-rollout-id=demo-rollout-bad] [data-action=follow-up-wave]');
+  await page.fill('#rollouts-write article[data-rollout-id=demo-rollout-bad] [name=override-reason]', 'field test signed off');
+  await page.waitForSelector('#rollouts-write article[data-rollout-id=demo-rollout-bad] [data-action=next-wave]');
+  // A wave's deleted group answers GetMulticastGroup 404: read, expected, and not a problem.
+  assert.deepEqual(problems.filter((p) => !p.includes('status of 404')), []);
+  await page.close();
+});

@@ -145,6 +145,12 @@ impl Check {
         self.reads.get(id)
     }
 
+    /// The devices read whose verdict is *not reached* under `ctx`: what a rollout keeps out of
+    /// its waves (a device whose reach is unknown is not kept out: nothing says it cannot hear).
+    pub fn not_reached(&self, ctx: &Context) -> Vec<String> {
+        self.chosen.iter().filter(|id| self.read(id).is_some_and(|r| assess(r, ctx).verdict == Verdict::NotReached)).cloned().collect()
+    }
+
     pub fn checked(&self) -> usize {
         self.reads.len()
     }
@@ -839,6 +845,9 @@ mod tests {
         ]);
         let cx = ctx(3, &gw);
         let verdict = |id: &str| assess(c.read(id).unwrap(), &cx).verdict;
+        let kept_out = c.not_reached(&cx);
+        assert!(kept_out.iter().all(|id| verdict(id) == Verdict::NotReached) && !kept_out.is_empty(), "{kept_out:?}");
+        assert_eq!(kept_out.len(), c.chosen.iter().filter(|id| verdict(id) == Verdict::NotReached).count());
         assert_eq!(verdict("fine"), Verdict::Reached);
         assert_eq!(verdict("weak"), Verdict::NotReached);
         assert_eq!(verdict("silent"), Verdict::NotReached);

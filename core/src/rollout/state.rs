@@ -447,6 +447,12 @@ fn unreasoned_overrides(gate: Gate, waves: &[WaveView]) -> Vec<String> {
 }
 
 impl Rollout {
+    /// Is a wave's session waiting or on the air? Then the view is read again on its own, as a
+    /// live task's is.
+    pub fn live(&self) -> bool {
+        self.waves.iter().any(|w| matches!(w.status, TaskStatus::FuotaSessionWaiting | TaskStatus::InFuotaSession))
+    }
+
     /// The follow-up the rollout would make now: the retryable devices of its finished waves, and
     /// the failed ones left out with their reason.
     pub fn follow_up(&self) -> FollowUp {
@@ -622,14 +628,17 @@ mod tests {
         scheduled.starts = Some(StartsAt { at: Timestamp::parse_iso8601("2026-11-30T13:05:00Z").unwrap(), local: "14:05".into() });
         let r = one(&[w1.clone(), scheduled.clone()]);
         assert_eq!((r.state, r.sentence.as_str()), (RolloutState::Waiting, "waiting: wave 2 starts at 14:05 (UTC 13:05)"));
+        assert!(r.live(), "a scheduled session is watched");
         scheduled.starts = Some(StartsAt { at: Timestamp::parse_iso8601("2026-12-01T13:05:00Z").unwrap(), local: "tomorrow 14:05".into() });
         assert_eq!(one(&[w1.clone(), scheduled.clone()]).sentence, "waiting: wave 2 starts at tomorrow 14:05 (UTC 2026-12-01 13:05)");
         scheduled.starts = Some(StartsAt { at: Timestamp::parse_iso8601("2026-11-30T11:00:00Z").unwrap(), local: "12:00".into() });
         assert!(one(&[w1.clone(), scheduled]).sentence.contains("was to start at 12:00 (UTC 11:00)"));
         let pending = one(&[w1.clone(), task("t2", &w2, TaskStatus::Pending, Vec::new())]);
         assert_eq!((pending.state, pending.next), (RolloutState::Waiting, NextStep::Start(WaveLabel::Planned(2))));
+        assert!(!pending.live(), "nothing moves until the user starts it");
         let done = one(&[w1, task("t2", &w2, TaskStatus::FuotaDone, devices(10, 86, 4, 0))]);
         assert_eq!((done.state, done.sentence.as_str()), (RolloutState::Done, "done"));
+        assert!(!done.live());
         assert_eq!(done.next, NextStep::Finished { follow_up: 4 });
         assert_eq!(done.progress.sentence(), "96 of 100 devices updated");
         assert!(done.next_wave("x").is_err());

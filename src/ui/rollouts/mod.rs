@@ -26,12 +26,16 @@ use super::reader::{self, FetchState, ReadSlot};
 /// A rollout write the user asked for.
 #[derive(Clone, Debug)]
 pub enum RolloutIntent {
-    /// A new rollout: its first wave, the task's form filled from the plan on screen (or empty).
-    New(TaskForm),
+    /// A new rollout: its first wave, the task's form filled from the plan on screen (or the
+    /// starting values), and the devices a pre-flight found unreachable (kept out of every wave).
+    New(TaskForm, Vec<String>),
     /// The next planned wave of the rollout (by id), with the reason typed to go past its gate.
     Next { rollout: String, reason: String },
     /// A follow-up of the rollout's retryable failures.
     FollowUp { rollout: String },
+    /// A wave whose task was made and not started (its sending stopped, or the tab closed before
+    /// the start): its start, reviewed.
+    Start { rollout: String, wave: String, task_id: String },
     /// A finished wave's multicast group deleted.
     CleanUp { rollout: String, wave: String, group_id: String },
 }
@@ -51,6 +55,12 @@ pub struct RolloutsState {
     pub opened: RwSignal<Option<String>>,
     /// The override reason typed per rollout.
     pub reasons: RwSignal<HashMap<String, String>>,
+    /// A wave's session is waiting or on the air: the view is read again on its own.
+    pub live: RwSignal<bool>,
+    /// What a live re-read need not read again.
+    cache: StoredValue<read::Cache>,
+    /// Each read's number: a live re-read armed by an older read does not run.
+    generation: StoredValue<u32>,
     in_flight: ReadSlot,
 }
 
@@ -65,9 +75,22 @@ impl RolloutsState {
             error: RwSignal::new(None),
             opened: RwSignal::new(None),
             reasons: RwSignal::new(HashMap::new()),
+            live: RwSignal::new(false),
+            cache: StoredValue::new(read::Cache::default()),
+            generation: StoredValue::new(0),
             in_flight: reader::read_slot(),
         }
     }
+}
+
+/// Where a rollout's writes get their connection.
+#[derive(Clone, Copy)]
+pub enum WriteSource {
+    /// The page's form, checked as a submit's is (its credentials' owner signs).
+    Form(QueryFields),
+    /// A widget's connection, the one the rollouts were read through; writes only when the portal
+    /// mounted it `writable`.
+    Widget { writable: bool },
 }
 
 /// The page's rollouts: the view's state, the open write, and where writes sign.
@@ -77,15 +100,54 @@ pub struct RolloutHub {
     pub open: RwSignal<bool>,
     state: StoredValue<Option<RolloutsState>>,
     pub intent: RwSignal<Option<RolloutIntent>>,
-    pub query: QueryFields,
+    source: WriteSource,
     pub fetch: FetchState,
     /// The connection the rollouts were last read through.
     connection: RwSignal<Option<Connection>>,
+    /// How often a live view is read again.
+    refresh_seconds: u32,
 }
 
 impl RolloutHub {
-    pub fn new(query: QueryFields, fetch: FetchState) -> Self {
-        Self { open: RwSignal::new(false), state: StoredValue::new(None), intent: RwSignal::new(None), query, fetch, connection: RwSignal::new(None) }
+    pub fn new(source: WriteSource, fetch: FetchState, refresh_seconds: u32) -> Self {
+        Self {
+            open: RwSignal::new(false),
+            state: StoredValue::new(None),
+            intent: RwSignal::new(None),
+            source,
+            fetch,
+            connection: RwSignal::new(None),
+            refresh_seconds,
+        }
+    }
+
+    /// May this hub write (a page; a widget mounted `writable`)?
+    pub fn writable(self) -> bool {
+        !matches!(self.source, WriteSource::Widget { writable: false })
+    }
+
+    /// The connection a write is reviewed and signed with.
+    async fn write_connection(self) -> Result<Connection, ConsoleError> {
+        match self.source {
+            WriteSource::Form(query) => {
+                query.pastes_read().await;
+                let c = crate::parts::settle(super::fields::checked_connection(query).await)?;
+                query.remember_now();
+                Ok(c)
+            }
+            WriteSource::Widget { writable: true } => self.connection.get_untracked().ok_or(ConsoleError::CredentialsForgotten),
+            WriteSource::Widget { writable: false } => Err(ConsoleError::invalid(
+                fuota_core::wire::error::Field::FleetSource,
+                "This widget was mounted without writable: it shows rollouts and writes nothing.",
+            )),
+        }
+    }
+
+    /// A read that could not start (a widget without credentials): said in the view.
+    pub fn fail(self, e: ConsoleError) {
+        self.open.set(true);
+        let _ = self.state().error.try_set(Some(e));
+        let _ = self.state().complete.try_set(true);
     }
 
     /// The view's state, made at its first use (in the rollouts' part).
@@ -104,7 +166,7 @@ impl RolloutHub {
         self.connection.set(Some(connection.clone()));
         leptos::task::spawn_local(async move {
             // A part that did not arrive is said by the view's own place (`part_view`).
-            let _ = read_rollouts(self, connection).await;
+            let _ = read_rollouts(self, connection, true).await;
         });
     }
 
@@ -116,14 +178,14 @@ impl RolloutHub {
     }
 
     /// Opens a new rollout's form.
-    pub fn new_rollout(self, form: TaskForm) {
-        self.intent.set(Some(RolloutIntent::New(form)));
+    pub fn new_rollout(self, form: TaskForm, kept_out: Vec<String>) {
+        self.intent.set(Some(RolloutIntent::New(form, kept_out)));
     }
 }
 
 crate::on_demand! {
-    fn read_rollouts / read_rollouts_part [rollouts, "rollouts"] (hub: RolloutHub, connection: Connection) -> () {
-        read::start(hub, connection)
+    fn read_rollouts / read_rollouts_part [rollouts, "rollouts"] (hub: RolloutHub, connection: Connection, fresh: bool) -> () {
+        read::start(hub, connection, fresh)
     }
 }
 
@@ -154,7 +216,10 @@ pub fn starting_form() -> TaskForm {
 /// The button that opens a new rollout, where the page has a hub.
 pub fn new_rollout_button(form: impl Fn() -> TaskForm + 'static) -> Option<impl IntoView> {
     let hub = use_context::<RolloutHub>()?;
+    // Where a pre-flight check ran (the console's), the devices it found unreachable are kept out.
+    let preflight = use_context::<super::preflight::Preflight>();
+    let kept_out = move || preflight.map(|p| p.not_reached()).unwrap_or_default();
     Some(view! {
-        <button type="button" class="secondary" data-action="new-rollout" on:click=move |_| hub.new_rollout(form())>"Roll out this plan"</button>
+        <button type="button" class="secondary" data-action="new-rollout" on:click=move |_| hub.new_rollout(form(), kept_out())>"Roll out this plan"</button>
     })
 }

@@ -4,7 +4,9 @@
 //! stopping at the first failure. The review then stays: *Send* again sends only what is left, the
 //! creates with their first tokens. Bound, as every write, to who signs it.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
+use std::rc::Rc;
 
 use fuota_core::rollout::plan::{fleet_choice, Delivery, DlClass, FleetChoice, FleetSource, RolloutForm};
 use fuota_core::rollout::retry::LeftOut;
@@ -14,22 +16,20 @@ use fuota_core::rollout::wave_writes::{clean_up_request, Call, WaveOrder, WaveWr
 use fuota_core::run::flow::{Binding, Flow, Now, Reviewed};
 use fuota_core::run::form::{TaskForm, TaskSpec};
 use fuota_core::run::review::{WriteOutcome, WriteReview};
-use fuota_core::run::schedule::{check_start, default_start_ms};
+use fuota_core::run::schedule::{check_start, default_start_ms, start_request};
 use fuota_core::run::targets::resolve;
 use fuota_core::wire::error::Field;
 use fuota_core::wire::fan_out::MAX_IN_FLIGHT;
 use fuota_core::{Connection, ConsoleError, Operation, Request};
-use futures::future::join_all;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{read, RolloutHub, RolloutIntent};
 use crate::browser::clock;
-use crate::parts::settle;
+use crate::browser::fan_out::{self, Step};
 use crate::ui::controls::{choice, control, no_hint, Bound, Keyboard, Refusal};
 use crate::ui::error_view::ErrorView;
-use crate::ui::fields::checked_connection;
-use crate::ui::reader::Reader;
+use crate::ui::reader::{Reader, Retries};
 use crate::ui::run::forms::{start_form, task_form};
 use crate::ui::run::send::{device_euis, random_token, send_write};
 use crate::ui::run::views::trusted;
@@ -93,6 +93,8 @@ struct State {
     writes: RwSignal<Option<Writes>>,
     ended: RwSignal<Option<Ended>>,
     progress: RwSignal<Option<String>>,
+    /// The devices a pre-flight found unreachable: kept out of a new rollout's waves.
+    kept_out: RwSignal<Vec<String>>,
     /// A follow-up's devices left out, and those the user added back.
     left_out: RwSignal<Vec<LeftOut>>,
     added_back: RwSignal<Vec<String>>,
@@ -178,12 +180,12 @@ async fn build(hub: RolloutHub, s: State, c: &Connection, intent: RolloutIntent)
     let start = || check_start(clock::local_input_ms(&s.start_time.get_untracked()), now);
     let tokens = || Ok::<_, ConsoleError>((random_token()?, random_token()?));
     let order = match intent {
-        RolloutIntent::New(_) => {
+        RolloutIntent::New(..) => {
             let task = s.form.get_untracked().check()?;
             let choice = fleet_choice(&s.fleet_kind.get_untracked(), &s.fleet_source.get_untracked())?;
             let start = start()?;
             let (source, fleet) = fleet_now(hub, c, choice).await?;
-            let (plan, assignment) = s.rollout.get_untracked().check(source, &fleet, &[])?;
+            let (plan, assignment) = s.rollout.get_untracked().check(source, &fleet, &s.kept_out.get_untracked())?;
             let devices = assignment.waves.first().cloned().unwrap_or_default();
             let group_name = format!("{} wave 1", plan.name.as_str());
             let delivery = plan.delivery;
@@ -220,6 +222,7 @@ async fn build(hub: RolloutHub, s: State, c: &Connection, intent: RolloutIntent)
             WaveOrder { record, delivery: plan.delivery, task, group_name, devices, start, tokens: tokens()? }
         }
         RolloutIntent::CleanUp { group_id, .. } => return Ok(Writes::One { request: clean_up_request(&group_id)?, done: false }),
+        RolloutIntent::Start { task_id, .. } => return Ok(Writes::One { request: start_request(&task_id, start()?)?, done: false }),
     };
     Ok(Writes::Wave(Box::new(WaveWrites::new(order)?)))
 }
@@ -246,28 +249,46 @@ async fn send_rest(hub: RolloutHub, s: State, c: Connection) -> Result<Operation
                 if calls.is_empty() {
                     return Ok(last);
                 }
-                for chunk in calls.chunks(MAX_IN_FLIGHT) {
-                    let requests: Vec<(Call, Request)> = chunk.iter().map(|call| w.request(*call).map(|r| (*call, r))).collect::<Result<_, _>>()?;
-                    last = requests[0].1.operation;
-                    let answers = join_all(requests.iter().map(|(_, r)| send_write(hub.fetch, c.clone(), r, s.progress))).await;
-                    let mut first_error = None;
-                    for ((call, request), answer) in requests.iter().zip(answers) {
-                        let kept = answer.and_then(|value| {
+                let requests: Vec<(Call, Request)> = calls.iter().map(|call| w.request(*call).map(|r| (*call, r))).collect::<Result<_, _>>()?;
+                last = requests.first().map_or(last, |(_, r)| r.operation);
+                // A step's calls through the one fan-out (at most MAX_IN_FLIGHT, fewer while the
+                // service throttles); the first failure starts nothing more, the calls in flight
+                // with it end and are kept.
+                let first_error: Rc<RefCell<Option<ConsoleError>>> = Rc::default();
+                let error = Rc::clone(&first_error);
+                let (fetch, progress, writes) = (hub.fetch, s.progress, s.writes);
+                let connection = c.clone();
+                fan_out::run(requests.into(), MAX_IN_FLIGHT, move |(call, request): (Call, Request)| {
+                    let (error, connection) = (Rc::clone(&error), connection.clone());
+                    Box::pin(async move {
+                        let reader = match Reader::new(fetch, connection) {
+                            Ok(r) => r.with_retries(Retries::Into(progress)),
+                            Err(e) => {
+                                error.borrow_mut().get_or_insert(e);
+                                return Step::Stop;
+                            }
+                        };
+                        let kept = reader.send(&request).await.and_then(|answer| {
                             let mut kept = Ok(());
-                            s.writes.update(|w| {
+                            let _ = writes.try_update(|w| {
                                 if let Some(Writes::Wave(w)) = w {
-                                    kept = w.succeeded(*call, &value);
+                                    kept = w.succeeded(call, &answer.value);
                                 }
                             });
                             kept.map_err(|detail| ConsoleError::Parse { operation: request.operation, detail, excerpt: String::new(), request_id: None })
                         });
-                        if let Err(e) = kept {
-                            first_error.get_or_insert(e);
+                        match kept {
+                            Ok(()) => Step::Done { throttled: reader.throttled() },
+                            Err(e) => {
+                                error.borrow_mut().get_or_insert(e);
+                                Step::Stop
+                            }
                         }
-                    }
-                    if let Some(e) = first_error {
-                        return Err(e);
-                    }
+                    })
+                })
+                .await;
+                if let Some(e) = first_error.take() {
+                    return Err(e);
                 }
             }
         }
@@ -287,6 +308,7 @@ pub fn runner_view(hub: RolloutHub) -> AnyView {
         writes: RwSignal::new(None),
         ended: RwSignal::new(None),
         progress: RwSignal::new(None),
+        kept_out: RwSignal::new(Vec::new()),
         left_out: RwSignal::new(Vec::new()),
         added_back: RwSignal::new(Vec::new()),
     };
@@ -296,14 +318,11 @@ pub fn runner_view(hub: RolloutHub) -> AnyView {
     let on_review = Callback::new(move |()| {
         s.clear();
         let Some(i) = intent.get_untracked() else { return };
-        let query = hub.query;
         spawn_local(async move {
-            query.pastes_read().await;
-            let c = match settle(checked_connection(query).await) {
+            let c = match hub.write_connection().await {
                 Ok(c) => c,
                 Err(e) => return s.fail(e),
             };
-            query.remember_now();
             let _ = s.progress.try_set(Some("Reading the fleet's devices…".to_owned()));
             let built = build(hub, s, &c, i).await;
             let _ = s.progress.try_set(None);
@@ -332,8 +351,9 @@ pub fn runner_view(hub: RolloutHub) -> AnyView {
         s.added_back.set(Vec::new());
         s.start_time.set(clock::local_input_value(default_start_ms(clock::now_millis() as i64)));
         match i {
-            RolloutIntent::New(form) => {
+            RolloutIntent::New(form, kept_out) => {
                 s.form.set(form);
+                s.kept_out.set(kept_out);
                 let seed = random_token().ok().and_then(|t| u64::from_str_radix(t.get(..16)?, 16).ok()).unwrap_or_default();
                 s.rollout.set(RolloutForm::new(seed));
             }
@@ -341,7 +361,7 @@ pub fn runner_view(hub: RolloutHub) -> AnyView {
                 let left = find(hub, &rollout).map(|r| r.follow_up().left_out).unwrap_or_default();
                 s.left_out.set(left);
             }
-            RolloutIntent::Next { .. } => {}
+            RolloutIntent::Next { .. } | RolloutIntent::Start { .. } => {}
             // A clean-up has nothing to fill in: its review opens at once.
             RolloutIntent::CleanUp { .. } => on_review.run(()),
         }
@@ -422,16 +442,18 @@ pub fn runner_view(hub: RolloutHub) -> AnyView {
     };
 
     let title = move || match intent.get() {
-        Some(RolloutIntent::New(_)) => "New rollout".to_owned(),
+        Some(RolloutIntent::New(..)) => "New rollout".to_owned(),
         Some(RolloutIntent::Next { .. }) => "Next wave".to_owned(),
         Some(RolloutIntent::FollowUp { .. }) => "Follow-up of the failed devices".to_owned(),
         Some(RolloutIntent::CleanUp { wave, group_id, .. }) => format!("Clean up wave {wave}: delete multicast group {group_id}"),
+        Some(RolloutIntent::Start { wave, task_id, .. }) => format!("Start wave {wave} (task {task_id})"),
         None => String::new(),
     };
     let view_name = move || {
         intent.with(|i| match i {
-            Some(RolloutIntent::New(_)) => "new-rollout",
+            Some(RolloutIntent::New(..)) => "new-rollout",
             Some(RolloutIntent::CleanUp { .. }) => "clean-up",
+            Some(RolloutIntent::Start { .. }) => "start-wave",
             _ => "wave",
         })
     };
@@ -445,9 +467,10 @@ pub fn runner_view(hub: RolloutHub) -> AnyView {
     let reviewing = move || s.flow.with(|f| f.shown().is_some());
     let sending = Signal::derive(move || s.flow.with(Flow::is_sending));
     let editing = move || match intent.get() {
-        Some(RolloutIntent::New(_)) => new_rollout_form(s, refusal).into_any(),
+        Some(RolloutIntent::New(..)) => new_rollout_form(s, refusal).into_any(),
         Some(RolloutIntent::Next { rollout, .. }) => wave_form(hub, s, refusal, "next", rollout).into_any(),
         Some(RolloutIntent::FollowUp { rollout }) => wave_form(hub, s, refusal, "follow-up", rollout).into_any(),
+        Some(RolloutIntent::Start { .. }) => start_form(s.start_time, refusal).into_any(),
         Some(RolloutIntent::CleanUp { .. }) => view! { <p>"The wave's multicast group is deleted; its task stays as the rollout's record."</p> }.into_any(),
         None => ().into_any(),
     };
@@ -534,11 +557,21 @@ fn new_rollout_form(s: State, refusal: Refusal) -> impl IntoView {
             {text(Field::WaveSizes, "Waves (shares or counts, in order; the last is the rest)", rollout_member(s.rollout, |f| &f.waves, |f, v| f.waves = v))}
             {text(Field::SuccessThreshold, "Success threshold (%): updated share before the next wave", rollout_member(s.rollout, |f| &f.success_percent, |f, v| f.success_percent = v))}
             {text(Field::ErrorThreshold, "Error threshold (%): failed share that halts a wave", rollout_member(s.rollout, |f| &f.error_percent, |f, v| f.error_percent = v))}
-            {choice("delivery", "Delivery", delivery, pairs(&[("group-per-wave", "a multicast group per wave"), ("devices", "the devices directly")]), set_delivery, refusal, Field::MulticastClass)}
+            {choice("delivery", "Delivery", delivery, pairs(&[("group-per-wave", "a group per wave"), ("devices", "each device")]), set_delivery, refusal, Field::MulticastClass)}
             <Show when=move || delivery.with(|d| d == "group-per-wave")>
                 {choice("wave-dl-class", "Multicast class", class, pairs(&[("ClassC", "Class C"), ("ClassB", "Class B")]), set_class, refusal, Field::MulticastClass)}
             </Show>
             {text(Field::RolloutSeed, "Seed (the same seed and fleet give the same waves)", rollout_member(s.rollout, |f| &f.seed, |f, v| f.seed = v))}
+            {move || {
+                let kept = s.kept_out.get();
+                (!kept.is_empty()).then(|| view! {
+                    <div data-kept-out=kept.len().to_string()>
+                        <p>{format!("The pre-flight check found {} devices unreachable: those in the fleet are kept out of every wave (the record counts them).", kept.len())}</p>
+                        <ul class="kept-out">{kept.iter().map(|id| view! { <li data-kept-out-device=id.clone()><code>{id.clone()}</code></li> }).collect_view()}</ul>
+                        <button type="button" class="link" data-action="keep-none-out" on:click=move |_| s.kept_out.set(Vec::new())>"Keep none out"</button>
+                    </div>
+                })
+            }}
             {start_form(s.start_time, refusal)}
         </div>
     }

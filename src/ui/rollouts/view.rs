@@ -27,16 +27,36 @@ pub fn rollouts_view(hub: RolloutHub) -> AnyView {
         <section class="rollouts" data-view="rollouts" aria-labelledby="rollouts-title" data-rollouts-complete=move || s.complete.get().to_string()>
             <h2 id="rollouts-title">"Rollouts"</h2>
             <div class="actions">
-                <button type="button" class="secondary" data-action="new-rollout" on:click=move |_| hub.new_rollout(super::starting_form())>"New rollout"</button>
+                {hub.writable().then(|| view! {
+                    <button type="button" class="secondary" data-action="new-rollout" on:click=move |_| hub.new_rollout(super::starting_form(), Vec::new())>"New rollout"</button>
+                })}
                 <button type="button" class="secondary" data-action="refresh-rollouts" on:click=move |_| hub.reload()>"Read again"</button>
             </div>
             <p class="count" aria-live="polite">{count}</p>
             {move || s.progress.get().map(|p| view! { <p class="progress" data-rollouts-progress="">{p}</p> })}
+            {move || s.live.get().then(|| view! {
+                <p class="live" data-live="">{format!("Live: read again every {} s while a wave's session waits or runs.", hub.refresh_seconds)}</p>
+            })}
             {move || s.error.get().map(|e| view! { <ErrorView error=e /> })}
-            {move || s.rollouts.get().into_iter().map(|r| rollout_card(hub, r)).collect_view()}
+            // Keyed by what a card shows: a live re-read redraws only the rollouts that moved (an
+            // override reason being typed keeps its focus).
+            <For each=move || s.rollouts.get() key=move |r| card_key(r, s) children=move |r| rollout_card(hub, r) />
         </section>
     }
     .into_any()
+}
+
+fn card_key(r: &Rollout, s: super::RolloutsState) -> String {
+    let groups = |task: &str| s.groups.with_untracked(|g| g.get(task).map_or(0, Vec::len));
+    let waves: Vec<String> = r
+        .waves
+        .iter()
+        .map(|w| {
+            let (label, status) = (w.label.tag_value(), w.status.as_str());
+            format!("{label}:{}:{status}:{}:{}:{}:{}", w.task_id, w.devices.len(), w.tally.succeeded, w.tally.failed, groups(&w.task_id))
+        })
+        .collect();
+    format!("{}|{}|{}|{}", r.id.as_ref().map_or("", |i| i.as_str()), r.state.as_str(), r.sentence, waves.join(","))
 }
 
 fn rollout_card(hub: RolloutHub, r: Rollout) -> impl IntoView {
@@ -97,7 +117,7 @@ fn wave_row(hub: RolloutHub, rollout: String, w: WaveView, is_open: Memo<bool>) 
     let label = w.label.tag_value();
     let success = w.success_percent().map(|p| p.to_string());
     let group = hub.state().groups.with_untracked(|g| g.get(&w.task_id).and_then(|g| g.first().cloned()));
-    let clean_up = (w.ended() && group.is_some()).then(|| {
+    let clean_up = (w.ended() && group.is_some() && hub.writable()).then(|| {
         let (rollout, wave, group_id) = (rollout.clone(), label.clone(), group.clone().unwrap_or_default());
         view! {
             <Show when=move || is_open.get()>
@@ -130,7 +150,7 @@ fn wave_row(hub: RolloutHub, rollout: String, w: WaveView, is_open: Memo<bool>) 
 /// What an open rollout offers, as its next step says.
 fn actions_view(hub: RolloutHub, r: &Rollout) -> AnyView {
     let s = hub.state();
-    let Some(id) = r.id.as_ref().map(|i| i.as_str().to_owned()) else {
+    let Some(id) = r.id.as_ref().map(|i| i.as_str().to_owned()).filter(|_| hub.writable()) else {
         return view! { <div data-rollout-actions=""></div> }.into_any();
     };
     let (passes, go_on_with_reason) = match r.next {
@@ -150,6 +170,17 @@ fn actions_view(hub: RolloutHub, r: &Rollout) -> AnyView {
     };
     let next_id = id.clone();
     let next = move |_| hub.intent.set(Some(RolloutIntent::Next { rollout: next_id.clone(), reason: reason.get_untracked() }));
+    // A wave made and not started: its start, when it has devices to start for (a wave stopped
+    // before its devices or group were given is not offered: its task would run for nobody).
+    let start = match r.next {
+        NextStep::Start(label) => r.waves.iter().find(|w| w.label == label && !w.devices.is_empty()).map(|w| (label.tag_value(), w.task_id.clone())),
+        _ => None,
+    };
+    let start_id = id.clone();
+    let start_button = start.map(|(wave, task_id)| {
+        let open = move |_| hub.intent.set(Some(RolloutIntent::Start { rollout: start_id.clone(), wave: wave.clone(), task_id: task_id.clone() }));
+        view! { <button type="button" data-action="start-wave" on:click=open>"Review the wave's start"</button> }
+    });
     let follow_id = id.clone();
     let follow = move |_| hub.intent.set(Some(RolloutIntent::FollowUp { rollout: follow_id.clone() }));
     view! {
@@ -161,6 +192,7 @@ fn actions_view(hub: RolloutHub, r: &Rollout) -> AnyView {
                     </label>
                 </div>
             })}
+            {start_button}
             <Show when=move || passes || (go_on_with_reason && !reason.with(|r| r.trim().is_empty()))>
                 <button type="button" data-action="next-wave" on:click=next.clone()>"Next wave"</button>
             </Show>
