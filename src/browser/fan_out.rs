@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 
 use fuota_core::wire::fan_out::FanOut;
 use leptos::task::spawn_local;
@@ -22,42 +23,52 @@ pub enum Step {
 /// While the limit is reached, a worker looks again this often.
 const WAIT_MS: u64 = 50;
 
+/// The items still to start and the rule of how many may be in flight, shared by the workers.
+type Shared<T> = Rc<RefCell<(VecDeque<T>, FanOut)>>;
+
 /// Runs `each` for every item, at most `max` at a time, in the background.
 pub fn spawn<T: 'static>(items: VecDeque<T>, max: usize, each: impl Fn(T) -> Pin<Box<dyn Future<Output = Step>>> + 'static) {
-    spawn_local(run(items, max, each));
+    let state: Shared<T> = Rc::new(RefCell::new((items, FanOut::new(max))));
+    let each: Rc<dyn Fn(T) -> Pin<Box<dyn Future<Output = Step>>>> = Rc::new(each);
+    for _ in 0..max.max(1) {
+        spawn_local(worker(Rc::clone(&state), Rc::clone(&each)));
+    }
 }
 
 /// Runs `each` for every item, at most `max` at a time, and ends when the last one has ended
 /// (or a `Stop` has ended the fan-out and the calls in flight with it have ended): for a caller
 /// that goes on only after all of them, as a wave's next step does.
-pub async fn run<T>(items: VecDeque<T>, max: usize, each: impl Fn(T) -> Pin<Box<dyn Future<Output = Step>>>) {
-    let state = RefCell::new((items, FanOut::new(max)));
-    let worker = || async {
-        loop {
-            let next = {
-                let (items, fan_out) = &mut *state.borrow_mut();
-                if items.is_empty() {
-                    return;
-                }
-                fan_out.may_start().then(|| {
-                    fan_out.started();
-                    items.pop_front()
-                })
-            };
-            let Some(item) = next.flatten() else {
-                clock::sleep_ms(WAIT_MS).await;
-                continue;
-            };
-            let step = each(item).await;
+pub async fn run<T: 'static>(items: VecDeque<T>, max: usize, each: impl Fn(T) -> Pin<Box<dyn Future<Output = Step>>> + 'static) {
+    let state: Shared<T> = Rc::new(RefCell::new((items, FanOut::new(max))));
+    let each: Rc<dyn Fn(T) -> Pin<Box<dyn Future<Output = Step>>>> = Rc::new(each);
+    futures::future::join_all((0..max.max(1)).map(|_| worker(Rc::clone(&state), Rc::clone(&each)))).await;
+}
+
+/// One worker: takes the next item while the rule allows one more in flight, until none is left.
+async fn worker<T>(state: Shared<T>, each: Rc<dyn Fn(T) -> Pin<Box<dyn Future<Output = Step>>>>) {
+    loop {
+        let next = {
             let (items, fan_out) = &mut *state.borrow_mut();
-            match step {
-                Step::Done { throttled } => fan_out.finished(throttled),
-                Step::Stop => {
-                    items.clear();
-                    return;
-                }
+            if items.is_empty() {
+                return;
+            }
+            fan_out.may_start().then(|| {
+                fan_out.started();
+                items.pop_front()
+            })
+        };
+        let Some(item) = next.flatten() else {
+            clock::sleep_ms(WAIT_MS).await;
+            continue;
+        };
+        let step = each(item).await;
+        let (items, fan_out) = &mut *state.borrow_mut();
+        match step {
+            Step::Done { throttled } => fan_out.finished(throttled),
+            Step::Stop => {
+                items.clear();
+                return;
             }
         }
-    };
-    futures::future::join_all((0..max.max(1)).map(|_| worker())).await;
+    }
 }

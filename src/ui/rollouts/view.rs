@@ -150,8 +150,11 @@ fn wave_row(hub: RolloutHub, rollout: String, w: WaveView, is_open: Memo<bool>) 
 /// What an open rollout offers, as its next step says.
 fn actions_view(hub: RolloutHub, r: &Rollout) -> AnyView {
     let s = hub.state();
-    let Some(id) = r.id.as_ref().map(|i| i.as_str().to_owned()).filter(|_| hub.writable()) else {
-        return view! { <div data-rollout-actions=""></div> }.into_any();
+    if !hub.writable() {
+        return view! { <div data-rollout-actions=""><p class="hint">"Shown only: this view was mounted without writes."</p></div> }.into_any();
+    }
+    let Some(id) = r.id.as_ref().map(|i| i.as_str().to_owned()) else {
+        return view! { <div data-rollout-actions=""><p class="hint">"Nothing is offered on a rollout whose id cannot be read."</p></div> }.into_any();
     };
     let (passes, go_on_with_reason) = match r.next {
         NextStep::Review(_) => (true, false),
