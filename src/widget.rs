@@ -301,7 +301,7 @@ impl Controls {
 /// The region's rollouts, read once at mount through the widget's connection (and again with the
 /// view's *Read again*); a rollout's writes only when the portal mounted it `writable`.
 fn rollouts_widget(source: StoredValue<WidgetSource, LocalStorage>, fetch: FetchState, writable: bool, refresh_seconds: u32) -> AnyView {
-    let hub = RolloutHub::new(WriteSource::Widget { writable }, fetch, refresh_seconds);
+    let hub = RolloutHub::new(WriteSource::widget(writable), fetch, refresh_seconds);
     leptos::task::spawn_local(async move {
         match widget_connection(source, false).await {
             Ok(c) => hub.load(c),

@@ -25,11 +25,13 @@ const WAIT_MS: u64 = 50;
 
 /// The items still to start and the rule of how many may be in flight, shared by the workers.
 type Shared<T> = Rc<RefCell<(VecDeque<T>, FanOut)>>;
+/// What each item is given to: its request, as a future that says how it went.
+type Each<T> = Rc<dyn Fn(T) -> Pin<Box<dyn Future<Output = Step>>>>;
 
 /// Runs `each` for every item, at most `max` at a time, in the background.
 pub fn spawn<T: 'static>(items: VecDeque<T>, max: usize, each: impl Fn(T) -> Pin<Box<dyn Future<Output = Step>>> + 'static) {
     let state: Shared<T> = Rc::new(RefCell::new((items, FanOut::new(max))));
-    let each: Rc<dyn Fn(T) -> Pin<Box<dyn Future<Output = Step>>>> = Rc::new(each);
+    let each: Each<T> = Rc::new(each);
     for _ in 0..max.max(1) {
         spawn_local(worker(Rc::clone(&state), Rc::clone(&each)));
     }
@@ -40,12 +42,12 @@ pub fn spawn<T: 'static>(items: VecDeque<T>, max: usize, each: impl Fn(T) -> Pin
 /// that goes on only after all of them, as a wave's next step does.
 pub async fn run<T: 'static>(items: VecDeque<T>, max: usize, each: impl Fn(T) -> Pin<Box<dyn Future<Output = Step>>> + 'static) {
     let state: Shared<T> = Rc::new(RefCell::new((items, FanOut::new(max))));
-    let each: Rc<dyn Fn(T) -> Pin<Box<dyn Future<Output = Step>>>> = Rc::new(each);
+    let each: Each<T> = Rc::new(each);
     futures::future::join_all((0..max.max(1)).map(|_| worker(Rc::clone(&state), Rc::clone(&each)))).await;
 }
 
 /// One worker: takes the next item while the rule allows one more in flight, until none is left.
-async fn worker<T>(state: Shared<T>, each: Rc<dyn Fn(T) -> Pin<Box<dyn Future<Output = Step>>>>) {
+async fn worker<T>(state: Shared<T>, each: Each<T>) {
     loop {
         let next = {
             let (items, fan_out) = &mut *state.borrow_mut();

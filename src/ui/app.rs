@@ -92,7 +92,7 @@ pub fn App(
         })
     };
     let on_list = through_form(Callback::new(move |c| tasks.load(c, fetch)));
-    let rollouts = RolloutHub::new(WriteSource::Form(query), fetch, refresh_seconds(link.refresh.as_deref()));
+    let rollouts = RolloutHub::new(WriteSource::form(query), fetch, refresh_seconds(link.refresh.as_deref()));
     provide_context(rollouts);
     let on_rollouts = through_form(Callback::new(move |c| rollouts.load(c)));
     let on_open = Callback::new(move |id: String| {

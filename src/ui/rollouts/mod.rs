@@ -83,14 +83,23 @@ impl RolloutsState {
     }
 }
 
-/// Where a rollout's writes get their connection.
+/// Where a rollout's writes get their connection: the page's form, checked as a submit's is (its
+/// credentials' owner signs); or, in a widget (no form), the connection the rollouts were read
+/// through, and only when the portal mounted it `writable`.
 #[derive(Clone, Copy)]
-pub enum WriteSource {
-    /// The page's form, checked as a submit's is (its credentials' owner signs).
-    Form(QueryFields),
-    /// A widget's connection, the one the rollouts were read through; writes only when the portal
-    /// mounted it `writable`.
-    Widget { writable: bool },
+pub struct WriteSource {
+    form: Option<QueryFields>,
+    writable: bool,
+}
+
+impl WriteSource {
+    pub fn form(query: QueryFields) -> Self {
+        Self { form: Some(query), writable: true }
+    }
+
+    pub fn widget(writable: bool) -> Self {
+        Self { form: None, writable }
+    }
 }
 
 /// The page's rollouts: the view's state, the open write, and where writes sign.
@@ -123,20 +132,20 @@ impl RolloutHub {
 
     /// May this hub write (a page; a widget mounted `writable`)?
     pub fn writable(self) -> bool {
-        !matches!(self.source, WriteSource::Widget { writable: false })
+        self.source.writable
     }
 
     /// The connection a write is reviewed and signed with.
     async fn write_connection(self) -> Result<Connection, ConsoleError> {
         match self.source {
-            WriteSource::Form(query) => {
+            WriteSource { form: Some(query), .. } => {
                 query.pastes_read().await;
                 let c = crate::parts::settle(super::fields::checked_connection(query).await)?;
                 query.remember_now();
                 Ok(c)
             }
-            WriteSource::Widget { writable: true } => self.connection.get_untracked().ok_or(ConsoleError::CredentialsForgotten),
-            WriteSource::Widget { writable: false } => Err(ConsoleError::invalid(
+            WriteSource { form: None, writable: true } => self.connection.get_untracked().ok_or(ConsoleError::CredentialsForgotten),
+            WriteSource { form: None, writable: false } => Err(ConsoleError::invalid(
                 fuota_core::wire::error::Field::FleetSource,
                 "This widget was mounted without writable: it shows rollouts and writes nothing.",
             )),
