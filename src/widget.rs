@@ -301,13 +301,20 @@ impl Controls {
 /// The region's rollouts, read once at mount through the widget's connection (and again with the
 /// view's *Read again*); a rollout's writes only when the portal mounted it `writable`.
 fn rollouts_widget(source: StoredValue<WidgetSource, LocalStorage>, fetch: FetchState, writable: bool, refresh_seconds: u32) -> AnyView {
-    let hub = RolloutHub::new(WriteSource::widget(writable), fetch, refresh_seconds);
-    leptos::task::spawn_local(async move {
-        match widget_connection(source, false).await {
-            Ok(c) => hub.load(c),
-            Err(e) => hub.fail(e),
-        }
-    });
+    let plain = RolloutHub::new(WriteSource::widget(writable), fetch, refresh_seconds);
+    let read = move |through: RolloutHub, renewed: bool| {
+        leptos::task::spawn_local(async move {
+            match widget_connection(source, renewed).await {
+                Ok(c) => through.load(c),
+                Err(e) => through.fail(e),
+            }
+        })
+    };
+    // The service says the credentials expired: the provider is asked once more, and the
+    // rollouts are read again with what it gives, through a hub that asks no more (a second
+    // expiry in a row is shown).
+    let hub = plain.with_renew(Callback::new(move |()| read(plain, true)));
+    read(hub, false);
     view! {
         <div class="fuota-console widget">
             <Show when=move || hub.intent.with(Option::is_some)>{part_view(rollout_runner(hub))}</Show>

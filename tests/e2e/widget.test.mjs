@@ -366,3 +366,34 @@ test('with rollouts the widget shows the region\'s rollouts; their writes only w
   assert.deepEqual(problems.filter((p) => !p.includes('status of 404')), []);
   await page.close();
 });
+
+test('a rollouts widget asks its provider again when the service says the credentials expired', async () => {
+  const { page } = await openPortal();
+  const result = await page.evaluate(async (api) => {
+    const { mount } = await import('/fuota-console.js');
+    const demo = { accessKeyId: 'ASIADEMOLOCALENDPOINT', secretAccessKey: 'demo/local/endpoint/secret/key/not/a/real/one', sessionToken: 'demo-local-session-token' };
+    const host = document.createElement('div');
+    document.body.append(host);
+    let calls = 0;
+    const handle = await mount(host, {
+      region: 'us-east-1', endpoint: api, rollouts: true,
+      // First credentials the service answers ExpiredTokenException to; then good ones.
+      credentialProvider: async () => (++calls === 1
+        ? { accessKeyId: 'ASIAEXPIREDDEMOTOKEN', secretAccessKey: demo.secretAccessKey, sessionToken: 'expired-demo-session-token' }
+        : { ...demo, expiration: new Date(Date.now() + 3600e3).toISOString() }),
+    });
+    const done = () => host.querySelector('section[data-view=rollouts][data-rollouts-complete=true]');
+    for (let i = 0; i < 800 && !done(); i++) await new Promise((r) => setTimeout(r, 25));
+    const shown = {
+      calls,
+      rollouts: [...host.querySelectorAll('article[data-rollout]')].map((a) => a.dataset.rolloutId).sort(),
+      error: host.querySelector('[data-error-code]')?.dataset.errorCode ?? null,
+    };
+    handle.unmount();
+    return shown;
+  }, API);
+  assert.equal(result.calls, 2, 'the provider was asked once more');
+  assert.equal(result.error, null);
+  assert.ok(result.rollouts.includes('demo-rollout-good') && result.rollouts.includes('demo-rollout-bad'), JSON.stringify(result));
+  await page.close();
+});

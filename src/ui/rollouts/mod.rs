@@ -115,6 +115,9 @@ pub struct RolloutHub {
     connection: RwSignal<Option<Connection>>,
     /// How often a live view is read again.
     refresh_seconds: u32,
+    /// A widget's way to new credentials when a read says they expired (its provider, asked once:
+    /// the hub it reads with again has none).
+    renew: Option<Callback<()>>,
 }
 
 impl RolloutHub {
@@ -127,7 +130,13 @@ impl RolloutHub {
             fetch,
             connection: RwSignal::new(None),
             refresh_seconds,
+            renew: None,
         }
+    }
+
+    /// This hub, asking `renew` for new credentials when a read says they expired.
+    pub fn with_renew(self, renew: Callback<()>) -> Self {
+        Self { renew: Some(renew), ..self }
     }
 
     /// May this hub write (a page; a widget mounted `writable`)?

@@ -17,6 +17,7 @@ use fuota_core::campaign::task::{FuotaTask, TaskStatus};
 use fuota_core::rollout::gate::DeviceState;
 use fuota_core::rollout::state::{reconstruct, StartsAt, TaskInput};
 use fuota_core::rollout::tags::is_rollout_key;
+use fuota_core::wire::credentials::is_expiry_error;
 use fuota_core::wire::error::{ErrorCode, KnownCode};
 use fuota_core::wire::fan_out::MAX_IN_FLIGHT;
 use fuota_core::wire::request::{DeviceSource, PageRequest};
@@ -67,6 +68,12 @@ pub fn start(hub: RolloutHub, connection: Connection, fresh: bool) {
         let said = match result {
             Ok(said) => Some(said),
             Err(ConsoleError::Cancelled) => return,
+            Err(e) if is_expiry_error(&e) && hub.renew.is_some() => {
+                if let Some(renew) = hub.renew {
+                    renew.run(());
+                }
+                return;
+            }
             Err(e) => {
                 let _ = s.error.try_set(Some(e));
                 None
