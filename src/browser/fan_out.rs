@@ -8,7 +8,6 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use fuota_core::wire::fan_out::FanOut;
-use fuota_core::ConsoleError;
 use leptos::task::spawn_local;
 
 use super::clock;
@@ -74,31 +73,4 @@ async fn worker<T>(state: Shared<T>, each: Each<T>) {
             }
         }
     }
-}
-
-/// [`run`] for calls that can fail: the first failure starts nothing more (the calls in flight
-/// with it end, and what they did is kept by `each`), and is the answer. `each` answers whether
-/// the service throttled its call.
-pub async fn run_until_error<T: 'static>(
-    items: VecDeque<T>,
-    max: usize,
-    each: impl Fn(T) -> Pin<Box<dyn Future<Output = Result<bool, ConsoleError>>>> + 'static,
-) -> Result<(), ConsoleError> {
-    let failed: Rc<RefCell<Option<ConsoleError>>> = Rc::default();
-    let failure = Rc::clone(&failed);
-    let each = Rc::new(each);
-    run(items, max, move |item| {
-        let (failure, each) = (Rc::clone(&failure), Rc::clone(&each));
-        Box::pin(async move {
-            match each(item).await {
-                Ok(throttled) => Step::Done { throttled },
-                Err(e) => {
-                    failure.borrow_mut().get_or_insert(e);
-                    Step::Stop
-                }
-            }
-        })
-    })
-    .await;
-    failed.take().map_or(Ok(()), Err)
 }

@@ -26,7 +26,6 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ARTIFACTS, SITE, confirmEndpoint, useBrowser, watch } from './chromium.mjs';
-import { checkOf, idIn, rolloutTags, unexpected } from './rollout-shared.mjs';
 
 const browser = useBrowser();
 
@@ -75,6 +74,12 @@ function operationOf(method, url) {
   return routes.find(([m, re]) => m === method && re.test(path))?.[2] ?? `${method} ${path}`;
 }
 
+/** The path's segment after `after`: the task of /fuota-tasks/{Id}/…, the group of /multicast-groups/{Id}/…. */
+function idIn(url, after) {
+  const parts = new URL(url).pathname.split('/');
+  return decodeURIComponent(parts[parts.indexOf(after) + 1]);
+}
+
 /**
  * Opens the console on the endpoint at `api`; records every request to it (operation, method,
  * URL, body, answer's status) in `requests`, and the write requests also in `writes`.
@@ -107,6 +112,11 @@ async function open(api, query = '') {
   return { page, requests, writes, ...seen };
 }
 
+/** The page's own problems, without the browser's line for each error answer that was expected. */
+function unexpected(problems, ...statuses) {
+  const expected = statuses.map((s) => `console: Failed to load resource: the server responded with a status of ${s}`);
+  return problems.filter((p) => !expected.some((e) => p.startsWith(e)));
+}
 // The rollouts view reads every task: demo-busy's read is throttled once (429), and a deleted wave
 // group answers 404 when the page looks whether it still exists.
 const READ_STATUSES = ['404', '429'];
@@ -117,6 +127,25 @@ function countOps(list, ops) {
 }
 
 // ——— Tags (core/src/rollout/tags.rs) ———
+
+/** The `fuota-rollout:` tags of a create's body, as an object. */
+function rolloutTags(body) {
+  const tags = Array.isArray(body.Tags) ? body.Tags : [];
+  return Object.fromEntries(tags.filter((t) => t.Key.startsWith('fuota-rollout:')).map((t) => [t.Key, t.Value]));
+}
+
+function fnv1a64(text) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of new TextEncoder().encode(text)) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return h.toString(16).padStart(16, '0');
+}
+
+/** The schema's check: FNV-1a 64 of the other rollout tags sorted, `key\tvalue\n` each. */
+function checkOf(tags) {
+  const lines = Object.entries(tags).filter(([k]) => k !== 'fuota-rollout:check').map(([k, v]) => `${k}\t${v}\n`);
+  lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return fnv1a64(lines.join(''));
+}
 
 /** The given tags with their check added. */
 function withCheck(tags) {

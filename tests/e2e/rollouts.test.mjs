@@ -45,7 +45,6 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ARTIFACTS, SITE, assertNoSecret, confirmEndpoint, useBrowser, watch } from './chromium.mjs';
-import { checkOf, idIn, rolloutTags, unexpected } from './rollout-shared.mjs';
 
 const browser = useBrowser();
 
@@ -109,6 +108,11 @@ function operationOf(method, url) {
   return routes.find(([m, re]) => m === method && re.test(path))?.[2] ?? `${method} ${path}`;
 }
 
+/** The path's segment after `after`: the task of /fuota-tasks/{Id}/…, the group of /multicast-groups/{Id}/…. */
+function idIn(url, after) {
+  const parts = new URL(url).pathname.split('/');
+  return decodeURIComponent(parts[parts.indexOf(after) + 1]);
+}
 
 /**
  * Opens the console on this endpoint (in `context`, or the file's browser); records every write
@@ -142,14 +146,35 @@ async function open({ context, query = '' } = {}) {
   return { page, writes, ...seen };
 }
 
+/** The page's own problems, without the browser's line for each error answer that was expected. */
+function unexpected(problems, ...statuses) {
+  const expected = statuses.map((s) => `console: Failed to load resource: the server responded with a status of ${s}`);
+  return problems.filter((p) => !expected.some((e) => p.startsWith(e)));
+}
 // The rollouts view reads every task: demo-busy's status read is throttled once (429), and a
 // deleted wave group answers 404 when the page looks whether it still exists.
 const READ_STATUSES = ['404', '429'];
 
 // ——— Tags ———
 
+/** The `fuota-rollout:` tags of a create's body, as an object. */
+function rolloutTags(body) {
+  const tags = Array.isArray(body.Tags) ? body.Tags : [];
+  return Object.fromEntries(tags.filter((t) => t.Key.startsWith('fuota-rollout:')).map((t) => [t.Key, t.Value]));
+}
 
+function fnv1a64(text) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of new TextEncoder().encode(text)) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return h.toString(16).padStart(16, '0');
+}
 
+/** The schema's check (core/src/rollout/tags.rs): FNV-1a 64 of the other rollout tags sorted, `key\tvalue\n` each. */
+function checkOf(tags) {
+  const lines = Object.entries(tags).filter(([k]) => k !== 'fuota-rollout:check').map(([k, v]) => `${k}\t${v}\n`);
+  lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return fnv1a64(lines.join(''));
+}
 
 /** The override's reason as the tags keep it (core/src/rollout/tag_text.rs): quoted-printable-like. */
 function encodeReason(text) {

@@ -28,7 +28,7 @@ use leptos::task::spawn_local;
 
 use super::RolloutHub;
 use crate::browser::clock;
-use crate::browser::fan_out;
+use crate::browser::fan_out::{self, Step};
 use crate::ui::reader::Reader;
 
 /// What a live re-read need not read again.
@@ -95,20 +95,31 @@ async fn read_all(reader: &Reader, hub: RolloutHub) -> Result<String, ConsoleErr
     // The tags of every task not read before, through the one fan-out.
     let unread: VecDeque<(String, String)> = s.cache.with_value(|c| listed.iter().filter(|(id, _)| !c.tags.contains_key(id)).cloned().collect());
     let (to_read, done) = (unread.len(), Rc::new(Cell::new(0_usize)));
-    let item_reader = reader.clone();
-    fan_out::run_until_error(unread, MAX_IN_FLIGHT, move |(id, arn): (String, String)| {
-        let (reader, counted) = (item_reader.item(), Rc::clone(&done));
+    let failed: Rc<RefCell<Option<ConsoleError>>> = Rc::default();
+    let (item_reader, failure, counted) = (reader.clone(), Rc::clone(&failed), Rc::clone(&done));
+    fan_out::run(unread, MAX_IN_FLIGHT, move |(id, arn): (String, String)| {
+        let (reader, failure, counted) = (item_reader.item(), Rc::clone(&failure), Rc::clone(&counted));
         Box::pin(async move {
-            let tags = reader.read(Request::list_tags_for_resource(&arn), resource_tags).await?;
-            s.cache.update_value(|c| {
-                c.tags.insert(id, tags);
-            });
-            counted.set(counted.get() + 1);
-            let _ = s.progress.try_set(Some(format!("Read the tags of {} of {to_read} tasks…", counted.get())));
-            Ok(reader.throttled())
+            match reader.read(Request::list_tags_for_resource(&arn), resource_tags).await {
+                Ok(tags) => {
+                    s.cache.update_value(|c| {
+                        c.tags.insert(id, tags);
+                    });
+                    counted.set(counted.get() + 1);
+                    let _ = s.progress.try_set(Some(format!("Read the tags of {} of {to_read} tasks…", counted.get())));
+                    Step::Done { throttled: reader.throttled() }
+                }
+                Err(e) => {
+                    failure.borrow_mut().get_or_insert(e);
+                    Step::Stop
+                }
+            }
         })
     })
-    .await?;
+    .await;
+    if let Some(e) = failed.take() {
+        return Err(e);
+    }
     let tagged: Vec<(String, Vec<(String, String)>)> = s.cache.with_value(|c| {
         listed.iter().filter_map(|(id, _)| Some((id.clone(), c.tags.get(id).filter(|t| t.iter().any(|(k, _)| is_rollout_key(k)))?.clone()))).collect()
     });
@@ -117,17 +128,27 @@ async fn read_all(reader: &Reader, hub: RolloutHub) -> Result<String, ConsoleErr
     let waves = tagged.len();
     let found: Rc<RefCell<HashMap<String, Read>>> = Rc::default();
     let unread: VecDeque<String> = s.cache.with_value(|c| tagged.iter().filter(|(id, _)| !c.ended.contains_key(id)).map(|(id, _)| id.clone()).collect());
-    let (item_reader, into) = (reader.clone(), Rc::clone(&found));
-    fan_out::run_until_error(unread, MAX_IN_FLIGHT, move |id: String| {
-        let (reader, into) = (item_reader.item(), Rc::clone(&into));
+    let (item_reader, failure, into) = (reader.clone(), Rc::clone(&failed), Rc::clone(&found));
+    fan_out::run(unread, MAX_IN_FLIGHT, move |id: String| {
+        let (reader, failure, into) = (item_reader.item(), Rc::clone(&failure), Rc::clone(&into));
         Box::pin(async move {
-            let read = read_wave(reader.clone(), id.clone()).await?;
-            into.borrow_mut().insert(id, read);
-            let _ = s.progress.try_set(Some(format!("Reading the rollouts' waves: {} of {waves}…", into.borrow().len())));
-            Ok(reader.throttled())
+            match read_wave(reader.clone(), id.clone()).await {
+                Ok(read) => {
+                    into.borrow_mut().insert(id, read);
+                    let _ = s.progress.try_set(Some(format!("Reading the rollouts' waves: {} of {waves}…", into.borrow().len())));
+                    Step::Done { throttled: reader.throttled() }
+                }
+                Err(e) => {
+                    failure.borrow_mut().get_or_insert(e);
+                    Step::Stop
+                }
+            }
         })
     })
-    .await?;
+    .await;
+    if let Some(e) = failed.take() {
+        return Err(e);
+    }
     let mut found = found.take();
     let mut inputs: Vec<TaskInput> = Vec::new();
     let mut tasks = HashMap::new();

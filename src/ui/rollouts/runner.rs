@@ -4,7 +4,9 @@
 //! stopping at the first failure. The review then stays: *Send* again sends only what is left, the
 //! creates with their first tokens. Bound, as every write, to who signs it.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
+use std::rc::Rc;
 
 use fuota_core::rollout::plan::{fleet_choice, Delivery, DlClass, FleetChoice, FleetSource, RolloutForm};
 use fuota_core::rollout::retry::LeftOut;
@@ -24,7 +26,7 @@ use leptos::task::spawn_local;
 
 use super::{read, RolloutHub, RolloutIntent};
 use crate::browser::clock;
-use crate::browser::fan_out;
+use crate::browser::fan_out::{self, Step};
 use crate::ui::controls::{choice, control, no_hint, Bound, Keyboard, Refusal};
 use crate::ui::error_view::ErrorView;
 use crate::ui::reader::{Reader, Retries};
@@ -252,24 +254,42 @@ async fn send_rest(hub: RolloutHub, s: State, c: Connection) -> Result<Operation
                 // A step's calls through the one fan-out (at most MAX_IN_FLIGHT, fewer while the
                 // service throttles); the first failure starts nothing more, the calls in flight
                 // with it end and are kept.
+                let first_error: Rc<RefCell<Option<ConsoleError>>> = Rc::default();
+                let error = Rc::clone(&first_error);
                 let (fetch, progress, writes) = (hub.fetch, s.progress, s.writes);
                 let connection = c.clone();
-                fan_out::run_until_error(requests.into(), MAX_IN_FLIGHT, move |(call, request): (Call, Request)| {
-                    let connection = connection.clone();
+                fan_out::run(requests.into(), MAX_IN_FLIGHT, move |(call, request): (Call, Request)| {
+                    let (error, connection) = (Rc::clone(&error), connection.clone());
                     Box::pin(async move {
-                        let reader = Reader::new(fetch, connection)?.with_retries(Retries::Into(progress));
-                        let answer = reader.send(&request).await?;
-                        let mut kept = Ok(());
-                        let _ = writes.try_update(|w| {
-                            if let Some(Writes::Wave(w)) = w {
-                                kept = w.succeeded(call, &answer.value);
+                        let reader = match Reader::new(fetch, connection) {
+                            Ok(r) => r.with_retries(Retries::Into(progress)),
+                            Err(e) => {
+                                error.borrow_mut().get_or_insert(e);
+                                return Step::Stop;
                             }
+                        };
+                        let kept = reader.send(&request).await.and_then(|answer| {
+                            let mut kept = Ok(());
+                            let _ = writes.try_update(|w| {
+                                if let Some(Writes::Wave(w)) = w {
+                                    kept = w.succeeded(call, &answer.value);
+                                }
+                            });
+                            kept.map_err(|detail| ConsoleError::Parse { operation: request.operation, detail, excerpt: String::new(), request_id: None })
                         });
-                        kept.map_err(|detail| ConsoleError::Parse { operation: request.operation, detail, excerpt: String::new(), request_id: None })?;
-                        Ok(reader.throttled())
+                        match kept {
+                            Ok(()) => Step::Done { throttled: reader.throttled() },
+                            Err(e) => {
+                                error.borrow_mut().get_or_insert(e);
+                                Step::Stop
+                            }
+                        }
                     })
                 })
-                .await?;
+                .await;
+                if let Some(e) = first_error.take() {
+                    return Err(e);
+                }
             }
         }
     }
