@@ -75,6 +75,17 @@ class FuotaTaskConsole extends HTMLElement {
     style.href = STYLESHEET;
     const host = document.createElement('div');
     host.className = 'fc-host';
+    // The widget's place while the wasm and its parts load: a skeleton as tall as the console's
+    // first frame, so the portal's layout does not jump when the console arrives. The stylesheet
+    // hides it once the console has drawn something (an error included); a failure before that
+    // turns it into the sentence. Its size is set here, not only in the stylesheet, which a shadow
+    // root does not wait for.
+    const skeleton = document.createElement('div');
+    skeleton.className = 'fc-skeleton';
+    skeleton.setAttribute('role', 'status');
+    skeleton.textContent = 'Loading the FUOTA console…';
+    skeleton.style.minBlockSize = 'var(--fc-skeleton-size, 100rem)';
+    host.append(skeleton);
     root.append(style, host);
     const generation = ++this.#generation;
     // Removed (or re-added) while the wasm or the widget's part loaded: that connection no longer counts.
@@ -90,7 +101,16 @@ class FuotaTaskConsole extends HTMLElement {
         const now = this.#options();
         if (Object.keys(now).some((key) => now[key] !== mounted[key])) this.#update();
       });
-    }).catch((error) => this.#fail(error));
+    }).catch((error) => {
+      // Nothing of the console was drawn: the skeleton says so rather than loading forever.
+      const skeleton = root.querySelector('.fc-skeleton');
+      if (skeleton && !stale()) {
+        skeleton.setAttribute('role', 'alert');
+        skeleton.textContent = `The FUOTA widget did not start. ${String(error?.message ?? error)}`;
+        skeleton.style.minBlockSize = '';
+      }
+      this.#fail(error);
+    });
   }
 
   disconnectedCallback() {

@@ -397,3 +397,59 @@ test('a rollouts widget asks its provider again when the service says the creden
   assert.ok(result.rollouts.includes('demo-rollout-good') && result.rollouts.includes('demo-rollout-bad'), JSON.stringify(result));
   await page.close();
 });
+
+test('until the wasm arrives each widget holds its place with a skeleton, gone once the console draws', async () => {
+  const context = await browser().newContext({ viewport: { width: 1200, height: 1400 } });
+  // The wasm held back, as a slow link shows it.
+  const held = [];
+  let released = false;
+  await context.route(/\.wasm$/, (route) => (released ? route.continue() : held.push(route)));
+  const page = await context.newPage();
+  const { problems } = watch(page);
+  // Every frame's height of the first widget, and whether its skeleton was showing.
+  await page.addInitScript(() => {
+    window.__frames = [];
+    const sample = () => {
+      const el = document.getElementById('first');
+      const skeleton = el?.shadowRoot?.querySelector('.fc-skeleton');
+      if (el) window.__frames.push({ height: el.getBoundingClientRect().height, skeleton: !!skeleton && getComputedStyle(skeleton).display !== 'none' });
+      requestAnimationFrame(sample);
+    };
+    requestAnimationFrame(sample);
+  });
+  await page.goto(`${SITE}/examples/portal/?endpoint=${encodeURIComponent(API)}`);
+  const skeleton = await page.waitForSelector('#first .fc-skeleton[role=status]:has-text("Loading the FUOTA console")');
+  const box = await skeleton.boundingBox();
+  assert.ok(box.height > 1000, `the skeleton holds the console's place (${box.height} px)`);
+  assert.ok(held.length > 0, 'the wasm was held back');
+
+  released = true;
+  for (const route of held.splice(0)) await route.continue();
+  await shows(page, 'first', '[data-field=Id][data-value=demo-in-session]');
+  assert.equal(await page.isVisible('#first .fc-skeleton'), false, 'the skeleton went once the console drew');
+  const frames = await page.evaluate(() => window.__frames);
+  const first = frames.findIndex((f) => f.height > 0);
+  const drawn = frames.findIndex((f) => !f.skeleton && f.height > 0);
+  assert.ok(first >= 0 && drawn > first, 'the skeleton showed, then the console');
+  // From the first frame to the console's first: never smaller than the skeleton (no collapse
+  // while the parts load), and the console's first frame within a tenth of the skeleton's size,
+  // so the portal's layout below the widget moves by little when the console arrives.
+  const during = frames.slice(first, drawn).map((f) => f.height);
+  assert.ok(Math.min(...during) >= box.height - 1, `the widget shrank while loading: ${Math.min(...during)} < ${box.height}`);
+  const arrived = frames[drawn].height;
+  assert.ok(Math.abs(arrived - box.height) <= box.height / 10, `the console's first frame (${arrived} px) is not the skeleton's size (${box.height} px)`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a widget that cannot start says why in its skeleton's place", async () => {
+  const context = await browser().newContext();
+  // The widget's part never arrives.
+  await context.route(/split_widget\.wasm$/, (route) => route.abort());
+  const page = await context.newPage();
+  await page.goto(`${SITE}/examples/portal/?endpoint=${encodeURIComponent(API)}`);
+  const alert = await page.waitForSelector('#first .fc-skeleton[role=alert]', { timeout: 30_000 });
+  assert.match(await alert.textContent(), /^The FUOTA widget did not start\. The console could not load its widget/);
+  assert.ok((await alert.boundingBox()).height < 200, 'the failed skeleton no longer holds the whole place');
+  await context.close();
+});
