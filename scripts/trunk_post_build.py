@@ -34,12 +34,13 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 
-def minify(path: pathlib.Path, loader: str) -> None:
+def minify(path: pathlib.Path, loader: str, module: bool = True) -> None:
     esbuild = shutil.which("esbuild")
     if esbuild is None:
         sys.exit("post-build: esbuild is not on PATH; run scripts/setup.sh (it installs it from npm)")
-    # --format=esm for JS: the glue and the entry module are ES modules; their exports stay named.
-    extra = ["--format=esm"] if loader == "js" else []
+    # --format=esm for the ES modules (the glue, the entry module, the loader): their exports stay
+    # named. page.js is a classic script and stays one.
+    extra = ["--format=esm"] if loader == "js" and module else []
     out = subprocess.run([esbuild, "--minify", f"--loader={loader}", "--log-level=warning", *extra],
                          input=path.read_bytes(), capture_output=True, check=False)
     if out.returncode != 0:
@@ -129,6 +130,8 @@ def main() -> None:
         scripts = [glue, "fuota-console.js"] + (["__wasm_split.js"] if len(wasm_files) > 1 else [])
         for name, loader in [(name, "js") for name in scripts] + [(css, "css")]:
             minify(staging / name, loader)
+        # The form's script is in the 8 KiB of a usable first paint: its comments are for the source.
+        minify(staging / "page.js", "js", module=False)
         # Two cores: one wasm-opt per core.
         with ThreadPoolExecutor(max_workers=2) as pool:
             list(pool.map(optimise, [staging / name for name in wasm_files]))

@@ -43,11 +43,16 @@ if (form) {
     const caret = typeof focus?.selectionStart === 'number' ? [focus.selectionStart, focus.selectionEnd, focus.selectionDirection] : null;
     return {
       values, checks, open: !!form.querySelector('details[open]'), pending: form.dataset.pendingAction ?? null,
-      restore: (into) => {
+      // Called by the console in the task that mounted its form. Leptos sets the controls'
+      // values in a microtask it queued while building the form (tachys, `renderer/dom.rs`: so
+      // that a <select> has its options first), and setting a value moves the caret to the end:
+      // this microtask, queued after it, runs after it. A keystroke is a task, and no task runs
+      // before the microtasks are done: none can land anywhere but where the visitor left off.
+      restore: (into) => queueMicrotask(() => {
         const control = focus && into.querySelector(`[name="${CSS.escape(focus.name)}"]`);
         control?.focus();
         if (caret) control?.setSelectionRange?.(...caret);
-      },
+      }),
     };
   };
 }

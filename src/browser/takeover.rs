@@ -3,7 +3,7 @@
 //! mounts, it asks that form's script (`www/page.js`, `fuotaTaken`) what the visitor did with it
 //! — the values they changed, whether *Endpoint* was open, a button press it kept — and removes
 //! it. The console's own form (the same markup) is mounted in the same task, so the browser never
-//! paints between the two; the focus and its caret are then put back before the next frame.
+//! paints between the two; the focus and its caret are put back before any other task can run.
 //!
 //! The static form is read by its own script rather than from here: reading each DOM property
 //! from Rust costs a binding apiece in the first part (2.5 KiB measured), a plain object costs one.
@@ -82,11 +82,9 @@ pub fn take(host: &Element) -> (Taken, Option<Restore>) {
 }
 
 impl Restore {
-    /// In the next animation frame, before it is painted, once the console has set its controls'
-    /// values (setting a value moves the caret to its end).
+    /// Called right after the console's mount, in the same task; `page.js` puts the focus and
+    /// caret back in a microtask, after Leptos has set the controls' values (see `restore` there).
     pub fn into(self, host: Element) {
-        leptos::prelude::request_animation_frame(move || {
-            let _ = self.restore.call1(&self.snapshot, &host);
-        });
+        let _ = self.restore.call1(&self.snapshot, &host);
     }
 }

@@ -39,10 +39,22 @@ test('the static form is typed into before the wasm; the console takes it over w
   await context.addInitScript(() => {
     window.__formGaps = 0;
     let seen = false;
+    // Where the focus and caret are at the first task after the console's form is in (the
+    // earliest a keystroke, a task of its own, can be handled): no keystroke may land elsewhere.
+    const where = () => {
+      const e = document.activeElement;
+      return { name: e?.name ?? null, caret: typeof e?.selectionStart === 'number' ? [e.selectionStart, e.selectionEnd, e.selectionDirection] : null };
+    };
     new MutationObserver(() => {
       const present = !!document.querySelector('form.query');
       if (seen && !present) window.__formGaps += 1;
       seen ||= present;
+      if (!window.__takenOver && document.querySelector('form.query:not([data-static])')) {
+        window.__takenOver = true;
+        const next = new MessageChannel();
+        next.port1.onmessage = () => { window.__atTakeover = where(); };
+        next.port2.postMessage(null);
+      }
     }).observe(document, { subtree: true, childList: true });
   });
   const wasm = await holdWasm(context);
@@ -77,6 +89,7 @@ test('the static form is typed into before the wasm; the console takes it over w
     };
   });
   assert.deepEqual(after, { value: 'demo-done', focused: true, caret: [2, 6, 'backward'], statics: 0, forms: 1 });
+  assert.deepEqual(await page.evaluate(() => window.__atTakeover), { name: 'task-id', caret: [2, 6, 'backward'] }, 'the caret was back before a keystroke could land');
   // The press was carried out: the typed task (not the demo's default) is on screen.
   await page.waitForSelector('[data-field=Id][data-value=demo-done]');
   // The untouched fields took the demo's values, as without the static form.
