@@ -85,11 +85,12 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 \
 
 step "release build, and the byte budget of a first visit (deterministic: it may fail CI)"
 trunk build --release
-# Two budgets (README, "Performance", says where the bytes went and what was tried). First
-# interactive: what a visit loads before the query form works — everything but the parts that load
-# on demand (split_*.wasm, chunk_*.wasm; src/parts.rs says which); the goal is 100 KiB. All: every file the
-# console can load, whatever the user does; the goal is 209 KiB. The gates keep both from
-# growing: lower them as the bytes come down.
+# Two budgets (README, "Performance", says where the bytes went and what was tried). The first
+# part: everything but the parts that load on demand (split_*.wasm, chunk_*.wasm; src/parts.rs
+# says which) — until the form became HTML, what a visit loaded before the form worked (the goal
+# was 100 KiB), now what it loads before a task can be shown. All: every file the console can
+# load, whatever the user does. The gates keep both from growing: lower them as the bytes come
+# down. Per journey: tests/e2e/journeys.test.mjs.
 # 97 → 98: the campaign runner's part costs the first part its loader and the names of the new
 # form controls (+0.4 KiB measured); the runner itself loads only when an action is asked for.
 # 98 → 98.2: saving the pre-flight report as a file (Blob, object URL, a download link) adds its
@@ -108,7 +109,14 @@ trunk build --release
 # attribute (its element's script). The rollouts' own code is in their part. 106.7 measured, with
 # 0.5 KiB of room: small edits moved the first part by up to 0.2 KiB (109,066 B, then 109,298 B,
 # which a gate of 106.7 refused by 38 B, then 109,229 B).
-FIRST_INTERACTIVE_KIB=107.2
+# 107.2 → 336.5: the console is the first part (+228.8 KiB measured: the task view, its campaign,
+# the calculator, the planner and the signer, which were the `console` part fetched at once on
+# every visit, with 35 chunk files of the code it shared with the other parts). The form is
+# usable on the HTML before any of it (6 KiB, gated per journey), and opening the page is 66 KiB
+# lighter: one file where there were 37, compressed as one (docs/performance-history.md). So this
+# gate is now the bytes before a task can be shown, the same files as opening the page.
+# 335.5 measured, with 1 KiB of room (see above).
+FIRST_PART_KIB=336.5
 # 356 → 362: the request path that carries writes, the credentials' owner, the bounded clock,
 # redirect and list guards, encoded redaction and the fan-out helper (+5.8 KiB measured; per file
 # in docs/performance-history.md).
@@ -131,9 +139,12 @@ FIRST_INTERACTIVE_KIB=107.2
 # part's +4.0 KiB, and the chunks its code shares with the console, the runner, the task list and
 # the widget (13 more files at a page's open, +15.2 KiB of what opening the page loads). The goal
 # of 450 KiB is not met. 650.4 measured, with 1 KiB of room (see above).
-ALL_FILES_KIB=651.5
+# 651.5 → 584.2: the console as the first part (−67.2 KiB measured: 36 files fewer, the code the
+# console shared with each other part in one file instead of a chunk per set of parts). 583.2
+# measured, with 1 KiB of room. The goal of 450 KiB is not met.
+ALL_FILES_KIB=584.2
 # fuota-console.d.ts is for portals' compilers: no page fetches it.
-node bench/size-budget.mjs dist "$FIRST_INTERACTIVE_KIB" --exclude examples/ --exclude fuota-console.d.ts --exclude split_ --exclude chunk_
+node bench/size-budget.mjs dist "$FIRST_PART_KIB" --exclude examples/ --exclude fuota-console.d.ts --exclude split_ --exclude chunk_
 node bench/size-budget.mjs dist "$ALL_FILES_KIB" --exclude examples/ --exclude fuota-console.d.ts
 
 step "site server under load: every file of dist/, hundreds of requests at once, answered byte-exact"

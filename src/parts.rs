@@ -1,14 +1,19 @@
-//! The console in parts. A first visit waits only for the first part: the page's frame and its
-//! query form. The rest is cut into wasm files that load on demand:
-//! - `console`: the task console (progress, the task, its campaign, the calculator and planner),
-//!   the signer with a submit's checks, and the form's notices. The page asks for it as soon as
-//!   the form is up (it shows the calculator), while the user types; one file rather than one per
-//!   piece, since they load together (measured: 15 KiB brotli less in all, 22 files fewer);
+//! The console in parts. The page's form is HTML (index.html), usable before any wasm; the first
+//! wasm part is the console a task needs: the form's controls and notices, the signer, the task
+//! view, its campaign, the calculator and the planner. The rest is cut into wasm files that load
+//! on demand:
 //! - `tasks`: the task list, when the user lists tasks;
 //! - `paste`: the readers of pasted credentials, at the first paste;
 //! - `widget`: the widget, which only portals mount;
 //! - `run`: the campaign runner (every write), at the first write asked for;
-//! - `preflight`: the pre-flight check's reads, summary and report, at the first check.
+//! - `preflight`: the pre-flight check's reads, summary and report, at the first check;
+//! - `rollouts`: the rollouts, at the first *Rollouts* or *Roll out this plan*.
+//!
+//! The task's console is not a part of its own: every visit loads it at once, and as a part it
+//! shared code with each other part, which the splitter puts in a file per set of parts that use
+//! it (35 files loaded with it, each compressed alone and each with its own imports). In the first
+//! part instead, a task on screen came to 336 KiB from 402, and every file to 584 KiB from 650
+//! (measured by the journeys test; docs/performance-history.md).
 //!
 //! How: with the `split` feature, each `on_demand!` function is a split point of Leptos's
 //! `wasm_split` (the same machinery as its `#[lazy]`); the build hook
@@ -40,11 +45,6 @@ impl From<NotLoaded> for ConsoleError {
     fn from(NotLoaded(part): NotLoaded) -> Self {
         ConsoleError::PartNotLoaded { part: part.to_owned() }
     }
-}
-
-/// The answer of a part that answers with a result: a part that did not load is one more error.
-pub fn settle<T>(answer: Result<Result<T, ConsoleError>, NotLoaded>) -> Result<T, ConsoleError> {
-    answer?
 }
 
 /// `on_demand! { /// docs  pub fn name / inner [part, "what the user reads"] (args) -> T { body } }`

@@ -356,14 +356,14 @@ fn mount_now(element: web_sys::HtmlElement, options: JsValue) -> Result<WidgetHa
                 let (read_through, request) = task_read(source, false).await?;
                 let _ = connection.try_set(Some(read_through.clone()));
                 let connection = read_through;
-                let first = read_task(fetch, connection, request, started.clone()).await?.await;
+                let first = read_task(fetch, connection, request, started.clone()).await;
                 match first {
                     // The service says the credentials expired: ask the provider once more. The
                     // credentials it gives serve every read after them (the campaign's too: its
                     // connection signs through the same owner).
                     Err(e) if is_expiry_error(&e) && read(source, |s| s.provider.is_some()).unwrap_or(false) => {
                         let (connection, request) = task_read(source, true).await?;
-                        read_task(fetch, connection, request, started).await?.await
+                        read_task(fetch, connection, request, started).await
                     }
                     other => other,
                 }

@@ -122,7 +122,7 @@ fn demo_connection() -> Connection {
 async fn read_once(connection: &Connection, request: &Request, offset: i64) -> Result<JsonAnswer, ConsoleError> {
     let controller = AbortController::new().expect("AbortController");
     let read = connection.prepare(request);
-    fetch::signer().await?.attempt(connection.clone(), read, controller.signal(), fetch::ATTEMPT_TIMEOUT, offset).await
+    fetch::attempt(connection.clone(), read, controller.signal(), fetch::ATTEMPT_TIMEOUT, offset).await
 }
 
 /// One attempt of GetFuotaTask, no retries.

@@ -151,39 +151,22 @@ async fn explain(url: &str, detail: String, watch: &PolicyWatch, signal: &AbortS
     })
 }
 
-/// One attempt under way: what the console's part hands back.
+/// One attempt under way. Boxed: the request loop's future holds a pointer to it rather than the
+/// attempt's whole state (the signature's, the fetch's), in every future that awaits that loop.
 pub type Attempt = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsonAnswer, ConsoleError>>>>;
 
-/// The signer, as the console's part hands it over: the request path asks for it once per
-/// request, at the part's edge, and then calls plain async Rust.
-pub trait Signer {
-    /// Signs and sends one request once, with `connection`'s current credentials. `cancel` lets
-    /// the caller stop it (a read; a write once sent is not stopped); a timer aborts the attempt
-    /// after `timeout`; `clock_offset_ms` corrects a browser clock known to be off.
-    fn attempt(&self, connection: Connection, read: PreparedRequest, cancel: AbortSignal, timeout: Duration, clock_offset_ms: i64) -> Attempt;
-}
-
-struct BrowserSigner;
-
-impl Signer for BrowserSigner {
-    fn attempt(&self, connection: Connection, read: PreparedRequest, cancel: AbortSignal, timeout: Duration, clock_offset_ms: i64) -> Attempt {
-        Box::pin(async move { attempt(&connection, &read, &cancel, timeout, clock_offset_ms).await })
-    }
-}
-
-crate::on_demand! {
-    /// The signer (aws-sigv4, SHA-256, the HTTP types, the fetch): in the console's part, so that
-    /// the form does not wait for it.
-    pub fn signer / signer_part [console, "signer"] () -> Rc<dyn Signer> {
-        Rc::new(BrowserSigner)
-    }
+/// Signs and sends one request once, with `connection`'s current credentials. `cancel` lets the
+/// caller stop it (a read; a write once sent is not stopped); a timer aborts the attempt after
+/// `timeout`; `clock_offset_ms` corrects a browser clock known to be off.
+pub fn attempt(connection: Connection, read: PreparedRequest, cancel: AbortSignal, timeout: Duration, clock_offset_ms: i64) -> Attempt {
+    Box::pin(async move { attempt_once(&connection, &read, &cancel, timeout, clock_offset_ms).await })
 }
 
 fn browser_refused(what: &str) -> ConsoleError {
     ConsoleError::Signing { detail: format!("this browser refused {what}") }
 }
 
-async fn attempt(
+async fn attempt_once(
     connection: &Connection,
     read: &PreparedRequest,
     cancel: &AbortSignal,

@@ -72,11 +72,9 @@ pub async fn send(
     let kind = request.operation.spec().idempotency;
     let mut offset = options.clock_offset_ms;
     let mut skew_corrected = false;
-    // The console's part (with the signer) did not load: no attempt can be made.
-    let signer = fetch::signer().await?;
     let mut attempt = 1;
     loop {
-        let sent = signer.attempt(connection.clone(), prepared.clone(), signal.clone(), options.attempt_timeout, offset).await;
+        let sent = fetch::attempt(connection.clone(), prepared.clone(), signal.clone(), options.attempt_timeout, offset).await;
         let error = match sent {
             Ok(answer) => return Ok(answer),
             Err(e) => e,

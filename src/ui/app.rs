@@ -6,7 +6,7 @@ use fuota_core::{Connection, ConsoleError, Request};
 use leptos::prelude::*;
 
 use super::console_view::{CampaignOptions, TaskConsole};
-use super::fields::{checked_connection, checked_task_read, QueryFields, OTHER_REGION};
+use super::fields::{QueryFields, OTHER_REGION};
 use super::intent::WriteHost;
 use super::part_view::part_view;
 use super::query_form::{read_pasted, QueryForm};
@@ -16,7 +16,6 @@ use super::session::{outcome_of, read_task};
 use super::task_list::{task_list, TaskListState};
 use crate::browser::takeover::{Pending, Taken};
 use crate::browser::{focus, location};
-use crate::parts::settle;
 use fuota_core::wire::error::Field;
 use leptos::task::spawn_local;
 
@@ -38,7 +37,7 @@ pub fn App(
     let fetch_task = Action::new_unsync(move |(connection, request): &(Connection, Request)| {
         let (connection, request) = (connection.clone(), request.clone());
         let started = fetch.begin();
-        async move { read_task(fetch, connection, request, started?).await?.await }
+        async move { read_task(fetch, connection, request, started?).await }
     });
     let pending = fetch_task.pending();
 
@@ -65,7 +64,7 @@ pub fn App(
     let on_submit = Callback::new(move |()| {
         spawn_local(async move {
             query.pastes_read().await;
-            match settle(checked_task_read(query).await) {
+            match query.checked_task_read() {
                 Ok(r) => {
                     query.remember_now();
                     read(r);
@@ -81,7 +80,7 @@ pub fn App(
         Callback::new(move |()| {
             spawn_local(async move {
                 query.pastes_read().await;
-                match settle(checked_connection(query).await) {
+                match query.checked_connection() {
                     Ok(c) => {
                         query.remember_now();
                         then.run(c);
@@ -115,7 +114,7 @@ pub fn App(
             if confirmed && !started.get_value() {
                 started.set_value(true);
                 spawn_local(async move {
-                    match settle(checked_connection(query).await) {
+                    match query.checked_connection() {
                         Ok(c) => tasks.load(c, fetch),
                         // Not yet: "List tasks" (or a confirmation) tries again.
                         Err(_) => started.set_value(false),

@@ -19,7 +19,7 @@ use super::error_view::ErrorView;
 use super::fields::CalcFields;
 use super::groups_view::GroupsView;
 use super::intent::{RunControl, RunView, WriteHost};
-use super::part_view::{part_view, PartView};
+use super::part_view::part_view;
 use super::reader::FetchState;
 use super::session::Outcome;
 use super::task_view::TaskView;
@@ -92,7 +92,7 @@ pub fn TaskConsole(
     view! {
         <div class=class node_ref=root>
             {children.map(|c| c())}
-            {part_view(console_body(body))}
+            {console_body_view(body)}
         </div>
     }
 }
@@ -105,12 +105,6 @@ pub struct ConsoleBody {
     pending: Signal<bool>,
     fetch: FetchState,
     campaign: Option<CampaignOptions>,
-}
-
-crate::on_demand! {
-    fn console_body / console_body_part [console, "task view"] (body: ConsoleBody) -> PartView {
-        Box::new(move || console_body_view(body))
-    }
 }
 
 fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: ConsoleBody) -> AnyView {

@@ -167,13 +167,14 @@ impl QueryFields {
     }
 
     /// The connection, checked, if the destination is one the user chose or confirmed.
-    fn checked_connection(&self) -> Result<Connection, ConsoleError> {
+    pub fn checked_connection(&self) -> Result<Connection, ConsoleError> {
         let form = self.connection();
         self.unconfirmed.with_untracked(|u| check_confirmed(&form, u.as_ref()))?;
         Connection::open(&form, &self.session.get_value(), &crate::browser::location::origin())
     }
 
-    fn checked_task_read(&self) -> Result<(Connection, Request), ConsoleError> {
+    /// The connection and the task read a submit asks for, checked.
+    pub fn checked_task_read(&self) -> Result<(Connection, Request), ConsoleError> {
         Ok((self.checked_connection()?, Request::get_fuota_task(&self.task_id.get_untracked())?))
     }
 
@@ -379,21 +380,5 @@ impl CalcFields {
 impl Default for CalcFields {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-// The checks of a submit are in the console's part: the rules behind them (the endpoint resolver,
-// the credentials' checks) are not needed before the first submit, which loads that part anyway.
-crate::on_demand! {
-    /// The connection the form describes, checked.
-    pub fn checked_connection / checked_connection_part [console, "signer"] (query: QueryFields) -> Result<Connection, ConsoleError> {
-        query.checked_connection()
-    }
-}
-
-crate::on_demand! {
-    /// The connection and the task read a submit asks for, checked.
-    pub fn checked_task_read / checked_task_read_part [console, "signer"] (query: QueryFields) -> Result<(Connection, Request), ConsoleError> {
-        query.checked_task_read()
     }
 }

@@ -128,7 +128,9 @@ fn timeline(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, assessment:
         let start = task.with(|t| t.as_ref().and_then(|t| t.start_time))?.epoch_millis();
         Some((start, clock::local_time(start)))
     });
-    let x = |at: i64, start: i64, span: f64| 20.0 + 960.0 * at.saturating_sub(start) as f64 / span;
+    // Whole units of the 1000-wide viewBox (a tenth of a per cent of the width: finer than a pixel
+    // at the sizes the page draws it); as integers, their text needs no float formatting.
+    let x = |at: i64, start: i64, span: i64| 20 + 960i64.saturating_mul(at.saturating_sub(start)) / span;
     move || {
         let (start, start_label) = start.get()?;
         // The last fragment as the radio sends it (Class B waits for ping slots), else as the
@@ -137,7 +139,7 @@ fn timeline(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, assessment:
         let end = radio_end.or_else(|| plan.with(|p| p.as_ref().ok().and_then(|p| lorawan::session_end(start, p))))?;
         let last = session_end.map_or(end, |s| s.max(end));
         let now = clock::now_millis() as i64;
-        let span = last.saturating_sub(start).max(1) as f64;
+        let span = last.saturating_sub(start).max(1);
         let now_x = (start..=last).contains(&now).then(|| x(now, start, span));
         let end_x = x(end, start, span);
         let session_x = session_end.map(|s| x(s, start, span));

@@ -15,7 +15,6 @@ use crate::browser::{clock, storage};
 
 use super::controls::{unique_id, Described, Refusal};
 use super::fields::{QueryFields, OTHER_REGION};
-use super::part_view::{part_view, PartView};
 use fuota_core::wire::error::{part_not_loaded, Field};
 use leptos::task::spawn_local;
 
@@ -155,20 +154,6 @@ fn paste_control(fields: QueryFields) -> impl IntoView {
     }
 }
 
-// The form's two notices are in the console's part: the form is usable without them, and the
-// rules behind them (the expiry's clock, the endpoint resolver) are not needed before they show.
-crate::on_demand! {
-    fn expiry_part / expiry_part_inner [console, "form notices"] (fields: QueryFields) -> PartView {
-        Box::new(move || expiry_notice(fields).into_any())
-    }
-}
-
-crate::on_demand! {
-    fn destination_part / destination_part_inner [console, "form notices"] (fields: QueryFields) -> PartView {
-        Box::new(move || destination_notice(fields).into_any())
-    }
-}
-
 /// The credentials' countdown: shown when an expiration is known, a warning in the last 5 minutes.
 fn expiry_notice(fields: QueryFields) -> impl IntoView {
     let now = RwSignal::new(clock::now_millis() as i64);
@@ -249,7 +234,7 @@ pub fn QueryForm(
                 {text_control("access-key-id", "Access key id", "text", "ASIA… from STS, SSO or Cognito", fields.access_key_id, (refusal, Field::AccessKeyId))}
                 {text_control("secret-access-key", "Secret access key", "password", "Stays in this page: it signs, it is never sent", fields.secret_access_key, (refusal, Field::SecretAccessKey))}
                 {text_control("session-token", "Session token", "password", "Needed with ASIA… keys", fields.session_token, (refusal, Field::SessionToken))}
-                {part_view(expiry_part(fields))}
+                {expiry_notice(fields)}
                 {paste_control(fields)}
                 <div class="credential-actions">
                     <label class="check">
@@ -303,7 +288,7 @@ pub fn QueryForm(
                     </label>
                 </details>
             </fieldset>
-            {part_view(destination_part(fields))}
+            {destination_notice(fields)}
             <div class="actions">
                 <button type="submit">"Get FUOTA task"</button>
                 <button type="button" class="secondary" data-action="list-tasks" on:click=move |_| on_list.run(())>"List tasks"</button>

@@ -13,14 +13,11 @@ pub type Outcome = Result<TaskAnswer, ConsoleError>;
 /// A read under way, as a part hands it back.
 pub type Pending<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
 
-crate::on_demand! {
-    /// Reads a task through `fetch` and types the answer: the one task read of the page and the
-    /// widget. In the console's part, with the rest of a request's machinery, so that the page's
-    /// first part has none of it.
-    pub fn read_task / read_task_part [console, "signer"] (fetch: FetchState, connection: Connection, request: Request, started: Started) -> Pending<Outcome> {
-        let reader = started.reader(fetch, connection).with_retries(Retries::Shown);
-        Box::pin(async move { reader.send(&request).await.and_then(TaskAnswer::read) })
-    }
+/// Reads a task through `fetch` and types the answer: the one task read of the page and the
+/// widget.
+pub fn read_task(fetch: FetchState, connection: Connection, request: Request, started: Started) -> Pending<Outcome> {
+    let reader = started.reader(fetch, connection).with_retries(Retries::Shown);
+    Box::pin(async move { reader.send(&request).await.and_then(TaskAnswer::read) })
 }
 
 /// The outcome the view shows: set once per new answer (or form error), so that the view's

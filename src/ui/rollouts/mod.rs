@@ -149,7 +149,7 @@ impl RolloutHub {
         match self.source {
             WriteSource { form: Some(query), .. } => {
                 query.pastes_read().await;
-                let c = crate::parts::settle(super::fields::checked_connection(query).await)?;
+                let c = query.checked_connection()?;
                 query.remember_now();
                 Ok(c)
             }

@@ -255,7 +255,7 @@ fn run_panel_view(panel: RunPanel) -> AnyView {
                 let Some(query) = host.form else { return };
                 spawn_local(async move {
                     query.pastes_read().await;
-                    let checked = crate::parts::settle(super::fields::checked_connection(query).await);
+                    let checked = query.checked_connection();
                     if checked.is_ok() {
                         query.remember_now();
                     }
