@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import { buildInProgress, listFiles, sizesOf, tools } from './lib/compress.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -163,6 +164,52 @@ function referenceSignature() {
 // COOP/COEP make the pages cross-origin isolated: performance.now() then has 5 µs resolution instead of 100 µs.
 const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
+/**
+ * What a production static host sends (CloudFront, S3 with precompressed objects, nginx with
+ * `brotli_static`): brotli when the browser accepts it, for the text and wasm types. The task-on-
+ * screen step on a throttled link counts the bytes on the wire, so both subjects go through this;
+ * each file is compressed once per run (quality 11, as the byte budgets count), in the warm-up load.
+ */
+const brotliCache = new Map();
+function served(req, key, type, body) {
+  const accepts = /\bbr\b/.test(req.headers['accept-encoding'] ?? '');
+  if (!accepts || !/javascript|wasm|css|html|json|svg/.test(type ?? '') || body.length < 256) return { body, headers: {} };
+  if (!brotliCache.has(key)) {
+    brotliCache.set(key, brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+  }
+  return { body: brotliCache.get(key), headers: { 'content-encoding': 'br', vary: 'accept-encoding' } };
+}
+
+/**
+ * A loopback proxy in front of fuota-local's site that serves its files as `served` does (the
+ * local endpoint's site server sends them uncompressed: on loopback that costs nothing).
+ */
+function startCompressingProxy(site) {
+  const server = createServer((req, res) => {
+    const upstream = new URL(site());
+    const up = httpRequest({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method,
+      headers: { ...req.headers, host: upstream.host, 'accept-encoding': 'identity' } }, (upRes) => {
+      const chunks = [];
+      upRes.on('data', (c) => chunks.push(c));
+      upRes.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const { body, headers } = upRes.statusCode === 200 ? served(req, `${upstream.host}${req.url}`, upRes.headers['content-type'], raw) : { body: raw, headers: {} };
+        res.writeHead(upRes.statusCode, { ...upRes.headers, ...headers, 'content-length': body.length });
+        res.end(body);
+      });
+    });
+    up.on('error', (e) => { res.writeHead(502, { 'content-type': 'text/plain' }).end(String(e)); });
+    req.pipe(up);
+  });
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      cleanups.push(() => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }));
+      ok(`http://127.0.0.1:${server.address().port}`);
+    });
+  });
+}
+
 function startStaticServer() {
   const mounts = [['/__bench/page/', join(BENCH, 'page')], ['/__bench/peers/', join(BENCH, 'peers')], ['/__bench/floor/', FLOOR], ['/__bench/console/', join(OUT, 'console-bench')], ['/__bench/out/', OUT], ['/', DIST]];
   const server = createServer((req, res) => {
@@ -177,8 +224,10 @@ function startStaticServer() {
       res.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(200, { ...headers, 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
+    const type = MIME[extname(file)] ?? 'application/octet-stream';
+    const answer = served(req, file, type, readFileSync(file));
+    res.writeHead(200, { ...headers, ...answer.headers, 'content-type': type });
+    res.end(answer.body);
   });
   return new Promise((ok, fail) => {
     server.once('error', fail);
@@ -354,7 +403,8 @@ async function tasksOnScreen(browser, ep, benchOrigin, bundles) {
     }
   };
   const subjects = {
-    console: { url: `${ep.site}/`, formSel: FORM_SEL, taskSel: `[data-field=Id][data-value=${IDS[0]}]`,
+    // Served compressed, as a static host would (`served`): the throttled link counts wire bytes.
+    console: { url: `${ep.compressedSite}/`, formSel: FORM_SEL, taskSel: `[data-field=Id][data-value=${IDS[0]}]`,
       fill: async (page) => { await page.click('summary:has-text("Endpoint")'); await page.fill('[name=endpoint]', ep.api); await typeConnection(page); } },
   };
   if (bundles) subjects.plain = { url: `${benchOrigin}${PLAIN_PAGE}`, formSel: PLAIN_FORM_SEL, taskSel: 'output.name:not(:empty)',
@@ -919,10 +969,12 @@ async function main() {
   // front of it and the bench page server; it answers CORS for those only.
   let site;
   const isolatedSite = await startIsolatingProxy(() => site);
+  const compressedSite = await startCompressingProxy(() => site);
   const benchOrigin = await startStaticServer();
-  const ep = await startLocalEndpoint([isolatedSite, benchOrigin]);
+  const ep = await startLocalEndpoint([isolatedSite, compressedSite, benchOrigin]);
   site = ep.site;
   ep.isolatedSite = isolatedSite;
+  ep.compressedSite = compressedSite;
   results.endpoint = ep;
   log(`fuota-local (pid ${ep.pid}): api ${ep.api}, site ${ep.site}`);
   // The wasm memory is exported by the benchmark's build only (the shipped module hands no script
