@@ -164,6 +164,17 @@ function referenceSignature() {
 // COOP/COEP make the pages cross-origin isolated: performance.now() then has 5 µs resolution instead of 100 µs.
 const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
+/** Listens on a free loopback port; resolves with the server's origin. Closed when the run ends. */
+function listenOnLoopback(server) {
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      cleanups.push(() => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }));
+      ok(`http://127.0.0.1:${server.address().port}`);
+    });
+  });
+}
+
 /**
  * What a production static host sends (CloudFront, S3 with precompressed objects, nginx with
  * `brotli_static`): brotli when the browser accepts it, for the text and wasm types. The task-on-
@@ -201,13 +212,7 @@ function startCompressingProxy(site) {
     up.on('error', (e) => { res.writeHead(502, { 'content-type': 'text/plain' }).end(String(e)); });
     req.pipe(up);
   });
-  return new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      cleanups.push(() => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }));
-      ok(`http://127.0.0.1:${server.address().port}`);
-    });
-  });
+  return listenOnLoopback(server);
 }
 
 function startStaticServer() {
@@ -229,13 +234,7 @@ function startStaticServer() {
     res.writeHead(200, { ...headers, ...answer.headers, 'content-type': type });
     res.end(answer.body);
   });
-  return new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      cleanups.push(() => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }));
-      ok(`http://127.0.0.1:${server.address().port}`);
-    });
-  });
+  return listenOnLoopback(server);
 }
 
 /** fuota-local with the console's site; `corsOrigins`: the other origins whose pages call its API. */
@@ -445,13 +444,7 @@ function startIsolatingProxy(site) {
     up.on('error', (e) => { res.writeHead(502, { 'content-type': 'text/plain' }).end(String(e)); });
     req.pipe(up);
   });
-  return new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      cleanups.push(() => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }));
-      ok(`http://127.0.0.1:${server.address().port}`);
-    });
-  });
+  return listenOnLoopback(server);
 }
 
 /** Opens the console (through the isolating proxy) and waits for its form; `extraQuery` joins the deep link. */
