@@ -187,9 +187,21 @@ test('axe on the static form, before the wasm has arrived (and without it), ligh
   assert.deepEqual(failing.map((f) => f.state), []);
 });
 
-test('axe inside the widget (examples/portal), light and dark', async () => {
+test('axe inside the widget (examples/portal), its skeleton and the console, light and dark', async () => {
   const failing = [];
   for (const scheme of ['light', 'dark']) {
+    // The skeleton first: the wasm held back for good, the widgets' stylesheet applied.
+    const held = await newPage(1200, scheme);
+    await held.context.route(/\.wasm$/, () => {});
+    await held.page.goto(`${SITE}/examples/portal/?endpoint=${encodeURIComponent(API)}`);
+    await held.page.waitForFunction(() => {
+      const skeleton = document.getElementById('first')?.shadowRoot?.querySelector('.fc-skeleton');
+      return skeleton && getComputedStyle(skeleton).paddingTop !== '0px';
+    });
+    const s = await audit(held.page, `widget skeleton ${scheme}`);
+    if (s.violations.length || s.incomplete.length) failing.push(s);
+    await held.context.close();
+
     const { page, context } = await newPage(1200, scheme);
     await page.goto(`${SITE}/examples/portal/?endpoint=${encodeURIComponent(API)}`);
     await page.waitForSelector('#first [data-view=devices][data-devices-complete=true]');
