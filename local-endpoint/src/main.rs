@@ -180,7 +180,11 @@ fn main() {
     }
     if let Some(path) = &args.ready_file {
         let ready = serde_json::json!({"api": api_url, "site": site_url});
-        if let Err(e) = std::fs::write(path, ready.to_string()) {
+        // Written whole beside it, then renamed into place (atomic within a directory): a reader
+        // that waits for the file to exist never reads it empty or half-written.
+        let mut partial = path.clone().into_os_string();
+        partial.push(".partial");
+        if let Err(e) = std::fs::write(&partial, ready.to_string()).and_then(|()| std::fs::rename(&partial, path)) {
             eprintln!("cannot write {}: {e}", path.display());
         }
     }
