@@ -205,7 +205,9 @@ function startCompressingProxy(site) {
       upRes.on('end', () => {
         const raw = Buffer.concat(chunks);
         const { body, headers } = upRes.statusCode === 200 ? served(req, `${upstream.host}${req.url}`, upRes.headers['content-type'], raw) : { body: raw, headers: {} };
-        res.writeHead(upRes.statusCode, { ...upRes.headers, ...headers, 'content-length': body.length });
+        // The whole body is sent at once, with its length: not chunked, whatever the upstream did.
+        const { 'transfer-encoding': _chunked, ...upstreamHeaders } = upRes.headers;
+        res.writeHead(upRes.statusCode, { ...upstreamHeaders, ...headers, 'content-length': body.length });
         res.end(body);
       });
     });

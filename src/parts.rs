@@ -37,7 +37,7 @@ impl From<leptos::wasm_split::SplitLoaderError> for Missing {
     }
 }
 
-/// A part that did not arrive, by the name the user reads ("signer", "task list").
+/// A part that did not arrive, by the name the user reads ("task list", "pre-flight check").
 #[derive(Clone, Copy, Debug)]
 pub struct NotLoaded(pub &'static str);
 

@@ -108,7 +108,7 @@ pub struct ConsoleBody {
 }
 
 fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: ConsoleBody) -> AnyView {
-    // The calculator's fields are the body's own: the page's first part has none of the planner.
+    // The calculator's fields are the body's own: the widget shows it too, and has no query form.
     let calc = CalcFields::new();
     let task = Signal::derive(move || outcome.with(|o| o.as_ref().and_then(|o| o.as_ref().ok()).map(|a| a.task.clone())));
     let task_status = Signal::derive(move || task.with(|t| t.as_ref().and_then(|t| t.status.clone())));

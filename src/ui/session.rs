@@ -10,7 +10,7 @@ use super::reader::{FetchState, Retries, Started};
 /// What a fetch ends with.
 pub type Outcome = Result<TaskAnswer, ConsoleError>;
 
-/// A read under way, as a part hands it back.
+/// A read under way. Boxed: a future that awaits it holds a pointer, not the whole request's state.
 pub type Pending<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
 
 /// Reads a task through `fetch` and types the answer: the one task read of the page and the
