@@ -116,7 +116,12 @@ trunk build --release
 # lighter: one file where there were 37, compressed as one (docs/performance-history.md). So this
 # gate is now the bytes before a task can be shown, the same files as opening the page.
 # 335.5 measured, with 1 KiB of room (see above).
-FIRST_PART_KIB=336.5
+# 336.5 → 250: the campaign's devices and groups (their reads and views), the session planner and
+# the task's actions left the first part for a part of their own, `campaign`, asked for as soon as
+# the console takes the form over (src/parts.rs). So this gate is what a task on screen with its
+# fragment counts needs (the journeys test shows the task with every other part held back). 248.7
+# measured: the goal of 250 KiB, met with 1.3 KiB of room.
+FIRST_PART_KIB=250
 # 356 → 362: the request path that carries writes, the credentials' owner, the bounded clock,
 # redirect and list guards, encoded redaction and the fan-out helper (+5.8 KiB measured; per file
 # in docs/performance-history.md).
@@ -142,7 +147,10 @@ FIRST_PART_KIB=336.5
 # 651.5 → 584.2: the console as the first part (−67.2 KiB measured: 36 files fewer, the code the
 # console shared with each other part in one file instead of a chunk per set of parts). 583.2
 # measured, with 1 KiB of room. The goal of 450 KiB is not met.
-ALL_FILES_KIB=584.2
+# 584.2 → 624.2: the campaign's part (+39.5 KiB measured: what it shares with the other parts is
+# in 17 chunk files, each compressed alone; every visit loads them, so opening the page is +40 KiB
+# too). 623.1 measured, with 1 KiB of room. The goal of 450 KiB is further away.
+ALL_FILES_KIB=624.2
 # fuota-console.d.ts is for portals' compilers: no page fetches it.
 node bench/size-budget.mjs dist "$FIRST_PART_KIB" --exclude examples/ --exclude fuota-console.d.ts --exclude split_ --exclude chunk_
 node bench/size-budget.mjs dist "$ALL_FILES_KIB" --exclude examples/ --exclude fuota-console.d.ts

@@ -1,7 +1,10 @@
 //! The console in parts. The page's form is HTML (index.html), usable before any wasm; the first
-//! wasm part is the console a task needs: the form's controls and notices, the signer, the task
-//! view, its campaign, the calculator and the planner. The rest is cut into wasm files that load
-//! on demand:
+//! wasm part is the console a task on screen needs: the form's controls and notices, the signer,
+//! the task view and the calculator's fragment counts. The rest is cut into wasm files:
+//! - `campaign`: the task's actions, its devices and groups (their reads and views) and the
+//!   session planner (the what-ifs, the fit table, the pictures), asked for as soon as the console
+//!   has taken over the form, so that it is there when the user looks below the task, without
+//!   the takeover or a task's fetch waiting for it;
 //! - `tasks`: the task list, when the user lists tasks;
 //! - `paste`: the readers of pasted credentials, at the first paste;
 //! - `widget`: the widget, which only portals mount;
@@ -9,11 +12,12 @@
 //! - `preflight`: the pre-flight check's reads, summary and report, at the first check;
 //! - `rollouts`: the rollouts, at the first *Rollouts* or *Roll out this plan*.
 //!
-//! The task's console is not a part of its own: every visit loads it at once, and as a part it
-//! shared code with each other part, which the splitter puts in a file per set of parts that use
-//! it (35 files loaded with it, each compressed alone and each with its own imports). In the first
-//! part instead, a task on screen came to 336 KiB from 402, and every file to 584 KiB from 650
-//! (measured by the journeys test; docs/performance-history.md).
+//! Every part costs more bytes in all than the same code in the first part (the code it shares
+//! with other parts goes to a file per set of parts that use it, each compressed alone, each with
+//! its own imports), so what is a part is measured (tests/e2e/journeys.test.mjs,
+//! docs/performance-history.md). The task's console itself was a part until it came to the first
+//! part (a task on screen 402 → 336 KiB, every file 650 → 584); the campaign and the planner left
+//! it again (a task on screen 336 → 249 KiB; the page once idle 336 → 376, every file 584 → 623).
 //!
 //! How: with the `split` feature, each `on_demand!` function is a split point of Leptos's
 //! `wasm_split` (the same machinery as its `#[lazy]`); the build hook

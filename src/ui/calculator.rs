@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 
 use super::controls::{control, no_hint, Keyboard, Refusal};
 use super::fields::CalcFields;
-use super::planner::Planner;
+use super::part_view::{part_view, PartView};
 use crate::browser::file;
 use fuota_core::input::firmware::FirmwareImage;
 
@@ -47,6 +47,28 @@ fn dropped_file(ev: &leptos::ev::DragEvent) -> Option<web_sys::File> {
     ev.data_transfer()?.files()?.get(0)
 }
 
+crate::on_demand! {
+    /// The session planner: loaded after the console, so that a task and its fragment counts
+    /// are on screen without it.
+    fn planner / planner_part [campaign, "session planner"] (plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, calc: CalcFields) -> PartView {
+        Box::new(move || view! { {what_if(plan, task, calc)} <super::planner::Planner plan=plan task=task calc=calc /> }.into_any())
+    }
+}
+
+/// The what-if: the task's own plan for the same firmware beside the one typed, so that a change
+/// shows its effect (with the planner, in its part).
+fn what_if(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, calc: CalcFields) -> impl IntoView {
+    let task_plan = Memo::new(move |_| {
+        let firmware_size = calc.firmware_size.get();
+        task.with(|t| FragmentTexts::from_task(t.as_ref()?, &firmware_size).parse().and_then(FragmentInputs::plan).ok())
+    });
+    move || {
+        let theirs = task_plan.get()?;
+        let sentence = plan.with(|ours| ours.as_ref().ok().and_then(|ours| what_if_sentence(&theirs, ours)))?;
+        Some(view! { <p class="what-if" data-task-total=theirs.total_fragments.to_string()>{sentence}</p> })
+    }
+}
+
 #[component]
 pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl IntoView {
     let plan = Memo::new(move |_| calc.texts().parse().and_then(FragmentInputs::plan));
@@ -74,16 +96,6 @@ pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl Int
             pending.clear();
         }
     });
-    // The task's own plan for the same firmware, so that a what-if shows its effect beside it.
-    let task_plan = Memo::new(move |_| {
-        let firmware_size = calc.firmware_size.get();
-        task.with(|t| FragmentTexts::from_task(t.as_ref()?, &firmware_size).parse().and_then(FragmentInputs::plan).ok())
-    });
-    let what_if = move || {
-        let theirs = task_plan.get()?;
-        let sentence = plan.with(|ours| ours.as_ref().ok().and_then(|ours| what_if_sentence(&theirs, ours)))?;
-        Some(view! { <p class="what-if" data-task-total=theirs.total_fragments.to_string()>{sentence}</p> })
-    };
     let image = RwSignal::new(None::<Result<FirmwareImage, ConsoleError>>);
     // Size and SHA-256 are computed here; the file never leaves the browser.
     let take_file = move |file: web_sys::File| {
@@ -146,8 +158,7 @@ pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl Int
                 {output(plan, "session-seconds", "Session (s)", |p| p.session_seconds)}
                 <p class="duration">{move || plan.with(|p| p.as_ref().ok().map(|p| format!("≈ {}", format_duration(p.session_seconds))))}</p>
             </div>
-            {what_if}
-            <Planner plan=plan task=task calc=calc />
+            {part_view(planner(plan, task, calc))}
             <pre class="formula">{move || plan.with(|p| match p {
                 Ok(p) => p.formula_lines().join("\n"),
                 Err(e) => e.sentence(),

@@ -8,6 +8,7 @@ use fuota_core::radio::planner::RadioTexts;
 use fuota_core::run::actions::TaskAction;
 use fuota_core::wire::time::Timestamp;
 use fuota_core::Connection;
+use futures::future::LocalBoxFuture;
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -19,7 +20,7 @@ use super::error_view::ErrorView;
 use super::fields::CalcFields;
 use super::groups_view::GroupsView;
 use super::intent::{RunControl, RunView, WriteHost};
-use super::part_view::part_view;
+use super::part_view::{part_setup, part_view, PartView, Setup};
 use super::reader::FetchState;
 use super::session::Outcome;
 use super::task_view::TaskView;
@@ -63,6 +64,14 @@ fn run_bar(control: RunControl, has_task: Signal<bool>) -> impl IntoView {
     }
 }
 
+crate::on_demand! {
+    /// The action buttons, with the campaign's part: the task is on screen without them, and
+    /// each of them opens a view of the runner's own part.
+    fn run_actions / run_actions_part [campaign, "task actions"] (control: RunControl, has_task: Signal<bool>) -> PartView {
+        Box::new(move || run_bar(control, has_task).into_any())
+    }
+}
+
 /// While the tab is hidden, a due refresh looks again this often (no request is sent meanwhile).
 const HIDDEN_POLL_MS: u64 = 1000;
 
@@ -76,8 +85,8 @@ fn tab_visible() -> bool {
     web_sys::window().and_then(|w| w.document()).is_none_or(|d| !d.hidden())
 }
 
-/// The console's frame: its `children` (the page's query form) at once, the rest (progress, the
-/// task or the error, the campaign, the calculator) as a part that loads on demand.
+/// The console's frame: its `children` (the page's query form), then progress, the task or the
+/// error, the task's actions and campaign (in the campaign's part), and the calculator.
 #[component]
 pub fn TaskConsole(
     outcome: Signal<Option<Outcome>>,
@@ -135,7 +144,7 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
         let has_task = Signal::derive(move || task.with(|t| t.as_ref().is_some_and(|t| t.id.is_some())));
         view! {
             <div class="run-area">
-                {run_bar(control, has_task)}
+                {part_view(run_actions(control, has_task))}
                 <Show when=move || asked.get()>{part_view(super::run::run_panel(panel()))}</Show>
             </div>
         }
@@ -176,45 +185,14 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
             let status = answer.task.status.clone();
             spawn_local(async move {
                 // A read that a newer one replaced arms nothing: the newer one will.
-                if let Some(throttled) = state.load(connection, task_id, fetch).await {
+                if let Some(throttled) = load_campaign(state, connection, task_id, fetch).await {
                     arm_refresh(timer, schedule, live, options.refresh, status, throttled);
                 }
             });
         });
-        // The planner takes the radio values of the task's multicast session once it is known,
-        // and again only when they change: a live refresh leaves the user's what-if values alone.
-        let session_radio = Memo::new(move |_| {
-            state.groups.with(|groups| {
-                groups.iter().find_map(|g| {
-                    let session = g.session.as_ref()?;
-                    let group = g.group.as_ref();
-                    let region = group.and_then(|g| g.rf_region.clone()).unwrap_or_else(|| calc.rf_region.get_untracked());
-                    let class = group.and_then(|g| g.dl_class.as_deref());
-                    Some((session.dl_dr, region.clone(), RadioTexts::from_session(&region, class, session)))
-                })
-            })
-        });
-        Effect::new(move |_| {
-            if let Some((dr, region, radio)) = session_radio.get() {
-                calc.session_dr.set(dr);
-                calc.rf_region.set(region);
-                calc.session_radio.set(Some(radio.clone()));
-                calc.take_radio(radio);
-            } else {
-                calc.session_dr.set(None);
-                calc.session_radio.set(None);
-            }
-        });
-        // The host hears when the devices are read to the end, with their summary.
-        Effect::new(move |_| {
-            if state.devices_complete.get() {
-                if let Some(target) = root.get_untracked() {
-                    let summary = state.roster.with_untracked(|r| r.summary());
-                    let verdict = task_status.with_untracked(|s| fuota_core::campaign::devices::TaskVerdict::of(s.as_ref(), &summary));
-                    events::devices_loaded(&target, &summary, verdict);
-                }
-            }
-        });
+        // The session's radio values into the planner, and the devices' summary to the host: with
+        // the campaign's part, which reads what they follow.
+        part_setup(campaign_watch(state, calc, root, task_status));
         on_cleanup(move || {
             state.cancel();
             timer.update_value(clear_timer);
@@ -259,15 +237,82 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
         {run}
         {campaign.map(|_| view! {
             <Show when=move || task.with(Option::is_some) && state.task_id.with(Option::is_some)>
-                <div class="campaign">
-                    <DevicesView campaign=state task_status=task_status />
-                    <GroupsView campaign=state />
-                </div>
+                <div class="campaign">{part_view(campaign_views(state, task_status))}</div>
             </Show>
         })}
         <Calculator calc=calc task=task />
     }
     .into_any()
+}
+
+crate::on_demand! {
+    /// The task's devices and multicast groups, in the part that loads right after the console
+    /// (with the session planner): a task is on screen without them.
+    fn campaign_views / campaign_views_part [campaign, "devices and groups"] (state: CampaignState, task_status: Signal<Option<TaskStatus>>) -> PartView {
+        Box::new(move || view! {
+            <DevicesView campaign=state task_status=task_status />
+            <GroupsView campaign=state />
+        }.into_any())
+    }
+}
+
+crate::on_demand! {
+    /// The campaign's reads (`CampaignState::load`), in the same part as its views. A part that
+    /// did not arrive reads nothing: its views say so in their place.
+    fn load_campaign_part / load_campaign_inner [campaign, "devices and groups"] (state: CampaignState, connection: Connection, task_id: String, fetch: FetchState) -> LocalBoxFuture<'static, Option<bool>> {
+        Box::pin(state.load(connection, task_id, fetch))
+    }
+}
+
+crate::on_demand! {
+    /// What follows the campaign's reads: the planner takes the radio values of the task's
+    /// multicast session, and the host hears when the devices are read to the end.
+    fn campaign_watch / campaign_watch_part [campaign, "devices and groups"] (state: CampaignState, calc: CalcFields, root: NodeRef<Div>, task_status: Signal<Option<TaskStatus>>) -> Setup {
+        Box::new(move || watch_campaign(state, calc, root, task_status))
+    }
+}
+
+fn watch_campaign(state: CampaignState, calc: CalcFields, root: NodeRef<Div>, task_status: Signal<Option<TaskStatus>>) {
+    // The planner takes the radio values of the task's multicast session once it is known,
+    // and again only when they change: a live refresh leaves the user's what-if values alone.
+    let session_radio = Memo::new(move |_| {
+        state.groups.with(|groups| {
+            groups.iter().find_map(|g| {
+                let session = g.session.as_ref()?;
+                let group = g.group.as_ref();
+                let region = group.and_then(|g| g.rf_region.clone()).unwrap_or_else(|| calc.rf_region.get_untracked());
+                let class = group.and_then(|g| g.dl_class.as_deref());
+                Some((session.dl_dr, region.clone(), RadioTexts::from_session(&region, class, session)))
+            })
+        })
+    });
+    Effect::new(move |_| {
+        if let Some((dr, region, radio)) = session_radio.get() {
+            calc.session_dr.set(dr);
+            calc.rf_region.set(region);
+            calc.session_radio.set(Some(radio.clone()));
+            calc.take_radio(radio);
+        } else {
+            calc.session_dr.set(None);
+            calc.session_radio.set(None);
+        }
+    });
+    // The host hears when the devices are read to the end, with their summary.
+    Effect::new(move |_| {
+        if state.devices_complete.get() {
+            if let Some(target) = root.get_untracked() {
+                let summary = state.roster.with_untracked(|r| r.summary());
+                let verdict = task_status.with_untracked(|s| fuota_core::campaign::devices::TaskVerdict::of(s.as_ref(), &summary));
+                events::devices_loaded(&target, &summary, verdict);
+            }
+        }
+    });
+}
+
+/// Reads the campaign of `task_id` once its part is there: whether a request was throttled, or
+/// None when the read was replaced by a newer one or its part did not arrive.
+async fn load_campaign(state: CampaignState, connection: Connection, task_id: String, fetch: FetchState) -> Option<bool> {
+    load_campaign_part(state, connection, task_id, fetch).await.ok()?.await
 }
 
 /// After a read of the campaign: while the task is live, reads it again when the schedule says

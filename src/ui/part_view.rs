@@ -10,6 +10,26 @@ use crate::parts::NotLoaded;
 /// place that holds it (so the part's signals and effects go when that place goes).
 pub type PartView = Box<dyn FnOnce() -> AnyView>;
 
+/// What a part hands back to be run once, under the owner of the place that asked for it: effects
+/// that follow state the part's own code reads.
+pub type Setup = Box<dyn FnOnce()>;
+
+/// Runs a part's setup under the current owner once the part is there. Nothing runs if the owner
+/// is gone by then, or if the part did not arrive (its views say so in their place).
+pub fn part_setup(load: impl std::future::Future<Output = Result<Setup, NotLoaded>> + 'static) {
+    let owner = Owner::current();
+    let alive = StoredValue::new(());
+    leptos::task::spawn_local(async move {
+        let loaded = load.await;
+        if alive.is_disposed() {
+            return;
+        }
+        if let (Ok(setup), Some(owner)) = (loaded, owner) {
+            owner.with(setup);
+        }
+    });
+}
+
 /// Nothing while the part loads (the rest of the page stays usable), then the part, or the
 /// sentence that says it did not arrive. That sentence is written here, not by the error view:
 /// the error view may be in the part that failed.
