@@ -11,6 +11,7 @@ use fuota_core::Connection;
 use futures::future::LocalBoxFuture;
 use leptos::html::Div;
 use leptos::prelude::*;
+use leptos::reactive::owner::WeakOwner;
 use leptos::task::spawn_local;
 
 use super::calculator::Calculator;
@@ -20,11 +21,12 @@ use super::error_view::ErrorView;
 use super::fields::CalcFields;
 use super::groups_view::GroupsView;
 use super::intent::{RunControl, RunView, WriteHost};
-use super::part_view::{part_setup, part_view, PartView, Setup};
+use super::part_view::{part_missing, part_view, PartView, Setup};
 use super::reader::FetchState;
 use super::session::Outcome;
 use super::task_view::TaskView;
 use crate::browser::{clock, events};
+use crate::parts::NotLoaded;
 
 /// The campaign sections and their live refresh, when the host wants them.
 #[derive(Clone, Copy)]
@@ -177,22 +179,39 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
             }
         })
     });
+    // Why the campaign is not shown, when its part did not arrive.
+    let missing = RwSignal::new(None::<NotLoaded>);
     if let Some(options) = campaign {
+        let watch = CampaignWatch { state, calc, root, task_status, uninstalled: StoredValue::new_local(Owner::current().map(|o| o.downgrade())) };
         Effect::new(move |_| {
             let Some(Ok(answer)) = outcome.get() else { return };
             let (Some(connection), Some(task_id)) = (options.connection.get_untracked(), answer.task.id.clone()) else { return };
             timer.update_value(clear_timer);
             let status = answer.task.status.clone();
             spawn_local(async move {
-                // A read that a newer one replaced arms nothing: the newer one will.
-                if let Some(throttled) = load_campaign(state, connection, task_id, fetch).await {
+                // A read that a newer one replaced arms nothing: the newer one will. Without the
+                // campaign's part the task is still read again while it runs (and the part asked
+                // for again with it: a failed load is not remembered).
+                let read = match campaign_read(watch, connection, task_id, fetch).await {
+                    Ok((setup, read)) => {
+                        // The console may be gone by the time its part arrived: nothing is read.
+                        if state.task_id.is_disposed() {
+                            return;
+                        }
+                        missing.set(None);
+                        watch.install(setup);
+                        read.await
+                    }
+                    Err(not_loaded) => {
+                        let _ = missing.try_set(Some(not_loaded));
+                        Some(false)
+                    }
+                };
+                if let Some(throttled) = read {
                     arm_refresh(timer, schedule, live, options.refresh, status, throttled);
                 }
             });
         });
-        // The session's radio values into the planner, and the devices' summary to the host: with
-        // the campaign's part, which reads what they follow.
-        part_setup(campaign_watch(state, calc, root, task_status));
         on_cleanup(move || {
             state.cancel();
             timer.update_value(clear_timer);
@@ -239,6 +258,7 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
             <Show when=move || task.with(Option::is_some) && state.task_id.with(Option::is_some)>
                 <div class="campaign">{part_view(campaign_views(state, task_status))}</div>
             </Show>
+            {move || missing.get().filter(|_| task.with(Option::is_some)).map(part_missing)}
         })}
         <Calculator calc=calc task=task />
     }
@@ -257,21 +277,38 @@ crate::on_demand! {
 }
 
 crate::on_demand! {
-    /// The campaign's reads (`CampaignState::load`), in the same part as its views. A part that
-    /// did not arrive reads nothing: its views say so in their place.
-    fn load_campaign_part / load_campaign_inner [campaign, "devices and groups"] (state: CampaignState, connection: Connection, task_id: String, fetch: FetchState) -> LocalBoxFuture<'static, Option<bool>> {
-        Box::pin(state.load(connection, task_id, fetch))
+    /// The campaign's read of `task_id` (`CampaignState::load`), in the same part as its views,
+    /// with what follows the reads, for the console to install once.
+    fn campaign_read / campaign_read_part [campaign, "devices and groups"] (watch: CampaignWatch, connection: Connection, task_id: String, fetch: FetchState) -> (Setup, LocalBoxFuture<'static, Option<bool>>) {
+        let CampaignWatch { state, calc, root, task_status, .. } = watch;
+        (Box::new(move || watch_campaign(state, calc, root, task_status)), Box::pin(state.load(connection, task_id, fetch)))
     }
 }
 
-crate::on_demand! {
-    /// What follows the campaign's reads: the planner takes the radio values of the task's
-    /// multicast session, and the host hears when the devices are read to the end.
-    fn campaign_watch / campaign_watch_part [campaign, "devices and groups"] (state: CampaignState, calc: CalcFields, root: NodeRef<Div>, task_status: Signal<Option<TaskStatus>>) -> Setup {
-        Box::new(move || watch_campaign(state, calc, root, task_status))
+/// What the campaign's watch follows and updates, and the owner it is installed under: once,
+/// under the console body's owner (so that it goes with the body), at the first campaign read
+/// whose part arrived.
+#[derive(Clone, Copy)]
+struct CampaignWatch {
+    state: CampaignState,
+    calc: CalcFields,
+    root: NodeRef<Div>,
+    task_status: Signal<Option<TaskStatus>>,
+    /// The body's owner until the watch is installed (weak: a part still loading keeps nothing alive).
+    uninstalled: StoredValue<Option<WeakOwner>, LocalStorage>,
+}
+
+impl CampaignWatch {
+    fn install(self, setup: Setup) {
+        // `try_`: the body may be gone by the time its part arrived.
+        if let Some(owner) = self.uninstalled.try_update_value(Option::take).flatten().and_then(|o| o.upgrade()) {
+            owner.with(setup);
+        }
     }
 }
 
+/// What follows the campaign's reads: the planner takes the radio values of the task's multicast
+/// session, and the host hears when the devices are read to the end.
 fn watch_campaign(state: CampaignState, calc: CalcFields, root: NodeRef<Div>, task_status: Signal<Option<TaskStatus>>) {
     // The planner takes the radio values of the task's multicast session once it is known,
     // and again only when they change: a live refresh leaves the user's what-if values alone.
@@ -307,12 +344,6 @@ fn watch_campaign(state: CampaignState, calc: CalcFields, root: NodeRef<Div>, ta
             }
         }
     });
-}
-
-/// Reads the campaign of `task_id` once its part is there: whether a request was throttled, or
-/// None when the read was replaced by a newer one or its part did not arrive.
-async fn load_campaign(state: CampaignState, connection: Connection, task_id: String, fetch: FetchState) -> Option<bool> {
-    load_campaign_part(state, connection, task_id, fetch).await.ok()?.await
 }
 
 /// After a read of the campaign: while the task is live, reads it again when the schedule says

@@ -2,6 +2,7 @@
 
 use fuota_core::wire::error::part_not_loaded;
 use leptos::prelude::*;
+use leptos::reactive::owner::WeakOwner;
 
 use crate::browser::clock::next_task;
 use crate::parts::NotLoaded;
@@ -14,31 +15,20 @@ pub type PartView = Box<dyn FnOnce() -> AnyView>;
 /// that follow state the part's own code reads.
 pub type Setup = Box<dyn FnOnce()>;
 
-/// Runs a part's setup under the current owner once the part is there. Nothing runs if the owner
-/// is gone by then, or if the part did not arrive (its views say so in their place).
-pub fn part_setup(load: impl std::future::Future<Output = Result<Setup, NotLoaded>> + 'static) {
-    let owner = Owner::current();
-    let alive = StoredValue::new(());
-    leptos::task::spawn_local(async move {
-        let loaded = load.await;
-        if alive.is_disposed() {
-            return;
-        }
-        if let (Ok(setup), Some(owner)) = (loaded, owner) {
-            owner.with(setup);
-        }
-    });
+/// The sentence in the place of a part that did not arrive. Written here, not by the error view:
+/// the error view may be in the part that failed.
+pub fn part_missing(NotLoaded(part): NotLoaded) -> AnyView {
+    view! { <p class="error" role="alert" data-error-code="PartNotLoaded">{part_not_loaded(part)}</p> }.into_any()
 }
 
 /// Nothing while the part loads (the rest of the page stays usable), then the part, or the
-/// sentence that says it did not arrive. That sentence is written here, not by the error view:
-/// the error view may be in the part that failed.
+/// sentence that says it did not arrive.
 ///
 /// A signal and a slot rather than `<Suspense>`: a view that arrives once needs none of
 /// Suspense's machinery, and this code is in the part every visit loads first.
 pub fn part_view(load: impl std::future::Future<Output = Result<PartView, NotLoaded>> + 'static) -> impl IntoView {
-    // The owner of the place that holds the part: it lives as long as that place.
-    let owner = Owner::current();
+    // The owner of the place that holds the part (weak: a part still loading keeps nothing alive).
+    let owner = Owner::current().map(|o| o.downgrade());
     let arrived = RwSignal::new(false);
     let slot = StoredValue::new_local(None::<AnyView>);
     leptos::task::spawn_local(async move {
@@ -50,14 +40,11 @@ pub fn part_view(load: impl std::future::Future<Output = Result<PartView, NotLoa
             return; // the place that held the part is gone
         }
         let view = match loaded {
-            Ok(build) => match &owner {
+            Ok(build) => match owner.as_ref().and_then(WeakOwner::upgrade) {
                 Some(owner) => owner.with(build),
                 None => build(),
             },
-            Err(NotLoaded(part)) => view! {
-                <p class="error" role="alert" data-error-code="PartNotLoaded">{part_not_loaded(part)}</p>
-            }
-            .into_any(),
+            Err(not_loaded) => part_missing(not_loaded),
         };
         slot.set_value(Some(view));
         arrived.set(true);

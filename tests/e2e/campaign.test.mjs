@@ -192,3 +192,52 @@ test('demo-live: the task and its devices move on screen without a reload, and t
     endpoint.stop();
   }
 });
+
+test("the campaign's part not fetched: the task shows, its place says why, the live refresh goes on and brings the part", async () => {
+  // demo-live's timeline at 5× is about 34 s; the console reads it again every 5 s.
+  const endpoint = await liveEndpoint(5);
+  const context = await browser().newContext({ viewport: { width: 1200, height: 1100 } });
+  try {
+    let failing = true;
+    await context.route(/\/split_campaign\.wasm$/, (route) => (failing ? route.abort('connectionreset') : route.continue()));
+    const page = await context.newPage();
+    const { problems } = watch(page);
+    await page.addInitScript(() => {
+      window.__devicesLoaded = [];
+      document.addEventListener('fuota-devices-loaded', (e) => window.__devicesLoaded.push(e.detail.total));
+    });
+    await page.goto(`${SITE}/?demo&refresh=5&task-id=demo-live&endpoint=${encodeURIComponent(endpoint.api)}`);
+    await page.waitForSelector('form.query:not([data-static]) button[type=submit]');
+    await confirmEndpoint(page);
+    await page.click('button[type=submit]');
+    // The task and its counts need only the first part.
+    await page.waitForSelector('[data-field=Id][data-value=demo-live]');
+    await page.fill('[name=firmware-size]', '4096');
+    await page.waitForSelector('[data-calc=total-fragments][data-value]');
+    // Each place of the part says what did not arrive, with what to do.
+    const campaignPlace = page.locator('[data-error-code=PartNotLoaded]', { hasText: 'devices and groups' });
+    await campaignPlace.waitFor();
+    assert.match(await campaignPlace.textContent(), /reload the page/);
+    await page.locator('.calculator [data-error-code=PartNotLoaded]', { hasText: 'session planner' }).waitFor();
+    assert.equal(await page.locator('[data-view=devices]').count(), 0);
+    // The task is still read again while it runs.
+    await page.waitForSelector('[data-live]');
+
+    // The network is back: the next live read asks for the part again, and the campaign shows.
+    failing = false;
+    await page.waitForSelector('[data-view=devices][data-devices-complete=true]', { timeout: 15_000 });
+    await campaignPlace.waitFor({ state: 'detached' });
+    // What follows the campaign's reads came with the part: the host hears the devices' summary.
+    await page.waitForFunction(() => window.__devicesLoaded.length > 0);
+    assert.ok((await page.evaluate(() => window.__devicesLoaded))[0] > 0);
+    // The places asked for once, when the console came up (the planner, the task's actions),
+    // keep their sentence: it says to reload the page.
+    assert.equal(await page.locator('.run-area [data-error-code=PartNotLoaded]', { hasText: 'task actions' }).count(), 1);
+    // No panic: the only errors are the failed fetches' own (the splitter's loader lets a failed
+    // fetch reject before it awaits it, so the page also reports it as unhandled).
+    assert.deepEqual(problems.filter((p) => !/Failed to fetch|Failed to load resource|ERR_CONNECTION_RESET/.test(p)), []);
+  } finally {
+    await context.close();
+    endpoint.stop();
+  }
+});
