@@ -17,7 +17,7 @@
 //! its own imports), so what is a part is measured (tests/e2e/journeys.test.mjs,
 //! docs/performance-history.md). The task's console itself was a part until it came to the first
 //! part (a task on screen 402 → 336 KiB, every file 650 → 584); the campaign and the planner left
-//! it again (a task on screen 336 → 249 KiB; the page once idle 336 → 376, every file 584 → 623).
+//! it again (a task on screen 336 → 249 KiB; the page once idle 336 → 376, every file 584 → 624).
 //!
 //! How: with the `split` feature, each `on_demand!` function is a split point of Leptos's
 //! `wasm_split` (the same machinery as its `#[lazy]`); the build hook
