@@ -18,11 +18,12 @@ trap cleanup EXIT
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 # Starts the local endpoint in the background with the given flags; sets READY to its ready JSON
-# path. Called directly, never inside $(…): a subshell's PIDS+= would never reach the trap, and the
-# endpoints would outlive the run.
+# path, and LOG to its log. Called directly, never inside $(…): a subshell's PIDS+= would never
+# reach the trap, and the endpoints would outlive the run.
 start_endpoint() {
   READY="$WORK/ready-$RANDOM.json"
-  "$CARGO_TARGET_DIR/debug/fuota-local" --ready-file "$READY" "$@" >"$WORK/endpoint-$RANDOM.log" 2>&1 &
+  LOG="$WORK/endpoint-$RANDOM.log"
+  "$CARGO_TARGET_DIR/debug/fuota-local" --ready-file "$READY" "$@" >"$LOG" 2>&1 &
   PIDS+=("$!")
   for _ in $(seq 1 100); do [ -s "$READY" ] && break; sleep 0.1; done
   [ -s "$READY" ] || { echo "the local endpoint did not start" >&2; exit 1; }
@@ -169,4 +170,11 @@ step "end-to-end: Playwright + Chromium against the release build and the local 
 start_endpoint --api 127.0.0.1:0 --site dist --site-addr 127.0.0.1:0; SITE_READY="$READY"
 FUOTA_SITE="$(json_field "$SITE_READY" site)" FUOTA_API="$(json_field "$SITE_READY" api)" \
 FUOTA_LOCAL="$CARGO_TARGET_DIR/debug/fuota-local" \
-  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
+  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/ || {
+  # The run's folder goes with it: what the endpoint saw last (and anything but a request and its
+  # status, such as a panic or a dropped answer) is the first clue to a failure seen only in CI.
+  echo "the local endpoint's unusual lines, then its last 60:" >&2
+  grep -v -E ' -> [0-9]{3}$' "$LOG" | tail -n 40 >&2 || true
+  tail -n 60 "$LOG" >&2
+  exit 1
+}
