@@ -17,6 +17,8 @@
 //! - [`preflight`]: whether the devices can hear it — links, margins, coverage, the report;
 //! - [`rollout`]: a fleet in waves (uses `wire`, `campaign`, `input`) — seeded waves, gate, follow-ups, tags.
 //!
+//! Under them all, [`sort`]: the one sort every domain orders its lists with (one copy in the wasm).
+//!
 //! One seam reaches the browser: with the `browser-json` feature on wasm32, [`wire::json::parse`]
 //! hands JSON text to `JSON.parse`.
 //!
@@ -31,6 +33,7 @@ pub mod preflight;
 pub mod radio;
 pub mod rollout;
 pub mod run;
+pub mod sort;
 pub mod wire;
 
 pub use campaign::task::{FuotaTask, TaskStatus};

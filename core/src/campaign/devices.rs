@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::campaign::task::TaskStatus;
+use crate::sort::{sort_by, sort_by_cached_key};
 use crate::wire::members::{object, within};
 use crate::wire::pages::Page;
 use crate::wire::time::Timestamp;
@@ -342,12 +343,12 @@ impl DeviceRoster {
         match query.sort {
             // The service's order.
             DeviceSort::Listed => {}
-            DeviceSort::Name => picked.sort_by_cached_key(|&i| (text(&d[i].name).to_lowercase(), i)),
-            DeviceSort::DevEui => picked.sort_by_cached_key(|&i| (text(&d[i].dev_eui).to_lowercase(), i)),
-            DeviceSort::Status => picked.sort_by_cached_key(|&i| (status_rank(d[i].status_text()), d[i].status_text().to_owned(), i)),
+            DeviceSort::Name => sort_by_cached_key(&mut picked, |&i| (text(&d[i].name).to_lowercase(), i)),
+            DeviceSort::DevEui => sort_by_cached_key(&mut picked, |&i| (text(&d[i].dev_eui).to_lowercase(), i)),
+            DeviceSort::Status => sort_by_cached_key(&mut picked, |&i| (status_rank(d[i].status_text()), d[i].status_text().to_owned(), i)),
             // Most recent first; never heard last.
             DeviceSort::LastUplink => {
-                picked.sort_by_cached_key(|&i| (std::cmp::Reverse(d[i].last_uplink.as_ref().and_then(|u| u.at).map(Timestamp::epoch_millis)), i))
+                sort_by_cached_key(&mut picked, |&i| (std::cmp::Reverse(d[i].last_uplink.as_ref().and_then(|u| u.at).map(Timestamp::epoch_millis)), i))
             }
         }
         picked
@@ -457,7 +458,7 @@ impl DeviceSummary {
         }
         let rank = |s: &str| FuotaDeviceStatus::KNOWN.iter().position(|k| k.as_str() == s).unwrap_or(usize::MAX);
         let mut by_status: Vec<(String, usize)> = counts.into_iter().map(|(s, n)| (s.to_owned(), n)).collect();
-        by_status.sort_by(|a, b| rank(&a.0).cmp(&rank(&b.0)).then_with(|| a.0.cmp(&b.0)));
+        sort_by(&mut by_status, |a, b| rank(&a.0).cmp(&rank(&b.0)).then_with(|| a.0.cmp(&b.0)));
         summary.by_status = by_status;
         summary
     }

@@ -14,6 +14,7 @@ use crate::preflight::reach::{best_rate, device_margin_db, meets_margin, reach_c
 use crate::preflight::report::ReportRow;
 use crate::radio::fragments::FragmentPlan;
 use crate::radio::lorawan::Region;
+use crate::sort::sort_by_cached_key;
 use crate::wire::error::{ConsoleError, Field};
 
 /// Above this many devices the user may check a random sample of this many instead: 1,000 reads
@@ -622,12 +623,9 @@ pub fn summarise(check: &Check, ctx: &Context) -> Summary {
         },
     ];
     // Worst first: the finding that keeps the most devices from the update (ties in the order
-    // above). Four items, placed by hand: each `sort_by` brings about 2 KB of wasm.
-    let mut ordered: Vec<Finding> = Vec::with_capacity(findings.len());
-    for f in findings.into_iter().filter(|f| f.count > 0) {
-        let at = ordered.iter().position(|o| o.count < f.count).unwrap_or(ordered.len());
-        ordered.insert(at, f);
-    }
+    // above, the sort being stable).
+    let mut ordered: Vec<Finding> = findings.into_iter().filter(|f| f.count > 0).collect();
+    sort_by_cached_key(&mut ordered, |f| std::cmp::Reverse(f.count));
     Summary { counts, headline, findings: ordered, sampled }
 }
 

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use super::gate::DeviceState;
 use crate::campaign::devices::FuotaDeviceStatus;
+use crate::sort::{sort, sort_by};
 
 /// What a follow-up does with a device.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,8 +136,8 @@ impl FollowUp {
                 Retry::Updated | Retry::InFlight => {}
             }
         }
-        follow_up.devices.sort();
-        follow_up.left_out.sort_by(|a, b| a.device.cmp(&b.device));
+        sort(&mut follow_up.devices);
+        sort_by(&mut follow_up.left_out, |a, b| a.device.cmp(&b.device));
         follow_up
     }
 

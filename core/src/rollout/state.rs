@@ -12,6 +12,7 @@ use super::tags::{self, Damaged, OverrideReason, RolloutId, RolloutRecord, WaveL
 use crate::campaign::devices::FuotaDeviceStatus;
 use crate::campaign::task::TaskStatus;
 use crate::input::numbers::grouped;
+use crate::sort::{sort, sort_by};
 use crate::wire::error::ConsoleError;
 use crate::wire::time::Timestamp;
 
@@ -228,7 +229,7 @@ fn rebuild(id: RolloutId, entries: Vec<(&TaskInput, Result<RolloutRecord, Damage
             }
         }
     }
-    records.sort_by(|(ta, a), (tb, b)| order_key(a.wave(), a.after()).cmp(&order_key(b.wave(), b.after())).then_with(|| ta.id.cmp(&tb.id)));
+    sort_by(&mut records, |(ta, a), (tb, b)| order_key(a.wave(), a.after()).cmp(&order_key(b.wave(), b.after())).then_with(|| ta.id.cmp(&tb.id)));
 
     // The waves must make one rollout: each once, planned ones from 1 without a gap, follow-ups
     // after waves that exist, in the order they were made.
@@ -260,7 +261,7 @@ fn rebuild(id: RolloutId, entries: Vec<(&TaskInput, Result<RolloutRecord, Damage
     let follow_ups: Vec<(u32, u32)> =
         records.iter().filter_map(|(_, r)| if let WaveLabel::FollowUp(j) = r.wave() { Some((j, r.after().unwrap_or(0))) } else { None }).collect();
     let mut by_number = follow_ups.clone();
-    by_number.sort();
+    sort(&mut by_number);
     by_number.dedup_by_key(|(j, _)| *j);
     if let Some(&(most, _)) = by_number.last() {
         for j in 1..most {

@@ -49,6 +49,7 @@ use super::gate::Gate;
 use super::plan::{Delivery, DlClass, Fleet, FleetSource, Plan, ResourceId, RolloutName};
 use super::tag_text::{self, decode_text, encode_text, fnv1a64, read_number, split_values, MAX_VALUE_CHARS};
 use super::waves::{WaveSizes, MAX_WAVES};
+use crate::sort::sort;
 use crate::wire::error::ConsoleError;
 
 /// Every rollout key starts with this.
@@ -266,7 +267,7 @@ impl RolloutRecord {
 /// sorted by key, each `key \t value \n` (neither holds a tab or a newline).
 fn check_sum<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> String {
     let mut sorted: Vec<(&str, &str)> = tags.collect();
-    sorted.sort();
+    sort(&mut sorted);
     let mut text = String::new();
     for (k, v) in sorted {
         text.push_str(k);
@@ -394,9 +395,9 @@ pub fn read(tags: &[(String, String)]) -> Result<Option<RolloutRecord>, Damaged>
     let record = RolloutRecord { rollout, wave, after, plan, reason };
     // What is read must be what would be written: anything else is not the console's record.
     let mut written = record.tags();
-    written.sort();
+    sort(&mut written);
     let mut given: Vec<(String, String)> = ours.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-    given.sort();
+    sort(&mut given);
     if written != given {
         return Err(damaged(vec!["the tags are not what the console writes for this wave".into()]));
     }
@@ -502,7 +503,7 @@ fn read_plan(values: &BTreeMap<&str, &str>, problems: &mut Vec<String>) -> Optio
 
 fn read_reason(values: &BTreeMap<&str, &str>, names: &[&str], problems: &mut Vec<String>) -> Option<OverrideReason> {
     let mut parts: Vec<(usize, &str)> = names.iter().filter_map(|n| Some((reason_part(n)?, *values.get(n)?))).collect();
-    parts.sort();
+    sort(&mut parts);
     if parts.iter().enumerate().any(|(i, (n, _))| *n != i + 1) {
         problems.push("the override's reason is missing a part (fuota-rollout:reason:1, :2, … in order)".into());
         return None;

@@ -2,6 +2,7 @@
 //! which devices each wave gets — at random, from a seed shown on screen, so that the same seed
 //! and the same fleet always give the same waves.
 
+use crate::sort::sort;
 use std::collections::HashSet;
 
 /// At most this many waves (the last one the rest): enough for any staged rollout, and their
@@ -249,7 +250,7 @@ impl SplitMix64 {
 /// [`SplitMix64`] from `seed`.
 pub fn seeded_order(fleet: &[String], seed: u64) -> Vec<String> {
     let mut ids: Vec<String> = fleet.iter().filter(|id| !id.is_empty()).cloned().collect();
-    ids.sort();
+    sort(&mut ids);
     ids.dedup();
     let mut rng = SplitMix64::new(seed);
     for i in (1..ids.len()).rev() {
@@ -282,14 +283,14 @@ pub fn assign(fleet: &[String], unreachable: &[String], sizes: &WaveSizes, seed:
     let order = seeded_order(fleet, seed);
     let unreachable: HashSet<&str> = unreachable.iter().map(String::as_str).collect();
     let mut kept_out: Vec<String> = order.iter().filter(|id| unreachable.contains(id.as_str())).cloned().collect();
-    kept_out.sort();
+    sort(&mut kept_out);
     let eligible: Vec<&String> = order.iter().filter(|id| !unreachable.contains(id.as_str())).collect();
     let counts = sizes.counts(eligible.len())?;
     let mut waves = Vec::with_capacity(counts.len());
     let mut start = 0;
     for count in counts {
         let mut wave: Vec<String> = eligible[start..start + count].iter().map(|id| (*id).clone()).collect();
-        wave.sort();
+        sort(&mut wave);
         waves.push(wave);
         start += count;
     }
@@ -320,7 +321,7 @@ pub fn wave_devices(
     if wave.is_empty() {
         return Err(format!("No device of the fleet is left for wave {}: every reachable device is in an earlier wave.", index + 1));
     }
-    wave.sort();
+    sort(&mut wave);
     Ok(wave)
 }
 

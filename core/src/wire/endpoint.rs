@@ -1,6 +1,7 @@
 //! Endpoint resolution for IoT Wireless, following botocore's endpoint rule set for the service
 //! (`iotwireless/2020-11-22/endpoint-rule-set-1.json`) and its `partitions.json` (botocore 1.43.11).
 
+use crate::sort::sort;
 use crate::wire::error::{ConsoleError, Field};
 
 /// What the user chose: a region, FIPS / dual-stack, or a custom endpoint URL.
@@ -141,7 +142,7 @@ pub fn known_hosts() -> Vec<String> {
         .filter_map(|(region, use_fips, use_dual_stack)| resolve(&EndpointConfig { region: region.to_owned(), use_fips, use_dual_stack, custom: None }).ok())
         .map(|url| url.trim_start_matches("https://").to_owned())
         .collect();
-    hosts.sort();
+    sort(&mut hosts);
     hosts.dedup();
     hosts
 }

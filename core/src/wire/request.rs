@@ -4,6 +4,7 @@
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+use crate::sort::sort_by_cached_key;
 use crate::wire::error::{ConsoleError, Field};
 use crate::wire::operation::{Method, Operation, Resource};
 
@@ -200,7 +201,7 @@ impl Request {
     /// name, one value each). Sorting the plain values would put `a.b` before `a/b`, while their
     /// encodings sort `a%2Fb` first; the URL that is fetched is then the canonical query itself.
     fn new(operation: Operation, path: String, mut query: Vec<(&'static str, String)>) -> Self {
-        query.sort_by_cached_key(|(name, value)| (*name, segment(value)));
+        sort_by_cached_key(&mut query, |(name, value)| (*name, segment(value)));
         Self { operation, path, query, body: None }
     }
 

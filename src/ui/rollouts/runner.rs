@@ -215,7 +215,7 @@ async fn build(hub: RolloutHub, s: State, c: &Connection, intent: RolloutIntent)
             let start = start()?;
             let mut devices = rollout.follow_up().devices;
             devices.extend(s.added_back.get_untracked());
-            devices.sort();
+            fuota_core::sort::sort(&mut devices);
             devices.dedup();
             let task = wave_task(hub, &rollout, record.wave())?;
             let group_name = format!("{} {}", plan.name.as_str(), record.wave().words());
