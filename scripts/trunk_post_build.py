@@ -99,8 +99,11 @@ def split(staging: pathlib.Path, glue: str, wasm: str) -> list[str]:
 
 def optimise(path: pathlib.Path) -> None:
     # The flags Trunk would pass for data-wasm-opt="z" plus the features rustc's wasm32 target emits.
+    # The `producers` and `target_features` sections are for tools (which compiler made the file,
+    # which features a linker may assume): no browser reads them, and the splitter copied them into
+    # every part, about 120 bytes brotli a file.
     run(tool("wasm-opt"), "-Oz", "--converge", "--enable-bulk-memory", "--enable-nontrapping-float-to-int",
-        str(path), "-o", str(path))
+        "--strip-producers", "--strip-target-features", str(path), "-o", str(path))
 
 
 def sri(path: pathlib.Path) -> str:
