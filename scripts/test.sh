@@ -182,5 +182,12 @@ FUOTA_LOCAL="$CARGO_TARGET_DIR/debug/fuota-local" \
   echo "the local endpoint's unusual lines, then its last 60:" >&2
   grep -v -E ' -> [0-9]{3}$' "$LOG" | tail -n 40 >&2 || true
   tail -n 60 "$LOG" >&2
+  # The endpoints test files start for themselves (their logs: tests/e2e/chromium.mjs).
+  for own in tests/e2e/artifacts/*.endpoint.log; do
+    [ -e "$own" ] || continue
+    echo "$own: its unusual lines, then its last 30:" >&2
+    grep -v -E ' -> [0-9]{3}$' "$own" | tail -n 40 >&2 || true
+    tail -n 30 "$own" >&2
+  done
   exit 1
 }

@@ -3,12 +3,20 @@
 // network refuses), and a page that records what went wrong in it.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, openSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
 export const SITE = process.env.FUOTA_SITE;
 export const API = process.env.FUOTA_API;
 export const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
+
+/** A file for the log (standard error) of an endpoint a test file starts for itself: when the
+ * end-to-end tests fail, scripts/test.sh prints what each such endpoint saw last, as it does for
+ * the shared one (a failure seen only in CI leaves no other trace once its folder is gone). */
+export function endpointLog(name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return openSync(`${ARTIFACTS}${name}.endpoint.log`, 'w');
+}
 
 export function launchChromium() {
   return chromium.launch({

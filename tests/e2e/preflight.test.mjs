@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { ARTIFACTS, SITE, assertNoSecret, confirmEndpoint, useBrowser, watch } from './chromium.mjs';
+import { ARTIFACTS, SITE, assertNoSecret, confirmEndpoint, endpointLog, useBrowser, watch } from './chromium.mjs';
 
 const browser = useBrowser();
 
@@ -26,7 +26,7 @@ const dir = mkdtempSync(join(tmpdir(), 'fuota-preflight-'));
 const readyFile = join(dir, 'ready.json');
 assert.ok(process.env.FUOTA_LOCAL && existsSync(process.env.FUOTA_LOCAL), 'FUOTA_LOCAL: the fuota-local binary (scripts/test.sh sets it)');
 // Its pages come from FUOTA_SITE: the endpoint answers CORS for that origin only.
-const endpoint = spawn(process.env.FUOTA_LOCAL, ['--api', '127.0.0.1:0', '--ready-file', readyFile, ...(SITE ? ['--cors-origin', new URL(SITE).origin] : [])], { stdio: 'ignore' });
+const endpoint = spawn(process.env.FUOTA_LOCAL, ['--api', '127.0.0.1:0', '--ready-file', readyFile, ...(SITE ? ['--cors-origin', new URL(SITE).origin] : [])], { stdio: ['ignore', 'ignore', endpointLog('preflight')] });
 after(() => endpoint.kill());
 async function api() {
   for (let i = 0; i < 100 && !existsSync(readyFile); i++) await new Promise((r) => setTimeout(r, 100));

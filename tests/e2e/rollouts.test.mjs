@@ -44,7 +44,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARTIFACTS, SITE, assertNoSecret, confirmEndpoint, useBrowser, watch } from './chromium.mjs';
+import { ARTIFACTS, SITE, assertNoSecret, confirmEndpoint, endpointLog, useBrowser, watch } from './chromium.mjs';
 
 const browser = useBrowser();
 
@@ -55,7 +55,7 @@ const readyFile = join(dir, 'ready.json');
 const endpointStarted = Date.now();
 // Its pages come from FUOTA_SITE: the endpoint answers CORS for that origin only.
 const endpoint = spawn(process.env.FUOTA_LOCAL, ['--api', '127.0.0.1:0', '--ready-file', readyFile, '--schedule-speed', '600',
-  ...(SITE ? ['--cors-origin', new URL(SITE).origin] : [])], { stdio: 'ignore' });
+  ...(SITE ? ['--cors-origin', new URL(SITE).origin] : [])], { stdio: ['ignore', 'ignore', endpointLog('rollouts')] });
 after(() => endpoint.kill());
 async function api() {
   for (let i = 0; i < 100 && !existsSync(readyFile); i++) await sleep(100);

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARTIFACTS, SITE, assertNoSecret, confirmEndpoint, useBrowser, watch } from './chromium.mjs';
+import { ARTIFACTS, SITE, assertNoSecret, confirmEndpoint, endpointLog, useBrowser, watch } from './chromium.mjs';
 
 const browser = useBrowser();
 
@@ -18,7 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), 'fuota-run-'));
 const readyFile = join(dir, 'ready.json');
 // Its pages come from FUOTA_SITE: the endpoint answers CORS for that origin only.
 const endpoint = spawn(process.env.FUOTA_LOCAL, ['--api', '127.0.0.1:0', '--ready-file', readyFile, '--schedule-speed', '600',
-  ...(SITE ? ['--cors-origin', new URL(SITE).origin] : [])], { stdio: 'ignore' });
+  ...(SITE ? ['--cors-origin', new URL(SITE).origin] : [])], { stdio: ['ignore', 'ignore', endpointLog('run')] });
 after(() => endpoint.kill());
 async function api() {
   for (let i = 0; i < 100 && !existsSync(readyFile); i++) await new Promise((r) => setTimeout(r, 100));
