@@ -173,6 +173,8 @@ step "types: the example portal's script and a typed portal compile against fuot
 tsc -p tests/types
 
 step "end-to-end: Playwright + Chromium against the release build and the local endpoint"
+# The logs of the endpoints test files start for themselves: only this run's are printed below.
+rm -f tests/e2e/artifacts/*.endpoint.log
 start_endpoint --api 127.0.0.1:0 --site dist --site-addr 127.0.0.1:0; SITE_READY="$READY"
 FUOTA_SITE="$(json_field "$SITE_READY" site)" FUOTA_API="$(json_field "$SITE_READY" api)" \
 FUOTA_LOCAL="$CARGO_TARGET_DIR/debug/fuota-local" \

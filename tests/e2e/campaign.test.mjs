@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { API, ARTIFACTS, SITE, assertNoSecret, confirmEndpoint, useBrowser, watch } from './chromium.mjs';
+import { API, ARTIFACTS, SITE, assertNoSecret, confirmEndpoint, endpointLog, useBrowser, watch } from './chromium.mjs';
 
 const KNOWN_STATUSES = ['Initial', 'Package_Not_Supported', 'FragAlgo_unsupported', 'Not_enough_memory',
   'FragIndex_unsupported', 'Wrong_descriptor', 'SessionCnt_replay', 'MissingFrag', 'MemoryError', 'MICError',
@@ -155,7 +155,8 @@ async function liveEndpoint(speed) {
   assert.ok(bin && existsSync(bin), 'FUOTA_LOCAL: the fuota-local binary (scripts/test.sh sets it)');
   const ready = join(mkdtempSync(join(tmpdir(), 'fuota-live-')), 'ready.json');
   // The page comes from FUOTA_SITE: the endpoint answers CORS for that origin only.
-  const child = spawn(bin, ['--api', '127.0.0.1:0', '--live-speed', String(speed), '--ready-file', ready, '--cors-origin', new URL(SITE).origin], { stdio: 'ignore' });
+  const child = spawn(bin, ['--api', '127.0.0.1:0', '--live-speed', String(speed), '--ready-file', ready, '--cors-origin', new URL(SITE).origin],
+    { stdio: ['ignore', 'ignore', endpointLog(`campaign-live-${speed}x`)] });
   for (let i = 0; i < 100 && !existsSync(ready); i++) await new Promise((r) => setTimeout(r, 50));
   return { api: JSON.parse(readFileSync(ready, 'utf8')).api, stop: () => child.kill() };
 }

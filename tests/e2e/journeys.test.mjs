@@ -26,7 +26,7 @@ const BUDGETS = {
   // files, each compressed alone (src/parts.rs). About 1 KiB above the figure measured: small
   // edits moved the first part alone by up to 0.4 KiB from one build to the next. Then −4 KiB
   // each: one sort for the whole console instead of a copy per element type and comparison; −2 to
-  // −3 KiB more: the wasm files' sections for tools (no browser reads them) stripped.
+  // −4 KiB more: the wasm files' sections for tools (no browser reads them) stripped.
   'open the page': 371.5,
   '+ fetch a task, type a firmware size': 371.5,
   '+ list tasks': 388.5,
