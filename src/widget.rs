@@ -317,8 +317,8 @@ fn rollouts_widget(source: StoredValue<WidgetSource, LocalStorage>, fetch: Fetch
     read(hub, false);
     view! {
         <div class="fuota-console widget">
-            <Show when=move || hub.intent.with(Option::is_some)>{part_view(rollout_runner(hub))}</Show>
-            {part_view(rollouts_view(hub))}
+            <Show when=move || hub.intent.with(Option::is_some)>{part_view(move || rollout_runner(hub))}</Show>
+            {part_view(move || rollouts_view(hub))}
         </div>
     }
     .into_any()

@@ -148,13 +148,13 @@ pub fn App(
             </header>
             <QueryForm fields=query pending=pending.into() on_submit=on_submit on_cancel=on_cancel on_list=on_list on_rollouts=on_rollouts refusal=refusal advanced_open=taken.advanced_open />
             <Show when=move || tasks.open.get()>
-                {part_view(task_list(tasks, on_open))}
+                {part_view(move || task_list(tasks, on_open))}
             </Show>
             <Show when=move || rollouts.intent.with(Option::is_some)>
-                {part_view(rollout_runner(rollouts))}
+                {part_view(move || rollout_runner(rollouts))}
             </Show>
             <Show when=move || rollouts.open.get()>
-                {part_view(rollouts_view(rollouts))}
+                {part_view(move || rollouts_view(rollouts))}
             </Show>
         </TaskConsole>
     }

@@ -158,7 +158,7 @@ pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl Int
                 {output(plan, "session-seconds", "Session (s)", |p| p.session_seconds)}
                 <p class="duration">{move || plan.with(|p| p.as_ref().ok().map(|p| format!("≈ {}", format_duration(p.session_seconds))))}</p>
             </div>
-            {part_view(planner(plan, task, calc))}
+            {part_view(move || planner(plan, task, calc))}
             <pre class="formula">{move || plan.with(|p| match p {
                 Ok(p) => p.formula_lines().join("\n"),
                 Err(e) => e.sentence(),

@@ -146,8 +146,8 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
         let has_task = Signal::derive(move || task.with(|t| t.as_ref().is_some_and(|t| t.id.is_some())));
         view! {
             <div class="run-area">
-                {part_view(run_actions(control, has_task))}
-                <Show when=move || asked.get()>{part_view(super::run::run_panel(panel()))}</Show>
+                {part_view(move || run_actions(control, has_task))}
+                <Show when=move || asked.get()>{part_view(move || super::run::run_panel(panel()))}</Show>
             </div>
         }
     });
@@ -256,7 +256,7 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
         {run}
         {campaign.map(|_| view! {
             <Show when=move || task.with(Option::is_some) && state.task_id.with(Option::is_some)>
-                <div class="campaign">{part_view(campaign_views(state, task_status))}</div>
+                <div class="campaign">{part_view(move || campaign_views(state, task_status))}</div>
             </Show>
             {move || missing.get().filter(|_| task.with(Option::is_some)).map(part_missing)}
         })}

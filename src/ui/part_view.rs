@@ -1,10 +1,11 @@
 //! Where a part of the console that loads on demand (`crate::parts`) appears in the page.
 
 use fuota_core::wire::error::part_not_loaded;
+use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
 use leptos::reactive::owner::WeakOwner;
 
-use crate::browser::clock::next_task;
+use crate::browser::clock::{next_task, sleep_ms};
 use crate::parts::NotLoaded;
 
 /// What a view's part hands back: the view, built when the page calls it, under the owner of the
@@ -21,12 +22,30 @@ pub fn part_missing(NotLoaded(part): NotLoaded) -> AnyView {
     view! { <p class="error" role="alert" data-error-code="PartNotLoaded">{part_not_loaded(part)}</p> }.into_any()
 }
 
-/// Nothing while the part loads (the rest of the page stays usable), then the part, or the
-/// sentence that says it did not arrive.
+/// How a place loads its part; called again while the part does not arrive.
+type Load = Box<dyn Fn() -> LocalBoxFuture<'static, Result<PartView, NotLoaded>>>;
+
+/// How long a place waits before it asks again for a part that did not arrive: 5 s, then twice as
+/// long each time, at most a minute (a part is a few static files from the page's own server: a
+/// network that comes back brings the part without a reload, and a server that is down is not
+/// asked more than once a minute).
+const RETRY_FIRST_MS: u64 = 5_000;
+const RETRY_MAX_MS: u64 = 60_000;
+
+/// Nothing while the part loads (the rest of the page stays usable), then the part; if it did not
+/// arrive, the sentence that says so, until a later try brings it.
 ///
 /// A signal and a slot rather than `<Suspense>`: a view that arrives once needs none of
-/// Suspense's machinery, and this code is in the part every visit loads first.
-pub fn part_view(load: impl std::future::Future<Output = Result<PartView, NotLoaded>> + 'static) -> impl IntoView {
+/// Suspense's machinery, and this code is in the part every visit loads first. `load` is boxed
+/// at once, so that the waiting and the retries are compiled once, not once per place.
+pub fn part_view<F>(load: impl Fn() -> F + 'static) -> impl IntoView
+where
+    F: std::future::Future<Output = Result<PartView, NotLoaded>> + 'static,
+{
+    placed(Box::new(move || Box::pin(load())))
+}
+
+fn placed(load: Load) -> impl IntoView {
     // The owner of the place that holds the part (weak: a part still loading keeps nothing alive).
     let owner = Owner::current().map(|o| o.downgrade());
     let arrived = RwSignal::new(false);
@@ -35,19 +54,37 @@ pub fn part_view(load: impl std::future::Future<Output = Result<PartView, NotLoa
         // Asked for once the page that holds the part is up: the first part's form is usable
         // before any other part is fetched, and nothing competes with its bytes.
         next_task().await;
-        let loaded = load.await;
-        if arrived.is_disposed() {
-            return; // the place that held the part is gone
+        let mut wait_ms = RETRY_FIRST_MS;
+        let mut said = false;
+        loop {
+            let loaded = load().await;
+            if arrived.is_disposed() {
+                return; // the place that held the part is gone
+            }
+            match loaded {
+                Ok(build) => {
+                    let view = match owner.as_ref().and_then(WeakOwner::upgrade) {
+                        Some(owner) => owner.with(build),
+                        None => build(),
+                    };
+                    slot.set_value(Some(view));
+                    arrived.set(true);
+                    return;
+                }
+                // Said once: an alert written again at each try would be read out again.
+                Err(not_loaded) if !said => {
+                    said = true;
+                    slot.set_value(Some(part_missing(not_loaded)));
+                    arrived.set(true);
+                }
+                Err(_) => {}
+            }
+            sleep_ms(wait_ms).await;
+            if arrived.is_disposed() {
+                return;
+            }
+            wait_ms = (wait_ms * 2).min(RETRY_MAX_MS);
         }
-        let view = match loaded {
-            Ok(build) => match owner.as_ref().and_then(WeakOwner::upgrade) {
-                Some(owner) => owner.with(build),
-                None => build(),
-            },
-            Err(not_loaded) => part_missing(not_loaded),
-        };
-        slot.set_value(Some(view));
-        arrived.set(true);
     });
     move || {
         arrived.track();

@@ -45,7 +45,7 @@ pub fn check_control(preflight: Preflight) -> impl IntoView {
             {move || if preflight.check.with(Option::is_some) { "Check the devices again" } else { "Check the devices" }}
         </button>
         <Show when=move || { preflight.requested.get() > 0 }>
-            {super::part_view::part_view(preflight_panel(preflight))}
+            {super::part_view::part_view(move || preflight_panel(preflight))}
         </Show>
     }
 }
