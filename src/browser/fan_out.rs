@@ -23,17 +23,31 @@ pub enum Step {
 /// While the limit is reached, a worker looks again this often.
 const WAIT_MS: u64 = 50;
 
-/// The items still to start and the rule of how many may be in flight, shared by the workers.
-type Shared<T> = Rc<RefCell<(VecDeque<T>, FanOut)>>;
-/// What each item is given to: its request, as a future that says how it went.
-type Each<T> = Rc<dyn Fn(T) -> Pin<Box<dyn Future<Output = Step>>>>;
+/// One item's request, not started yet: what `each` makes of the item, called when a worker
+/// takes it.
+type Job = Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = Step>>>>;
+/// The requests still to start and the rule of how many may be in flight, shared by the workers.
+/// Items are made into jobs first, so that the workers are compiled once for every kind of item
+/// (a device id, a task, a wave's call), not once per kind.
+type Shared = Rc<RefCell<(VecDeque<Job>, FanOut)>>;
+
+fn shared<T: 'static>(items: VecDeque<T>, max: usize, each: impl Fn(T) -> Pin<Box<dyn Future<Output = Step>>> + 'static) -> Shared {
+    let each = Rc::new(each);
+    let jobs = items
+        .into_iter()
+        .map(|item| {
+            let each = Rc::clone(&each);
+            Box::new(move || each(item)) as Job
+        })
+        .collect();
+    Rc::new(RefCell::new((jobs, FanOut::new(max))))
+}
 
 /// Runs `each` for every item, at most `max` at a time, in the background.
 pub fn spawn<T: 'static>(items: VecDeque<T>, max: usize, each: impl Fn(T) -> Pin<Box<dyn Future<Output = Step>>> + 'static) {
-    let state: Shared<T> = Rc::new(RefCell::new((items, FanOut::new(max))));
-    let each: Each<T> = Rc::new(each);
+    let state = shared(items, max, each);
     for _ in 0..max.max(1) {
-        spawn_local(worker(Rc::clone(&state), Rc::clone(&each)));
+        spawn_local(worker(Rc::clone(&state)));
     }
 }
 
@@ -41,34 +55,33 @@ pub fn spawn<T: 'static>(items: VecDeque<T>, max: usize, each: impl Fn(T) -> Pin
 /// (or a `Stop` has ended the fan-out and the calls in flight with it have ended): for a caller
 /// that goes on only after all of them, as a wave's next step does.
 pub async fn run<T: 'static>(items: VecDeque<T>, max: usize, each: impl Fn(T) -> Pin<Box<dyn Future<Output = Step>>> + 'static) {
-    let state: Shared<T> = Rc::new(RefCell::new((items, FanOut::new(max))));
-    let each: Each<T> = Rc::new(each);
-    futures::future::join_all((0..max.max(1)).map(|_| worker(Rc::clone(&state), Rc::clone(&each)))).await;
+    let state = shared(items, max, each);
+    futures::future::join_all((0..max.max(1)).map(|_| worker(Rc::clone(&state)))).await;
 }
 
 /// One worker: takes the next item while the rule allows one more in flight, until none is left.
-async fn worker<T>(state: Shared<T>, each: Each<T>) {
+async fn worker(state: Shared) {
     loop {
         let next = {
-            let (items, fan_out) = &mut *state.borrow_mut();
-            if items.is_empty() {
+            let (jobs, fan_out) = &mut *state.borrow_mut();
+            if jobs.is_empty() {
                 return;
             }
             fan_out.may_start().then(|| {
                 fan_out.started();
-                items.pop_front()
+                jobs.pop_front()
             })
         };
-        let Some(item) = next.flatten() else {
+        let Some(job) = next.flatten() else {
             clock::sleep_ms(WAIT_MS).await;
             continue;
         };
-        let step = each(item).await;
-        let (items, fan_out) = &mut *state.borrow_mut();
+        let step = job().await;
+        let (jobs, fan_out) = &mut *state.borrow_mut();
         match step {
             Step::Done { throttled } => fan_out.finished(throttled),
             Step::Stop => {
-                items.clear();
+                jobs.clear();
                 return;
             }
         }
