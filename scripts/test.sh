@@ -18,12 +18,14 @@ trap cleanup EXIT
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 # Starts the local endpoint in the background with the given flags; sets READY to its ready JSON
-# path, and LOG to its log. Called directly, never inside $(…): a subshell's PIDS+= would never
-# reach the trap, and the endpoints would outlive the run.
+# path, and LOG to its log (its standard error: the requests and any failure; its standard output,
+# the banner with the demo credentials, goes elsewhere, since a failed run prints LOG). Called
+# directly, never inside $(…): a subshell's PIDS+= would never reach the trap, and the endpoints
+# would outlive the run.
 start_endpoint() {
   READY="$WORK/ready-$RANDOM.json"
   LOG="$WORK/endpoint-$RANDOM.log"
-  "$CARGO_TARGET_DIR/debug/fuota-local" --ready-file "$READY" "$@" >"$LOG" 2>&1 &
+  "$CARGO_TARGET_DIR/debug/fuota-local" --ready-file "$READY" "$@" >"$LOG.banner" 2>"$LOG" &
   PIDS+=("$!")
   for _ in $(seq 1 100); do [ -s "$READY" ] && break; sleep 0.1; done
   [ -s "$READY" ] || { echo "the local endpoint did not start" >&2; exit 1; }
