@@ -427,6 +427,11 @@ async function tasksOnScreen(browser, ep, benchOrigin, bundles) {
   };
   if (bundles) subjects.plain = { url: `${benchOrigin}${PLAIN_PAGE}`, formSel: PLAIN_FORM_SEL, taskSel: 'output.name:not(:empty)',
     fill: async (page) => { await page.fill('[name=endpoint]', ep.api); await typeConnection(page); } };
+  // The floor of the required stack (Leptos, aws-sigv4, gloo-net and a form built by its wasm,
+  // nothing of the console): how near the required crates alone come to the minimal JS page, so
+  // that the console's ratio can be read against what any page on this stack pays.
+  if (hasFloor()) subjects.floor = { url: `${benchOrigin}/__bench/floor/index.html`, formSel: 'button[type=submit]', taskSel: 'output.name:not(:empty)',
+    fill: async (page) => { await page.fill('[name=endpoint]', ep.api); await typeConnection(page); } };
   const out = {};
   for (const [network, label] of [[null, 'loopback'], [SLOW_4G, 'slow4g']]) {
     const times = Object.fromEntries(Object.keys(subjects).map((k) => [k, []]));
@@ -881,6 +886,8 @@ function report() {
     const ratio = t?.console && t?.plain ? `; ${f(t.console.medianMs / t.plain.medianMs, 2)}× the minimal JS page` : '';
     lines.push(`| navigation → task on screen, ${what} | console | ${r.taskOnScreen?.error ? `error: ${r.taskOnScreen.error}` : `${row(t?.console)}${ratio}`} | ${label === 'slow4g' ? '≤ 1.5× the minimal JS page' : '—'} | |`);
     lines.push(`| navigation → task on screen, ${what} | minimal JS page | ${row(t?.plain)} | — | |`);
+    const floorRatio = t?.floor && t?.plain ? `; ${f(t.floor.medianMs / t.plain.medianMs, 2)}× the minimal JS page` : '';
+    lines.push(`| navigation → task on screen, ${what} | floor of the required stack (bench/floor) | ${t?.floor ? `${row(t.floor)}${floorRatio}` : 'n/a (bench/out/floor not built)'} | floor | |`);
     const devicesRow = (x) => (x?.devicesMedianMs != null ? `${f(x.devicesMedianMs)} ms median (${x.devicesLoadsMs.map((v) => f(v, 0)).join(', ')})` : '—');
     lines.push(`| navigation → its devices on screen, ${what} | console (the campaign's part asked for at the takeover, as shipped) | ${devicesRow(t?.console)} | — | |`);
     lines.push(`| navigation → task / its devices on screen, ${what} | console, the campaign's part asked for with the task instead | ${row(t?.consoleLateParts)} / ${devicesRow(t?.consoleLateParts)} | — | |`);
@@ -1042,7 +1049,7 @@ async function main() {
     return cs.console;
   });
   results.plainColdStart ??= { error: 'not run' };
-  await step('taskOnScreen', `navigation → a task on screen, loopback and slow 4G, the console and the minimal JS page (${P.coldLoads} fresh loads each + 1 warm-up)`,
+  await step('taskOnScreen', `navigation → a task on screen, loopback and slow 4G, the console, the minimal JS page and the floor (${P.coldLoads} fresh loads each + 1 warm-up)`,
     () => tasksOnScreen(browser, ep, benchOrigin, bundles));
 
   await step('submit', `submit → rendered (${P.submits}) and calculator (${P.keystrokes} keystrokes)`, async () => {
