@@ -93,8 +93,26 @@ def split(staging: pathlib.Path, glue: str, wasm: str) -> list[str]:
             if part.name != f"{stem}.wasm":
                 shutil.copyfile(part, staging / part.name)
                 names.append(part.name)
-        shutil.copyfile(parts / "__wasm_split.js", staging / "__wasm_split.js")
+        loader = (parts / "__wasm_split.js").read_text()
+        (staging / "__wasm_split.js").write_text(settle_fetches(loader))
     return names
+
+
+# The splitter's loader starts a part's fetch, then waits for the chunks the part needs before it
+# hands the fetch to `instantiateStreaming`. A fetch that fails meanwhile (the network dropped, a
+# chunk failed first) has nobody listening yet, and the browser reports an unhandled rejection
+# ("Uncaught (in promise) TypeError: Failed to fetch") on top of the failure the console already
+# turns into a sentence (PartNotLoaded). A handler attached at once marks it handled; the rejection
+# still reaches `instantiateStreaming`, and through it the console, when the loader gets there.
+FETCH = re.compile(r"(const src = fetch\(new URL\(\"\./[a-z0-9_]+\.wasm\", import\.meta\.url\)\);)")
+
+
+def settle_fetches(loader: str) -> str:
+    patched, count = FETCH.subn(r"\1\n    src.catch(() => {});", loader)
+    if count == 0 or count != loader.count("fetch("):
+        sys.exit(f"post-build: {count} of the splitter loader's {loader.count('fetch(')} fetches recognised: its text "
+                 "changed, so the handler for a failed fetch could not be added (settle_fetches)")
+    return patched
 
 
 def optimise(path: pathlib.Path) -> None:

@@ -500,14 +500,51 @@ fn events_carry_plain_objects_and_nulls_for_what_is_absent() {
     assert!(get(&heard[1], "serviceMessage").is_null() && get(&heard[1], "requestId").is_null());
 }
 
+/// A JSON document from `seed` (xorshift): every kind of value, nested a few levels.
+fn random_json(seed: &mut u64, depth: usize) -> String {
+    let mut next = || {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        *seed
+    };
+    let kind = next() % if depth > 3 { 5 } else { 7 };
+    match kind {
+        0 => "null".to_owned(),
+        1 => if next() % 2 == 0 { "true" } else { "false" }.to_owned(),
+        2 => ((next() >> 11) as i64 - (1 << 52)).to_string(),
+        3 => format!("{}.{}", (next() % 100_000) as i64 - 50_000, ["5", "25", "125", "75"][(next() % 4) as usize]),
+        4 => format!("\"{}\"", ["", "EU868", "é \\\" \\n", "\\u00e9", "😀", "a/b"][(next() % 6) as usize]),
+        5 => format!("[{}]", (0..next() % 4).map(|_| random_json(seed, depth + 1)).collect::<Vec<_>>().join(",")),
+        _ => format!("{{{}}}", (0..next() % 4).map(|i| format!("\"k{i}\": {}", random_json(seed, depth + 1))).collect::<Vec<_>>().join(", ")),
+    }
+}
+
 #[wasm_bindgen_test]
 fn the_browser_parses_json_into_the_same_values_and_refuses_deep_nesting() {
     use fuota_core::wire::json;
     let read_task = |a: &HttpAnswer| read_answer(Operation::GetFuotaTask, a, &[]).and_then(TaskAnswer::read);
     let body = r#"{"Id": "t-1", "FragmentSizeBytes": 50, "CreatedAt": 1759100300.5, "LoRaWAN": {"RfRegion": "EU868"}, "List": [true, null, "x", -3]}"#;
     assert_eq!(json::parse(body).unwrap(), serde_json::from_str::<serde_json::Value>(body).unwrap());
-    // JSON.parse reads numbers as doubles: a whole one comes over as an integer.
+    // JSON.parse reads numbers as doubles: a whole one comes over as an integer, as long as it is
+    // a safe integer (|n| < 2^53); past that, and for fractions, a float.
     assert_eq!(json::parse("50.0").unwrap(), serde_json::json!(50));
+    assert_eq!(json::parse("-7").unwrap(), serde_json::json!(-7));
+    assert_eq!(json::parse("-0").unwrap(), serde_json::json!(0));
+    assert_eq!(json::parse("9007199254740991").unwrap(), serde_json::json!(9_007_199_254_740_991_u64));
+    assert_eq!(json::parse("9007199254740993").unwrap(), serde_json::json!(9_007_199_254_740_992.0_f64));
+    assert_eq!(json::parse("-9007199254740992").unwrap(), serde_json::json!(-9_007_199_254_740_992.0_f64));
+    // Past a double's range JSON.parse reads Infinity, which JSON has no value for: null (as
+    // serde_json's own Value makes of a float it cannot hold).
+    assert_eq!(json::parse("1e400").unwrap(), serde_json::Value::Null);
+    assert_eq!(json::parse(r#"{"a":{},"b":[],"c":"\u00e9\ud83d\ude00","a":2}"#).unwrap(), serde_json::json!({"a": 2, "b": [], "c": "é😀"}));
+    // Documents made from a seed, read by the browser and by serde_json alike (numbers that both
+    // read exactly: safe integers and halves, quarters, eighths).
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    for _ in 0..200 {
+        let text = random_json(&mut seed, 0);
+        assert_eq!(json::parse(&text).unwrap(), serde_json::from_str::<serde_json::Value>(&text).unwrap(), "{text}");
+    }
     assert!(!json::parse(r#"{"Id": "#).unwrap_err().is_empty());
     // Deeper than serde_json reads is refused before anything recurses over it: the page lives on.
     let deep = "[".repeat(100_000) + &"]".repeat(100_000);

@@ -35,6 +35,7 @@ pub mod rollout;
 pub mod run;
 pub mod sort;
 pub mod wire;
+pub mod words;
 
 pub use campaign::task::{FuotaTask, TaskStatus};
 pub use radio::fragments::{FragmentInputs, FragmentPlan};

@@ -112,6 +112,30 @@ pub async fn read_pages<T>(
     on_page: &mut dyn FnMut(Vec<T>),
     on_progress: &dyn Fn(Progress),
 ) -> Result<u32, ConsoleError> {
+    // What depends on the kind of item is only this: parse a page and hand its items over. The
+    // paging itself is compiled once (`page_through`), not once per kind of list.
+    let mut take = |value| {
+        parse(value).map(|page| {
+            let count = page.items.len();
+            // The page's items are kept even when it is the one past the cap.
+            on_page(page.items);
+            (page.next_token, count)
+        })
+    };
+    page_through(connection, request_for, &mut take, controller, options, on_progress).await
+}
+
+/// A page's next token and how many items it held, once `take` has parsed it and handed them over.
+type Taken = Result<(Option<String>, usize), String>;
+
+async fn page_through(
+    connection: &Connection,
+    request_for: &dyn Fn(&PageRequest) -> Result<Request, ConsoleError>,
+    take: &mut dyn FnMut(fuota_core::wire::json::Value) -> Taken,
+    controller: &AbortController,
+    options: SendOptions,
+    on_progress: &dyn Fn(Progress),
+) -> Result<u32, ConsoleError> {
     let request = request_for(&PageRequest::first())?;
     let mut cursor = PageCursor::with_cap(request.operation, options.max_pages);
     // A clock correction learned on one page is used for the next ones.
@@ -124,12 +148,8 @@ pub async fn read_pages<T>(
     };
     while let Some(page) = cursor.next_page() {
         let options = SendOptions { clock_offset_ms: offset.get(), ..options };
-        let answer = send(connection, &request_for(&page)?, controller, options, &progress).await?.parse(parse)?;
-        let items = answer.value.items;
-        let advanced = cursor.advance(answer.value.next_token.as_deref(), items.len());
-        // The page's items are kept even when it is the one past the cap.
-        on_page(items);
-        advanced?;
+        let (next_token, count) = send(connection, &request_for(&page)?, controller, options, &progress).await?.parse(&mut *take)?.value;
+        cursor.advance(next_token.as_deref(), count)?;
     }
     Ok(cursor.pages_read())
 }

@@ -21,7 +21,7 @@ use super::error_view::ErrorView;
 use super::fields::CalcFields;
 use super::groups_view::GroupsView;
 use super::intent::{RunControl, RunView, WriteHost};
-use super::part_view::{part_missing, part_view, PartView, Setup};
+use super::part_view::{load_part, part_missing, part_view, PartView, Setup};
 use super::reader::FetchState;
 use super::session::Outcome;
 use super::task_view::TaskView;
@@ -181,6 +181,7 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
     });
     // Why the campaign is not shown, when its part did not arrive.
     let missing = RwSignal::new(None::<NotLoaded>);
+    let reads = StoredValue::new(0_u64);
     if let Some(options) = campaign {
         let watch = CampaignWatch { state, calc, root, task_status, uninstalled: StoredValue::new_local(Owner::current().map(|o| o.downgrade())) };
         Effect::new(move |_| {
@@ -188,26 +189,29 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
             let (Some(connection), Some(task_id)) = (options.connection.get_untracked(), answer.task.id.clone()) else { return };
             timer.update_value(clear_timer);
             let status = answer.task.status.clone();
+            // This read, among the reads the answers start: a newer one ends its wait for the part.
+            let this = reads.get_value().wrapping_add(1);
+            reads.set_value(this);
             spawn_local(async move {
-                // A read that a newer one replaced arms nothing: the newer one will. Without the
-                // campaign's part the task is still read again while it runs (and the part asked
-                // for again with it: a failed load is not remembered).
-                let read = match campaign_read(watch, connection, task_id, fetch).await {
-                    Ok((setup, read)) => {
-                        // The console may be gone by the time its part arrived: nothing is read.
-                        if state.task_id.is_disposed() {
-                            return;
-                        }
-                        missing.set(None);
-                        watch.install(setup);
-                        read.await
-                    }
-                    Err(not_loaded) => {
-                        let _ = missing.try_set(Some(not_loaded));
-                        Some(false)
-                    }
+                // Until the campaign's part arrives, its place says why; the task is still read
+                // again while it runs (armed at the first failure), and the part is asked for
+                // again on the places' schedule (`load_part`), so that a task that no longer runs
+                // shows its devices too once the network is back, without a new *Get*. A newer
+                // read, or the console gone, ends the wait.
+                let connection = &connection;
+                let task_id = &task_id;
+                let load = move || Box::pin(campaign_read(watch, connection.clone(), task_id.clone(), fetch)) as LocalBoxFuture<'static, _>;
+                let wanted = move || !state.task_id.is_disposed() && reads.try_get_value() == Some(this);
+                let first_status = status.clone();
+                let said = move |not_loaded| {
+                    let _ = missing.try_set(Some(not_loaded));
+                    arm_refresh(timer, schedule, live, options.refresh, first_status, false);
                 };
-                if let Some(throttled) = read {
+                let Some((setup, read)) = load_part(&load, &wanted, said).await else { return };
+                let _ = missing.try_set(None);
+                watch.install(setup);
+                // A read that a newer one replaced arms nothing: the newer one will.
+                if let Some(throttled) = read.await {
                     arm_refresh(timer, schedule, live, options.refresh, status, throttled);
                 }
             });

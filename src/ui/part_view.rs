@@ -32,6 +32,38 @@ type Load = Box<dyn Fn() -> LocalBoxFuture<'static, Result<PartView, NotLoaded>>
 const RETRY_FIRST_MS: u64 = 5_000;
 const RETRY_MAX_MS: u64 = 60_000;
 
+/// Loads a part, and while it does not arrive asks again, `RETRY_FIRST_MS` after the failure, then
+/// twice as long each time, at most every `RETRY_MAX_MS`: the part, or `None` once `wanted` says
+/// that nobody waits for it any more. `said` hears the first failure only: a sentence (an alert)
+/// written again at each try would be read out again.
+pub async fn load_part<T>(
+    load: &dyn Fn() -> LocalBoxFuture<'static, Result<T, NotLoaded>>,
+    wanted: &dyn Fn() -> bool,
+    said: impl FnOnce(NotLoaded),
+) -> Option<T> {
+    let mut said = Some(said);
+    let mut wait_ms = RETRY_FIRST_MS;
+    loop {
+        let loaded = load().await;
+        if !wanted() {
+            return None;
+        }
+        match loaded {
+            Ok(part) => return Some(part),
+            Err(not_loaded) => {
+                if let Some(said) = said.take() {
+                    said(not_loaded);
+                }
+            }
+        }
+        sleep_ms(wait_ms).await;
+        if !wanted() {
+            return None;
+        }
+        wait_ms = (wait_ms * 2).min(RETRY_MAX_MS);
+    }
+}
+
 /// Nothing while the part loads (the rest of the page stays usable), then the part; if it did not
 /// arrive, the sentence that says so, until a later try brings it.
 ///
@@ -54,37 +86,18 @@ fn placed(load: Load) -> impl IntoView {
         // Asked for once the page that holds the part is up: the first part's form is usable
         // before any other part is fetched, and nothing competes with its bytes.
         next_task().await;
-        let mut wait_ms = RETRY_FIRST_MS;
-        let mut said = false;
-        loop {
-            let loaded = load().await;
-            if arrived.is_disposed() {
-                return; // the place that held the part is gone
-            }
-            match loaded {
-                Ok(build) => {
-                    let view = match owner.as_ref().and_then(WeakOwner::upgrade) {
-                        Some(owner) => owner.with(build),
-                        None => build(),
-                    };
-                    slot.set_value(Some(view));
-                    arrived.set(true);
-                    return;
-                }
-                // Said once: an alert written again at each try would be read out again.
-                Err(not_loaded) if !said => {
-                    said = true;
-                    slot.set_value(Some(part_missing(not_loaded)));
-                    arrived.set(true);
-                }
-                Err(_) => {}
-            }
-            sleep_ms(wait_ms).await;
-            if arrived.is_disposed() {
-                return;
-            }
-            wait_ms = (wait_ms * 2).min(RETRY_MAX_MS);
-        }
+        let said = move |not_loaded| {
+            slot.set_value(Some(part_missing(not_loaded)));
+            arrived.set(true);
+        };
+        // `None`: the place that held the part is gone.
+        let Some(build) = load_part(&*load, &|| !arrived.is_disposed(), said).await else { return };
+        let view = match owner.as_ref().and_then(WeakOwner::upgrade) {
+            Some(owner) => owner.with(build),
+            None => build(),
+        };
+        slot.set_value(Some(view));
+        arrived.set(true);
     });
     move || {
         arrived.track();

@@ -68,7 +68,7 @@ fn fit_table(plan: Memo<PlanResult>, calc: CalcFields, radio: Memo<RadioResult>)
                         <td>{row.data_rate.max_payload.to_string()}</td>
                         <td class="fit-cell">{fits}</td>
                         <td>{row.airtime_us.map(words::airtime_words).unwrap_or_else(|| "—".into())}</td>
-                        <td>{row.min_interval_ms.map(words::seconds_words).unwrap_or_else(|| "none".into())}</td>
+                        <td>{row.min_interval_ms.map(fuota_core::words::seconds_words).unwrap_or_else(|| "none".into())}</td>
                         {margin_met_text.map(|t| view! { <td>{t}</td> })}
                     </tr>
                 }

@@ -237,11 +237,40 @@ test("the campaign's part not fetched: the task shows, its places say why, the l
     await page.waitForSelector('.calculator section.planner', { timeout: 40_000 });
     await page.waitForSelector('.run-area nav.run-actions', { timeout: 40_000 });
     assert.equal(await page.locator('[data-error-code=PartNotLoaded]').count(), 0);
-    // No panic: the only errors are the failed fetches' own (the splitter's loader lets a failed
-    // fetch reject before it awaits it, so the page also reports it as unhandled).
+    // No panic and nothing unhandled: the only errors are the failed fetches' own, as the browser
+    // and the splitter's loader log them.
+    assert.deepEqual(problems.filter((p) => p.startsWith('pageerror')), []);
     assert.deepEqual(problems.filter((p) => !/Failed to fetch|Failed to load resource|ERR_CONNECTION_RESET/.test(p)), []);
   } finally {
     await context.close();
     endpoint.stop();
+  }
+});
+
+test("a finished task whose campaign part did not arrive: its devices come once the network is back, without a new Get", async () => {
+  const page = await browser().newPage({ viewport: { width: 1200, height: 1100 } });
+  try {
+    const { problems } = watch(page);
+    let failing = true;
+    await page.route(/\/split_campaign\.wasm$/, (route) => (failing ? route.abort('connectionreset') : route.continue()));
+    await page.goto(`${SITE}/?demo&task-id=demo-done&endpoint=${encodeURIComponent(API)}`);
+    await page.waitForSelector('form.query:not([data-static]) button[type=submit]');
+    await confirmEndpoint(page);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-field=Status][data-value=FuotaDone]');
+    const campaignPlace = page.locator('[data-error-code=PartNotLoaded]', { hasText: 'devices and groups' });
+    await campaignPlace.waitFor();
+    // A finished task is not read again: only the part's own retries can bring its devices.
+    assert.equal(await page.locator('[data-live]').count(), 0);
+    failing = false;
+    await page.waitForSelector('[data-view=devices][data-devices-complete=true]', { timeout: 30_000 });
+    await campaignPlace.waitFor({ state: 'detached' });
+    assert.ok(Number(await dataValue(page, '[data-device-count=Successful]')) > 0);
+    // Nothing unhandled: the failed fetch is the loader's and the browser's log line, not an
+    // uncaught rejection.
+    assert.deepEqual(problems.filter((p) => p.startsWith('pageerror')), []);
+    assert.deepEqual(problems.filter((p) => !/Failed to fetch|Failed to load resource|ERR_CONNECTION_RESET/.test(p)), []);
+  } finally {
+    await page.close();
   }
 });

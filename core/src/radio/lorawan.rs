@@ -318,8 +318,8 @@ impl Warning {
                  least {} s, or a faster data rate.",
                 crate::radio::words::airtime_words(*airtime_us),
                 crate::radio::words::megahertz(*frequency_hz),
-                crate::radio::words::seconds_words(*min_interval_ms),
-                crate::radio::words::seconds_words(*spacing_ms),
+                crate::words::seconds_words(*min_interval_ms),
+                crate::words::seconds_words(*spacing_ms),
                 min_interval_ms.div_ceil(1000),
             ),
             Warning::SessionTimeout { class, total_fragments, needed_s, timeout_s, covering_timeout_s } => {

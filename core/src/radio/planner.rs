@@ -9,8 +9,9 @@
 use crate::input::numbers::{grouped, NumberRule};
 use crate::radio::fragments::{self, format_duration, FragmentInputs, FragmentPlan, AWS_IMAGE_LIMIT_BYTES};
 use crate::radio::lorawan::{self, DataRate, Modulation, Region, Warning};
-use crate::radio::words::{airtime_words, megahertz, seconds_words};
+use crate::radio::words::{airtime_words, megahertz};
 use crate::wire::error::{ConsoleError, Field};
+use crate::words::seconds_words;
 
 // ---------------------------------------------------------------------------------------------
 // Time on air

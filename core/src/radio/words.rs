@@ -1,4 +1,5 @@
-//! Radio quantities in the words the planner's sentences use: "869.525 MHz", "390 ms", "3.91 s".
+//! Radio quantities in the words the planner's sentences use: "869.525 MHz", "390 ms"; seconds
+//! ("3.91 s") are `crate::words::seconds_words`, which the request path's sentences use too.
 
 /// "869.525 MHz".
 pub fn megahertz(hz: u64) -> String {
@@ -17,17 +18,5 @@ pub fn airtime_words(us: u64) -> String {
     } else {
         let centis = us.saturating_add(5_000) / 10_000;
         format!("{}.{:02} s", centis / 100, centis % 100)
-    }
-}
-
-/// Milliseconds as seconds, to the hundredth, rounded up and without trailing zeros: "3.91 s",
-/// "1 s", "0.6 s". Up, because the sentences use it for the shortest allowed interval.
-pub fn seconds_words(ms: u64) -> String {
-    let centis = ms.div_ceil(10);
-    let (whole, rest) = (centis / 100, centis % 100);
-    match rest {
-        0 => format!("{whole} s"),
-        r if r % 10 == 0 => format!("{whole}.{} s", r / 10),
-        r => format!("{whole}.{r:02} s"),
     }
 }

@@ -1,8 +1,8 @@
 //! JSON text to `serde_json::Value`: the one place the core parses JSON.
 //!
 //! With the `browser-json` feature on wasm32 (the page's build), the browser's own `JSON.parse`
-//! reads the text and serde-wasm-bindgen brings the result over as a `Value`, so the wasm carries
-//! no JSON parser: 5.3 KB brotli less. Everywhere else (the native tests, the local
+//! reads the text and `from_js` brings the result over as a `Value`, so the wasm carries no JSON
+//! parser: 5.3 KB brotli less. Everywhere else (the native tests, the local
 //! endpoint) serde_json parses.
 //!
 //! What differs between the two, none of it in a well-formed answer:
@@ -31,11 +31,53 @@ pub fn parse(text: &str) -> Result<Value, String> {
     {
         // `as_string`, not `String::from`: a thrown value without a string message must not throw again.
         let parsed = js_sys::JSON::parse(text).map_err(|e| js_sys::Error::from(e).message().as_string().unwrap_or_else(|| "not JSON".to_owned()))?;
-        serde_wasm_bindgen::from_value(parsed).map_err(|e| e.to_string())
+        Ok(from_js(&parsed))
     }
     #[cfg(not(all(feature = "browser-json", target_arch = "wasm32")))]
     {
         serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+/// What `JSON.parse` made, as a `Value`. Walked by hand rather than through serde-wasm-bindgen:
+/// serde's deserializer brings its error messages along (they format the value that did not fit,
+/// floats included), and nothing can fail here, since `JSON.parse` only makes nulls, booleans,
+/// numbers, strings, arrays and plain objects. Numbers as serde-wasm-bindgen brought them: a safe
+/// integer (whole, within ±(2^53 − 1)) is an integer, anything else a float. The depth was
+/// checked on the text before `JSON.parse` ran, so the recursion is at most `MAX_DEPTH` deep.
+#[cfg(all(feature = "browser-json", target_arch = "wasm32"))]
+fn from_js(value: &js_sys::wasm_bindgen::JsValue) -> Value {
+    use js_sys::wasm_bindgen::JsCast;
+    if let Some(b) = value.as_bool() {
+        Value::Bool(b)
+    } else if let Some(n) = value.as_f64() {
+        if js_sys::Number::is_safe_integer(value) {
+            // Exact: a safe integer fits an i64 (and, when not negative, a u64) without rounding.
+            if n >= 0.0 {
+                Value::from(n as u64)
+            } else {
+                Value::from(n as i64)
+            }
+        } else {
+            // `JSON.parse` reads a number past a double's range (`1e400`) as Infinity, which
+            // JSON has no value for: null, as serde_json's `Value` makes of it.
+            serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
+        }
+    } else if let Some(s) = value.as_string() {
+        Value::String(s)
+    } else if let Some(array) = value.dyn_ref::<js_sys::Array>() {
+        Value::Array(array.iter().map(|item| from_js(&item)).collect())
+    } else if value.is_object() {
+        let mut map = serde_json::Map::new();
+        for entry in js_sys::Object::entries(value.unchecked_ref()).iter() {
+            let entry: js_sys::Array = entry.unchecked_into();
+            if let Some(key) = entry.get(0).as_string() {
+                map.insert(key, from_js(&entry.get(1)));
+            }
+        }
+        Value::Object(map)
+    } else {
+        Value::Null
     }
 }
 

@@ -155,7 +155,7 @@ impl Progress {
     pub fn sentence(&self) -> String {
         match self {
             Progress::Retrying { reason, code, delay_ms, next_attempt, of } => {
-                format!("{} ({code}), retrying in {:.1} s, attempt {next_attempt} of {of}", reason.label(), *delay_ms as f64 / 1000.0)
+                format!("{} ({code}), retrying in {}, attempt {next_attempt} of {of}", reason.label(), crate::words::seconds_words(*delay_ms))
             }
             Progress::ClockCorrected { offset_ms, .. } => crate::wire::clock::describe_offset(*offset_ms),
         }
