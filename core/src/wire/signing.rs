@@ -52,7 +52,9 @@ impl std::fmt::Debug for SignedRequest {
 /// Converts a browser timestamp (ms since the epoch, `Date.now()`) into a signing time.
 pub fn time_from_epoch_millis(epoch_millis: f64) -> Result<SystemTime, ConsoleError> {
     if !epoch_millis.is_finite() || !(0.0..=253_402_300_799_000.0).contains(&epoch_millis) {
-        return Err(ConsoleError::Signing { detail: format!("the clock reads {epoch_millis} ms") });
+        // Said in words, not as the float read: no float formatting on the request path (it
+        // would be in the first wasm part for this sentence alone).
+        return Err(ConsoleError::Signing { detail: "the clock reads a time outside the years 1970 to 9999".to_owned() });
     }
     Ok(SystemTime::UNIX_EPOCH + Duration::from_millis(epoch_millis as u64))
 }
