@@ -49,7 +49,7 @@ fn preflight_cell(preflight: Option<Preflight>, id: Option<String>) -> impl Into
             <td class="reach">{
                 let id = id.clone();
                 move || preflight.assessment(&id).map(|a| {
-                    let margin = a.margin_db.map(|m| format!("{m:.1} dB")).unwrap_or_else(|| "margin unknown".to_owned());
+                    let margin = a.margin_db.map(|m| format!("{} dB", fuota_core::words::tenths(m))).unwrap_or_else(|| "margin unknown".to_owned());
                     view! {
                         <span class=format!("verdict-{}", a.verdict.as_str())>{margin}</span>
                         {(a.silent == Some(true)).then_some(view! { " " <span class="badge tone-failed">"silent"</span> })}
@@ -71,7 +71,7 @@ fn device_row(device: WirelessDevice, removable: Option<RunControl>, preflight: 
     };
     let margin = {
         let assessed = assessed.clone();
-        move || assessed().and_then(|a| a.margin_db).map(|m| format!("{m:.1}"))
+        move || assessed().and_then(|a| a.margin_db).map(fuota_core::words::tenths)
     };
     let silent = move || assessed().and_then(|a| a.silent).filter(|s| *s).map(|_| "true");
     let uplink = device.last_uplink.clone().map(|u| match u.at {

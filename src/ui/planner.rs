@@ -102,7 +102,7 @@ fn fit_table(plan: Memo<PlanResult>, calc: CalcFields, radio: Memo<RadioResult>)
 fn composition_bar(plan: Memo<PlanResult>) -> impl IntoView {
     move || {
         let c = plan.with(|p| p.as_ref().ok().and_then(FragmentPlan::composition))?;
-        let [data, padding, redundant] = c.shares().map(|s| s * 1000.0);
+        let [data, padding, redundant] = c.thousandths();
         Some(view! {
             <figure class="bar">
                 <svg viewBox="0 0 1000 28" preserveAspectRatio="none" role="img" aria-label="Bytes sent: firmware, padding, redundancy">

@@ -16,6 +16,7 @@ use crate::radio::fragments::FragmentPlan;
 use crate::radio::lorawan::Region;
 use crate::sort::sort_by_cached_key;
 use crate::wire::error::{ConsoleError, Field};
+use crate::words::{tenths, whole};
 
 /// Above this many devices the user may check a random sample of this many instead: 1,000 reads
 /// take seconds, 10,000 take minutes and as many API calls, and a sample of 1,000 already pins a
@@ -308,8 +309,11 @@ pub fn assess(read: &LinkRead, ctx: &Context) -> Assessment {
         (Verdict::NotReached, "None of the group's participating gateways heard it.".to_owned())
     } else {
         match margin_db {
-            Some(m) if meets_margin(m, threshold) => (Verdict::Reached, format!("{m:.1} dB of margin at {dr}.")),
-            Some(m) => (Verdict::NotReached, format!("{m:.1} dB of margin at {dr}, below the {threshold:.1} dB asked: a slower data rate would reach it.")),
+            Some(m) if meets_margin(m, threshold) => (Verdict::Reached, format!("{} dB of margin at {dr}.", tenths(m))),
+            Some(m) => (
+                Verdict::NotReached,
+                format!("{} dB of margin at {dr}, below the {} dB asked: a slower data rate would reach it.", tenths(m), tenths(threshold)),
+            ),
             None => (Verdict::Unknown, format!("Its margin at {dr} is unknown (no SNR, an unknown uplink data rate, or an FSK rate).")),
         }
     };
@@ -407,8 +411,8 @@ pub fn link_words(read: &LinkRead, now_ms: i64) -> String {
         words.push(format!("DR{dr} up"));
     }
     if let Some(best) = link.best() {
-        let snr = best.snr_db.map(|s| format!(" at {s:.1} dB SNR")).unwrap_or_default();
-        let rssi = best.rssi_dbm.map(|r| format!(", {r:.0} dBm")).unwrap_or_default();
+        let snr = best.snr_db.map(|s| format!(" at {} dB SNR", tenths(s))).unwrap_or_default();
+        let rssi = best.rssi_dbm.map(|r| format!(", {} dBm", whole(r))).unwrap_or_default();
         words.push(format!("best {}{snr}{rssi}", best.gateway_eui));
     }
     match link.gateways.len() {
@@ -497,7 +501,7 @@ fn percent(count: usize, of: usize) -> String {
     if of == 0 {
         "—".to_owned()
     } else {
-        format!("{:.0} %", 100.0 * count as f64 / of as f64)
+        format!("{} %", whole(100.0 * count as f64 / of as f64))
     }
 }
 
@@ -513,7 +517,7 @@ pub fn reach_words(c: &ReachCount, sampled: bool) -> String {
 /// For a sample, ", 95 % interval a–b % of all devices" (Wilson's); "" for a full check.
 fn interval_words(count: usize, of: usize, sampled: bool) -> String {
     match share_interval_95(count, of) {
-        Some((low, high)) if sampled => format!(", 95 % interval {:.0}–{:.0} % of all devices", 100.0 * low, 100.0 * high),
+        Some((low, high)) if sampled => format!(", 95 % interval {}–{} % of all devices", whole(100.0 * low), whole(100.0 * high)),
         _ => String::new(),
     }
 }
@@ -595,10 +599,10 @@ pub fn summarise(check: &Check, ctx: &Context) -> Summary {
             kind: FindingKind::BelowMargin,
             count: below,
             sentence: format!(
-                "{} {} less than {:.1} dB of margin at {dr}{}: {better_words}, or add a gateway near them.",
+                "{} {} less than {} dB of margin at {dr}{}: {better_words}, or add a gateway near them.",
                 devices_word(below),
                 if below == 1 { "has" } else { "have" },
-                ctx.settings.margin_db,
+                tenths(ctx.settings.margin_db),
                 share_words(below, known, sampled),
             ),
         },

@@ -179,8 +179,8 @@ impl NoReachingPlan {
     pub fn sentence(&self) -> String {
         match self {
             NoReachingPlan::NoRateReaches { target_percent, best: Some((dr, share)) } => format!(
-                "No downlink data rate reaches {target_percent} % of the devices with known links; DR{dr} reaches the most, {:.0} %. Lower the target, wake the silent devices, or add a gateway near the others.",
-                share * 100.0
+                "No downlink data rate reaches {target_percent} % of the devices with known links; DR{dr} reaches the most, {} %. Lower the target, wake the silent devices, or add a gateway near the others.",
+                crate::words::whole(share * 100.0)
             ),
             NoReachingPlan::NoRateReaches { target_percent, best: None } => {
                 format!("No device's link is known yet: no data rate can be said to reach {target_percent} % of them.")

@@ -51,7 +51,7 @@ pub const CSV_HEADER: [&str; 16] = [
 
 /// One decimal, as the page shows a dB figure.
 fn decibels(x: Option<f64>) -> String {
-    x.filter(|m| m.is_finite()).map(|m| format!("{m:.1}")).unwrap_or_default()
+    x.filter(|m| m.is_finite()).map(crate::words::tenths).unwrap_or_default()
 }
 
 /// The characters with which a spreadsheet starts a formula, the full-width forms included (a

@@ -215,13 +215,19 @@ impl Composition {
         u128::from(self.firmware_bytes) + u128::from(self.padding_bytes) + u128::from(self.redundant_bytes)
     }
 
-    /// Each part's share of the whole, 0..=1, for a bar drawn to scale.
-    pub fn shares(&self) -> [f64; 3] {
-        let total = self.total_bytes() as f64;
-        if total == 0.0 {
-            return [0.0; 3];
+    /// Each part's share of the whole in thousandths, for a bar drawn to scale in a 1000-wide
+    /// viewBox: whole units (finer than a pixel at the sizes the page draws it) whose text needs no
+    /// float formatting. Each is rounded down, and the redundancy takes what is left, so the three
+    /// fill the bar exactly.
+    pub fn thousandths(&self) -> [u64; 3] {
+        let total = self.total_bytes();
+        if total == 0 {
+            return [0; 3];
         }
-        [self.firmware_bytes, self.padding_bytes, self.redundant_bytes].map(|b| b as f64 / total)
+        // Below 1000 each: the casts cannot truncate.
+        let share = |b: u64| (u128::from(b) * 1000 / total) as u64;
+        let (data, padding) = (share(self.firmware_bytes), share(self.padding_bytes));
+        [data, padding, 1000 - data - padding]
     }
 }
 
@@ -367,9 +373,10 @@ mod tests {
     fn composition_to_scale() {
         let c = plan(995, 50, 25, 1000).composition().unwrap();
         assert_eq!((c.firmware_bytes, c.padding_bytes, c.redundant_bytes), (995, 5, 250));
-        let [f, p, r] = c.shares();
-        assert!((f + p + r - 1.0).abs() < 1e-9);
-        assert!((r - 0.2).abs() < 1e-9);
+        // 995 of 1,250 bytes, 5, 250: 796, 4 and 200 thousandths.
+        assert_eq!(c.thousandths(), [796, 4, 200]);
+        let tiny = Composition { firmware_bytes: 1, padding_bytes: 1, redundant_bytes: 3_000 };
+        assert_eq!(tiny.thousandths(), [0, 0, 1000]);
     }
 
     #[test]
@@ -398,6 +405,22 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The bar's three parts fill it exactly, each within one thousandth of its share.
+        #[test]
+        fn thousandths_fill_the_bar(firmware in any::<u64>(), padding in any::<u64>(), redundant in any::<u64>()) {
+            let c = Composition { firmware_bytes: firmware, padding_bytes: padding, redundant_bytes: redundant };
+            let parts = c.thousandths();
+            if c.total_bytes() == 0 {
+                prop_assert_eq!(parts, [0; 3]);
+            } else {
+                prop_assert_eq!(parts.iter().sum::<u64>(), 1000);
+                for (part, bytes) in parts.into_iter().zip([firmware, padding, redundant]) {
+                    let exact = bytes as f64 / c.total_bytes() as f64 * 1000.0;
+                    prop_assert!((part as f64 - exact).abs() < 2.0, "{part} for {exact}");
+                }
+            }
+        }
 
         #[test]
         fn plan_never_panics_and_holds_its_invariants(
