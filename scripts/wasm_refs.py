@@ -108,26 +108,21 @@ def main() -> None:
 
     seen = []
     for kind, start, end, name in sections:
-        if name == "reloc.CODE":
-            at = leb(data, string(data, start)[1])[1]  # past the name and the target section
-            entries, at = leb(data, at)
-            for _ in range(entries):
-                reloc, (offset, at) = data[at], leb(data, at + 1)
-                symbol, at = leb(data, at)
-                if reloc in WITH_ADDEND:
-                    at = leb(data, at)[1]
-                if symbol in targets and reloc in KINDS:
-                    seen.append(f"{KINDS[reloc]:8} {function_at(offset)}")
-        elif name == "reloc.DATA":
-            at = leb(data, string(data, start)[1])[1]
-            entries, at = leb(data, at)
-            for _ in range(entries):
-                reloc, (offset, at) = data[at], leb(data, at + 1)
-                symbol, at = leb(data, at)
-                if reloc in WITH_ADDEND:
-                    at = leb(data, at)[1]
-                if symbol in targets:
-                    seen.append(f"{'address':8} (in the data section: a vtable or a constant)")
+        if name not in ("reloc.CODE", "reloc.DATA"):
+            continue
+        at = leb(data, string(data, start)[1])[1]  # past the name and the target section
+        entries, at = leb(data, at)
+        for _ in range(entries):
+            reloc, (offset, at) = data[at], leb(data, at + 1)
+            symbol, at = leb(data, at)
+            if reloc in WITH_ADDEND:
+                at = leb(data, at)[1]
+            if symbol not in targets:
+                continue
+            if name == "reloc.DATA":
+                seen.append(f"{'address':8} (in the data section: a vtable or a constant)")
+            elif reloc in KINDS:
+                seen.append(f"{KINDS[reloc]:8} {function_at(offset)}")
     for line in sorted(set(seen)):
         print(f"{seen.count(line):4}  {line[:180]}")
 
