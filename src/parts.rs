@@ -2,9 +2,10 @@
 //! wasm part is the console a task on screen needs: the form's controls and notices, the signer,
 //! the task view and the calculator's fragment counts. The rest is cut into wasm files:
 //! - `campaign`: the task's actions, its devices and groups (their reads and views) and the
-//!   session planner (the what-ifs, the fit table, the pictures), asked for as soon as the console
-//!   has taken over the form, so that it is there when the user looks below the task, without
-//!   the takeover or a task's fetch waiting for it;
+//!   session planner (the what-ifs, the fit table, the pictures), asked for ahead of its use once
+//!   the page has been up a second with no task read in flight (`fuota_core::parts`), so that it
+//!   is there when the user looks below the task, without the takeover or a task asked for at once
+//!   waiting for it; a task on screen asks for it at once, for its devices;
 //! - `tasks`: the task list, when the user lists tasks;
 //! - `paste`: the readers of pasted credentials, at the first paste;
 //! - `widget`: the widget, which only portals mount;

@@ -17,7 +17,8 @@
 //! - [`preflight`]: whether the devices can hear it — links, margins, coverage, the report;
 //! - [`rollout`]: a fleet in waves (uses `wire`, `campaign`, `input`) — seeded waves, gate, follow-ups, tags.
 //!
-//! Under them all, [`sort`]: the one sort every domain orders its lists with (one copy in the wasm).
+//! Under them all, [`sort`]: the one sort every domain orders its lists with (one copy in the wasm);
+//! [`words`]: quantities in the sentences' words; [`parts`]: when the page asks for its parts.
 //!
 //! One seam reaches the browser: with the `browser-json` feature on wasm32, [`wire::json::parse`]
 //! hands JSON text to `JSON.parse`.
@@ -29,6 +30,7 @@
 
 pub mod campaign;
 pub mod input;
+pub mod parts;
 pub mod preflight;
 pub mod radio;
 pub mod rollout;

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 
 use super::controls::{control, no_hint, Keyboard, Refusal};
 use super::fields::CalcFields;
-use super::part_view::{part_view, PartView};
+use super::part_view::{part_view_ahead, PartView};
 use crate::browser::file;
 use fuota_core::input::firmware::FirmwareImage;
 
@@ -70,7 +70,12 @@ fn what_if(plan: Memo<PlanResult>, task: Signal<Option<FuotaTask>>, calc: CalcFi
 }
 
 #[component]
-pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl IntoView {
+pub fn Calculator(
+    calc: CalcFields,
+    task: Signal<Option<FuotaTask>>,
+    /// A task read is in flight: the planner's part waits for it (it is asked for ahead of use).
+    reading: Signal<bool>,
+) -> impl IntoView {
     let plan = Memo::new(move |_| calc.texts().parse().and_then(FragmentInputs::plan));
     let refusal: Refusal = Memo::new(move |_| plan.with(|p| p.as_ref().err().and_then(ConsoleError::refusal))).into();
     // A problem is announced after a pause in the typing, not at every keystroke: "250," on the
@@ -158,7 +163,7 @@ pub fn Calculator(calc: CalcFields, task: Signal<Option<FuotaTask>>) -> impl Int
                 {output(plan, "session-seconds", "Session (s)", |p| p.session_seconds)}
                 <p class="duration">{move || plan.with(|p| p.as_ref().ok().map(|p| format!("≈ {}", format_duration(p.session_seconds))))}</p>
             </div>
-            {part_view(move || planner(plan, task, calc))}
+            {part_view_ahead(reading, move || planner(plan, task, calc))}
             <pre class="formula">{move || plan.with(|p| match p {
                 Ok(p) => p.formula_lines().join("\n"),
                 Err(e) => e.sentence(),

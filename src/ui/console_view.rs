@@ -21,7 +21,7 @@ use super::error_view::ErrorView;
 use super::fields::CalcFields;
 use super::groups_view::GroupsView;
 use super::intent::{RunControl, RunView, WriteHost};
-use super::part_view::{load_part, part_missing, part_view, PartView, Setup};
+use super::part_view::{load_part, part_missing, part_view, part_view_ahead, PartView, Setup};
 use super::reader::FetchState;
 use super::session::Outcome;
 use super::task_view::TaskView;
@@ -146,7 +146,7 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
         let has_task = Signal::derive(move || task.with(|t| t.as_ref().is_some_and(|t| t.id.is_some())));
         view! {
             <div class="run-area">
-                {part_view(move || run_actions(control, has_task))}
+                {part_view_ahead(pending, move || run_actions(control, has_task))}
                 <Show when=move || asked.get()>{part_view(move || super::run::run_panel(panel()))}</Show>
             </div>
         }
@@ -264,7 +264,7 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
             </Show>
             {move || missing.get().filter(|_| task.with(Option::is_some)).map(part_missing)}
         })}
-        <Calculator calc=calc task=task />
+        <Calculator calc=calc task=task reading=pending />
     }
     .into_any()
 }

@@ -1,11 +1,12 @@
 //! Where a part of the console that loads on demand (`crate::parts`) appears in the page.
 
+use fuota_core::parts;
 use fuota_core::wire::error::part_not_loaded;
 use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
 use leptos::reactive::owner::WeakOwner;
 
-use crate::browser::clock::{next_task, sleep_ms};
+use crate::browser::clock::{self, next_task, sleep_ms};
 use crate::parts::NotLoaded;
 
 /// What a view's part hands back: the view, built when the page calls it, under the owner of the
@@ -25,16 +26,9 @@ pub fn part_missing(NotLoaded(part): NotLoaded) -> AnyView {
 /// How a place loads its part; called again while the part does not arrive.
 type Load = Box<dyn Fn() -> LocalBoxFuture<'static, Result<PartView, NotLoaded>>>;
 
-/// How long a place waits before it asks again for a part that did not arrive: 5 s, then twice as
-/// long each time, at most a minute (a part is a few static files from the page's own server: a
-/// network that comes back brings the part without a reload, and a server that is down is not
-/// asked more than once a minute).
-const RETRY_FIRST_MS: u64 = 5_000;
-const RETRY_MAX_MS: u64 = 60_000;
-
-/// Loads a part, and while it does not arrive asks again, `RETRY_FIRST_MS` after the failure, then
-/// twice as long each time, at most every `RETRY_MAX_MS`: the part, or `None` once `wanted` says
-/// that nobody waits for it any more. `said` hears the first failure only: a sentence (an alert)
+/// Loads a part, and while it does not arrive asks again on the core's schedule
+/// (`fuota_core::parts::next_retry_ms`): the part, or `None` once `wanted` says that nobody waits
+/// for it any more. `said` hears the first failure only: a sentence (an alert)
 /// written again at each try would be read out again.
 pub async fn load_part<T>(
     load: &dyn Fn() -> LocalBoxFuture<'static, Result<T, NotLoaded>>,
@@ -42,7 +36,7 @@ pub async fn load_part<T>(
     said: impl FnOnce(NotLoaded),
 ) -> Option<T> {
     let mut said = Some(said);
-    let mut wait_ms = RETRY_FIRST_MS;
+    let mut wait_ms = parts::RETRY_FIRST_MS;
     loop {
         let loaded = load().await;
         if !wanted() {
@@ -60,7 +54,7 @@ pub async fn load_part<T>(
         if !wanted() {
             return None;
         }
-        wait_ms = (wait_ms * 2).min(RETRY_MAX_MS);
+        wait_ms = parts::next_retry_ms(wait_ms);
     }
 }
 
@@ -74,10 +68,21 @@ pub fn part_view<F>(load: impl Fn() -> F + 'static) -> impl IntoView
 where
     F: std::future::Future<Output = Result<PartView, NotLoaded>> + 'static,
 {
-    placed(Box::new(move || Box::pin(load())))
+    placed(Box::new(move || Box::pin(load())), None)
 }
 
-fn placed(load: Load) -> impl IntoView {
+/// The same for a part asked for ahead of its use (the planner, the task's actions): it is asked
+/// for once the page has been up a while and no task read is in flight (`reading`), on the core's
+/// rule (`fuota_core::parts::ahead_wait_ms`), so that its bytes never hold up a task asked for at
+/// once.
+pub fn part_view_ahead<F>(reading: Signal<bool>, load: impl Fn() -> F + 'static) -> impl IntoView
+where
+    F: std::future::Future<Output = Result<PartView, NotLoaded>> + 'static,
+{
+    placed(Box::new(move || Box::pin(load())), Some(reading))
+}
+
+fn placed(load: Load, ahead: Option<Signal<bool>>) -> impl IntoView {
     // The owner of the place that holds the part (weak: a part still loading keeps nothing alive).
     let owner = Owner::current().map(|o| o.downgrade());
     let arrived = RwSignal::new(false);
@@ -86,6 +91,16 @@ fn placed(load: Load) -> impl IntoView {
         // Asked for once the page that holds the part is up: the first part's form is usable
         // before any other part is fetched, and nothing competes with its bytes.
         next_task().await;
+        if let Some(reading) = ahead {
+            let up = clock::now_millis();
+            // A place that is gone reads as no read in flight: the check below ends the wait.
+            while let Some(ms) = parts::ahead_wait_ms((clock::now_millis() - up).max(0.0) as u64, reading.try_get_untracked().unwrap_or(false)) {
+                sleep_ms(ms).await;
+                if arrived.is_disposed() {
+                    return;
+                }
+            }
+        }
         let said = move |not_loaded| {
             slot.set_value(Some(part_missing(not_loaded)));
             arrived.set(true);
