@@ -1,6 +1,6 @@
 //! The browser's clock, behind one seam (`SystemTime::now()` panics on wasm32).
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Resolves after `ms` milliseconds (at most a browser timer's 2^31 − 1).
 pub async fn sleep_ms(ms: u64) {
@@ -20,6 +20,28 @@ pub async fn next_task() {
         if let Some(w) = web_sys::window() {
             let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
         }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// How long [`after_paint`] waits for a frame that does not come (a hidden tab draws none).
+const PAINT_WAIT_MS: i32 = 100;
+
+/// Resolves once the browser has drawn what the page holds now: a timer set from the next frame's
+/// callback runs after that frame's paint. Where no frame comes within `PAINT_WAIT_MS`, it resolves
+/// then.
+pub async fn after_paint() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let Some(w) = web_sys::window() else {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+            return;
+        };
+        let (window, again) = (w.clone(), resolve.clone());
+        let painted = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&again, 0);
+        });
+        let _ = w.request_animation_frame(painted.unchecked_ref());
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, PAINT_WAIT_MS);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

@@ -193,6 +193,10 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
             let this = reads.get_value().wrapping_add(1);
             reads.set_value(this);
             spawn_local(async move {
+                // The task first: the part's compile and the campaign's reads would hold the
+                // frame that draws it (by about 90 ms on loopback, measured with
+                // `scripts/bench.sh`, docs/performance-history.md).
+                clock::after_paint().await;
                 // Until the campaign's part arrives, its place says why; the task is still read
                 // again while it runs (armed at the first failure), and the part is asked for
                 // again on the places' schedule (`load_part`), so that a task that no longer runs
