@@ -374,7 +374,10 @@ const SLOW_4G = { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, u
  * Navigation → the task on screen, in a fresh context, the network throttled to `network` (none:
  * loopback): the visitor types the connection and the task id as soon as the form takes them and
  * presses the submit button; the time is until the task's Name is on screen, and (`devicesSel`)
- * until its devices are. `holdParts`: the console's later parts are held until the task is on
+ * until its devices are. "On screen" is the page's own clock: `performance.now()` (from the
+ * navigation's start) once the frame after the element appeared has been painted, read back after
+ * Playwright sees the element. Playwright's own sighting comes later when the page's main thread is
+ * busy after that paint (a part compiling), which a user does not see. `holdParts`: the console's later parts are held until the task is on
  * screen (their requests answered only then), the best a rule for asking for them could do for
  * this user; without it they pass through the same route at once, for the same overhead.
  */
@@ -386,24 +389,38 @@ async function taskOnScreen(browser, { url, formSel, fill, taskSel, devicesSel, 
     if (devicesSel) {
       await context.route(/\/(split|chunk)_[^/]*\.wasm$/, (route) => (holdParts && !taskShown ? held.push(route) : route.continue()));
     }
+    // The paint after each watched element first appears, on the page's clock.
+    await context.addInitScript((selectors) => {
+      const painted = (window.__painted = {});
+      const observer = new MutationObserver(() => {
+        for (const sel of selectors) {
+          if (painted[sel] === undefined && document.querySelector(sel)) {
+            painted[sel] = null;
+            requestAnimationFrame(() => setTimeout(() => { painted[sel] = performance.now(); }, 0));
+          }
+        }
+      });
+      observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+    }, [taskSel, devicesSel].filter(Boolean));
     const page = await context.newPage();
     if (network) {
       const cdp = await context.newCDPSession(page);
       await cdp.send('Network.enable');
       await cdp.send('Network.emulateNetworkConditions', network);
     }
-    const start = Date.now();
+    const paintedAt = async (sel) => {
+      await page.waitForSelector(sel, { timeout: 60000 });
+      return page.waitForFunction((s) => window.__painted[s], sel, { timeout: 60000 }).then((h) => h.jsonValue());
+    };
     await page.goto(url, { waitUntil: 'commit', timeout: 60000 });
     await page.waitForSelector(formSel, { timeout: 60000 });
     await fill(page);
     await page.click(`${formSel}`);
-    await page.waitForSelector(taskSel, { timeout: 60000 });
-    const taskMs = Date.now() - start;
+    const taskMs = await paintedAt(taskSel);
     taskShown = true;
     for (const route of held.splice(0)) await route.continue();
     if (!devicesSel) return { taskMs };
-    await page.waitForSelector(devicesSel, { timeout: 60000 });
-    return { taskMs, devicesMs: Date.now() - start };
+    return { taskMs, devicesMs: await paintedAt(devicesSel) };
   } finally {
     await context.close();
   }
@@ -928,6 +945,7 @@ function report() {
   }
   lines.push('');
   const notes = [];
+  if (r.taskOnScreen) notes.push('navigation → task (devices) on screen: the page\'s own clock (`performance.now()` from the navigation\'s start) at the paint after the element appeared, not Playwright\'s sighting of it, which comes later when the main thread is busy after that paint');
   if (s && !s.error) {
     notes.push(`signing: batches of ${s.n} signatures, ${s.rounds} batches per signer after 2 warm-up rounds, interleaved; page cross-origin isolated: ${s.crossOriginIsolated} (timer resolution ${s.crossOriginIsolated ? '5' : '100'} µs); every signer checked produces the reference signature: ${Object.entries(s.signatureOk ?? {}).map(([k, v]) => `${k} ${v ? 'yes' : v === false ? 'NO' : 'unchecked'}`).join(', ')}`);
     if (s.peerSmoke) notes.push(`size peers fetched demo-in-session from the local endpoint: ${Object.entries(s.peerSmoke).map(([k, v]) => `${k} ${v}`).join(', ')}`);
