@@ -193,9 +193,9 @@ fn console_body_view(ConsoleBody { root, outcome, pending, fetch, campaign }: Co
             let this = reads.get_value().wrapping_add(1);
             reads.set_value(this);
             spawn_local(async move {
-                // The task first: the part's compile and the campaign's reads would hold the
-                // frame that draws it (by about 90 ms on loopback, measured with
-                // `scripts/bench.sh`, docs/performance-history.md).
+                // The task first: started with the answer, the part's compile and the campaign's
+                // reads could come before the browser draws the task (a user sees the task, then
+                // its devices; the page's own timing is in docs/performance-history.md).
                 clock::after_paint().await;
                 // Until the campaign's part arrives, its place says why; the task is still read
                 // again while it runs (armed at the first failure), and the part is asked for
