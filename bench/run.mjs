@@ -377,9 +377,10 @@ const SLOW_4G = { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, u
  * until its devices are. "On screen" is the page's own clock: `performance.now()` (from the
  * navigation's start) once the frame after the element appeared has been painted, read back after
  * Playwright sees the element. Playwright's own sighting comes later when the page's main thread is
- * busy after that paint (a part compiling), which a user does not see. `holdParts`: the console's later parts are held until the task is on
- * screen (their requests answered only then), the best a rule for asking for them could do for
- * this user; without it they pass through the same route at once, for the same overhead.
+ * busy after that paint (a part compiling), which a user does not see. `holdParts`: the console's
+ * later parts are held until the task is on screen (their requests answered only then), the best a
+ * rule for asking for them could do for this user; without it they pass through the same route at
+ * once, for the same overhead.
  */
 async function taskOnScreen(browser, { url, formSel, fill, taskSel, devicesSel, holdParts }, network) {
   const context = await browser.newContext({ viewport: { width: 1200, height: 1100 } });

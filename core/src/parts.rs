@@ -4,8 +4,9 @@
 //! **Ahead of use.** The planner and the task's actions are below the task, in a part the page asks
 //! for before anyone looks there. Asked for at once after the form is taken over, that part (about
 //! 130 KiB brotli with the chunks it needs) competes with a task the user asks for at once: on
-//! loopback the task came 330 ms later than when the part was held until the task was on screen
-//! (`scripts/bench.sh`, 2026-12-07, docs/performance-history.md). Asked for only with the task, a
+//! loopback the task was seen 330 ms later than when the part was held until the task was on screen
+//! (`scripts/bench.sh`, 2026-12-07, timed by Playwright's sighting; docs/performance-history.md
+//! has the page's own timing, a smaller gap). Asked for only with the task, a
 //! user who types first would wait for the part's round trips after the task. So a part asked for
 //! ahead of its use waits until the page has been up [`AHEAD_AFTER_MS`] and no task read is in
 //! flight: the typing user finds it there, the user who asks at once gets the task first. (A task

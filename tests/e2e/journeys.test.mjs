@@ -194,32 +194,43 @@ test('the campaign\'s part waits for a task asked for at once, and comes to a pa
   page.on('request', (r) => { if (/\/split_campaign\.wasm$/.test(r.url())) asked.push(Date.now()); });
   // The task's read is held for 2.5 s: longer than the page waits before it asks for a part ahead
   // of its use, so a rule that ignored the read in flight would ask for the part meanwhile.
+  let sent = 0;
   let released = 0;
   await context.route((url) => url.href.startsWith(`${API}/fuota-tasks/`), async (route) => {
     if (route.request().method() !== 'GET') return route.continue();
+    sent = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 2500));
     released = Date.now();
     return route.continue();
   });
   await page.goto(`${SITE}/?demo&endpoint=${encodeURIComponent(API)}`);
   await page.waitForSelector('form.query:not([data-static]) button[type=submit]');
+  const takenOver = Date.now();
   await confirmEndpoint(page);
   await page.click('form.query:not([data-static]) button[type=submit]');
   await page.waitForSelector('[data-field=Id][data-value=demo-in-session]');
   assert.ok(released > 0, 'the task read went through the held route');
-  // Asked for once the task is on screen (its devices need it), not while its read was out.
+  // Asked for once the task is on screen (its devices need it), never while its read was out.
   await page.waitForSelector('[data-view=devices]', { timeout: 30_000 });
-  assert.ok(asked.length > 0 && asked[0] >= released, `the part was asked for ${asked[0] - released} ms after the read was released`);
+  assert.ok(asked.length > 0, 'the part was asked for');
+  assert.deepEqual(asked.filter((t) => t >= sent && t < released).map((t) => t - sent), [], 'asked for while the task read was out (ms after it was sent)');
+  // Sent well within the page's first second (about 0.2 s here, 0.7 s at the most: this process
+  // sees the takeover a little after the page), nothing may ask for the part before the read
+  // either: that is what the rule gives a user who asks at once. (The previous rule, at the
+  // takeover, fails here.) A slower run leaves the part free to come first, as the rule says.
+  if (sent - takenOver < 700) assert.ok(asked[0] >= released, `the part was asked for ${asked[0] - released} ms after the read was released`);
   await context.close();
 
-  // A page left open: the part comes without any action, after about a second.
+  // A page left open: the part comes without any action, about a second after the takeover (the
+  // previous rule asked for it at the takeover itself).
   const left = await browser().newContext();
   const open = await left.newPage();
+  const leftAsked = [];
+  open.on('request', (r) => { if (/\/split_campaign\.wasm$/.test(r.url())) leftAsked.push(Date.now()); });
   await open.goto(`${SITE}/`);
   await open.waitForSelector('form.query:not([data-static]) button[type=submit]');
-  const taken = Date.now();
-  await open.waitForRequest(/\/split_campaign\.wasm$/, { timeout: 10_000 });
-  assert.ok(Date.now() - taken >= 500, `asked for ${Date.now() - taken} ms after the takeover`);
+  const up = Date.now();
   await idle(open);
+  assert.ok(leftAsked.length > 0 && leftAsked[0] - up >= 500, `asked for ${leftAsked[0] - up} ms after the takeover`);
   await left.close();
 });
