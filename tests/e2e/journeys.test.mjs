@@ -40,6 +40,13 @@ const BUDGETS = {
   '+ list tasks': 378.5,
   '+ New task and a review': 447.5,
   'open → a task → pre-flight': 395.5,
+  // The rollouts' part holds their list and their runner: a new rollout's review costs nothing
+  // more than the list (2026-12-08).
+  'open → Rollouts': 495.5,
+  '+ New rollout and its review': 495.5,
+  // The widget's part and the first part, then the campaign's part for the first widget's devices
+  // and both widgets' planners; the example portal's own files are not counted (2026-12-08).
+  'a portal: two widgets, their tasks on screen': 383.5,
 };
 
 const measured = [];
@@ -183,6 +190,51 @@ test('open → a task → pre-flight', async () => {
   await page.click('[data-action=check-reach]');
   await page.waitForSelector('[data-preflight][data-preflight-complete=true]', { timeout: 60000 });
   await record('open → a task → pre-flight', page, fetched);
+  await context.close();
+  assertBudgets();
+});
+
+test('open → Rollouts → a new rollout reviewed', async () => {
+  const { context, page, fetched } = await visit();
+  await idle(page);
+  await page.click('button[data-action=list-rollouts]');
+  await page.waitForSelector('section[data-view=rollouts][data-rollouts-complete=true]', { timeout: 60000 });
+  await record('open → Rollouts', page, fetched);
+  await page.click('section[data-view=rollouts] button[data-action=new-rollout]');
+  await page.waitForSelector('section[data-view=new-rollout]');
+  await page.fill('[name=new-task-name]', 'journey');
+  await page.selectOption('[name=new-task-rf-region]', 'EU868');
+  await page.fill('[name=new-task-image]', 's3://fw-bucket/journey.bin');
+  await page.fill('[name=new-task-role]', 'arn:aws:iam::123456789012:role/IoTWirelessFuota');
+  await page.fill('[name=rollout-name]', 'journey-fw');
+  await page.selectOption('[name=fleet-kind]', 'group');
+  // The demo's fleet of 400 devices: the review reads them to draw the first wave.
+  await page.fill('[name=fleet-source]', 'mcg-fleet-good-eu868');
+  await page.fill('[name=rollout-seed]', '7');
+  await page.click('[data-action=review-write]');
+  await page.waitForSelector('[data-write-review] li[data-write-step]', { timeout: 60000 });
+  await record('+ New rollout and its review', page, fetched);
+  await context.close();
+  assertBudgets();
+});
+
+test('a portal with two widgets, their tasks and plans on screen', async () => {
+  const context = await browser().newContext({ viewport: { width: 1200, height: 1400 } });
+  const page = await context.newPage();
+  // The console's files only: the example portal's own page, script and stylesheet are the host's.
+  const fetched = new Map();
+  page.on('response', (r) => {
+    const url = r.url();
+    if (!url.startsWith(`${SITE}/`) || url.startsWith(`${SITE}/examples/`) || fetched.has(url)) return;
+    fetched.set(url, r.body().then((b) => brotliSize(b)).catch(() => 0));
+  });
+  await page.goto(`${SITE}/examples/portal/?endpoint=${encodeURIComponent(API)}`);
+  // The first widget has the campaign (its devices), the second the task and its planner only.
+  await page.waitForSelector('#first [data-view=devices][data-devices-complete=true]', { timeout: 90_000 });
+  await page.waitForSelector('#second [data-field=Id][data-value=demo-done]', { timeout: 90_000 });
+  await page.waitForSelector('#first .calculator section.planner');
+  await page.waitForSelector('#second .calculator section.planner');
+  await record('a portal: two widgets, their tasks on screen', page, fetched);
   await context.close();
   assertBudgets();
 });
