@@ -212,7 +212,9 @@ test('open → Rollouts → a new rollout reviewed', async () => {
   await page.fill('[name=fleet-source]', 'mcg-fleet-good-eu868');
   await page.fill('[name=rollout-seed]', '7');
   await page.click('[data-action=review-write]');
-  await page.waitForSelector('[data-write-review] li[data-write-step]', { timeout: 60000 });
+  // The review, or what refused it (said, rather than a bare timeout).
+  const shown = await page.waitForSelector('[data-write-review] li[data-write-step], [data-input-error], [data-view=new-rollout] [data-error-code]', { timeout: 60000 });
+  if (!(await shown.evaluate((e) => e.matches('[data-write-review] li[data-write-step]')))) assert.fail(`no review: ${await shown.textContent()}`);
   await record('+ New rollout and its review', page, fetched);
   await context.close();
   assertBudgets();
