@@ -58,15 +58,23 @@ after(() => {
   for (const m of measured) console.log(`${m.journey.padEnd(w)}  ${String(m.files).padStart(5)}  ${(m.bytes / 1024).toFixed(1).padStart(6)}  ${String(BUDGETS[m.journey]).padStart(6)}`);
 });
 
+/** Keeps the size (brotli -q 11) of every answer from the console's site, once per URL; answers
+ * under `except` (a URL prefix) are left out. */
+function keepFetched(page, except = null) {
+  const fetched = new Map();
+  page.on('response', (r) => {
+    const url = r.url();
+    if (!url.startsWith(`${SITE}/`) || (except && url.startsWith(except)) || fetched.has(url)) return;
+    fetched.set(url, r.body().then((b) => brotliSize(b)).catch(() => 0));
+  });
+  return fetched;
+}
+
 /** A fresh context whose every answer from the site is kept, once per URL. */
 async function visit() {
   const context = await browser().newContext({ viewport: { width: 1200, height: 1000 } });
   const page = await context.newPage();
-  const fetched = new Map();
-  page.on('response', async (r) => {
-    if (!r.url().startsWith(`${SITE}/`) || fetched.has(r.url())) return;
-    fetched.set(r.url(), r.body().then((b) => brotliSize(b)).catch(() => 0));
-  });
+  const fetched = keepFetched(page);
   await page.goto(`${SITE}/?demo&endpoint=${encodeURIComponent(API)}`);
   await page.waitForSelector('form.query:not([data-static]) button[type=submit]');
   await confirmEndpoint(page);
@@ -111,10 +119,7 @@ test('the form is usable on the page\'s HTML, CSS and page.js alone', async () =
   // No wasm and no module: what the form needs before the console is there.
   await context.route(/(\.wasm|fuota-console[^/]*\.js)$/, (route) => route.abort());
   const page = await context.newPage();
-  const fetched = new Map();
-  page.on('response', (r) => {
-    if (r.url().startsWith(`${SITE}/`) && !fetched.has(r.url())) fetched.set(r.url(), r.body().then((b) => brotliSize(b)).catch(() => 0));
-  });
+  const fetched = keepFetched(page);
   await page.goto(`${SITE}/`);
   await page.waitForSelector('form.query[data-static] button[type=submit]:enabled');
   await page.fill('[name=task-id]', 'typed before the wasm');
@@ -130,10 +135,7 @@ test('a task on screen with its fragment counts needs the first part alone', asy
   const held = [];
   await context.route(/\/(split|chunk)_[^/]*\.wasm$/, (route) => { held.push(route.request().url()); });
   const page = await context.newPage();
-  const fetched = new Map();
-  page.on('response', (r) => {
-    if (r.url().startsWith(`${SITE}/`) && !fetched.has(r.url())) fetched.set(r.url(), r.body().then((b) => brotliSize(b)).catch(() => 0));
-  });
+  const fetched = keepFetched(page);
   await page.goto(`${SITE}/?demo&endpoint=${encodeURIComponent(API)}`);
   await page.waitForSelector('form.query:not([data-static]) button[type=submit]');
   await confirmEndpoint(page);
@@ -224,12 +226,7 @@ test('a portal with two widgets, their tasks and plans on screen', async () => {
   const context = await browser().newContext({ viewport: { width: 1200, height: 1400 } });
   const page = await context.newPage();
   // The console's files only: the example portal's own page, script and stylesheet are the host's.
-  const fetched = new Map();
-  page.on('response', (r) => {
-    const url = r.url();
-    if (!url.startsWith(`${SITE}/`) || url.startsWith(`${SITE}/examples/`) || fetched.has(url)) return;
-    fetched.set(url, r.body().then((b) => brotliSize(b)).catch(() => 0));
-  });
+  const fetched = keepFetched(page, `${SITE}/examples/`);
   await page.goto(`${SITE}/examples/portal/?endpoint=${encodeURIComponent(API)}`);
   // The first widget has the campaign (its devices), the second the task and its planner only.
   await page.waitForSelector('#first [data-view=devices][data-devices-complete=true]', { timeout: 90_000 });
